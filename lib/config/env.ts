@@ -1,0 +1,63 @@
+import path from "node:path";
+import { z } from "zod";
+
+const onOff = z.enum(["on", "off"]);
+const positiveInt = z.coerce.number().int().positive();
+
+export const ZEnv = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: (SQLite) or postgresql:// (PostgreSQL)")
+    .default("file:./data/custodian.db"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  CUSTODIAN_DATA_DIR: z.string().min(1).default("./data"),
+  CUSTODIAN_SECRET_KEY: z
+    .string()
+    .regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/, "must be 32 bytes as 64 hex digits or base64")
+    .optional(),
+  CUSTODIAN_AUDIT_LOG_FILE: z.string().min(1).optional(),
+  CUSTODIAN_FILE_STORE_DIR: z.string().min(1).optional(),
+  CUSTODIAN_EXPORT_DIR: z.string().min(1).optional(),
+  CUSTODIAN_WORKER: onOff.default("on"),
+  CUSTODIAN_SESSION_IDLE_MINUTES: positiveInt.default(480),
+  CUSTODIAN_SESSION_MAX_HOURS: positiveInt.default(24),
+  CUSTODIAN_TRUST_PROXY: onOff.default("off"),
+  CUSTODIAN_PUBLIC_URL: z.url().optional(),
+  CUSTODIAN_INGEST_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
+  CUSTODIAN_PG_POOL_SIZE: positiveInt.default(10),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof ZEnv> & {
+  dataDir: string;
+  auditLogFile: string;
+  fileStoreDir: string;
+  exportDir: string;
+};
+
+let cached: Env | undefined;
+
+/** Reads the environment once; a bad value stops the process with the variable's name. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = ZEnv.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.CUSTODIAN_DATA_DIR);
+  cached = {
+    ...e,
+    dataDir,
+    auditLogFile: path.resolve(e.CUSTODIAN_AUDIT_LOG_FILE ?? path.join(dataDir, "logs", "audit.jsonl")),
+    fileStoreDir: path.resolve(e.CUSTODIAN_FILE_STORE_DIR ?? path.join(dataDir, "files")),
+    exportDir: path.resolve(e.CUSTODIAN_EXPORT_DIR ?? path.join(dataDir, "exports")),
+  };
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}
