@@ -46,13 +46,13 @@ export function env(): Env {
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);
   }
   const e = parsed.data;
-  const dataDir = path.resolve(e.CUSTODIAN_DATA_DIR);
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ e.CUSTODIAN_DATA_DIR);
   cached = {
     ...e,
     dataDir,
-    auditLogFile: path.resolve(e.CUSTODIAN_AUDIT_LOG_FILE ?? path.join(dataDir, "logs", "audit.jsonl")),
-    fileStoreDir: path.resolve(e.CUSTODIAN_FILE_STORE_DIR ?? path.join(dataDir, "files")),
-    exportDir: path.resolve(e.CUSTODIAN_EXPORT_DIR ?? path.join(dataDir, "exports")),
+    auditLogFile: path.resolve(/*turbopackIgnore: true*/ e.CUSTODIAN_AUDIT_LOG_FILE ?? path.join(dataDir, "logs", "audit.jsonl")),
+    fileStoreDir: path.resolve(/*turbopackIgnore: true*/ e.CUSTODIAN_FILE_STORE_DIR ?? path.join(dataDir, "files")),
+    exportDir: path.resolve(/*turbopackIgnore: true*/ e.CUSTODIAN_EXPORT_DIR ?? path.join(dataDir, "exports")),
   };
   return cached;
 }

@@ -1,0 +1,20 @@
+import { redirect } from "next/navigation";
+import { hasOwner } from "@/lib/auth/create-admin.ts";
+import { safeNextPath } from "@/lib/auth/schema.ts";
+import { LoginForm } from "./login-form.tsx";
+
+export const dynamic = "force-dynamic";
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  if (!(await hasOwner())) redirect("/setup");
+  const { next } = await searchParams;
+  return (
+    <main className="auth-page">
+      <div className="auth-card">
+        <h1>Sign in to Custodian</h1>
+        <p className="lead">Compliance exports for your team chat.</p>
+        <LoginForm next={safeNextPath(next)} />
+      </div>
+    </main>
+  );
+}

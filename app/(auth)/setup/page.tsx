@@ -1,0 +1,18 @@
+import { notFound } from "next/navigation";
+import { hasOwner } from "@/lib/auth/create-admin.ts";
+import { SetupForm } from "./setup-form.tsx";
+
+export const dynamic = "force-dynamic";
+
+export default async function SetupPage() {
+  if (await hasOwner()) notFound();
+  return (
+    <main className="auth-page">
+      <div className="auth-card">
+        <h1>Set up Custodian</h1>
+        <p className="lead">Create the owner account. The owner can do everything, including granting rights to other admins.</p>
+        <SetupForm />
+      </div>
+    </main>
+  );
+}

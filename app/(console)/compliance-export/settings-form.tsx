@@ -1,0 +1,185 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useEffect, useState, type ReactNode } from "react";
+import { useForm, type FieldPath } from "react-hook-form";
+import {
+  CUSTOMER_TYPE_LABELS,
+  CUSTOMER_TYPES,
+  EXPORT_FORMAT_LABELS,
+  ZExportSettingsInput,
+  type ExportSettingsView,
+  type TExportSettingsInput,
+  type TExportSettingsParsed,
+} from "@/lib/settings/schema.ts";
+import { saveExportSettingsAction } from "./actions.ts";
+
+const FORMAT_ORDER = ["actiance", "csv", "globalrelay", "globalrelay-zip", "json"] as const;
+
+function toFormValues(view: ExportSettingsView): TExportSettingsInput {
+  const { SMTPPasswordSet: _set, ...gr } = view.GlobalRelaySettings;
+  return {
+    EnableExport: view.EnableExport,
+    DailyRunTime: view.DailyRunTime,
+    TimeZone: view.TimeZone,
+    ExportFormat: view.ExportFormat,
+    BatchSize: String(view.BatchSize),
+    ExportAttachments: view.ExportAttachments,
+    GlobalRelaySettings: { ...gr, CustomSMTPPort: String(gr.CustomSMTPPort), SMTPServerTimeout: String(gr.SMTPServerTimeout), SMTPPassword: undefined },
+  };
+}
+
+export function ExportSettingsForm(props: { initial: ExportSettingsView; canConfigure: boolean; timeZones: string[] }) {
+  const [view, setView] = useState(props.initial);
+  const [replacingPassword, setReplacingPassword] = useState(!props.initial.GlobalRelaySettings.SMTPPasswordSet);
+  const [status, setStatus] = useState<{ kind: "ok" | "error"; text: string }>();
+  const form = useForm<TExportSettingsInput, unknown, TExportSettingsParsed>({
+    resolver: zodResolver(ZExportSettingsInput),
+    defaultValues: toFormValues(props.initial),
+    mode: "onTouched",
+  });
+  const { register, handleSubmit, watch, setError, reset, formState } = form;
+  const { errors, isDirty, isSubmitting } = formState;
+  const enabled = watch("EnableExport");
+  const format = watch("ExportFormat");
+  const customerType = watch("GlobalRelaySettings.CustomerType");
+  const off = !enabled || !props.canConfigure;
+
+  useEffect(() => {
+    if (!isDirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [isDirty]);
+
+  const onSubmit = handleSubmit(async (values) => {
+    setStatus(undefined);
+    const input = { ...values, GlobalRelaySettings: { ...values.GlobalRelaySettings, SMTPPassword: replacingPassword ? values.GlobalRelaySettings.SMTPPassword ?? "" : undefined } };
+    const result = await saveExportSettingsAction(input);
+    if (result.ok) {
+      setView(result.data);
+      reset(toFormValues(result.data));
+      setReplacingPassword(!result.data.GlobalRelaySettings.SMTPPasswordSet);
+      setStatus({ kind: "ok", text: "Settings saved." });
+      return;
+    }
+    for (const [field, message] of Object.entries(result.fieldErrors)) setError(field as FieldPath<TExportSettingsInput>, { message });
+    setStatus({ kind: "error", text: result.message });
+  });
+
+  const err = (path: string) => path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], errors) as { message?: string } | undefined;
+  const field = (name: FieldPath<TExportSettingsInput>) => ({
+    id: name,
+    "aria-invalid": !!err(name),
+    "aria-describedby": `${name}-help ${name}-error`,
+  });
+
+  return (
+    <form onSubmit={onSubmit} noValidate className="card" aria-label="Compliance export settings">
+      {!props.canConfigure && <div className="alert alert-error">You can read these settings; changing them needs the configure right.</div>}
+
+      <Setting label="Enable Compliance Export:" htmlFor="EnableExport" help="When true, Custodian exports all messages daily at the Compliance Export time. Nothing from before the moment it was first enabled is exported." error={err("EnableExport")?.message} name="EnableExport">
+        <label className="radio">
+          <input type="checkbox" role="switch" {...register("EnableExport")} {...field("EnableExport")} disabled={!props.canConfigure} />
+          {enabled ? "true" : "false"}
+        </label>
+      </Setting>
+
+      <Setting label="Compliance Export Time:" htmlFor="DailyRunTime" help="The time of day the daily export starts, 24-hour HH:MM, in the time zone beside it." error={err("DailyRunTime")?.message ?? err("TimeZone")?.message} name="DailyRunTime" disabled={off}>
+        <div className="inline">
+          <input type="text" placeholder="02:00" inputMode="numeric" autoComplete="off" {...register("DailyRunTime")} {...field("DailyRunTime")} disabled={off} />
+          <label htmlFor="TimeZone" className="visually-hidden">Time zone</label>
+          <select {...register("TimeZone")} {...field("TimeZone")} disabled={off} aria-label="Time zone">
+            {props.timeZones.map((z) => <option key={z} value={z}>{z}</option>)}
+          </select>
+        </div>
+      </Setting>
+
+      <Setting label="Export Format:" htmlFor="ExportFormat" help={format === "globalrelay" ? "Emails are sent to the Global Relay archive over SMTP." : "Files are written to the export store as one zip per batch, available to admins with the download right for 30 days."} error={err("ExportFormat")?.message} name="ExportFormat" disabled={off}>
+        <select {...register("ExportFormat")} {...field("ExportFormat")} disabled={off}>
+          {FORMAT_ORDER.map((f) => <option key={f} value={f}>{EXPORT_FORMAT_LABELS[f]}</option>)}
+        </select>
+      </Setting>
+
+      {format === "globalrelay" && (
+        <>
+          <Setting label="Customer Type:" help="The type of Global Relay customer account. Choose Custom for Proofpoint or any other SMTP archive." error={err("GlobalRelaySettings.CustomerType")?.message} name="GlobalRelaySettings.CustomerType" disabled={off} group>
+            <div className="inline" role="radiogroup" aria-label="Customer Type">
+              {CUSTOMER_TYPES.map((t) => (
+                <label key={t} className="radio">
+                  <input type="radio" value={t} {...register("GlobalRelaySettings.CustomerType")} disabled={off} />
+                  {CUSTOMER_TYPE_LABELS[t]}
+                </label>
+              ))}
+            </div>
+          </Setting>
+          <Setting label="SMTP Username:" htmlFor="GlobalRelaySettings.SMTPUsername" help="The username for authenticating to the archive's SMTP server." error={err("GlobalRelaySettings.SMTPUsername")?.message} name="GlobalRelaySettings.SMTPUsername" disabled={off}>
+            <input type="text" autoComplete="off" {...register("GlobalRelaySettings.SMTPUsername")} {...field("GlobalRelaySettings.SMTPUsername")} disabled={off} />
+          </Setting>
+          <Setting label="SMTP Password:" htmlFor="GlobalRelaySettings.SMTPPassword" help="Write-only: it is stored encrypted and never shown again." error={err("GlobalRelaySettings.SMTPPassword")?.message} name="GlobalRelaySettings.SMTPPassword" disabled={off}>
+            {replacingPassword ? (
+              <div className="inline">
+                <input type="password" autoComplete="new-password" {...register("GlobalRelaySettings.SMTPPassword")} {...field("GlobalRelaySettings.SMTPPassword")} disabled={off} />
+                {view.GlobalRelaySettings.SMTPPasswordSet && (
+                  <button type="button" className="link" onClick={() => { setReplacingPassword(false); form.setValue("GlobalRelaySettings.SMTPPassword", undefined); }}>Keep the current password</button>
+                )}
+              </div>
+            ) : (
+              <div className="inline">
+                <span id="password-state">A password is set.</span>
+                <button type="button" className="secondary" disabled={off} onClick={() => setReplacingPassword(true)}>Replace password</button>
+              </div>
+            )}
+          </Setting>
+          <Setting label="Email Address:" htmlFor="GlobalRelaySettings.EmailAddress" help="The archive mailbox that receives the exported emails." error={err("GlobalRelaySettings.EmailAddress")?.message} name="GlobalRelaySettings.EmailAddress" disabled={off}>
+            <input type="email" autoComplete="off" {...register("GlobalRelaySettings.EmailAddress")} {...field("GlobalRelaySettings.EmailAddress")} disabled={off} />
+          </Setting>
+          {customerType === "CUSTOM" && (
+            <>
+              <Setting label="SMTP Server Name:" htmlFor="GlobalRelaySettings.CustomSMTPServerName" help="The host name of the archive's SMTP server, e.g. Proofpoint's." error={err("GlobalRelaySettings.CustomSMTPServerName")?.message} name="GlobalRelaySettings.CustomSMTPServerName" disabled={off}>
+                <input type="text" autoComplete="off" {...register("GlobalRelaySettings.CustomSMTPServerName")} {...field("GlobalRelaySettings.CustomSMTPServerName")} disabled={off} />
+              </Setting>
+              <Setting label="SMTP Server Port:" htmlFor="GlobalRelaySettings.CustomSMTPPort" help="The port of the archive's SMTP server, 1–65535 (usually 25 or 587)." error={err("GlobalRelaySettings.CustomSMTPPort")?.message} name="GlobalRelaySettings.CustomSMTPPort" disabled={off}>
+                <input type="text" inputMode="numeric" autoComplete="off" {...register("GlobalRelaySettings.CustomSMTPPort")} {...field("GlobalRelaySettings.CustomSMTPPort")} disabled={off} />
+              </Setting>
+            </>
+          )}
+          <Setting label="SMTP Server Timeout:" htmlFor="GlobalRelaySettings.SMTPServerTimeout" help="Seconds to wait for the SMTP server before giving up and retrying later." error={err("GlobalRelaySettings.SMTPServerTimeout")?.message} name="GlobalRelaySettings.SMTPServerTimeout" disabled={off}>
+            <input type="text" inputMode="numeric" autoComplete="off" {...register("GlobalRelaySettings.SMTPServerTimeout")} {...field("GlobalRelaySettings.SMTPServerTimeout")} disabled={off} />
+          </Setting>
+        </>
+      )}
+
+      <Setting label="Batch Size:" htmlFor="BatchSize" help="Messages per batch file (one zip per batch)." error={err("BatchSize")?.message} name="BatchSize" disabled={off}>
+        <input type="text" inputMode="numeric" autoComplete="off" {...register("BatchSize")} {...field("BatchSize")} disabled={off} />
+      </Setting>
+
+      <Setting label="Export Attachments:" htmlFor="ExportAttachments" help="When true, file attachments are copied into the export." error={err("ExportAttachments")?.message} name="ExportAttachments" disabled={off}>
+        <label className="radio">
+          <input type="checkbox" {...register("ExportAttachments")} {...field("ExportAttachments")} disabled={off} />
+          {watch("ExportAttachments") ? "true" : "false"}
+        </label>
+      </Setting>
+
+      {props.canConfigure && (
+        <div className="savebar">
+          <button type="submit" disabled={isSubmitting || !isDirty}>{isSubmitting ? "Saving…" : "Save"}</button>
+          {status && <span role="status" className={status.kind === "ok" ? "status-ok" : "status-error"}>{status.text}</span>}
+        </div>
+      )}
+    </form>
+  );
+}
+
+function Setting(props: { label: string; htmlFor?: string; help: string; error?: string; name: string; disabled?: boolean; group?: boolean; children: ReactNode }) {
+  return (
+    <div className="setting" aria-disabled={props.disabled || undefined}>
+      {props.htmlFor ? <label htmlFor={props.htmlFor}>{props.label}</label> : <span className="label">{props.label}</span>}
+      <div>
+        {props.children}
+        <p className="help" id={`${props.name}-help`}>{props.help}</p>
+        {props.error && <p className="error" id={`${props.name}-error`} role="alert">{props.error}</p>}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,128 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import type { AuditActor } from "@/lib/audit/actor.ts";
+import type { AuditEventName, AuditObjectType } from "@/lib/audit/events.ts";
+import { record, type AuditDetails } from "@/lib/audit/record.ts";
+import { can, type Right } from "@/lib/auth/rights.ts";
+import { getActiveSession, type ActiveSession } from "@/lib/auth/sessions.ts";
+import { fieldErrorsOf, UserError } from "@/lib/errors/user-error.ts";
+import { logger } from "@/lib/log/logger.ts";
+import { requestInfoFrom, type RequestInfo } from "./request-info.ts";
+import { sessionActor } from "./session.ts";
+
+export function jsonError(status: number, message: string, fieldErrors?: Record<string, string>, headers?: HeadersInit): Response {
+  return Response.json({ error: message, ...(fieldErrors && Object.keys(fieldErrors).length ? { fieldErrors } : {}) }, { status, headers: { "Cache-Control": "no-store", ...headers } });
+}
+
+/** Reads a JSON body with a byte limit (413 beyond it) and parses it with the input's schema. */
+export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S, maxBytes = 1024 * 1024): Promise<z.output<S>> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) throw new UserError("Send the body as application/json.", 415);
+  const text = await readBodyText(request, maxBytes);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UserError("The body is not valid JSON.", 400);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new UserError("Some values are not valid.", 400, fieldErrorsOf(parsed.error.issues));
+  return parsed.data;
+}
+
+export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new UserError(`The body is larger than the limit of ${maxBytes} bytes.`, 413);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new UserError(`The body is larger than the limit of ${maxBytes} bytes.`, 413);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+type SessionContext = { request: Request; session: ActiveSession; actor: AuditActor; info: RequestInfo; params: Record<string, string> };
+type AuditSpec = { event: AuditEventName; objectType: AuditObjectType; apiPath: string };
+
+const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** Refuses cross-site state changes made with a session cookie (browsers send these headers). */
+function crossSite(request: Request): boolean {
+  if (!STATE_CHANGING.has(request.method)) return false;
+  if (request.headers.get("sec-fetch-site") === "cross-site") return true;
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  const host = request.headers.get("host");
+  try {
+    return origin === "null" || new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Route handlers signed in by session cookie: session (401) → same-site (403) → right (403, audited)
+ * → handler. The handler returns its Response and, for audited actions, what to record.
+ */
+export function sessionRoute(
+  spec: { right: Right | "owner"; audit?: AuditSpec },
+  handler: (ctx: SessionContext) => Promise<{ response: Response; audit?: AuditDetails }>,
+) {
+  return async (request: Request, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
+    const info = requestInfoFrom(request.headers);
+    const token = readCookie(request, "__Host-custodian_session") ?? readCookie(request, "custodian_session");
+    const session = await getActiveSession(token);
+    if (!session) return jsonError(401, "Sign in first.");
+    const actor = sessionActor(session, info);
+    const fail = async (status: number, message: string, fieldErrors?: Record<string, string>) => {
+      if (spec.audit) {
+        await record({ eventName: spec.audit.event, status: "fail", actor, objectType: spec.audit.objectType, apiPath: spec.audit.apiPath, error: { description: message, status_code: status } });
+      }
+      return jsonError(status, message, fieldErrors);
+    };
+    if (crossSite(request)) return fail(403, "Cross-site requests are refused.");
+    if (!can(session.user, spec.right)) return fail(403, "You do not have the right to do this.");
+    try {
+      const { response, audit } = await handler({ request, session, actor, info, params: await context.params });
+      if (spec.audit) {
+        await record({ eventName: spec.audit.event, status: "success", actor, objectType: spec.audit.objectType, apiPath: spec.audit.apiPath, ...audit });
+      }
+      return response;
+    } catch (error) {
+      if (error instanceof UserError) return fail(error.status, error.message, error.fieldErrors);
+      const eventId = randomUUID();
+      logger().error({ err: error, eventId, path: new URL(request.url).pathname }, "route failed");
+      return fail(500, `Something went wrong; it was logged as event ${eventId}.`);
+    }
+  };
+}
+
+function readCookie(request: Request, name: string): string | undefined {
+  const header = request.headers.get("cookie") ?? "";
+  for (const part of header.split(";")) {
+    const [k, ...v] = part.trim().split("=");
+    if (k === name) return decodeURIComponent(v.join("="));
+  }
+  return undefined;
+}
+
+export function bearerToken(request: Request): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "");
+  return m?.[1];
+}
+
+export function internalError(error: unknown, where: string): Response {
+  const eventId = randomUUID();
+  logger().error({ err: error, eventId, where }, "route failed");
+  return jsonError(500, `Something went wrong; it was logged as event ${eventId}.`);
+}

@@ -1,0 +1,66 @@
+import { z } from "zod";
+
+/** Every audited action, by Mattermost's event name (AUDIT-LOG.md). */
+export const ZAuditEventName = z.enum([
+  /** A session was created by signing in (or the first-run set-up). */
+  "login",
+  /** A session was ended by its owner. */
+  "logout",
+  /** Export settings were read. */
+  "getConfig",
+  /** Some export settings were changed. */
+  "patchConfig",
+  /** All export settings were replaced (CLI `config set` of a whole document). */
+  "updateConfig",
+  /** An export job was created (run now, request, API, CLI, scheduler). */
+  "createJob",
+  /** A job was asked to stop. */
+  "cancelJob",
+  /** The worker moved a job to another status. */
+  "updateJobStatus",
+  /** The list of exports was read. */
+  "getComplianceReports",
+  /** One export's details were read. */
+  "getComplianceReport",
+  /** Export files were downloaded. */
+  "downloadComplianceReport",
+  /** A signed download link was issued. */
+  "generatePresignURLExport",
+  /** Export files were deleted (by hand or by the retention sweep). */
+  "deleteExport",
+  /** An admin account was created (including the owner at set-up). */
+  "createUser",
+  /** An admin account was removed or deactivated. */
+  "deleteUser",
+  /** Rights were granted or revoked. */
+  "updateUserRoles",
+  /** A password was changed. */
+  "updatePassword",
+  /** A session was revoked by someone else. */
+  "revokeSession",
+  /** The audit log was read or downloaded. */
+  "getAudits",
+  /** Export policies. */
+  "createPolicy",
+  "patchPolicy",
+  "deletePolicy",
+  /** Chat data was imported (ingest API, CLI ingest, Mattermost bulk import). */
+  "bulkImport",
+  /** An ingest token was created or revoked. */
+  "createIngestToken",
+  "revokeIngestToken",
+]);
+export type AuditEventName = z.infer<typeof ZAuditEventName>;
+
+export const AUDIT_OBJECT_TYPES = [
+  "session",
+  "config",
+  "job",
+  "export",
+  "user",
+  "audit",
+  "policy",
+  "import",
+  "token",
+] as const;
+export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];

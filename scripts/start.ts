@@ -1,0 +1,58 @@
+// `npm start`: migrate the database, build if the sources changed, then serve the console with the
+// worker in-process. Every request gets the client's address from the TCP connection in a header a
+// client cannot forge (any incoming copy is overwritten).
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import next from "next";
+import { env } from "../lib/config/env.ts";
+import { migrate } from "../lib/db/migrate.ts";
+import { redactDatabaseUrl } from "../lib/db/database-url.ts";
+import { logger } from "../lib/log/logger.ts";
+import { sourceStamp } from "./build-stamp.ts";
+
+const root = path.resolve(import.meta.dirname, "..");
+const dev = process.argv.includes("--dev");
+
+async function main(): Promise<void> {
+  const config = env();
+  const result = await migrate(config.DATABASE_URL);
+  logger().info({ database: redactDatabaseUrl(config.DATABASE_URL), applied: result.applied }, "database ready");
+  if (!dev) buildIfNeeded();
+
+  const app = next({ dev, dir: root, port: config.PORT, hostname: process.env.HOSTNAME ?? "0.0.0.0" });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = http.createServer((req, res) => {
+    req.headers["x-custodian-client-ip"] = req.socket.remoteAddress ?? "";
+    req.headers["x-custodian-secure"] = "encrypted" in req.socket && req.socket.encrypted ? "1" : "0";
+    void handle(req, res);
+  });
+  server.listen(config.PORT, process.env.HOSTNAME ?? "0.0.0.0", () => {
+    logger().info({ url: `http://localhost:${config.PORT}` }, "Custodian is serving the console");
+  });
+  const shutdown = (signal: string) => {
+    logger().info({ signal }, "shutting down");
+    server.close();
+    void import("../lib/worker/start-worker.ts").then((w) => w.stopWorker()).finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+function buildIfNeeded(): void {
+  const stampFile = path.join(root, ".next", "custodian-build-stamp");
+  const stamp = sourceStamp(root);
+  const built = existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp;
+  if (built) return;
+  logger().info("building the console (first start or changed sources)…");
+  execFileSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  writeFileSync(stampFile, stamp);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
