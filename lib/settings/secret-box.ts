@@ -40,9 +40,12 @@ export function encryptSecret(plaintext: string): string {
 export function decryptSecret(sealed: string): string {
   const [version, iv, tag, body] = sealed.split(":");
   if (version !== VERSION || !iv || !tag || body === undefined) throw new Error("Unrecognised encrypted secret");
-  const decipher = createDecipheriv("aes-256-gcm", loadKey(), Buffer.from(iv, "base64"));
-  decipher.setAuthTag(Buffer.from(tag, "base64"));
   try {
+    const authTag = Buffer.from(tag, "base64");
+    // A shortened GCM tag would make forgery cheap: only the full 16 bytes are accepted.
+    if (authTag.length !== 16) throw new Error("bad tag length");
+    const decipher = createDecipheriv("aes-256-gcm", loadKey(), Buffer.from(iv, "base64"), { authTagLength: 16 });
+    decipher.setAuthTag(authTag);
     return Buffer.concat([decipher.update(Buffer.from(body, "base64")), decipher.final()]).toString("utf8");
   } catch {
     throw new Error("A stored secret cannot be decrypted: the secret key changed. Set CUSTODIAN_SECRET_KEY back, or enter the secret again.");

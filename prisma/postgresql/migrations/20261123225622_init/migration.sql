@@ -48,8 +48,9 @@ CREATE TABLE "Session" (
 CREATE TABLE "LoginThrottle" (
     "key" TEXT NOT NULL,
     "failures" INTEGER NOT NULL DEFAULT 0,
-    "windowStart" TIMESTAMP(3) NOT NULL,
-    "lockedUntil" TIMESTAMP(3),
+    "lastFailureMs" BIGINT NOT NULL,
+    "lockedUntilMs" BIGINT NOT NULL DEFAULT 0,
+    "allowance" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "LoginThrottle_pkey" PRIMARY KEY ("key")
 );
@@ -193,6 +194,74 @@ CREATE TABLE "FileInfo" (
     CONSTRAINT "FileInfo_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "ExportJob" (
+    "id" TEXT NOT NULL,
+    "type" TEXT NOT NULL DEFAULT 'message_export',
+    "policyId" TEXT NOT NULL DEFAULT 'default',
+    "trigger" TEXT NOT NULL,
+    "initiatedBy" TEXT NOT NULL DEFAULT '',
+    "initiatedByLabel" TEXT NOT NULL DEFAULT '',
+    "status" TEXT NOT NULL,
+    "progress" INTEGER NOT NULL DEFAULT 0,
+    "format" TEXT NOT NULL,
+    "dailySlot" TEXT,
+    "activeSlot" TEXT,
+    "movesCursor" BOOLEAN NOT NULL DEFAULT true,
+    "data" TEXT NOT NULL DEFAULT '{}',
+    "windowStart" BIGINT,
+    "windowEnd" BIGINT,
+    "exportDir" TEXT NOT NULL DEFAULT '',
+    "messagesExported" INTEGER NOT NULL DEFAULT 0,
+    "filesExported" INTEGER NOT NULL DEFAULT 0,
+    "warningCount" INTEGER NOT NULL DEFAULT 0,
+    "batchesWritten" INTEGER NOT NULL DEFAULT 0,
+    "error" TEXT NOT NULL DEFAULT '',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "maxAttempts" INTEGER NOT NULL DEFAULT 3,
+    "leaseOwner" TEXT,
+    "leaseEpoch" INTEGER NOT NULL DEFAULT 0,
+    "leaseExpiresAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "startedAt" TIMESTAMP(3),
+    "finishedAt" TIMESTAMP(3),
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ExportJob_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ExportBatch" (
+    "jobId" TEXT NOT NULL,
+    "number" INTEGER NOT NULL,
+    "fileName" TEXT NOT NULL,
+    "startTime" BIGINT NOT NULL,
+    "endTime" BIGINT NOT NULL,
+    "fromUpdateAt" BIGINT NOT NULL,
+    "fromPostId" TEXT NOT NULL,
+    "toUpdateAt" BIGINT NOT NULL,
+    "toPostId" TEXT NOT NULL,
+    "messages" INTEGER NOT NULL,
+    "files" INTEGER NOT NULL,
+    "warnings" INTEGER NOT NULL,
+    "size" BIGINT NOT NULL DEFAULT 0,
+    "sha256" TEXT NOT NULL DEFAULT '',
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "ExportBatch_pkey" PRIMARY KEY ("jobId","number")
+);
+
+-- CreateTable
+CREATE TABLE "ExportCursor" (
+    "policyId" TEXT NOT NULL,
+    "lastUpdateAt" BIGINT NOT NULL,
+    "lastPostId" TEXT NOT NULL,
+    "jobId" TEXT NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ExportCursor_pkey" PRIMARY KEY ("policyId")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "AdminUser_email_key" ON "AdminUser"("email");
 
@@ -241,8 +310,23 @@ CREATE INDEX "Post_originalId_idx" ON "Post"("originalId");
 -- CreateIndex
 CREATE INDEX "FileInfo_postId_idx" ON "FileInfo"("postId");
 
+-- CreateIndex
+CREATE UNIQUE INDEX "ExportJob_dailySlot_key" ON "ExportJob"("dailySlot");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ExportJob_activeSlot_key" ON "ExportJob"("activeSlot");
+
+-- CreateIndex
+CREATE INDEX "ExportJob_status_createdAt_idx" ON "ExportJob"("status", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "ExportJob_policyId_status_finishedAt_idx" ON "ExportJob"("policyId", "status", "finishedAt");
+
 -- AddForeignKey
 ALTER TABLE "AdminRight" ADD CONSTRAINT "AdminRight_userId_fkey" FOREIGN KEY ("userId") REFERENCES "AdminUser"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "Session" ADD CONSTRAINT "Session_userId_fkey" FOREIGN KEY ("userId") REFERENCES "AdminUser"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ExportBatch" ADD CONSTRAINT "ExportBatch_jobId_fkey" FOREIGN KEY ("jobId") REFERENCES "ExportJob"("id") ON DELETE CASCADE ON UPDATE CASCADE;

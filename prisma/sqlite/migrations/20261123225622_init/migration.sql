@@ -44,8 +44,9 @@ CREATE TABLE "Session" (
 CREATE TABLE "LoginThrottle" (
     "key" TEXT NOT NULL PRIMARY KEY,
     "failures" INTEGER NOT NULL DEFAULT 0,
-    "windowStart" DATETIME NOT NULL,
-    "lockedUntil" DATETIME
+    "lastFailureMs" BIGINT NOT NULL,
+    "lockedUntilMs" BIGINT NOT NULL DEFAULT 0,
+    "allowance" INTEGER NOT NULL DEFAULT 0
 );
 
 -- CreateTable
@@ -169,6 +170,71 @@ CREATE TABLE "FileInfo" (
     "sha256" TEXT NOT NULL DEFAULT ''
 );
 
+-- CreateTable
+CREATE TABLE "ExportJob" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "type" TEXT NOT NULL DEFAULT 'message_export',
+    "policyId" TEXT NOT NULL DEFAULT 'default',
+    "trigger" TEXT NOT NULL,
+    "initiatedBy" TEXT NOT NULL DEFAULT '',
+    "initiatedByLabel" TEXT NOT NULL DEFAULT '',
+    "status" TEXT NOT NULL,
+    "progress" INTEGER NOT NULL DEFAULT 0,
+    "format" TEXT NOT NULL,
+    "dailySlot" TEXT,
+    "activeSlot" TEXT,
+    "movesCursor" BOOLEAN NOT NULL DEFAULT true,
+    "data" TEXT NOT NULL DEFAULT '{}',
+    "windowStart" BIGINT,
+    "windowEnd" BIGINT,
+    "exportDir" TEXT NOT NULL DEFAULT '',
+    "messagesExported" INTEGER NOT NULL DEFAULT 0,
+    "filesExported" INTEGER NOT NULL DEFAULT 0,
+    "warningCount" INTEGER NOT NULL DEFAULT 0,
+    "batchesWritten" INTEGER NOT NULL DEFAULT 0,
+    "error" TEXT NOT NULL DEFAULT '',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "maxAttempts" INTEGER NOT NULL DEFAULT 3,
+    "leaseOwner" TEXT,
+    "leaseEpoch" INTEGER NOT NULL DEFAULT 0,
+    "leaseExpiresAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "startedAt" DATETIME,
+    "finishedAt" DATETIME,
+    "updatedAt" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "ExportBatch" (
+    "jobId" TEXT NOT NULL,
+    "number" INTEGER NOT NULL,
+    "fileName" TEXT NOT NULL,
+    "startTime" BIGINT NOT NULL,
+    "endTime" BIGINT NOT NULL,
+    "fromUpdateAt" BIGINT NOT NULL,
+    "fromPostId" TEXT NOT NULL,
+    "toUpdateAt" BIGINT NOT NULL,
+    "toPostId" TEXT NOT NULL,
+    "messages" INTEGER NOT NULL,
+    "files" INTEGER NOT NULL,
+    "warnings" INTEGER NOT NULL,
+    "size" BIGINT NOT NULL DEFAULT 0,
+    "sha256" TEXT NOT NULL DEFAULT '',
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    PRIMARY KEY ("jobId", "number"),
+    CONSTRAINT "ExportBatch_jobId_fkey" FOREIGN KEY ("jobId") REFERENCES "ExportJob" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "ExportCursor" (
+    "policyId" TEXT NOT NULL PRIMARY KEY,
+    "lastUpdateAt" BIGINT NOT NULL,
+    "lastPostId" TEXT NOT NULL,
+    "jobId" TEXT NOT NULL,
+    "updatedAt" DATETIME NOT NULL
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "AdminUser_email_key" ON "AdminUser"("email");
 
@@ -216,3 +282,15 @@ CREATE INDEX "Post_originalId_idx" ON "Post"("originalId");
 
 -- CreateIndex
 CREATE INDEX "FileInfo_postId_idx" ON "FileInfo"("postId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ExportJob_dailySlot_key" ON "ExportJob"("dailySlot");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ExportJob_activeSlot_key" ON "ExportJob"("activeSlot");
+
+-- CreateIndex
+CREATE INDEX "ExportJob_status_createdAt_idx" ON "ExportJob"("status", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "ExportJob_policyId_status_finishedAt_idx" ON "ExportJob"("policyId", "status", "finishedAt");
