@@ -24,7 +24,7 @@ type Context<I> = { input: I; session: ActiveSession; actor: AuditActor; info: R
  * the user sees only that id.
  */
 export function defineAction<S extends z.ZodType, T>(
-  spec: { id: string; schema: S; right: Right | "owner"; event: AuditEventName; objectType: AuditObjectType },
+  spec: { id: string; schema: S; right: Right | "owner" | readonly Right[]; event: AuditEventName; objectType: AuditObjectType },
   handler: (ctx: Context<z.output<S>>) => Promise<{ data: T; audit?: AuditDetails }>,
 ): (raw: unknown) => Promise<ActionResult<T>> {
   return async (raw) => {

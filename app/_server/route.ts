@@ -75,8 +75,8 @@ function crossSite(request: Request): boolean {
  * → handler. The handler returns its Response and, for audited actions, what to record.
  */
 export function sessionRoute(
-  spec: { right: Right | "owner"; audit?: AuditSpec },
-  handler: (ctx: SessionContext) => Promise<{ response: Response; audit?: AuditDetails }>,
+  spec: { right: Right | "owner" | readonly Right[]; audit?: AuditSpec },
+  handler: (ctx: SessionContext) => Promise<{ response: Response; audit?: AuditDetails; skipAudit?: boolean }>,
 ) {
   return async (request: Request, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
     const info = requestInfoFrom(request.headers);
@@ -93,8 +93,8 @@ export function sessionRoute(
     if (crossSite(request)) return fail(403, "Cross-site requests are refused.");
     if (!can(session.user, spec.right)) return fail(403, "You do not have the right to do this.");
     try {
-      const { response, audit } = await handler({ request, session, actor, info, params: await context.params });
-      if (spec.audit) {
+      const { response, audit, skipAudit } = await handler({ request, session, actor, info, params: await context.params });
+      if (spec.audit && !skipAudit) {
         await record({ eventName: spec.audit.event, status: "success", actor, objectType: spec.audit.objectType, apiPath: spec.audit.apiPath, ...audit });
       }
       return response;

@@ -10,10 +10,10 @@ export const RIGHT_LABELS: Record<Right, string> = {
 
 export type Principal = { id: string; isOwner: boolean; rights: readonly Right[]; disabled?: boolean };
 
-/** The one place that decides whether an admin may do something. */
-export function can(user: Principal | null | undefined, right: Right | "owner"): boolean {
+/** The one place that decides whether an admin may do something (any of several rights, when given a list). */
+export function can(user: Principal | null | undefined, right: Right | "owner" | readonly Right[]): boolean {
   if (!user || user.disabled) return false;
   if (user.isOwner) return true;
   if (right === "owner") return false;
-  return user.rights.includes(right);
+  return typeof right === "string" ? user.rights.includes(right) : right.some((r) => user.rights.includes(r));
 }

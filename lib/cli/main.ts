@@ -11,6 +11,8 @@ const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
   seed: () => import("./commands/seed.ts"),
   token: () => import("./commands/token.ts"),
   migrate: () => import("./commands/migrate.ts"),
+  export: () => import("./commands/export.ts"),
+  jobs: () => import("./commands/jobs.ts"),
 };
 
 async function help(): Promise<string> {

@@ -1,18 +1,28 @@
+import { startJobLoop } from "../jobs/worker-loop.ts";
+import { startScheduler } from "../jobs/schedule-daily-export.ts";
+import { WORKER_NAME } from "../jobs/work-job.ts";
 import { logger } from "../log/logger.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 
 const globalForWorker = globalThis as unknown as { custodianWorker?: { stop: () => Promise<void> } };
 
-/** Starts this process's worker once (the export job loop joins it in the export engine). */
-export function startWorker(name = "MessageExportWorker"): { stop: () => Promise<void> } {
+/**
+ * Starts this process's worker once: the job loop (claims export jobs under a lease), the daily
+ * scheduler (idempotent across instances) and the heartbeat /api/health reads.
+ */
+export function startWorker(): { stop: () => Promise<void> } {
   if (globalForWorker.custodianWorker) return globalForWorker.custodianWorker;
-  const stopHeartbeat = startHeartbeat(name);
-  logger().info({ worker_name: name }, "worker started");
+  const stopHeartbeat = startHeartbeat(WORKER_NAME);
+  const stopScheduler = startScheduler();
+  const loop = startJobLoop();
+  logger().info({ worker_name: WORKER_NAME, worker_id: loop.workerId }, "worker started");
   const handle = {
     stop: async () => {
+      stopScheduler();
+      await loop.stop();
       await stopHeartbeat();
       globalForWorker.custodianWorker = undefined;
-      logger().info({ worker_name: name }, "worker stopped");
+      logger().info({ worker_name: WORKER_NAME }, "worker stopped");
     },
   };
   globalForWorker.custodianWorker = handle;

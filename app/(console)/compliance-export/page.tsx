@@ -1,8 +1,12 @@
 import { can } from "@/lib/auth/rights.ts";
+import { listJobViews } from "@/lib/jobs/job-view.ts";
 import { readExportSettingsView } from "@/lib/settings/read-export-settings-view.ts";
 import { serverTimeZone } from "@/lib/settings/schema.ts";
+import { JobsTable } from "@/components/jobs/jobs-table.tsx";
+import { QueryProvider } from "@/components/query-provider.tsx";
 import { requestInfo } from "@/app/_server/request-info.ts";
 import { requirePageSession, sessionActor } from "@/app/_server/session.ts";
+import { cancelJobAction, runExportNowAction } from "./actions.ts";
 import { ExportSettingsForm } from "./settings-form.tsx";
 
 export const dynamic = "force-dynamic";
@@ -10,17 +14,16 @@ export const dynamic = "force-dynamic";
 export default async function ComplianceExportPage() {
   const session = await requirePageSession("/compliance-export");
   const view = await readExportSettingsView({ actor: sessionActor(session, await requestInfo()), apiPath: "/compliance-export" });
+  const jobs = can(session.user, ["request", "download", "configure"]) ? await listJobViews() : [];
   return (
-    <>
+    <QueryProvider>
       <h1>Compliance Export</h1>
       <ExportSettingsForm initial={view} canConfigure={can(session.user, "configure")} timeZones={timeZoneOptions()} />
-    </>
+      <JobsTable initialJobs={jobs} canRun={can(session.user, "request")} canDownload={can(session.user, "download")} runNow={runExportNowAction} cancel={cancelJobAction} />
+    </QueryProvider>
   );
 }
 
 function timeZoneOptions(): string[] {
-  const zones = new Set(Intl.supportedValuesOf("timeZone"));
-  zones.add("UTC");
-  zones.add(serverTimeZone());
-  return [...zones].sort();
+  return [...new Set([...Intl.supportedValuesOf("timeZone"), "UTC", serverTimeZone()])].sort();
 }

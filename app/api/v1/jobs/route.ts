@@ -1,0 +1,24 @@
+import { createExportJob } from "@/lib/jobs/create-export-job.ts";
+import { listJobViews, toJobView } from "@/lib/jobs/job-view.ts";
+import { ZCreateJobInput } from "@/lib/jobs/schema.ts";
+import { parseJsonBody, sessionRoute } from "@/app/_server/route.ts";
+
+export const dynamic = "force-dynamic";
+const API_PATH = "/api/v1/jobs";
+
+/** The export jobs, newest first. The console's live refresh passes ?poll=1 and is not audited each time. */
+export const GET = sessionRoute({ right: ["request", "download", "configure"], audit: { event: "getComplianceReports", objectType: "export", apiPath: API_PATH } }, async ({ request }) => {
+  const poll = new URL(request.url).searchParams.get("poll") === "1";
+  const jobs = await listJobViews({ limit: 50 });
+  return { response: Response.json({ jobs }, { headers: { "Cache-Control": "no-store" } }), skipAudit: poll, audit: { parameters: { limit: 50 } } };
+});
+
+/** Starts an export now (continuing the daily cursor), or for a window: {exportFrom} or {start, end}. */
+export const POST = sessionRoute({ right: "request", audit: { event: "createJob", objectType: "job", apiPath: API_PATH } }, async ({ request, session }) => {
+  const input = await parseJsonBody(request, ZCreateJobInput, 64 * 1024);
+  const job = await createExportJob({ input, trigger: "api", initiatedBy: session.user.id, initiatedByLabel: session.user.email });
+  return {
+    response: Response.json({ job: toJobView(job) }, { status: 201 }),
+    audit: { parameters: input, resultingState: { job_id: job.id, status: job.status, format: job.format } },
+  };
+});

@@ -1,0 +1,42 @@
+import path from "node:path";
+import { Readable } from "node:stream";
+import { ZipFile } from "yazl";
+import { db } from "../db/client.ts";
+import { exportStore } from "../delivery/export-store.ts";
+import { UserError } from "../errors/user-error.ts";
+import { toJobView } from "../jobs/job-view.ts";
+
+export type ExportDownload = { fileName: string; stream: Readable; size?: number; files: string[] };
+
+/**
+ * The files of a finished export: one batch zip (batch = N) or the whole directory as one zip
+ * with the batch files at its root (Mattermost's download shape). Streams; nothing is buffered.
+ */
+export async function openExportDownload(options: { jobId: string; batch?: number; now?: Date }): Promise<ExportDownload> {
+  const job = await db().exportJob.findUnique({ where: { id: options.jobId } });
+  if (!job) throw new UserError("No such export.", 404);
+  const view = toJobView(job, options.now);
+  if (view.expired) throw new UserError("This export has expired: downloads are kept for 30 days after the export finished.", 410);
+  if (!view.downloadable) throw new UserError(`This export has no files to download (status: ${job.status}).`, 409);
+  const store = exportStore();
+  const dir = job.exportDir;
+  if (options.batch !== undefined) {
+    const batch = await db().exportBatch.findUnique({ where: { jobId_number: { jobId: job.id, number: options.batch } } });
+    if (!batch) throw new UserError(`This export has no batch ${options.batch}.`, 404);
+    const rel = `${dir}/${batch.fileName}`;
+    if (!(await store.exists(rel))) throw new UserError("The batch file is missing from the export store.", 410);
+    return { fileName: batch.fileName, stream: store.openRead(rel), size: Number(batch.size), files: [batch.fileName] };
+  }
+  const batches = await db().exportBatch.findMany({ where: { jobId: job.id }, orderBy: { number: "asc" } });
+  const zip = new ZipFile();
+  for (const b of batches) {
+    const rel = `${dir}/${b.fileName}`;
+    zip.addReadStreamLazy(b.fileName, { compress: false, mtime: job.finishedAt ?? new Date(0) }, (cb) => {
+      const s = store.openRead(rel);
+      s.once("open", () => cb(null, s));
+      s.once("error", (e) => cb(e, s));
+    });
+  }
+  zip.end();
+  return { fileName: `${path.basename(dir)}.zip`, stream: zip.outputStream as unknown as Readable, files: batches.map((b) => b.fileName) };
+}

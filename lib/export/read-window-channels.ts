@@ -1,0 +1,49 @@
+import { db } from "../db/client.ts";
+import type { ChannelType, ExportChannel, MemberHistoryRow } from "./model.ts";
+
+/**
+ * Channels active in [start, end] — with a non-system post updated in it, or a join or leave in
+ * it — and their member history during the window (§3.5). Channels and memberships, not posts,
+ * are held in memory: their number does not grow with the export.
+ */
+export async function readWindowChannels(options: { start: number; end: number }): Promise<{ channels: Map<string, ExportChannel>; memberHistory: Map<string, MemberHistoryRow[]> }> {
+  const start = BigInt(options.start);
+  const end = BigInt(options.end);
+  const [postChannels, joinChannels, leaveChannels] = await Promise.all([
+    db().post.findMany({ where: { updateAt: { gte: start, lte: end }, NOT: { type: { startsWith: "system_" } } }, distinct: ["channelId"], select: { channelId: true } }),
+    db().channelMemberHistory.findMany({ where: { joinTime: { gte: start, lte: end } }, distinct: ["channelId"], select: { channelId: true } }),
+    db().channelMemberHistory.findMany({ where: { leaveTime: { gte: start, lte: end } }, distinct: ["channelId"], select: { channelId: true } }),
+  ]);
+  const ids = [...new Set([...postChannels, ...joinChannels, ...leaveChannels].map((r) => r.channelId))].sort();
+  const channels = new Map<string, ExportChannel>();
+  const memberHistory = new Map<string, MemberHistoryRow[]>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const [rows, history] = await Promise.all([
+      db().chatChannel.findMany({ where: { id: { in: chunk } } }),
+      db().channelMemberHistory.findMany({
+        where: { channelId: { in: chunk }, joinTime: { lte: end }, OR: [{ leaveTime: null }, { leaveTime: { gte: start } }] },
+        orderBy: [{ channelId: "asc" }, { joinTime: "asc" }, { userId: "asc" }],
+      }),
+    ]);
+    for (const c of rows) channels.set(c.id, { id: c.id, name: c.name, displayName: c.displayName, type: c.type as ChannelType, teamId: c.teamId });
+    const users = await db().chatUser.findMany({ where: { id: { in: [...new Set(history.map((h) => h.userId))] } } });
+    const userById = new Map(users.map((u) => [u.id, u]));
+    for (const h of history) {
+      const u = userById.get(h.userId);
+      const list = memberHistory.get(h.channelId) ?? [];
+      list.push({
+        channelId: h.channelId,
+        userId: h.userId,
+        email: u?.email ?? "",
+        username: u?.username ?? "",
+        isBot: u?.isBot ?? false,
+        userDeleteAt: Number(u?.deleteAt ?? 0),
+        joinTime: Number(h.joinTime),
+        leaveTime: h.leaveTime === null ? null : Number(h.leaveTime),
+      });
+      memberHistory.set(h.channelId, list);
+    }
+  }
+  return { channels, memberHistory };
+}

@@ -1,0 +1,172 @@
+import { db } from "../db/client.ts";
+import { exportStore } from "../delivery/export-store.ts";
+import { parseJobData, type JobData } from "../jobs/job-data.ts";
+import { fencedJobUpdate, LeaseLostError, renewLease, type Lease } from "../jobs/lease.ts";
+import type { ExportFormat } from "../settings/schema.ts";
+import { batchFileName } from "./export-paths.ts";
+import { initJobWindow } from "./init-job-window.ts";
+import type { BatchInput } from "./model.ts";
+import { openAttachment } from "./open-attachment.ts";
+import { readFilesForPosts, readPostPage } from "./read-post-page.ts";
+import { readWindowChannels } from "./read-window-channels.ts";
+import { writerFor } from "./writers.ts";
+import { writeZip } from "./write-zip.ts";
+
+export type ExportOutcome =
+  | { kind: "finished"; warnings: number; messages: number; files: number; batches: number }
+  | { kind: "canceled" }
+  | { kind: "stopped" };
+
+export type RunOptions = {
+  lease: Lease;
+  /** Set when the process is shutting down: the job goes back to pending after the current batch. */
+  stopSignal?: AbortSignal;
+  now?: () => Date;
+  /** Test hook: called after each batch is durably recorded. */
+  afterBatch?: (batchNumber: number) => Promise<void> | void;
+};
+
+/**
+ * Runs (or resumes) one export job batch by batch. Each batch is written to a hidden temporary
+ * file, renamed into place, and then recorded — together with the job's resume point and the
+ * policy's cursor — in one transaction fenced by the lease. A crash at any point therefore leaves
+ * either a recorded batch or one that the resumed job writes again with identical bytes.
+ */
+export async function runExportJob(options: RunOptions): Promise<ExportOutcome> {
+  const now = options.now ?? (() => new Date());
+  const { lease } = options;
+  const job = await db().exportJob.findUniqueOrThrow({ where: { id: lease.jobId } });
+  if (job.status === "cancel_requested") return { kind: "canceled" };
+
+  const data = await initJobWindow({ job: { ...job, data: parseJobData(job.data) }, now: now() });
+  const format = data.export_type as ExportFormat;
+  const writer = writerFor(format);
+  const dir = data.export_dir!;
+  const jobStartTime = Number(data.job_start_time);
+  const jobEndTime = Number(data.job_end_time);
+  const batchSize = Number(data.batch_size);
+  const exportAttachments = data.export_attachments !== "false";
+  let cursor = { updateAt: Number(data.batch_start_time), postId: data.batch_start_id ?? "" };
+  let batchNumber = Number(data.job_batch_number ?? "0");
+  let messages = Number(data.messages_exported ?? "0");
+  let files = Number(data.files_exported ?? "0");
+  let warnings = job.warningCount;
+
+  const expectedTotal = messages + (await countPosts(cursor, jobEndTime));
+  data.total_posts_expected = String(expectedTotal);
+  await db().$transaction((tx) =>
+    fencedJobUpdate(tx, lease, {
+      data: JSON.stringify(data),
+      format,
+      exportDir: dir,
+      windowStart: BigInt(jobStartTime),
+      windowEnd: BigInt(jobEndTime),
+    }),
+  );
+  const store = exportStore();
+  await store.removePartials(dir);
+  const exportPeriodStart = cursor.updateAt;
+  const window = await readWindowChannels({ start: exportPeriodStart, end: jobEndTime });
+
+  for (;;) {
+    const current = await db().exportJob.findUniqueOrThrow({ where: { id: lease.jobId }, select: { status: true } });
+    if (current.status === "cancel_requested") return { kind: "canceled" };
+    if (options.stopSignal?.aborted) return { kind: "stopped" };
+
+    const posts = await readPostPage({ after: cursor, until: jobEndTime, limit: batchSize + 1 });
+    if (posts.length === 0) break;
+    const more = posts.length > batchSize;
+    if (more) posts.pop();
+    const last = posts[posts.length - 1]!;
+    const batchStart = cursor.updateAt;
+    const batchEnd = more ? last.updateAt : jobEndTime;
+    const number = batchNumber + 1;
+    const batch: BatchInput = {
+      batchNumber: number,
+      batchStart,
+      batchEnd,
+      jobStartTime,
+      exportPeriodStart,
+      jobEndTime,
+      posts,
+      filesByPost: await readFilesForPosts(posts),
+      channels: window.channels,
+      memberHistory: window.memberHistory,
+      exportAttachments,
+    };
+    const fileName = batchFileName({ number, start: batchStart, end: batchEnd });
+    const target = await store.createPending(`${dir}/${fileName}`);
+    const written = await writeZip({ target, mtime: new Date(jobEndTime), fill: (zip) => writer({ batch, zip, openAttachment }) });
+    if (!(await renewLease(lease))) {
+      await target.abort();
+      throw new LeaseLostError(lease.jobId);
+    }
+    await target.commit();
+
+    batchNumber = number;
+    messages += posts.length;
+    files += written.result.files;
+    warnings += written.result.warnings.length;
+    const next = { updateAt: last.updateAt, postId: last.id };
+    const nextData: JobData = {
+      ...data,
+      batch_start_time: String(next.updateAt),
+      batch_start_id: next.postId,
+      job_batch_number: String(batchNumber),
+      messages_exported: String(messages),
+      files_exported: String(files),
+    };
+    await db().$transaction(async (tx) => {
+      await fencedJobUpdate(tx, lease, {
+        data: JSON.stringify(nextData),
+        batchesWritten: batchNumber,
+        messagesExported: messages,
+        filesExported: files,
+        warningCount: warnings,
+        progress: Math.min(99, Math.floor((messages * 100) / Math.max(1, expectedTotal))),
+      });
+      await tx.exportBatch.create({
+        data: {
+          jobId: lease.jobId,
+          number,
+          fileName,
+          startTime: BigInt(batchStart),
+          endTime: BigInt(batchEnd),
+          fromUpdateAt: BigInt(cursor.updateAt),
+          fromPostId: cursor.postId,
+          toUpdateAt: BigInt(next.updateAt),
+          toPostId: next.postId,
+          messages: posts.length,
+          files: written.result.files,
+          warnings: written.result.warnings.length,
+          size: BigInt(written.size),
+          sha256: written.sha256,
+        },
+      });
+      if (job.movesCursor) {
+        await tx.exportCursor.upsert({
+          where: { policyId: job.policyId },
+          create: { policyId: job.policyId, lastUpdateAt: BigInt(next.updateAt), lastPostId: next.postId, jobId: lease.jobId },
+          update: { lastUpdateAt: BigInt(next.updateAt), lastPostId: next.postId, jobId: lease.jobId },
+        });
+      }
+    });
+    Object.assign(data, nextData);
+    cursor = next;
+    await options.afterBatch?.(number);
+    if (!more) break;
+  }
+  return { kind: "finished", warnings, messages, files, batches: batchNumber };
+}
+
+async function countPosts(after: { updateAt: number; postId: string }, until: number): Promise<number> {
+  return db().post.count({
+    where: {
+      AND: [
+        { OR: [{ updateAt: { gt: BigInt(after.updateAt) } }, { updateAt: BigInt(after.updateAt), id: { gt: after.postId } }] },
+        { updateAt: { lte: BigInt(until) } },
+        { NOT: { type: { startsWith: "system_" } } },
+      ],
+    },
+  });
+}

@@ -1,0 +1,73 @@
+import { db } from "../db/client.ts";
+import { parseJobData } from "./job-data.ts";
+import { isActive } from "./job-status.ts";
+
+export const DOWNLOAD_RETENTION_DAYS = 30;
+
+/** A job as the console and the API show it (JSON-safe: times as epoch ms). */
+export type JobView = {
+  id: string;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  durationMs: number | null;
+  trigger: string;
+  initiatedBy: string;
+  format: string;
+  status: string;
+  progress: number;
+  windowStart: number | null;
+  windowEnd: number | null;
+  messages: number;
+  files: number;
+  warnings: number;
+  batches: number;
+  error: string;
+  exportDir: string;
+  downloadable: boolean;
+  expiresAt: number | null;
+  expired: boolean;
+};
+
+type JobRow = Awaited<ReturnType<ReturnType<typeof db>["exportJob"]["findFirstOrThrow"]>>;
+
+export function toJobView(job: JobRow, now = new Date()): JobView {
+  const data = parseJobData(job.data);
+  const done = job.status === "success" || job.status === "warning";
+  const expiresAt = done && job.finishedAt ? job.finishedAt.getTime() + DOWNLOAD_RETENTION_DAYS * 86_400_000 : null;
+  const expired = expiresAt !== null && now.getTime() >= expiresAt;
+  const end = job.finishedAt ?? (isActive(job.status) ? now : null);
+  return {
+    id: job.id,
+    createdAt: job.createdAt.getTime(),
+    startedAt: job.startedAt?.getTime() ?? null,
+    finishedAt: job.finishedAt?.getTime() ?? null,
+    durationMs: job.startedAt && end ? end.getTime() - job.startedAt.getTime() : null,
+    trigger: job.trigger,
+    initiatedBy: job.initiatedByLabel,
+    format: data.export_type ?? job.format,
+    status: job.status,
+    progress: job.progress,
+    windowStart: job.windowStart === null ? (data.job_start_time ? Number(data.job_start_time) : null) : Number(job.windowStart),
+    windowEnd: job.windowEnd === null ? null : Number(job.windowEnd),
+    messages: job.messagesExported,
+    files: job.filesExported,
+    warnings: job.warningCount,
+    batches: job.batchesWritten,
+    error: job.error,
+    exportDir: job.exportDir,
+    downloadable: done && job.batchesWritten > 0 && !expired && job.format !== "globalrelay",
+    expiresAt,
+    expired,
+  };
+}
+
+export async function listJobViews(options: { limit?: number; now?: Date } = {}): Promise<JobView[]> {
+  const rows = await db().exportJob.findMany({ orderBy: { createdAt: "desc" }, take: options.limit ?? 50 });
+  return rows.map((r) => toJobView(r, options.now));
+}
+
+export async function getJobView(id: string, now?: Date): Promise<JobView | null> {
+  const row = await db().exportJob.findUnique({ where: { id } });
+  return row ? toJobView(row, now) : null;
+}

@@ -1,0 +1,54 @@
+import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import os from "node:os";
+import { logger } from "../log/logger.ts";
+import { claimNextJob } from "./claim-job.ts";
+import { workJob, WORKER_NAME } from "./work-job.ts";
+
+/** Poked when this process enqueues a job, so its own worker starts it without waiting a poll. */
+export const jobEvents = new EventEmitter();
+
+export type JobLoopOptions = { leaseMs?: number; pollMs?: number; workerId?: string };
+
+/** Claims and works jobs until stopped; a stop lets the current batch finish and hands the job back. */
+export function startJobLoop(options: JobLoopOptions = {}): { workerId: string; stop: () => Promise<void> } {
+  const workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const pollMs = options.pollMs ?? 2_000;
+  const stopper = new AbortController();
+  let wake: (() => void) | undefined;
+  const poke = () => wake?.();
+  jobEvents.on("enqueued", poke);
+
+  const loop = (async () => {
+    while (!stopper.signal.aborted) {
+      try {
+        const claimed = await claimNextJob({ workerId, leaseMs });
+        if (claimed) {
+          await workJob({ claimed, workerId, leaseMs, stopSignal: stopper.signal });
+          continue;
+        }
+      } catch (error) {
+        logger().error({ err: error, worker_name: WORKER_NAME }, "worker loop error");
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        stopper.signal.addEventListener("abort", () => wake?.(), { once: true });
+      });
+      wake = undefined;
+    }
+  })();
+
+  return {
+    workerId,
+    stop: async () => {
+      stopper.abort();
+      jobEvents.off("enqueued", poke);
+      await loop;
+    },
+  };
+}
