@@ -8,6 +8,7 @@ import { can, type Right } from "@/lib/auth/rights.ts";
 import { getActiveSession, type ActiveSession } from "@/lib/auth/sessions.ts";
 import { fieldErrorsOf, UserError } from "@/lib/errors/user-error.ts";
 import { logger } from "@/lib/log/logger.ts";
+import { verifyIngestToken } from "@/lib/ingest/verify-ingest-token.ts";
 import { requestInfoFrom, type RequestInfo } from "./request-info.ts";
 import { sessionActor } from "./session.ts";
 
@@ -125,4 +126,38 @@ export function internalError(error: unknown, where: string): Response {
   const eventId = randomUUID();
   logger().error({ err: error, eventId, where }, "route failed");
   return jsonError(500, `Something went wrong; it was logged as event ${eventId}.`);
+}
+
+type TokenContext = { request: Request; actor: AuditActor; info: RequestInfo; params: Record<string, string>; tokenId: string };
+
+/**
+ * Route handlers for the chat system's ingest API, signed in by a bearer token (no cookies, so no
+ * cross-site risk): token (401) → handler → one audit record per call, success or fail.
+ */
+export function tokenRoute(
+  spec: { audit: AuditSpec },
+  handler: (ctx: TokenContext) => Promise<{ response: Response; audit?: AuditDetails; failed?: { description: string; status_code: number } }>,
+) {
+  return async (request: Request, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
+    const info = requestInfoFrom(request.headers);
+    const token = await verifyIngestToken(bearerToken(request));
+    if (!token) return jsonError(401, "Send a valid ingest token as Authorization: Bearer <token>.", undefined, { "WWW-Authenticate": "Bearer" });
+    const actor: AuditActor = { userId: "", sessionId: "", client: `ingest-token:${token.name}`, ipAddress: info.ipAddress };
+    const write = (status: "success" | "fail", details?: AuditDetails, error?: { description: string; status_code: number }) =>
+      record({ eventName: spec.audit.event, status, actor, objectType: spec.audit.objectType, apiPath: spec.audit.apiPath, ...details, parameters: { token_id: token.id, ...details?.parameters }, error });
+    try {
+      const { response, audit, failed } = await handler({ request, actor, info, params: await context.params, tokenId: token.id });
+      await write(failed ? "fail" : "success", audit, failed);
+      return response;
+    } catch (error) {
+      if (error instanceof UserError) {
+        await write("fail", undefined, { description: error.message, status_code: error.status });
+        return jsonError(error.status, error.message, error.fieldErrors);
+      }
+      const eventId = randomUUID();
+      logger().error({ err: error, eventId, path: new URL(request.url).pathname }, "route failed");
+      await write("fail", undefined, { description: `internal error ${eventId}`, status_code: 500 });
+      return jsonError(500, `Something went wrong; it was logged as event ${eventId}.`);
+    }
+  };
 }

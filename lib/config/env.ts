@@ -24,6 +24,7 @@ export const ZEnv = z.object({
   CUSTODIAN_TRUST_PROXY: onOff.default("off"),
   CUSTODIAN_PUBLIC_URL: z.url().optional(),
   CUSTODIAN_INGEST_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
+  CUSTODIAN_INGEST_MAX_FILE_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
   CUSTODIAN_PG_POOL_SIZE: positiveInt.default(10),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });

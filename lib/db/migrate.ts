@@ -61,6 +61,10 @@ function migrateSqlite(file: string, migrations: Migration[]): MigrationResult {
   const conn = new Database(file, { timeout: 30_000 });
   try {
     conn.pragma("journal_mode = WAL");
+    // Prisma's SQLite migrations rebuild tables (create new, copy, drop old). PRAGMA foreign_keys is
+    // ignored inside a transaction, so it must be off before BEGIN, or dropping a parent table would
+    // cascade-delete its children's rows.
+    conn.pragma("foreign_keys = OFF");
     conn.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
       "id" TEXT PRIMARY KEY NOT NULL, "checksum" TEXT NOT NULL, "finished_at" DATETIME,
       "migration_name" TEXT NOT NULL, "logs" TEXT, "rolled_back_at" DATETIME,

@@ -22,7 +22,7 @@ export function dailyRunInstant(date: LocalDate, hhmm: string, timeZone: string)
   }
   if (candidates.length) return new Date(Math.min(...candidates));
   // Not shown at all (skipped by DST): the first minute after the gap.
-  let t = wanted - offsetAt(new Date(wanted - 12 * 3600_000), timeZone);
+  let t = wanted - offsetAt(new Date(wanted - 12 * 3600_000), timeZone) - 3 * 3600_000;
   while (!laterOrEqual(zonedParts(new Date(t), timeZone), date, h, m)) t += 60_000;
   return new Date(t);
 }

@@ -1,0 +1,72 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { ZCreateIngestTokenInput, type TCreateIngestTokenInput } from "@/lib/ingest/token-schema.ts";
+import { FieldError } from "@/components/forms/field-error.tsx";
+import { formatTime } from "@/components/jobs/format-time.ts";
+import { createIngestTokenAction, revokeIngestTokenAction } from "./actions.ts";
+
+type TokenRow = { id: string; name: string; createdAt: number; createdBy: string; lastUsedAt: number | null; revokedAt: number | null };
+
+export function IngestTokens({ tokens }: { tokens: TokenRow[] }) {
+  const router = useRouter();
+  const [created, setCreated] = useState<{ name: string; token: string }>();
+  const [error, setError] = useState<string>();
+  const { register, handleSubmit, reset, formState } = useForm<TCreateIngestTokenInput>({ resolver: zodResolver(ZCreateIngestTokenInput) });
+
+  const onCreate = handleSubmit(async (values) => {
+    setError(undefined);
+    const result = await createIngestTokenAction(values);
+    if (!result.ok) return setError(result.message);
+    setCreated({ name: result.data.name, token: result.data.token });
+    reset({ name: "" });
+    router.refresh();
+  });
+  const revoke = async (tokenId: string) => {
+    const result = await revokeIngestTokenAction({ tokenId });
+    if (!result.ok) setError(result.message);
+    router.refresh();
+  };
+
+  return (
+    <>
+      <form onSubmit={onCreate} className="card" noValidate aria-label="Create an ingest token">
+        <div className="field">
+          <label htmlFor="name">Token name</label>
+          <input id="name" type="text" aria-invalid={!!formState.errors.name} aria-describedby="name-error" {...register("name")} />
+          <FieldError id="name-error" message={formState.errors.name?.message} />
+        </div>
+        <button type="submit" disabled={formState.isSubmitting}>Create token</button>
+        {error && <p role="alert" className="status-error">{error}</p>}
+        {created && (
+          <div className="alert alert-ok" role="status">
+            <p>Token <strong>{created.name}</strong> created. Copy it now; it will not be shown again.</p>
+            <p className="token-once mono">{created.token}</p>
+          </div>
+        )}
+      </form>
+      <section className="card" aria-label="Tokens">
+        <table>
+          <thead>
+            <tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col">By</th><th scope="col">Last used</th><th scope="col">State</th></tr>
+          </thead>
+          <tbody>
+            {tokens.map((t) => (
+              <tr key={t.id}>
+                <td>{t.name}</td>
+                <td>{formatTime(t.createdAt)}</td>
+                <td>{t.createdBy}</td>
+                <td>{formatTime(t.lastUsedAt)}</td>
+                <td>{t.revokedAt ? `Revoked ${formatTime(t.revokedAt)}` : <button type="button" className="link" onClick={() => revoke(t.id)}>Revoke</button>}</td>
+              </tr>
+            ))}
+            {tokens.length === 0 && <tr><td colSpan={5}>No tokens yet.</td></tr>}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}

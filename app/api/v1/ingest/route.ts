@@ -1,0 +1,35 @@
+import { env } from "@/lib/config/env.ts";
+import { UserError } from "@/lib/errors/user-error.ts";
+import { applyRecords } from "@/lib/ingest/apply-records.ts";
+import { readBodyText, tokenRoute } from "@/app/_server/route.ts";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Loads chat records (docs/ingest.md): the body is a JSON array of `{"type": T, T: {...}}`. All are
+ * validated first; only if every one passes are they written, in one transaction, idempotent by id.
+ */
+export const POST = tokenRoute({ audit: { event: "bulkImport", objectType: "import", apiPath: "/api/v1/ingest" } }, async ({ request }) => {
+  if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) throw new UserError("Send the records as application/json.", 415);
+  const text = await readBodyText(request, env().CUSTODIAN_INGEST_MAX_BYTES);
+  let records: unknown;
+  try {
+    records = JSON.parse(text);
+  } catch {
+    throw new UserError("The body is not valid JSON.", 400);
+  }
+  if (!Array.isArray(records)) throw new UserError("The body must be a JSON array of records.", 400);
+  const result = await applyRecords({ records });
+  if (!result.ok) {
+    const description = `${result.errorCount} invalid record(s); nothing was written`;
+    return {
+      response: Response.json({ error: `${description}.`, errors: result.errors, errorCount: result.errorCount }, { status: 422 }),
+      audit: { parameters: { records: records.length } },
+      failed: { description, status_code: 422 },
+    };
+  }
+  return {
+    response: Response.json({ counts: result.counts, warnings: result.warnings, warningCount: result.warningCount }),
+    audit: { parameters: { records: records.length }, resultingState: { counts: result.counts, warnings: result.warningCount } },
+  };
+});
