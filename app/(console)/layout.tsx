@@ -8,14 +8,22 @@ export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const { user } = await requirePageSession("/");
-  const compliance: NavItem[] = [{ href: "/compliance-export", label: "Compliance Export" }];
-  const integrations: NavItem[] = can(user, "configure") ? [{ href: "/ingest-tokens", label: "Ingest tokens" }] : [];
+  const compliance: NavItem[] = [
+    { href: "/compliance-export", label: "Compliance Export" },
+    ...(can(user, ["request", "download"]) ? [{ href: "/requests", label: "Export requests" }] : []),
+    ...(can(user, "audit") ? [{ href: "/audit-log", label: "Audit log" }] : []),
+  ];
+  const administration: NavItem[] = [
+    ...(can(user, "manage_admins") ? [{ href: "/admins", label: "Admins" }] : []),
+    ...(can(user, "configure") ? [{ href: "/notifications", label: "Notifications" }, { href: "/ingest-tokens", label: "Ingest tokens" }] : []),
+    { href: "/account", label: "Your account" },
+  ];
   return (
     <div className="console">
       <a className="skip-link" href="#content">Skip to content</a>
       <aside className="sidebar">
         <div className="brand">Custodian</div>
-        <SidebarNav sections={[{ title: "Compliance", items: compliance }, ...(integrations.length ? [{ title: "Integrations", items: integrations }] : [])]} />
+        <SidebarNav sections={[{ title: "Compliance", items: compliance }, { title: "Administration", items: administration }]} />
         <div className="account">
           <div>{user.email}</div>
           <div>{user.isOwner ? "Owner" : "Admin"}</div>

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import type { AuditEventName, AuditObjectType } from "@/lib/audit/events.ts";
 import { record, type AuditDetails } from "@/lib/audit/record.ts";
 import type { AuditActor } from "@/lib/audit/actor.ts";
-import { can, type Right } from "@/lib/auth/rights.ts";
+import { can, type Requirement } from "@/lib/auth/rights.ts";
 import type { ActiveSession } from "@/lib/auth/sessions.ts";
 import { fieldErrorsOf, UserError } from "@/lib/errors/user-error.ts";
 import { logger } from "@/lib/log/logger.ts";
@@ -24,7 +24,7 @@ type Context<I> = { input: I; session: ActiveSession; actor: AuditActor; info: R
  * the user sees only that id.
  */
 export function defineAction<S extends z.ZodType, T>(
-  spec: { id: string; schema: S; right: Right | "owner" | readonly Right[]; event: AuditEventName; objectType: AuditObjectType },
+  spec: { id: string; schema: S; right: Requirement; event: AuditEventName; objectType: AuditObjectType },
   handler: (ctx: Context<z.output<S>>) => Promise<{ data: T; audit?: AuditDetails }>,
 ): (raw: unknown) => Promise<ActionResult<T>> {
   return async (raw) => {

@@ -4,7 +4,7 @@ import type { z } from "zod";
 import type { AuditActor } from "@/lib/audit/actor.ts";
 import type { AuditEventName, AuditObjectType } from "@/lib/audit/events.ts";
 import { record, type AuditDetails } from "@/lib/audit/record.ts";
-import { can, type Right } from "@/lib/auth/rights.ts";
+import { can, type Requirement } from "@/lib/auth/rights.ts";
 import { getActiveSession, type ActiveSession } from "@/lib/auth/sessions.ts";
 import { fieldErrorsOf, UserError } from "@/lib/errors/user-error.ts";
 import { logger } from "@/lib/log/logger.ts";
@@ -76,7 +76,7 @@ function crossSite(request: Request): boolean {
  * → handler. The handler returns its Response and, for audited actions, what to record.
  */
 export function sessionRoute(
-  spec: { right: Right | "owner" | readonly Right[]; audit?: AuditSpec },
+  spec: { right: Requirement; audit?: AuditSpec },
   handler: (ctx: SessionContext) => Promise<{ response: Response; audit?: AuditDetails; skipAudit?: boolean }>,
 ) {
   return async (request: Request, context: { params: Promise<Record<string, string>> }): Promise<Response> => {

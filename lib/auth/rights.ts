@@ -1,4 +1,4 @@
-export const RIGHTS = ["configure", "request", "download", "audit"] as const;
+export const RIGHTS = ["configure", "request", "download", "audit", "manage_admins"] as const;
 export type Right = (typeof RIGHTS)[number];
 
 export const RIGHT_LABELS: Record<Right, string> = {
@@ -6,14 +6,18 @@ export const RIGHT_LABELS: Record<Right, string> = {
   request: "Run and request exports",
   download: "Download completed exports",
   audit: "Read the audit log",
+  manage_admins: "Add and remove admins, grant rights",
 };
 
 export type Principal = { id: string; isOwner: boolean; rights: readonly Right[]; disabled?: boolean };
 
-/** The one place that decides whether an admin may do something (any of several rights, when given a list). */
-export function can(user: Principal | null | undefined, right: Right | "owner" | readonly Right[]): boolean {
+/** What an action needs: a right, any one of several, the owner, or just an active admin ("signed-in"). */
+export type Requirement = Right | "owner" | "signed-in" | readonly Right[];
+
+/** The one place that decides whether an admin may do something. */
+export function can(user: Principal | null | undefined, right: Requirement): boolean {
   if (!user || user.disabled) return false;
-  if (user.isOwner) return true;
+  if (user.isOwner || right === "signed-in") return true;
   if (right === "owner") return false;
   return typeof right === "string" ? user.rights.includes(right) : right.some((r) => user.rights.includes(r));
 }

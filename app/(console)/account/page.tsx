@@ -1,0 +1,15 @@
+import { requirePageSession } from "@/app/_server/session.ts";
+import { ChangePasswordForm } from "./change-password-form.tsx";
+
+export const dynamic = "force-dynamic";
+
+export default async function AccountPage() {
+  const session = await requirePageSession("/account");
+  return (
+    <>
+      <h1>Your account</h1>
+      <p>Signed in as <strong>{session.user.email}</strong>.</p>
+      <ChangePasswordForm />
+    </>
+  );
+}

@@ -1,0 +1,59 @@
+"use server";
+
+import { addAdmin } from "@/lib/admins/add-admin.ts";
+import { deactivateAdmin, reactivateAdmin } from "@/lib/admins/deactivate-admin.ts";
+import { ZAddAdminInput, ZAdminRef, ZUpdateRightsInput } from "@/lib/admins/schema.ts";
+import { updateAdminRights } from "@/lib/admins/update-admin-rights.ts";
+import { revokeUserSessions } from "@/lib/auth/sessions.ts";
+import { defineAction } from "@/app/_server/action.ts";
+
+export const addAdminAction = defineAction(
+  { id: "/admins#add", schema: ZAddAdminInput, right: "manage_admins", event: "createUser", objectType: "user" },
+  async ({ input, session }) => {
+    const added = await addAdmin({ actor: session.user, email: input.email, rights: input.rights });
+    return {
+      data: { userId: added.userId, token: added.token, expiresAt: added.expiresAt.getTime() },
+      audit: { parameters: { email: input.email, rights: input.rights }, resultingState: { user_id: added.userId, email: input.email, rights: input.rights } },
+    };
+  },
+);
+
+export const updateRightsAction = defineAction(
+  { id: "/admins#rights", schema: ZUpdateRightsInput, right: "manage_admins", event: "updateUserRoles", objectType: "user" },
+  async ({ input, session }) => {
+    const change = await updateAdminRights({ actor: session.user, userId: input.userId, rights: input.rights });
+    return { data: change, audit: { parameters: input, priorState: { rights: change.before }, resultingState: { rights: change.after } } };
+  },
+);
+
+export const deactivateAdminAction = defineAction(
+  { id: "/admins#deactivate", schema: ZAdminRef, right: "manage_admins", event: "deleteUser", objectType: "user" },
+  async ({ input, session }) => {
+    const r = await deactivateAdmin({ actorId: session.user.id, userId: input.userId, remove: false });
+    return { data: r, audit: { parameters: { user_id: input.userId, mode: "deactivate" }, resultingState: { email: r.email, disabled: true, sessions_ended: r.sessionsEnded } } };
+  },
+);
+
+export const removeAdminAction = defineAction(
+  { id: "/admins#remove", schema: ZAdminRef, right: "manage_admins", event: "deleteUser", objectType: "user" },
+  async ({ input, session }) => {
+    const r = await deactivateAdmin({ actorId: session.user.id, userId: input.userId, remove: true });
+    return { data: r, audit: { parameters: { user_id: input.userId, mode: "remove" }, resultingState: { email: r.email, removed: true, sessions_ended: r.sessionsEnded } } };
+  },
+);
+
+export const reactivateAdminAction = defineAction(
+  { id: "/admins#reactivate", schema: ZAdminRef, right: "manage_admins", event: "updateUserRoles", objectType: "user" },
+  async ({ input }) => {
+    const r = await reactivateAdmin({ userId: input.userId });
+    return { data: r, audit: { parameters: { user_id: input.userId, mode: "reactivate" }, resultingState: { email: r.email, disabled: false } } };
+  },
+);
+
+export const endSessionsAction = defineAction(
+  { id: "/admins#endSessions", schema: ZAdminRef, right: "manage_admins", event: "revokeSession", objectType: "session" },
+  async ({ input }) => {
+    const count = await revokeUserSessions(input.userId);
+    return { data: { count }, audit: { parameters: { user_id: input.userId }, resultingState: { sessions_ended: count } } };
+  },
+);

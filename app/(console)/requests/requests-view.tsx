@@ -1,0 +1,106 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import type { JobView } from "@/lib/jobs/job-view.ts";
+import { requestStatusLabel, ZExportRequestInput, type TExportRequestInput } from "@/lib/requests/schema.ts";
+import type { RequestView } from "@/lib/requests/list-export-requests.ts";
+import { EXPORT_FORMAT_LABELS, EXPORT_FORMATS, type ExportFormat } from "@/lib/settings/schema.ts";
+import { FieldError } from "@/components/forms/field-error.tsx";
+import { formatTime } from "@/components/jobs/format-time.ts";
+import { requestExportAction } from "./actions.ts";
+
+const ACTIVE = new Set(["pending", "in_progress", "cancel_requested"]);
+
+async function fetchRequests(): Promise<RequestView[]> {
+  const res = await fetch("/api/v1/jobs?poll=1", { cache: "no-store" });
+  if (!res.ok) throw new Error(`Could not refresh the requests (${res.status}).`);
+  const { jobs } = (await res.json()) as { jobs: JobView[] };
+  return jobs.filter((j) => j.trigger === "request").map((j) => ({ ...j, requestStatus: requestStatusLabel(j.status, j.expired) }));
+}
+
+export function RequestsView({ initial, canRequest, canDownload }: { initial: RequestView[]; canRequest: boolean; canDownload: boolean }) {
+  const queryClient = useQueryClient();
+  const [status, setStatus] = useState<{ kind: "ok" | "error"; text: string }>();
+  const timeZone = typeof Intl !== "undefined" ? Intl.DateTimeFormat().resolvedOptions().timeZone : "UTC";
+  const form = useForm<TExportRequestInput>({ resolver: zodResolver(ZExportRequestInput), defaultValues: { startDate: "", endDate: "", timeZone, format: "csv" } });
+  const { errors, isSubmitting } = form.formState;
+  const { data: requests = initial } = useQuery({
+    queryKey: ["requests"],
+    queryFn: fetchRequests,
+    initialData: initial,
+    refetchInterval: (q) => ((q.state.data ?? []).some((r) => ACTIVE.has(r.status)) ? 2000 : false),
+  });
+
+  const onSubmit = form.handleSubmit(async (values) => {
+    const result = await requestExportAction(values);
+    if (!result.ok) {
+      for (const [f, m] of Object.entries(result.fieldErrors)) form.setError(f as keyof TExportRequestInput, { message: m });
+      return setStatus({ kind: "error", text: result.message });
+    }
+    setStatus({ kind: "ok", text: "Request accepted. You will get an email when the export is ready." });
+    await queryClient.invalidateQueries({ queryKey: ["requests"] });
+  });
+
+  return (
+    <>
+      {canRequest && (
+        <form className="card" onSubmit={onSubmit} noValidate aria-label="Request an export">
+          <h2 style={{ fontSize: 18, marginTop: 0 }}>Request an export</h2>
+          <div className="inline">
+            <div className="field">
+              <label htmlFor="startDate">From</label>
+              <input id="startDate" type="date" aria-invalid={!!errors.startDate} aria-describedby="startDate-error" {...form.register("startDate")} />
+              <FieldError id="startDate-error" message={errors.startDate?.message} />
+            </div>
+            <div className="field">
+              <label htmlFor="endDate">To</label>
+              <input id="endDate" type="date" aria-invalid={!!errors.endDate} aria-describedby="endDate-error" {...form.register("endDate")} />
+              <FieldError id="endDate-error" message={errors.endDate?.message} />
+            </div>
+            <div className="field">
+              <label htmlFor="format">Format</label>
+              <select id="format" {...form.register("format")}>
+                {EXPORT_FORMATS.filter((f) => f !== "globalrelay").map((f) => <option key={f} value={f}>{EXPORT_FORMAT_LABELS[f]}</option>)}
+              </select>
+            </div>
+          </div>
+          <input type="hidden" {...form.register("timeZone")} />
+          <p className="help">Whole days in your time zone ({timeZone}), at most six months, not in the future.</p>
+          <button type="submit" disabled={isSubmitting}>Request export</button>
+          {status && <p role="status" className={status.kind === "ok" ? "status-ok" : "status-error"}>{status.text}</p>}
+        </form>
+      )}
+      <section className="card" aria-label="Requests">
+        <table>
+          <thead>
+            <tr><th scope="col">Requested</th><th scope="col">By</th><th scope="col">Range</th><th scope="col">Format</th><th scope="col">Status</th><th scope="col">Messages</th><th scope="col">Download</th></tr>
+          </thead>
+          <tbody>
+            {requests.map((r) => (
+              <tr key={r.id} data-job-id={r.id} data-request-status={r.requestStatus}>
+                <td>{formatTime(r.createdAt)}</td>
+                <td>{r.initiatedBy}</td>
+                <td className="mono">{formatTime(r.windowStart)} – {formatTime(r.windowEnd)}</td>
+                <td>{EXPORT_FORMAT_LABELS[r.format as ExportFormat] ?? r.format}</td>
+                <td>{r.requestStatus}{r.error ? <div className="status-error">{r.error}</div> : null}</td>
+                <td>{r.messages}</td>
+                <td>
+                  {r.expired ? "Expired" : r.downloadable && canDownload ? (
+                    <>
+                      <a href={`/api/v1/exports/${r.id}/download`} download>Download</a>
+                      {r.expiresAt && <div className="help">until {formatTime(r.expiresAt)}</div>}
+                    </>
+                  ) : r.downloadable ? "Needs the download right" : "—"}
+                </td>
+              </tr>
+            ))}
+            {requests.length === 0 && <tr><td colSpan={7}>No requests yet.</td></tr>}
+          </tbody>
+        </table>
+      </section>
+    </>
+  );
+}
