@@ -46,6 +46,8 @@ export const ZAuditEventName = z.enum([
   "deletePolicy",
   /** Chat data was imported (ingest API, CLI ingest, Mattermost bulk import). */
   "bulkImport",
+  /** An SMTP connection test or test email (Global Relay or notifications); Custodian's own event. */
+  "testSmtpConnection",
   /** An ingest token was created or revoked. */
   "createIngestToken",
   "revokeIngestToken",

@@ -26,6 +26,8 @@ export const ZEnv = z.object({
   CUSTODIAN_INGEST_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
   CUSTODIAN_INGEST_MAX_FILE_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
   CUSTODIAN_PG_POOL_SIZE: positiveInt.default(10),
+  CUSTODIAN_RETENTION_DAYS: positiveInt.default(30),
+  CUSTODIAN_LINK_TTL_MINUTES: positiveInt.max(10080).default(60),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { Readable } from "node:stream";
 import { ZipFile } from "yazl";
+import { env } from "../config/env.ts";
 import { db } from "../db/client.ts";
 import { exportStore } from "../delivery/export-store.ts";
 import { UserError } from "../errors/user-error.ts";
@@ -16,7 +17,7 @@ export async function openExportDownload(options: { jobId: string; batch?: numbe
   const job = await db().exportJob.findUnique({ where: { id: options.jobId } });
   if (!job) throw new UserError("No such export.", 404);
   const view = toJobView(job, options.now);
-  if (view.expired) throw new UserError("This export has expired: downloads are kept for 30 days after the export finished.", 410);
+  if (view.expired) throw new UserError(`This export has expired: downloads are kept for ${env().CUSTODIAN_RETENTION_DAYS} days after the export finished.`, 410);
   if (!view.downloadable) throw new UserError(`This export has no files to download (status: ${job.status}).`, 409);
   const store = exportStore();
   const dir = job.exportDir;

@@ -1,8 +1,7 @@
+import { env } from "../config/env.ts";
 import { db } from "../db/client.ts";
 import { parseJobData } from "./job-data.ts";
 import { isActive } from "./job-status.ts";
-
-export const DOWNLOAD_RETENTION_DAYS = 30;
 
 /** A job as the console and the API show it (JSON-safe: times as epoch ms). */
 export type JobView = {
@@ -34,8 +33,8 @@ type JobRow = Awaited<ReturnType<ReturnType<typeof db>["exportJob"]["findFirstOr
 export function toJobView(job: JobRow, now = new Date()): JobView {
   const data = parseJobData(job.data);
   const done = job.status === "success" || job.status === "warning";
-  const expiresAt = done && job.finishedAt ? job.finishedAt.getTime() + DOWNLOAD_RETENTION_DAYS * 86_400_000 : null;
-  const expired = expiresAt !== null && now.getTime() >= expiresAt;
+  const expiresAt = done && job.finishedAt && !job.legalHold ? job.finishedAt.getTime() + env().CUSTODIAN_RETENTION_DAYS * 86_400_000 : null;
+  const expired = job.filesDeletedAt !== null || (expiresAt !== null && now.getTime() >= expiresAt);
   const end = job.finishedAt ?? (isActive(job.status) ? now : null);
   return {
     id: job.id,

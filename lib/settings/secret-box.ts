@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import path from "node:path";
 import { env } from "../config/env.ts";
@@ -54,4 +54,9 @@ export function decryptSecret(sealed: string): string {
 
 export function resetSecretKeyForTests(): void {
   cachedKey = undefined;
+}
+
+/** A key for one purpose (e.g. signing download links), derived from the secret key. */
+export function derivedKey(purpose: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", loadKey(), Buffer.alloc(0), Buffer.from(`custodian:${purpose}`), 32));
 }

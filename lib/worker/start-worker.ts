@@ -3,6 +3,7 @@ import { startScheduler } from "../jobs/schedule-daily-export.ts";
 import { WORKER_NAME } from "../jobs/work-job.ts";
 import { logger } from "../log/logger.ts";
 import { startHeartbeat } from "./heartbeat.ts";
+import { startMaintenance } from "./start-maintenance.ts";
 
 const globalForWorker = globalThis as unknown as { custodianWorker?: { stop: () => Promise<void> } };
 
@@ -14,11 +15,13 @@ export function startWorker(): { stop: () => Promise<void> } {
   if (globalForWorker.custodianWorker) return globalForWorker.custodianWorker;
   const stopHeartbeat = startHeartbeat(WORKER_NAME);
   const stopScheduler = startScheduler();
+  const stopMaintenance = startMaintenance();
   const loop = startJobLoop();
   logger().info({ worker_name: WORKER_NAME, worker_id: loop.workerId }, "worker started");
   const handle = {
     stop: async () => {
       stopScheduler();
+      stopMaintenance();
       await loop.stop();
       await stopHeartbeat();
       globalForWorker.custodianWorker = undefined;

@@ -1,28 +1,66 @@
 import { Readable } from "node:stream";
+import { record } from "@/lib/audit/record.ts";
 import { UserError } from "@/lib/errors/user-error.ts";
+import { verifyDownloadLink } from "@/lib/export/download-links.ts";
 import { openExportDownload } from "@/lib/export/open-export-download.ts";
 import { ZJobId } from "@/lib/jobs/schema.ts";
-import { sessionRoute } from "@/app/_server/route.ts";
+import { requestInfoFrom } from "@/app/_server/request-info.ts";
+import { internalError, jsonError, sessionRoute } from "@/app/_server/route.ts";
 
 export const dynamic = "force-dynamic";
+const API_PATH = "/api/v1/exports/[jobId]/download";
 
-/** Streams a finished export (or ?batch=N) to an admin holding the download right; audited. */
-export const GET = sessionRoute({ right: "download", audit: { event: "downloadComplianceReport", objectType: "export", apiPath: "/api/v1/exports/[jobId]/download" } }, async ({ request, params }) => {
-  const id = ZJobId.safeParse(params.jobId);
+function parseTarget(request: Request, jobId: string | undefined): { jobId: string; batch?: number } {
+  const id = ZJobId.safeParse(jobId);
   if (!id.success) throw new UserError("No such export.", 404);
-  const batchParam = new URL(request.url).searchParams.get("batch");
-  if (batchParam !== null && !/^[1-9][0-9]{0,6}$/.test(batchParam)) throw new UserError("batch must be a batch number such as 1.", 400);
-  const download = await openExportDownload({ jobId: id.data, batch: batchParam === null ? undefined : Number(batchParam) });
-  const asciiName = download.fileName.replace(/[^A-Za-z0-9._-]/g, "_");
+  const batch = new URL(request.url).searchParams.get("batch");
+  if (batch !== null && !/^[1-9][0-9]{0,6}$/.test(batch)) throw new UserError("batch must be a batch number such as 1.", 400);
+  return { jobId: id.data, batch: batch === null ? undefined : Number(batch) };
+}
+
+async function download(target: { jobId: string; batch?: number }): Promise<{ response: Response; files: string[] }> {
+  const d = await openExportDownload(target);
+  const asciiName = d.fileName.replace(/[^A-Za-z0-9._-]/g, "_");
   const headers: Record<string, string> = {
     "Content-Type": "application/zip",
-    "Content-Disposition": `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(download.fileName)}`,
+    "Content-Disposition": `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(d.fileName)}`,
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
   };
-  if (download.size !== undefined) headers["Content-Length"] = String(download.size);
-  return {
-    response: new Response(Readable.toWeb(download.stream) as ReadableStream, { headers }),
-    audit: { parameters: { job_id: id.data, ...(batchParam ? { batch: Number(batchParam) } : {}) }, resultingState: { files: download.files } },
-  };
+  if (d.size !== undefined) headers["Content-Length"] = String(d.size);
+  return { response: new Response(Readable.toWeb(d.stream) as ReadableStream, { headers }), files: d.files };
+}
+
+const withSession = sessionRoute({ right: "download", audit: { event: "downloadComplianceReport", objectType: "export", apiPath: API_PATH } }, async ({ request, params }) => {
+  const target = parseTarget(request, params.jobId);
+  const { response, files } = await download(target);
+  return { response, audit: { parameters: { job_id: target.jobId, ...(target.batch ? { batch: target.batch } : {}) }, resultingState: { files } } };
 });
+
+/** With ?link=<signed token>: no session needed; the link's issuer must still hold the download right. */
+async function withLink(request: Request, jobId: string | undefined, token: string): Promise<Response> {
+  const info = requestInfoFrom(request.headers);
+  const actor = { userId: "", sessionId: "", client: info.userAgent, ipAddress: info.ipAddress };
+  const audit = (status: "success" | "fail", extra: object) =>
+    record({ eventName: "downloadComplianceReport", status, actor, objectType: "export", apiPath: `${API_PATH}?link`, ...extra });
+  try {
+    const target = parseTarget(request, jobId);
+    const link = await verifyDownloadLink({ token, jobId: target.jobId });
+    actor.userId = link.userId;
+    const batch = target.batch ?? link.batch;
+    const { response, files } = await download({ jobId: target.jobId, batch });
+    await audit("success", { parameters: { job_id: target.jobId, link_id: link.linkId, ...(batch ? { batch } : {}) }, resultingState: { files } });
+    return response;
+  } catch (error) {
+    if (!(error instanceof UserError)) return internalError(error, API_PATH);
+    await audit("fail", { parameters: { job_id: jobId ?? "" }, error: { description: error.message, status_code: error.status } });
+    return jsonError(error.status, error.message);
+  }
+}
+
+/** Streams a finished export (or ?batch=N) to an admin holding the download right; audited. */
+export async function GET(request: Request, context: { params: Promise<Record<string, string>> }): Promise<Response> {
+  const link = new URL(request.url).searchParams.get("link");
+  if (link) return withLink(request, (await context.params).jobId, link);
+  return withSession(request, context);
+}

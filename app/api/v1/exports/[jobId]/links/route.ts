@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { UserError } from "@/lib/errors/user-error.ts";
+import { createDownloadLink } from "@/lib/export/download-links.ts";
+import { getJobView } from "@/lib/jobs/job-view.ts";
+import { ZJobId } from "@/lib/jobs/schema.ts";
+import { parseJsonBody, sessionRoute } from "@/app/_server/route.ts";
+
+export const dynamic = "force-dynamic";
+
+const ZLinkInput = z.object({ batch: z.number().int().positive().optional(), ttlMinutes: z.number().int().min(1).max(10080).optional() }).strict();
+
+/** Issues a signed, short-lived download link for a finished export. */
+export const POST = sessionRoute({ right: "download", audit: { event: "generatePresignURLExport", objectType: "export", apiPath: "/api/v1/exports/[jobId]/links" } }, async ({ request, params, session }) => {
+  const id = ZJobId.safeParse(params.jobId);
+  const job = id.success ? await getJobView(id.data) : null;
+  if (!job) throw new UserError("No such export.", 404);
+  if (!job.downloadable) throw new UserError(job.expired ? "This export has expired." : "This export has no files to download.", job.expired ? 410 : 409);
+  const input = await parseJsonBody(request, ZLinkInput, 4096);
+  const link = createDownloadLink({ jobId: job.id, userId: session.user.id, batch: input.batch, ttlMinutes: input.ttlMinutes });
+  const url = `/api/v1/exports/${job.id}/download?link=${encodeURIComponent(link.token)}`;
+  return {
+    response: Response.json({ url, expiresAt: link.expiresAt.getTime() }, { status: 201, headers: { "Cache-Control": "no-store" } }),
+    audit: { parameters: { job_id: job.id, ...input }, resultingState: { link_id: link.linkId, expires_at: link.expiresAt.toISOString() } },
+  };
+});

@@ -1,0 +1,22 @@
+import { sweepExpiredExports } from "../export/sweep-expired-exports.ts";
+import { logger } from "../log/logger.ts";
+import { checkMissedSchedule } from "../notifications/check-missed-schedule.ts";
+import { notifyFinishedJobs } from "../notifications/notify-finished-jobs.ts";
+
+/** Background chores beside the job loop: notifications every 30 s, the retention sweep hourly. */
+export function startMaintenance(): () => void {
+  let ticks = 0;
+  const tick = async () => {
+    try {
+      await notifyFinishedJobs();
+      await checkMissedSchedule();
+      if (ticks++ % 120 === 0) await sweepExpiredExports();
+    } catch (error) {
+      logger().error({ err: error }, "maintenance tick failed");
+    }
+  };
+  const timer = setInterval(tick, 30_000);
+  timer.unref();
+  void tick();
+  return () => clearInterval(timer);
+}
