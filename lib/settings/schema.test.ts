@@ -30,6 +30,7 @@ function base(): TExportSettingsInput {
       CustomSMTPServerName: "",
       CustomSMTPPort: 25,
       SMTPServerTimeout: 1800,
+      AllowPlainSMTP: false,
     },
   };
 }
@@ -274,4 +275,9 @@ test("the defaults are themselves valid input", () => {
   const r = ZExportSettingsInput.safeParse(rest);
   assert.ok(r.success, JSON.stringify(r.error?.issues));
   assert.equal(isTimeZone(d.TimeZone), true);
+});
+
+test("plain SMTP is allowed only for a Custom server", () => {
+  assert.ok(parse({ EnableExport: true, ExportFormat: "globalrelay", GlobalRelaySettings: { CustomerType: "CUSTOM", CustomSMTPServerName: "relay.internal", SMTPUsername: "u", EmailAddress: "a@example.com", AllowPlainSMTP: true } }).success);
+  expectFieldError({ EnableExport: true, ExportFormat: "globalrelay", GlobalRelaySettings: { CustomerType: "A9", SMTPUsername: "u", EmailAddress: "a@example.com", AllowPlainSMTP: true } }, "GlobalRelaySettings.AllowPlainSMTP", "A9 with plain SMTP");
 });

@@ -70,6 +70,8 @@ export const ZGlobalRelaySettingsInput = z.object({
   CustomSMTPServerName: hostName,
   CustomSMTPPort: wholeNumber("Port", 1, 65535),
   SMTPServerTimeout: wholeNumber("Timeout", 1, 3600),
+  /** Custom only: deliver without STARTTLS to a private relay that has none (documented risk). */
+  AllowPlainSMTP: z.boolean().default(false),
 });
 
 /** The Compliance Export form; also the shape of PATCH bodies and `config set`. */
@@ -95,6 +97,7 @@ export const ZExportSettingsInput = z
     if (!gr.EmailAddress) need("EmailAddress", "Enter the archive's email address.");
     if (!gr.SMTPUsername) need("SMTPUsername", "Enter the SMTP username.");
     if (gr.CustomerType === "CUSTOM" && !gr.CustomSMTPServerName) need("CustomSMTPServerName", "Enter the SMTP server name.");
+    if (gr.CustomerType !== "CUSTOM" && gr.AllowPlainSMTP) need("AllowPlainSMTP", "Plain SMTP is only for a Custom server; Global Relay requires STARTTLS.");
   });
 
 export type TExportSettingsInput = z.input<typeof ZExportSettingsInput>;
@@ -128,6 +131,7 @@ export function defaultExportSettings(): ExportSettings {
       CustomSMTPServerName: "",
       CustomSMTPPort: 25,
       SMTPServerTimeout: 1800,
+      AllowPlainSMTP: false,
     },
   };
 }

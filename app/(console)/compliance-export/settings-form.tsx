@@ -142,6 +142,12 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; canConf
               <Setting label="SMTP Server Port:" htmlFor="GlobalRelaySettings.CustomSMTPPort" help="The port of the archive's SMTP server, 1–65535 (usually 25 or 587)." error={err("GlobalRelaySettings.CustomSMTPPort")?.message} name="GlobalRelaySettings.CustomSMTPPort" disabled={off}>
                 <input type="text" inputMode="numeric" autoComplete="off" {...register("GlobalRelaySettings.CustomSMTPPort")} {...field("GlobalRelaySettings.CustomSMTPPort")} disabled={off} />
               </Setting>
+              <Setting label="Allow Plain SMTP:" htmlFor="GlobalRelaySettings.AllowPlainSMTP" help="Only for a private relay without TLS: messages and the password then cross the network unencrypted." error={err("GlobalRelaySettings.AllowPlainSMTP")?.message} name="GlobalRelaySettings.AllowPlainSMTP" disabled={off}>
+                <label className="radio">
+                  <input type="checkbox" {...register("GlobalRelaySettings.AllowPlainSMTP")} {...field("GlobalRelaySettings.AllowPlainSMTP")} disabled={off} />
+                  {watch("GlobalRelaySettings.AllowPlainSMTP") ? "true" : "false"}
+                </label>
+              </Setting>
             </>
           )}
           <Setting label="SMTP Server Timeout:" htmlFor="GlobalRelaySettings.SMTPServerTimeout" help="Seconds to wait for the SMTP server before giving up and retrying later." error={err("GlobalRelaySettings.SMTPServerTimeout")?.message} name="GlobalRelaySettings.SMTPServerTimeout" disabled={off}>
