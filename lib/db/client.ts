@@ -4,6 +4,7 @@ import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { env } from "../config/env.ts";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
+import { closeReader } from "./sql.ts";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
 
@@ -41,6 +42,7 @@ export function databaseProvider(): DatabaseTarget["provider"] {
 }
 
 export async function disconnectDb(): Promise<void> {
+  await closeReader();
   const cached = globalForDb.custodianDb;
   globalForDb.custodianDb = undefined;
   await cached?.client.$disconnect();

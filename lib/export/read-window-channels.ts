@@ -9,10 +9,11 @@ import type { ChannelType, ExportChannel, MemberHistoryRow } from "./model.ts";
 export async function readWindowChannels(options: { start: number; end: number }): Promise<{ channels: Map<string, ExportChannel>; memberHistory: Map<string, MemberHistoryRow[]> }> {
   const start = BigInt(options.start);
   const end = BigInt(options.end);
+  // groupBy runs as SQL GROUP BY; Prisma's `distinct` would fetch every post of the window.
   const [postChannels, joinChannels, leaveChannels] = await Promise.all([
-    db().post.findMany({ where: { updateAt: { gte: start, lte: end }, NOT: { type: { startsWith: "system_" } } }, distinct: ["channelId"], select: { channelId: true } }),
-    db().channelMemberHistory.findMany({ where: { joinTime: { gte: start, lte: end } }, distinct: ["channelId"], select: { channelId: true } }),
-    db().channelMemberHistory.findMany({ where: { leaveTime: { gte: start, lte: end } }, distinct: ["channelId"], select: { channelId: true } }),
+    db().post.groupBy({ by: ["channelId"], where: { updateAt: { gte: start, lte: end }, NOT: { type: { startsWith: "system_" } } } }),
+    db().channelMemberHistory.groupBy({ by: ["channelId"], where: { joinTime: { gte: start, lte: end } } }),
+    db().channelMemberHistory.groupBy({ by: ["channelId"], where: { leaveTime: { gte: start, lte: end } } }),
   ]);
   const ids = [...new Set([...postChannels, ...joinChannels, ...leaveChannels].map((r) => r.channelId))].sort();
   const channels = new Map<string, ExportChannel>();

@@ -163,8 +163,8 @@ async function countPosts(after: { updateAt: number; postId: string }, until: nu
   return db().post.count({
     where: {
       AND: [
-        { OR: [{ updateAt: { gt: BigInt(after.updateAt) } }, { updateAt: BigInt(after.updateAt), id: { gt: after.postId } }] },
-        { updateAt: { lte: BigInt(until) } },
+        { updateAt: { gte: BigInt(after.updateAt), lte: BigInt(until) } },
+        { OR: [{ updateAt: { gt: BigInt(after.updateAt) } }, { id: { gt: after.postId } }] },
         { NOT: { type: { startsWith: "system_" } } },
       ],
     },

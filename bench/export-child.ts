@@ -1,0 +1,23 @@
+// One export in its own process, so its peak RSS is the export's alone. Prints one JSON line.
+import { createExportJob } from "../lib/jobs/create-export-job.ts";
+import { claimNextJob } from "../lib/jobs/claim-job.ts";
+import { workJob } from "../lib/jobs/work-job.ts";
+import { db, disconnectDb } from "../lib/db/client.ts";
+import { exportStore } from "../lib/delivery/export-store.ts";
+import { writeExportSettings, loadExportSettings } from "../lib/settings/export-settings-store.ts";
+import type { ExportFormat } from "../lib/settings/schema.ts";
+
+const format = process.env.BENCH_FORMAT as ExportFormat;
+const start = Number(process.env.BENCH_START);
+const end = Number(process.env.BENCH_END);
+await writeExportSettings({ ...(await loadExportSettings()), BatchSize: Number(process.env.BENCH_BATCH ?? 10000) });
+const began = performance.now();
+const job = await createExportJob({ input: { format, start, end }, trigger: "cli", initiatedBy: "", initiatedByLabel: "bench" });
+const claimed = await claimNextJob({ workerId: "bench", leaseMs: 120_000, jobId: job.id });
+const status = await workJob({ claimed: claimed!, workerId: "bench", leaseMs: 120_000 });
+const seconds = (performance.now() - began) / 1000;
+const row = await db().exportJob.findUniqueOrThrow({ where: { id: job.id } });
+const files = await exportStore().list(row.exportDir);
+const bytes = files.reduce((n, f) => n + f.size, 0);
+console.log(JSON.stringify({ status, error: row.error, posts: row.messagesExported, batches: row.batchesWritten, seconds, bytes, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+await disconnectDb();
