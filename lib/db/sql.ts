@@ -26,7 +26,9 @@ function openReader(url: string): Reader {
         const named = Object.fromEntries(params.map((p, i) => [String(i + 1), typeof p === "bigint" ? Number(p) : p]));
         return stmt.all(named) as Record<string, unknown>[];
       },
-      close: async () => conn.close(),
+      close: async () => {
+        conn.close();
+      },
     };
   }
   const pool = new pg.Pool({ connectionString: target.url, max: 2 });

@@ -30,8 +30,9 @@ export function createDownloadLink(options: { jobId: string; userId: string; bat
  */
 export async function verifyDownloadLink(options: { token: string; jobId: string; now?: Date }): Promise<{ linkId: string; userId: string; batch?: number }> {
   const refuse = () => new UserError("This download link is not valid or has expired.", 403);
-  const [encoded, signature] = options.token.split(".");
-  if (!encoded || !signature || options.token.length > 1000) throw refuse();
+  const parts = options.token.split(".");
+  const [encoded, signature] = parts;
+  if (parts.length !== 2 || !encoded || !signature || options.token.length > 1000) throw refuse();
   const expected = Buffer.from(sign(encoded));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw refuse();

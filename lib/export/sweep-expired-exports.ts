@@ -7,8 +7,9 @@ import { logger } from "../log/logger.ts";
 
 /**
  * Deletes the files of exports older than the retention period (database time of finishing),
- * except those on legal hold, one `deleteExport` audit record each with the files' sha256. The
- * row is marked only after the files are gone, so a sweep killed midway simply repeats.
+ * except those on legal hold, one `deleteExport` audit record each with the files' sha256. Files go
+ * first, then the audit record, then the mark: a sweep killed midway repeats, and may record a
+ * deletion twice, but never deletes without a record.
  */
 export async function sweepExpiredExports(options: { now?: Date } = {}): Promise<number> {
   const now = options.now ?? new Date();
@@ -20,7 +21,6 @@ export async function sweepExpiredExports(options: { now?: Date } = {}): Promise
   });
   for (const job of jobs) {
     await exportStore().removeDir(job.exportDir);
-    await db().exportJob.update({ where: { id: job.id }, data: { filesDeletedAt: now } });
     await record({
       eventName: "deleteExport",
       status: "success",
@@ -31,6 +31,7 @@ export async function sweepExpiredExports(options: { now?: Date } = {}): Promise
       priorState: { export_dir: job.exportDir, finished_at: job.finishedAt?.toISOString(), files: job.batches.map((b) => ({ name: b.fileName, sha256: b.sha256, size: Number(b.size) })) },
       resultingState: { deleted: true },
     });
+    await db().exportJob.updateMany({ where: { id: job.id, filesDeletedAt: null }, data: { filesDeletedAt: now } });
     logger().info({ job_id: job.id, export_dir: job.exportDir }, "retention sweep deleted an export");
   }
   return jobs.length;

@@ -1,3 +1,4 @@
+import { env } from "../config/env.ts";
 import { db } from "../db/client.ts";
 import { logger } from "../log/logger.ts";
 import { consoleUrl } from "./console-url.ts";
@@ -61,7 +62,7 @@ function describeJob(job: { id: string; status: string; trigger: string; format:
     ...(job.error ? [`Error: ${job.error}`] : []),
     "",
     `Open it in Custodian: ${consoleUrl(page)}`,
-    ...(job.status === "success" || job.status === "warning" ? ["Downloads are kept for 30 days."] : []),
+    ...(job.status === "success" || job.status === "warning" ? [`Downloads are kept for ${env().CUSTODIAN_RETENTION_DAYS} days.`] : []),
   ];
   return { subject: `[Custodian] ${what} ${outcome}`, text: lines.join("\n") };
 }

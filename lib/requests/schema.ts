@@ -24,6 +24,7 @@ export const ZExportRequestInput = z
   .superRefine((v, ctx) => {
     if (!validDate(v.startDate) || !validDate(v.endDate) || !isTimeZone(v.timeZone)) return;
     const today = new Intl.DateTimeFormat("en-CA", { timeZone: v.timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+    if (v.startDate < "1970-01-02") ctx.addIssue({ code: "custom", path: ["startDate"], message: "Choose a date from 1970-01-02 on." });
     if (v.startDate > today) ctx.addIssue({ code: "custom", path: ["startDate"], message: "The start is in the future." });
     if (v.endDate > today) ctx.addIssue({ code: "custom", path: ["endDate"], message: "The end is in the future." });
     if (v.endDate < v.startDate) ctx.addIssue({ code: "custom", path: ["endDate"], message: "The end is before the start." });

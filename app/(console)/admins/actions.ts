@@ -2,6 +2,7 @@
 
 import { addAdmin } from "@/lib/admins/add-admin.ts";
 import { deactivateAdmin, reactivateAdmin } from "@/lib/admins/deactivate-admin.ts";
+import { reissuePasswordLink } from "@/lib/admins/reissue-password-link.ts";
 import { ZAddAdminInput, ZAdminRef, ZUpdateRightsInput } from "@/lib/admins/schema.ts";
 import { updateAdminRights } from "@/lib/admins/update-admin-rights.ts";
 import { revokeUserSessions } from "@/lib/auth/sessions.ts";
@@ -55,5 +56,13 @@ export const endSessionsAction = defineAction(
   async ({ input }) => {
     const count = await revokeUserSessions(input.userId);
     return { data: { count }, audit: { parameters: { user_id: input.userId }, resultingState: { sessions_ended: count } } };
+  },
+);
+
+export const reissuePasswordLinkAction = defineAction(
+  { id: "/admins#passwordLink", schema: ZAdminRef, right: "manage_admins", event: "updatePassword", objectType: "user" },
+  async ({ input, session }) => {
+    const r = await reissuePasswordLink({ actorId: session.user.id, userId: input.userId });
+    return { data: { email: r.email, token: r.token, expiresAt: r.expiresAt.getTime() }, audit: { parameters: { user_id: input.userId, mode: "one-time link issued" }, resultingState: { email: r.email, link_expires_at: r.expiresAt.toISOString() } } };
   },
 );

@@ -8,7 +8,7 @@ import type { AdminView } from "@/lib/admins/list-admins.ts";
 import { ZAddAdminInput, type TAddAdminInput } from "@/lib/admins/schema.ts";
 import { RIGHT_LABELS, RIGHTS, type Right } from "@/lib/auth/rights.ts";
 import { FieldError } from "@/components/forms/field-error.tsx";
-import { addAdminAction, deactivateAdminAction, endSessionsAction, reactivateAdminAction, removeAdminAction, updateRightsAction } from "./actions.ts";
+import { addAdminAction, deactivateAdminAction, endSessionsAction, reactivateAdminAction, reissuePasswordLinkAction, removeAdminAction, updateRightsAction } from "./actions.ts";
 
 const SHORT: Record<Right, string> = { configure: "Configure", request: "Request", download: "Download", audit: "Audit", manage_admins: "Manage admins" };
 
@@ -48,7 +48,7 @@ export function AdminsManager({ admins, currentUserId, isOwner }: { admins: Admi
           </thead>
           <tbody>
             {admins.map((a) => (
-              <AdminRow key={a.id} admin={a} self={a.id === currentUserId} isOwner={isOwner} onDone={after} />
+              <AdminRow key={a.id} admin={a} self={a.id === currentUserId} isOwner={isOwner} onDone={after} onLink={(email, token) => setLink({ email, url: `${window.location.origin}/set-password?token=${token}` })} />
             ))}
           </tbody>
         </table>
@@ -80,7 +80,7 @@ export function AdminsManager({ admins, currentUserId, isOwner }: { admins: Admi
   );
 }
 
-function AdminRow({ admin, self, isOwner, onDone }: { admin: AdminView; self: boolean; isOwner: boolean; onDone: (r: { ok: boolean; message?: string }, ok: string) => void }) {
+function AdminRow({ admin, self, isOwner, onDone, onLink }: { admin: AdminView; self: boolean; isOwner: boolean; onDone: (r: { ok: boolean; message?: string }, ok: string) => void; onLink: (email: string, token: string) => void }) {
   const [rights, setRights] = useState<Right[]>(admin.rights);
   const dirty = rights.slice().sort().join() !== admin.rights.join();
   const locked = admin.isOwner;
@@ -107,6 +107,13 @@ function AdminRow({ admin, self, isOwner, onDone }: { admin: AdminView; self: bo
               <button type="button" className="link" onClick={async () => onDone(await deactivateAdminAction({ userId: admin.id }), `${admin.email} deactivated; their sessions ended.`)}>Deactivate</button>
             ))}
             {!self && <button type="button" className="link" onClick={async () => { if (window.confirm(`Remove ${admin.email}? This cannot be undone.`)) onDone(await removeAdminAction({ userId: admin.id }), `${admin.email} removed.`); }}>Remove</button>}
+            {!self && !admin.disabled && (
+              <button type="button" className="link" onClick={async () => {
+                const r = await reissuePasswordLinkAction({ userId: admin.id });
+                if (r.ok) onLink(admin.email, r.data.token);
+                onDone(r, `A new one-time password link for ${admin.email} is shown below.`);
+              }}>New password link</button>
+            )}
             {admin.activeSessions > 0 && <button type="button" className="link" onClick={async () => onDone(await endSessionsAction({ userId: admin.id }), `Sessions of ${admin.email} ended.`)}>End sessions</button>}
           </div>
         )}
