@@ -1,0 +1,164 @@
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { after, before, mock, test } from "node:test";
+import { db } from "../../db/client.ts";
+import { verifyIngestToken } from "../../ingest/verify-ingest-token.ts";
+import { useTestDatabase, type TestDatabase } from "../../testing/test-db.ts";
+import { CliUsageError } from "../cli-error.ts";
+import { command as importMattermost } from "./import-mattermost.ts";
+import { command as ingest } from "./ingest.ts";
+import { command as seed } from "./seed.ts";
+import { command as token } from "./token.ts";
+
+let t: TestDatabase;
+before(async () => {
+  t = await useTestDatabase();
+});
+after(async () => t.cleanup());
+
+const T0 = 1_735_689_600_000;
+
+/** Runs a command, capturing what it prints. */
+async function run(cmd: { run(argv: string[]): Promise<number> }, argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = mock.method(console, "log", (...args: unknown[]) => void out.push(args.join(" ")));
+  const error = mock.method(console, "error", (...args: unknown[]) => void err.push(args.join(" ")));
+  try {
+    const code = await cmd.run(argv);
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  } finally {
+    log.mock.restore();
+    error.mock.restore();
+  }
+}
+
+function writeLines(name: string, lines: unknown[]): string {
+  const file = path.join(t.dataDir, name);
+  writeFileSync(file, lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n");
+  return file;
+}
+
+async function lastAudit() {
+  const row = await db().auditRecord.findFirstOrThrow({ orderBy: { id: "desc" } });
+  return JSON.parse(row.json);
+}
+
+test("ingest: a good file is applied; counts printed; one bulkImport audit record", async () => {
+  mkdirSync(path.join(t.dataDir, "files"), { recursive: true });
+  writeFileSync(path.join(t.dataDir, "files", "a.txt"), "bytes");
+  const file = writeLines("good.jsonl", [
+    { type: "team", team: { id: "t1", name: "acme" } },
+    "",
+    { type: "channel", channel: { id: "c1", team_id: "t1", type: "O", name: "general" } },
+    { type: "user", user: { id: "u1", username: "bob", email: "not-an-email" } },
+    { type: "post", post: { id: "p1", channel_id: "c1", user_id: "u1", create_at: T0, message: "hi", file_ids: ["f1"] } },
+    { type: "file_info", file_info: { id: "f1", post_id: "p1", name: "a.txt", path: "a.txt", size: 5 } },
+  ]);
+  const result = await run(ingest, [file, "--files", path.join(t.dataDir, "files")]);
+  assert.equal(result.code, 0, result.err);
+  assert.match(result.out, /Applied good\.jsonl:\n  team: 1\n  channel: 1\n  user: 1\n  post: 1\n  file_info: 1/);
+  assert.match(result.out, /warning: line 4: user bob has a malformed email "not-an-email"/);
+  assert.equal(await db().post.count(), 1);
+  assert.notEqual((await db().fileInfo.findUniqueOrThrow({ where: { id: "f1" } })).storeKey, "");
+  const audit = await lastAudit();
+  assert.equal(audit.event_name, "bulkImport");
+  assert.equal(audit.status, "success");
+  assert.equal(audit.actor.client, "cli");
+  assert.equal(audit.meta.api_path, "cli:ingest");
+  assert.equal(audit.event.parameters.file, "good.jsonl");
+  assert.equal(audit.event.parameters.counts.post, 1);
+});
+
+test("ingest: a bad file prints line N: field: message, exits 1 and applies nothing", async () => {
+  const before = await db().post.count();
+  const file = writeLines("bad.jsonl", [
+    { type: "post", post: { id: "p2", channel_id: "c1", user_id: "u1", create_at: T0, message: "fine" } },
+    { type: "post", post: { id: "p3", channel_id: "c1", user_id: "u1", create_at: -5, message: "x" } },
+    "{broken",
+    { type: "file_info", file_info: { id: "f9", name: "x", path: "../../etc/passwd" } },
+  ]);
+  const result = await run(ingest, [file, "--files", t.dataDir]);
+  assert.equal(result.code, 1);
+  const lines = result.err.split("\n");
+  assert.equal(lines[0], "line 2: post.create_at: must be a non-negative integer number of epoch milliseconds (got -5)");
+  assert.match(lines[1]!, /^line 3: json: is not valid JSON/);
+  assert.equal(lines[2], 'line 4: file_info.path: "../../etc/passwd" must not contain ".." segments');
+  assert.equal(lines.at(-1), "3 invalid record(s); nothing was applied.");
+  assert.equal(await db().post.count(), before);
+  const audit = await lastAudit();
+  assert.deepEqual([audit.status, audit.meta.api_path, audit.error.status_code], ["fail", "cli:ingest", 422]);
+});
+
+test("ingest: usage errors exit 2", async () => {
+  await assert.rejects(run(ingest, []), CliUsageError);
+  await assert.rejects(run(ingest, ["a", "b"]), CliUsageError);
+  await assert.rejects(run(ingest, ["--nope", "x"]), CliUsageError);
+  await assert.rejects(run(ingest, [path.join(t.dataDir, "missing.jsonl")]), /no such file/);
+  await assert.rejects(run(ingest, [writeLines("x.jsonl", []), "--files", path.join(t.dataDir, "nodir")]), /no such directory/);
+});
+
+test("import-mattermost: a bulk export is imported and audited", async () => {
+  const file = writeLines("bulk.jsonl", [
+    { type: "version", version: 1 },
+    { type: "team", team: { name: "blue", display_name: "Blue" } },
+    { type: "channel", channel: { team: "blue", name: "main", display_name: "Main", type: "O" } },
+    { type: "user", user: { username: "zed", email: "zed@example.com", teams: [{ name: "blue", channels: [{ name: "main" }] }] } },
+    { type: "post", post: { team: "blue", channel: "main", user: "zed", message: "from mattermost", create_at: T0 } },
+  ]);
+  const result = await run(importMattermost, [file]);
+  assert.equal(result.code, 0, result.err);
+  assert.match(result.out, /post: 1/);
+  assert.equal(await db().post.count({ where: { message: "from mattermost" } }), 1);
+  const audit = await lastAudit();
+  assert.deepEqual([audit.status, audit.meta.api_path, audit.event.parameters.file], ["success", "cli:import-mattermost", "bulk.jsonl"]);
+
+  const bad = await run(importMattermost, [writeLines("bulk-bad.jsonl", [{ type: "team", team: { name: "x" } }])]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /^line 1: type: the first line must be the version line/);
+});
+
+test("seed: generates and loads a workspace; the same seed twice changes nothing", async () => {
+  const first = await run(seed, ["--posts", "200", "--seed", "9"]);
+  assert.equal(first.code, 0, first.err);
+  assert.match(first.out, /^Seeded \d+ records \(seed 9\)/);
+  assert.match(first.out, /post_edited: \d+/);
+  const posts = await db().post.count();
+  assert.ok(posts >= 200);
+  assert.equal((await run(seed, ["--posts", "200", "--seed", "9"])).code, 0);
+  assert.equal(await db().post.count(), posts);
+  const audit = await lastAudit();
+  assert.deepEqual([audit.event_name, audit.meta.api_path, audit.event.parameters.posts], ["bulkImport", "cli:seed", 200]);
+  await assert.rejects(run(seed, []), /--posts is required/);
+  await assert.rejects(run(seed, ["--posts", "1.5"]), /--posts must be a whole number/);
+  await assert.rejects(run(seed, ["--posts", "0"]), /--posts must be a whole number/);
+});
+
+test("token: create prints the token once; list shows it; revoke stops it", async () => {
+  const created = await run(token, ["create", "--name", "mm-prod"]);
+  assert.equal(created.code, 0);
+  const plaintext = created.out.match(/cus_[A-Za-z0-9_-]{43}/)?.[0];
+  assert.ok(plaintext);
+  const row = await verifyIngestToken(plaintext);
+  assert.equal(row?.name, "mm-prod");
+  const audit = await lastAudit();
+  assert.equal(audit.event_name, "createIngestToken");
+  assert.ok(!JSON.stringify(audit).includes(plaintext), "the token is never audited");
+
+  const listed = await run(token, ["list"]);
+  assert.match(listed.out, new RegExp(`${row!.id}\\s+active\\s+.*mm-prod`));
+  assert.ok(!listed.out.includes(plaintext));
+
+  assert.equal((await run(token, ["revoke", row!.id])).code, 0);
+  assert.equal(await verifyIngestToken(plaintext), null);
+  assert.match((await run(token, ["list"])).out, new RegExp(`${row!.id}\\s+revoked`));
+  const again = await run(token, ["revoke", row!.id]);
+  assert.equal(again.code, 1);
+  assert.equal((await lastAudit()).status, "fail");
+
+  await assert.rejects(run(token, ["create"]), CliUsageError);
+  await assert.rejects(run(token, ["create", "--name", " "]), CliUsageError);
+  await assert.rejects(run(token, ["bogus"]), CliUsageError);
+  await assert.rejects(run(token, ["revoke"]), CliUsageError);
+});

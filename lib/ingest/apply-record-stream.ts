@@ -1,0 +1,126 @@
+import { db } from "../db/client.ts";
+import { isWriteConflict } from "./is-write-conflict.ts";
+import { validateRecord } from "./validate-record.ts";
+import { createRecordWriter } from "./write-records.ts";
+import {
+  MAX_REPORTED_ISSUES,
+  RecordApplyError,
+  emptyCounts,
+  type ApplyResult,
+  type IngestError,
+  type IngestWarning,
+  type ValidRecord,
+} from "./types.ts";
+import type { RecordType } from "./schema.ts";
+
+/** What a record source yields: a raw record, or a problem / warning found while reading it. */
+export type SourceItem =
+  | { index: number; value: unknown }
+  | { index: number; problem: { field: string; message: string } }
+  | { index: number; warning: string };
+
+export type ApplyStreamOptions = {
+  /** Called once per pass; must yield the same items each time (a file read twice). */
+  open: () => AsyncIterable<SourceItem> | Iterable<SourceItem>;
+  filesDir?: string;
+  transactionTimeoutMs?: number;
+  /** For sources already in memory: keep the validated records for pass 2 instead of reading and validating again. */
+  keepValid?: boolean;
+  onProgress?: (progress: { phase: "validate" | "write"; records: number }) => void;
+};
+
+const PROGRESS_EVERY = 10_000;
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Two passes over a record source, so memory stays bounded however long it is: pass 1 validates
+ * every record and writes nothing; only if all pass, pass 2 writes them all in ONE transaction.
+ */
+export async function applyRecordStream(options: ApplyStreamOptions): Promise<ApplyResult> {
+  const errors: IngestError[] = [];
+  const warnings: IngestWarning[] = [];
+  let errorCount = 0;
+  let warningCount = 0;
+  const counts = emptyCounts();
+  const addWarning = (w: IngestWarning) => {
+    warningCount += 1;
+    if (warnings.length < MAX_REPORTED_ISSUES) warnings.push(w);
+  };
+  const addError = (e: IngestError) => {
+    errorCount += 1;
+    if (errors.length < MAX_REPORTED_ISSUES) errors.push(e);
+  };
+
+  const kept: ValidRecord[] = [];
+  let seen = 0;
+  for await (const item of options.open()) {
+    if ("warning" in item) {
+      addWarning({ index: item.index, message: item.warning });
+      continue;
+    }
+    if ("problem" in item) {
+      addError({ index: item.index, ...item.problem });
+      continue;
+    }
+    const checked = await validateRecord(item, { filesDir: options.filesDir });
+    checked.errors.forEach(addError);
+    checked.warnings.forEach(addWarning);
+    if (checked.valid) {
+      counts[checked.valid.record.type as RecordType] += 1;
+      if (options.keepValid) kept.push(checked.valid);
+    }
+    if (++seen % PROGRESS_EVERY === 0) options.onProgress?.({ phase: "validate", records: seen });
+  }
+  if (errorCount > 0) return { ok: false, errors, errorCount, warnings, warningCount };
+
+  let applyWarnings: IngestWarning[] = [];
+  for (let attempt = 1; ; attempt++) {
+    applyWarnings = [];
+    try {
+      await db().$transaction(
+        async (tx) => {
+          const writer = createRecordWriter(tx, applyWarnings);
+          let written = 0;
+          for await (const valid of options.keepValid ? kept : validateAgain(options)) {
+            await writer.write(valid);
+            if (++written % PROGRESS_EVERY === 0) options.onProgress?.({ phase: "write", records: written });
+          }
+          await writer.finish();
+        },
+        { maxWait: 60_000, timeout: options.transactionTimeoutMs ?? 10 * 60_000 },
+      );
+      break;
+    } catch (error) {
+      // Two batches writing the same new ids at once (PostgreSQL): the loser rolls back and runs
+      // again, and then sees the winner's rows. Retrying is safe because writing is idempotent.
+      if (attempt < MAX_ATTEMPTS && isWriteConflict(error)) {
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
+        continue;
+      }
+      if (!(error instanceof RecordApplyError)) throw error;
+      return {
+        ok: false,
+        errors: [{ index: error.index, field: error.field, message: error.message }],
+        errorCount: 1,
+        warnings,
+        warningCount,
+      };
+    }
+  }
+  applyWarnings.forEach(addWarning);
+  return { ok: true, counts, warnings, warningCount };
+}
+
+async function* validateAgain(options: ApplyStreamOptions): AsyncGenerator<ValidRecord> {
+  for await (const item of options.open()) {
+    if ("warning" in item) continue;
+    if ("problem" in item) throw new RecordApplyError(item.index, item.problem.field, item.problem.message);
+    const checked = await validateRecord(item, { filesDir: options.filesDir });
+    // Only if the source changed between the passes.
+    if (!checked.valid) {
+      const first = checked.errors[0]!;
+      throw new RecordApplyError(first.index, first.field, first.message);
+    }
+    yield checked.valid;
+  }
+}

@@ -1,0 +1,90 @@
+import type { ChannelMemberHistoryRecord, ChannelRecord, FileInfoRecord, PostRecord, TeamRecord, UserRecord } from "./schema.ts";
+
+// Parsed records → Prisma rows (camelCase, BigInt times, JSON text columns).
+
+export function teamRow(t: TeamRecord) {
+  return {
+    id: t.id,
+    name: t.name,
+    displayName: t.display_name,
+    type: t.type,
+    createAt: BigInt(t.create_at),
+    updateAt: BigInt(t.update_at),
+    deleteAt: BigInt(t.delete_at),
+  };
+}
+
+export function channelRow(c: ChannelRecord) {
+  return {
+    id: c.id,
+    teamId: c.team_id,
+    type: c.type,
+    name: c.name,
+    displayName: c.display_name,
+    createAt: BigInt(c.create_at),
+    updateAt: BigInt(c.update_at),
+    deleteAt: BigInt(c.delete_at),
+  };
+}
+
+export function userRow(u: UserRecord) {
+  return {
+    id: u.id,
+    username: u.username,
+    email: u.email,
+    firstName: u.first_name,
+    lastName: u.last_name,
+    nickname: u.nickname,
+    isBot: u.is_bot,
+    createAt: BigInt(u.create_at),
+    updateAt: BigInt(u.update_at),
+    deleteAt: BigInt(u.delete_at),
+  };
+}
+
+export function memberHistoryRow(h: ChannelMemberHistoryRecord) {
+  return {
+    channelId: h.channel_id,
+    userId: h.user_id,
+    joinTime: BigInt(h.join_time),
+    leaveTime: h.leave_time === null ? null : BigInt(h.leave_time),
+  };
+}
+
+export function postRow(p: PostRecord) {
+  return {
+    id: p.id,
+    channelId: p.channel_id,
+    userId: p.user_id,
+    createAt: BigInt(p.create_at),
+    updateAt: BigInt(p.update_at),
+    editAt: BigInt(p.edit_at),
+    deleteAt: BigInt(p.delete_at),
+    message: p.message,
+    type: p.type,
+    props: JSON.stringify(p.props),
+    rootId: p.root_id,
+    originalId: p.original_id,
+    fileIds: JSON.stringify(p.file_ids),
+    hashtags: p.hashtags,
+  };
+}
+
+export function fileInfoRow(f: FileInfoRecord, stored: { storeKey: string; sha256: string }) {
+  return {
+    id: f.id,
+    postId: f.post_id,
+    creatorId: f.creator_id,
+    channelId: f.channel_id,
+    name: f.name,
+    path: f.path,
+    size: BigInt(f.size),
+    mimeType: f.mime_type,
+    extension: f.extension,
+    createAt: BigInt(f.create_at),
+    updateAt: BigInt(f.update_at),
+    deleteAt: BigInt(f.delete_at),
+    storeKey: stored.storeKey,
+    sha256: stored.sha256,
+  };
+}

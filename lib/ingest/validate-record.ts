@@ -1,0 +1,92 @@
+import { emailProblem } from "../validation/email.ts";
+import { findUnstorableText } from "./find-unstorable-text.ts";
+import { resolveSourceFile } from "./resolve-source-file.ts";
+import { RECORD_SCHEMAS, RECORD_TYPES, ZIngestRecord, type IngestRecord, type RecordType } from "./schema.ts";
+import type { IndexedInput, IngestError, IngestWarning, ValidRecord } from "./types.ts";
+
+export type RecordValidation = { valid?: ValidRecord; errors: IngestError[]; warnings: IngestWarning[] };
+
+// Before 1973-03-03 in milliseconds, but a plausible date in seconds: the MM-49009 mix-up.
+const SECONDS_LOOKALIKE = 100_000_000_000;
+
+/**
+ * Checks one raw record. Never touches the database; with a files directory, checks that a
+ * file_info's bytes are there (and inside it).
+ */
+export async function validateRecord(input: IndexedInput, options: { filesDir?: string } = {}): Promise<RecordValidation> {
+  const { index, value } = input;
+  const fail = (field: string, message: string): RecordValidation => ({ errors: [{ index, field, message }], warnings: [] });
+
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return fail("record", 'must be a JSON object like {"type": "post", "post": {...}}');
+  const unstorable = findUnstorableText(value);
+  if (unstorable.length > 0) return { errors: unstorable.map((u) => ({ index, ...u })), warnings: [] };
+
+  const type = (value as { type?: unknown }).type;
+  if (type === undefined) return fail("type", "is required");
+  if (typeof type !== "string" || !(type in RECORD_SCHEMAS))
+    return fail("type", `unknown record type ${JSON.stringify(type)} (expected one of ${RECORD_TYPES.join(", ")})`);
+  if (!(type in value)) return fail(type, `is required: a "${type}" record carries its fields under the "${type}" key`);
+
+  const parsed = ZIngestRecord.safeParse(value);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => ({
+      index,
+      field: issue.path.map(String).join(".") || type,
+      message: issue.message,
+    }));
+    return { errors, warnings: [] };
+  }
+
+  const record = parsed.data;
+  const warnings = recordWarnings(record).map((message) => ({ index, message }));
+  const valid: ValidRecord = { index, record };
+
+  if (record.type === "file_info" && options.filesDir) {
+    const file = record.file_info;
+    if (file.path === "") {
+      warnings.push({ index, message: `file_info ${file.id} has no path, so no bytes were stored for it` });
+    } else {
+      const source = await resolveSourceFile({ filesDir: options.filesDir, relativePath: file.path });
+      if (!source.ok) return { errors: [{ index, field: "file_info.path", message: source.message }], warnings };
+      valid.sourceFile = source.path;
+      if (file.size !== source.size)
+        warnings.push({ index, message: `file_info ${file.id} says size ${file.size} but "${file.path}" has ${source.size} bytes` });
+    }
+  }
+  return { valid, errors: [], warnings };
+}
+
+function recordWarnings(record: IngestRecord): string[] {
+  const warnings: string[] = [];
+  // Bots get synthetic addresses (Mattermost: "<username>@localhost"), so only people are checked.
+  if (record.type === "user" && !record.user.is_bot) {
+    const u = record.user;
+    if (u.email === "") {
+      warnings.push(`user ${u.username} has no email address`);
+    } else {
+      const problem = emailProblem(u.email);
+      if (problem) warnings.push(`user ${u.username} has a malformed email ${JSON.stringify(u.email)} (kept as sent): ${problem}`);
+    }
+  }
+  const body = bodyOf(record);
+  for (const [field, time] of Object.entries(body)) {
+    if (!isTimeField(field) || typeof time !== "number") continue;
+    if (time > 0 && time < SECONDS_LOOKALIKE) {
+      warnings.push(`${record.type}.${field} ${time} looks like seconds; times are epoch milliseconds`);
+      break;
+    }
+  }
+  if ("create_at" in body && "update_at" in body && (body.update_at as number) < (body.create_at as number))
+    warnings.push(`${record.type}.update_at is before create_at`);
+  return warnings;
+}
+
+function bodyOf(record: IngestRecord): Record<string, unknown> {
+  const body = (record as unknown as Record<RecordType, Record<string, unknown>>)[record.type];
+  return record.type === "post_created" ? (body.post as Record<string, unknown>) : body;
+}
+
+function isTimeField(field: string): boolean {
+  return field.endsWith("_at") || field.endsWith("_time") || field === "time";
+}
