@@ -40,7 +40,7 @@ export async function runExportJob(options: RunOptions): Promise<ExportOutcome> 
 
   const data = await initJobWindow({ job: { ...job, data: parseJobData(job.data) }, now: now() });
   const format = data.export_type as ExportFormat;
-  const writer = writerFor(format);
+  const writer = writerFor(format, { timeZone: data.time_zone ?? "UTC" });
   const dir = data.export_dir!;
   const jobStartTime = Number(data.job_start_time);
   const jobEndTime = Number(data.job_end_time);

@@ -99,7 +99,7 @@ function attachmentsOf(post: ExportPost, files: readonly ExportFileInfo[], plann
       let copy = planner.copies.get(key);
       if (copy === undefined) {
         const base = f.name !== "" ? f.name : goPathBase(f.path);
-        const path = planner.names.take(`Files/${cleanId(post.id)}/${cleanId(f.id)}-${cleanFileName(base)}`);
+        const path = planner.names.take(`Files/${cleanId(post.id)}/${cleanId(f.id)}-${cleanFileName(base)}`, { file: true });
         copy = { path, postId: post.id, file: f, records: [] };
         planner.copies.set(key, copy);
       }

@@ -7,6 +7,7 @@ import type { BatchInput } from "../../model.ts";
 import { compareByteOrder } from "../../prepare/byte-order.ts";
 import { rawJoinsAndLeaves, type ChannelMember } from "../../prepare/joins-leaves.ts";
 import type { PostEntry } from "../../prepare/types.ts";
+import { cleanId, cleanName } from "./safe-names.ts";
 import type { JsonMembershipEvent, JsonParticipant } from "./types.ts";
 import { isoUtc } from "./zoned-date.ts";
 
@@ -49,11 +50,12 @@ export function participantsOf(batch: BatchInput, channelId: string, authors: Re
 /**
  * The name a people chat's folder is derived from: the usernames of everyone in its member history
  * for the whole job window (so every batch of a job names it alike) and of the batch's authors,
- * sorted, comma-separated.
+ * each made safe (else the user id), sorted, comma-separated.
  */
 export function peopleChatName(batch: BatchInput, channelId: string, authors: ReadonlyMap<string, ChannelMember>): string {
   const names = new Set<string>();
-  for (const row of batch.memberHistory.get(channelId) ?? []) names.add(row.username || row.userId);
-  for (const a of authors.values()) names.add(a.username || a.userId);
+  const add = (username: string, userId: string) => names.add(cleanName(username, 60) || cleanId(userId));
+  for (const row of batch.memberHistory.get(channelId) ?? []) add(row.username, row.userId);
+  for (const a of authors.values()) add(a.username, a.userId);
   return [...names].sort(compareByteOrder).join(", ");
 }

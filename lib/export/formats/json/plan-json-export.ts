@@ -63,8 +63,8 @@ function byDate(messages: readonly JsonMessage[], dateOf: (ms: number) => string
 }
 
 function teamChatName(team: TeamNames | undefined, c: PreparedChannel): string {
-  const teamPart = cleanName(team?.displayName || team?.name || "", 60);
-  const channelPart = cleanName(c.channel.displayName || c.channel.name, 100);
+  const teamPart = cleanName(team?.displayName ?? "", 60) || cleanName(team?.name ?? "", 60);
+  const channelPart = cleanName(c.channel.displayName, 100) || cleanName(c.channel.name, 100);
   return [teamPart, channelPart].filter((s) => s !== "").join(" - ");
 }
 

@@ -73,17 +73,19 @@ export function cleanFileName(name: string, maxBytes = 150): string {
 }
 
 /**
- * Keeps the names handed out in one zip unique, ignoring case (macOS and Windows folders are
- * case-insensitive): a repeat gets " 2", " 3", … before any extension.
+ * Keeps the paths handed out in one zip unique, ignoring case (macOS and Windows folders are
+ * case-insensitive): a repeat gets " 2", " 3", … at the end, or before the extension of a file.
  */
 export class UniqueNames {
   private readonly used = new Set<string>();
 
-  take(path: string): string {
+  take(path: string, options: { file?: boolean } = {}): string {
+    let split = path.length;
+    if (options.file) {
+      const dot = path.lastIndexOf(".");
+      if (dot > path.lastIndexOf("/") + 1 && /^\.[^ ]{1,15}$/.test(path.slice(dot))) split = dot;
+    }
     let candidate = path;
-    const slash = path.lastIndexOf("/");
-    const dot = path.lastIndexOf(".");
-    const split = dot > slash + 1 ? dot : path.length;
     for (let n = 2; this.used.has(candidate.toLowerCase()); n++) {
       candidate = `${path.slice(0, split)} ${n}${path.slice(split)}`;
     }

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import yauzl from "yauzl";
+import { ZipFile } from "yazl";
+import type { ZipSink } from "../../model.ts";
 import type { BatchInput } from "../../model.ts";
 import { MemoryZipSink } from "../testing/memory-zip-sink.ts";
 import { attachmentStore, batchOf, mmChannel, type MmMessageExport } from "../testing/fixtures.ts";
@@ -109,8 +112,8 @@ const posts: MmMessageExport[] = [
     PostMessage: "two files",
     PostFileIds: ["f-gone", "f-kept"],
   }),
-  post({ ...GEN, ...CAROL, PostId: "b-p1", PostCreateAt: utc("2024-03-02T09:00:00Z"), PostMessage: "שלום 👩‍👩‍👧 עולם" }),
-  post({ ...GEN, ...BOB, PostId: "b-p2", PostRootId: "b-p1", PostCreateAt: utc("2024-03-02T09:05:00Z"), PostMessage: "thread reply" }),
+  post({ ...GEN, ...CAROL, PostId: "b-p1", PostCreateAt: utc("2024-03-02T06:00:00Z"), PostMessage: "שלום 👩‍👩‍👧 עולם" }),
+  post({ ...GEN, ...BOB, PostId: "b-p2", PostRootId: "b-p1", PostCreateAt: utc("2024-03-02T06:05:00Z"), PostMessage: "thread reply" }),
 ];
 
 const files = {
@@ -183,15 +186,55 @@ function message(zip: MemoryZipSink, path: string, id: string): JsonMessage {
   return m;
 }
 
+/** Writes the batch into a real zip (yazl, as the engine does) and reads the entry names back (yauzl). */
+async function realZipNames(batch: BatchInput): Promise<string[]> {
+  const zip = new ZipFile();
+  const sink: ZipSink = {
+    addText: async (name, text) => zip.addBuffer(Buffer.from(text, "utf8"), name),
+    addStream: (name, source) =>
+      new Promise<void>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        source.on("data", (c: Buffer) => chunks.push(c));
+        source.on("error", reject);
+        source.on("end", () => {
+          zip.addBuffer(Buffer.concat(chunks), name);
+          resolve();
+        });
+      }),
+  };
+  const out: Buffer[] = [];
+  const done = new Promise<void>((resolve, reject) => {
+    zip.outputStream.on("data", (c: Buffer) => out.push(c));
+    zip.outputStream.on("end", resolve);
+    zip.outputStream.on("error", reject);
+  });
+  await writeJsonBatch({ batch, zip: sink, openAttachment: store() });
+  zip.end();
+  await done;
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(Buffer.concat(out), { lazyEntries: true }, (err, reader) => {
+      if (err) return reject(err);
+      const names: string[] = [];
+      reader.on("entry", (entry: yauzl.Entry) => {
+        names.push(entry.fileName);
+        reader.readEntry();
+      });
+      reader.on("end", () => resolve(names));
+      reader.on("error", reject);
+      reader.readEntry();
+    });
+  });
+}
+
 describe("JSON export (RingCentral layout)", () => {
   test("zip entries, in order, in UTC", async () => {
     const { zip, result } = await run(fullBatch());
     assert.deepEqual(zip.names(), [
       "People_And_Groups/users.json",
       "Teams/teams.json",
-      "Files/pub-p2/f-ok-report.pdf",
-      "Files/pub-p2/f-missing-_._etc_passwd .txt",
+      // In message order, conversations by id (ch-priv < ch-pub); the missing file has no entry.
       "Files/priv-p2/f-kept-kept.txt",
+      "Files/pub-p2/f-ok-report.pdf",
       `${DM_DIR}/2024-03-01.json`,
       `${GM_DIR}/2024-03-01.json`,
       `${GEN_DIR}/2024-03-02.json`,
@@ -323,8 +366,8 @@ describe("JSON export (RingCentral layout)", () => {
 
   test("time zone: a post at 23:30 UTC is on the next day in Asia/Tokyo", async () => {
     const { zip } = await run(fullBatch(), "Asia/Tokyo");
-    assert.ok(zip.has(`${DM_DIR}/2024-03-01.json`));
-    assert.ok(zip.has(`${DM_DIR}/2024-03-02.json`));
+    assert.ok(zip.has(`${DM_DIR}/2024-03-01.json`), "Tokyo: 1 March");
+    assert.ok(zip.has(`${DM_DIR}/2024-03-02.json`), "Tokyo: 2 March");
     const first = json<JsonChatDayFile>(zip, `${DM_DIR}/2024-03-01.json`);
     const second = json<JsonChatDayFile>(zip, `${DM_DIR}/2024-03-02.json`);
     assert.equal(first.timeZone, "Asia/Tokyo");
@@ -335,10 +378,10 @@ describe("JSON export (RingCentral layout)", () => {
     assert.equal(second.messages[0]!.createdAt, "2024-03-01T23:30:00.000Z");
     const users = json<JsonUsersFile>(zip, "People_And_Groups/users.json");
     assert.deepEqual(users.conversations[0]!.days, ["2024-03-01", "2024-03-02"]);
-    // And the other way: in Los Angeles 09:00 UTC on 2 March is still 1 March.
+    // And the other way: in Los Angeles 06:00 UTC on 2 March is still 1 March (22:00 PST).
     const la = await run(fullBatch(), "America/Los_Angeles");
-    assert.ok(la.zip.has(`${GEN_DIR}/2024-03-01.json`));
-    assert.ok(!la.zip.has(`${GEN_DIR}/2024-03-02.json`));
+    assert.ok(la.zip.has(`${GEN_DIR}/2024-03-01.json`), "Los Angeles: 1 March");
+    assert.ok(!la.zip.has(`${GEN_DIR}/2024-03-02.json`), "Los Angeles: no 2 March file");
   });
 
   test("an edited message carries its edit log: the old text and its times", async () => {
@@ -360,7 +403,7 @@ describe("JSON export (RingCentral layout)", () => {
     ]);
     // The old row is not a message of its own.
     const day = json<JsonChatDayFile>(zip, `${PUB_DIR}/2024-03-01.json`);
-    assert.ok(!day.messages.some((x) => x.id === "pub-p1-v1"));
+    assert.ok(!day.messages.some((x) => x.id === "pub-p1-v1"), "the old row is not a message");
   });
 
   test("only an earlier version in the batch: a versionsOnly record under the message's id", async () => {
@@ -385,7 +428,7 @@ describe("JSON export (RingCentral layout)", () => {
     assert.equal(m.author.id, "u-bob");
     // Neither its text nor its file reaches the zip.
     for (const e of zip.entries) assert.ok(!e.data.toString("utf8").includes("hunter2"), e.name);
-    assert.ok(!opened.includes("data/f-del/secret.png"));
+    assert.ok(!opened.includes("data/f-del/secret.png"), "the deleted post's file is not opened");
   });
 
   test("a deleted file is marked and not copied; the kept one is", async () => {
@@ -405,7 +448,7 @@ describe("JSON export (RingCentral layout)", () => {
       },
       { id: "f-kept", name: "kept.txt", size: 4, mimeType: "", zipPath: "Files/priv-p2/f-kept-kept.txt", missing: false, deleted: null },
     ]);
-    assert.ok(!opened.includes("data/f-gone/gone.txt"));
+    assert.ok(!opened.includes("data/f-gone/gone.txt"), "the deleted file is not opened");
   });
 
   test("a missing attachment is a warning naming the post, never an error", async () => {
@@ -444,8 +487,8 @@ describe("JSON export (RingCentral layout)", () => {
     const openAttachment = store();
     const result = await writeJsonBatch({ batch: fullBatch({ exportAttachments: false }), zip, openAttachment });
     assertValidExport(zip);
-    assert.ok(!zip.names().some((n) => n.startsWith("Files/")));
-    assert.ok(!zip.has("warning.txt"));
+    assert.ok(!zip.names().some((n) => n.startsWith("Files/")), "no Files/ entries");
+    assert.ok(!zip.has("warning.txt"), "no warning.txt");
     assert.deepEqual(openAttachment.opened, []);
     assert.deepEqual(result.warnings, []);
     assert.equal(result.files, 0);
@@ -496,17 +539,28 @@ describe("JSON export (RingCentral layout)", () => {
     const { zip } = await run(batch);
     const names = zip.names();
     const folders = [...new Set(names.filter((n) => n.includes("_Chats/")).map((n) => n.slice(0, n.lastIndexOf("/"))))];
+    const longName = "x".repeat(57) + "…"; // 60 bytes of UTF-8
     assert.deepEqual(folders, [
-      `People_Chats/${"x".repeat(118)}…, ._. (d9)`.length > 0 ? folders[0]! : "",
-      "Team_Chats/Team_._ - ._____ 👩‍💻 (C1)",
-      "Team_Chats/Team_._ - ._____ 👩‍💻 (c1) 2",
-      "Team_Chats/Team_._ - x (c3)",
+      // ".." as a username cleans to nothing: the user id stands in.
+      `People_Chats/u2, ${longName} (d9)`,
+      "Team_Chats/Team_._ - _._________ 👩‍💻 (C1)",
+      // Ids differing only in case would share a folder on macOS and Windows.
+      "Team_Chats/Team_._ - _._________ 👩‍💻 (c1) 2",
+      "Team_Chats/Team_._ (c3)",
     ]);
-    const dm = folders[0]!;
-    assert.ok(dm.startsWith("People_Chats/._., "), dm);
-    assert.ok(dm.endsWith("… (d9)"), dm);
-    assert.ok(Buffer.byteLength(dm.slice("People_Chats/".length)) <= 255);
-    assert.ok(names.includes("Files/p1/f1-._____ 👩‍💻 .tar.gz"), JSON.stringify(names));
+    assert.ok(names.includes("Files/p1/f1-_._________ 👩‍💻 .tar.gz"), JSON.stringify(names));
+    assert.deepEqual(await realZipNames(batch), names, "yazl and yauzl accept the names as they are");
+    const users = json<JsonUsersFile>(zip, "People_And_Groups/users.json");
+    assert.equal(users.conversations[0]!.folder, folders[0]);
+    // The JSON keeps the real names.
+    const teams = json<JsonTeamsFile>(zip, "Teams/teams.json");
+    assert.equal(teams.teams[0]!.channels[1]!.displayName, evil);
+    assert.equal(teams.teams[0]!.displayName, "Team/../..");
+  });
+
+  test("a real zip takes every entry name and reads them back unchanged (yazl, yauzl)", async () => {
+    const memory = await run(fullBatch());
+    assert.deepEqual(await realZipNames(fullBatch()), memory.zip.names());
   });
 
   test("the schema rejects what the format forbids", () => {
@@ -535,7 +589,7 @@ describe("JSON export (RingCentral layout)", () => {
       conversation: { id: "c", type: "O", kind: "public", name: "c", displayName: "C", team: { id: "t", name: null, displayName: null } },
       messages: [m],
     });
-    assert.ok(validators.chatDayFile(day(okMessage)));
+    assert.ok(validators.chatDayFile(day(okMessage)), "a valid deleted message");
     assert.ok(!validators.chatDayFile(day({ ...okMessage, text: "leaked" })), "a deleted message with text");
     assert.ok(!validators.chatDayFile(day({ ...okMessage, status: "created" })), "status/updateType mismatch");
     assert.ok(!validators.chatDayFile(day({ ...okMessage, extra: 1 })), "unknown key");
@@ -543,7 +597,7 @@ describe("JSON export (RingCentral layout)", () => {
     const attachment = { id: "f", name: "n", size: 1, mimeType: "", zipPath: "Files/p/../x", missing: false, deleted: null };
     const live = { ...okMessage, status: "created", updateType: "", text: "t", deleted: null, attachments: [attachment] };
     assert.ok(!validators.chatDayFile(day(live)), "a .. zip path");
-    assert.ok(validators.chatDayFile(day({ ...live, attachments: [{ ...attachment, zipPath: "Files/p/f-x" }] })));
+    assert.ok(validators.chatDayFile(day({ ...live, attachments: [{ ...attachment, zipPath: "Files/p/f-x" }] })), "a valid zip path");
   });
 
   test("an unknown time zone is refused when the writer is made", () => {
