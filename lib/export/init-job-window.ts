@@ -49,7 +49,13 @@ export async function initJobWindow(options: { job: { id: string; policyId: stri
     job_batch_number: "0",
     messages_exported: "0",
     files_exported: "0",
-    export_dir: exportDirName({ now, timeZone: settings.TimeZone, start, end }),
+    export_dir: await uniqueExportDir(job.id, exportDirName({ now, timeZone: settings.TimeZone, start, end })),
   } satisfies JobData);
   return data;
+}
+
+/** Two ranged jobs over the same window started in the same minute must not share a directory. */
+async function uniqueExportDir(jobId: string, name: string): Promise<string> {
+  const taken = await db().exportJob.findFirst({ where: { exportDir: name, id: { not: jobId } }, select: { id: true } });
+  return taken ? `${name}-${jobId.slice(0, 8)}` : name;
 }

@@ -66,6 +66,8 @@ async function runJob(options: { window?: { start: number; end?: number }; hooks
   assert.ok(claimed, "the new job is claimable");
   const hooks = typeof options.hooks === "function" ? options.hooks(job.id) : options.hooks;
   const status = await workJob({ claimed, workerId: "w-test", leaseMs: 60_000, hooks, stopSignal: options.stopSignal });
+  // No job in this file is meant to fail: show why one did.
+  if (status === "error") assert.fail(`job ${job.id} failed: ${(await jobRow(job.id)).error}`);
   return { jobId: job.id, status };
 }
 
@@ -89,6 +91,19 @@ async function assertCursorAtLastBatch(jobId: string) {
   assert.equal(cursor.lastPostId, last.toPostId);
   assert.equal(cursor.jobId, jobId);
 }
+
+test("the exactly-once check itself catches a duplicate, a gap and a wrong update type", () => {
+  const row = (postId: string, updateAt: number, updateType = "", batchFile = "batch001-0-1.zip"): ExportRow => ({ postId, updateAt, updateType, postType: "message", batchFile });
+  const expected: ExpectedRow[] = [
+    { postId: "a", updateAt: 1, updateType: "" },
+    { postId: "b", updateAt: 2, updateType: "Deleted" },
+  ];
+  const join: ExportRow = { postId: "", updateAt: 0, updateType: "", postType: "enter", batchFile: "batch001-0-1.zip" };
+  assertExactlyOnce([row("a", 1), row("b", 2, "Deleted"), join], expected);
+  assert.throws(() => assertExactlyOnce([row("a", 1), row("a", 1, "", "batch002-1-2.zip"), row("b", 2, "Deleted")], expected), /duplicated\/unexpected \(1\): a\|1\| ×1 \(in batch001-0-1.zip, batch002-1-2.zip\)/);
+  assert.throws(() => assertExactlyOnce([row("a", 1)], expected), /missing \(1\): b\|2\|Deleted/);
+  assert.throws(() => assertExactlyOnce([row("a", 1), row("b", 2, "")], expected), /exactly-once violated/);
+});
 
 let run1 = "";
 let run1Ids: string[] = [];

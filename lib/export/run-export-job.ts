@@ -5,7 +5,8 @@ import { fencedJobUpdate, LeaseLostError, renewLease, type Lease } from "../jobs
 import type { ExportFormat } from "../settings/schema.ts";
 import { batchFileName } from "./export-paths.ts";
 import { initJobWindow } from "./init-job-window.ts";
-import type { BatchInput } from "./model.ts";
+import type { BatchInput, BatchResult } from "./model.ts";
+import { deliverBatchBySmtp } from "./deliver-batch-by-smtp.ts";
 import { openAttachment } from "./open-attachment.ts";
 import { readFilesForPosts, readPostPage } from "./read-post-page.ts";
 import { readWindowChannels } from "./read-window-channels.ts";
@@ -40,7 +41,8 @@ export async function runExportJob(options: RunOptions): Promise<ExportOutcome> 
 
   const data = await initJobWindow({ job: { ...job, data: parseJobData(job.data) }, now: now() });
   const format = data.export_type as ExportFormat;
-  const writer = writerFor(format, { timeZone: data.time_zone ?? "UTC" });
+  // Global Relay's SMTP format delivers each batch by email instead of writing a zip.
+  const writer = format === "globalrelay" ? undefined : writerFor(format, { timeZone: data.time_zone ?? "UTC", jobId: lease.jobId });
   const dir = data.export_dir!;
   const jobStartTime = Number(data.job_start_time);
   const jobEndTime = Number(data.job_end_time);
@@ -65,7 +67,9 @@ export async function runExportJob(options: RunOptions): Promise<ExportOutcome> 
   );
   const store = exportStore();
   await store.removePartials(dir);
-  const exportPeriodStart = cursor.updateAt;
+  // The whole job window, not the resume point: a batch written again after a takeover must come
+  // out byte-identical to its first writing (metadata.json carries this time).
+  const exportPeriodStart = jobStartTime;
   const window = await readWindowChannels({ start: exportPeriodStart, end: jobEndTime });
 
   for (;;) {
@@ -94,14 +98,21 @@ export async function runExportJob(options: RunOptions): Promise<ExportOutcome> 
       memberHistory: window.memberHistory,
       exportAttachments,
     };
-    const fileName = batchFileName({ number, start: batchStart, end: batchEnd });
-    const target = await store.createPending(`${dir}/${fileName}`);
-    const written = await writeZip({ target, mtime: new Date(jobEndTime), fill: (zip) => writer({ batch, zip, openAttachment }) });
-    if (!(await renewLease(lease))) {
-      await target.abort();
-      throw new LeaseLostError(lease.jobId);
+    let fileName = "";
+    let written: { result: BatchResult; size: number; sha256: string };
+    if (format === "globalrelay") {
+      written = { result: await deliverBatchBySmtp({ batch, jobId: lease.jobId }), size: 0, sha256: "" };
+      if (!(await renewLease(lease))) throw new LeaseLostError(lease.jobId);
+    } else {
+      fileName = batchFileName({ number, start: batchStart, end: batchEnd });
+      const target = await store.createPending(`${dir}/${fileName}`);
+      written = await writeZip({ target, mtime: new Date(jobEndTime), fill: (zip) => writer!({ batch, zip, openAttachment }) });
+      if (!(await renewLease(lease))) {
+        await target.abort();
+        throw new LeaseLostError(lease.jobId);
+      }
+      await target.commit();
     }
-    await target.commit();
 
     batchNumber = number;
     messages += posts.length;

@@ -71,8 +71,9 @@ function emailOf(options: RenderGlobalRelayEmailsOptions, part: ConversationPart
   const page = pageHtml(data, part);
   const text = pageText(data, part);
   const html = htmlBody(page);
-  const addresses = part.participants.map((p) => headerAddress(p.email));
-  const from = addresses[0]!;
+  // Mattermost lists every participant's email as is; an empty one would leave an empty list element.
+  const addresses = part.participants.map((p) => headerAddress(p.email)).filter((a) => a !== "");
+  const from = addresses[0] ?? "";
   const tally: AttachmentTally = { warnings: [], attached: new Set() };
   const headers = {
     from,

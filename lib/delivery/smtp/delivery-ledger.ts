@@ -1,0 +1,50 @@
+// The delivery ledger (prisma DeliveryLedger): one row per Global Relay email, keyed by its stable
+// Message-ID, recording whether the archive accepted it. A retried or resumed batch skips rows
+// marked `sent`, so no email goes out twice, and sends every other row, so none is skipped.
+
+import { db } from "../../db/client.ts";
+
+export type LedgerStatus = "pending" | "sent" | "ambiguous" | "failed";
+
+export type LedgerKey = { messageId: string; jobId: string; batchNumber: number; channelId: string; part: number };
+
+/** The statuses recorded for one batch of a job, by Message-ID (one query instead of one per email). */
+export async function batchLedger(jobId: string, batchNumber: number): Promise<Map<string, LedgerStatus>> {
+  const rows = await db().deliveryLedger.findMany({ where: { jobId, batchNumber }, select: { messageId: true, status: true } });
+  return new Map(rows.map((r) => [r.messageId, r.status as LedgerStatus]));
+}
+
+export async function ledgerStatus(messageId: string): Promise<LedgerStatus | null> {
+  const row = await db().deliveryLedger.findUnique({ where: { messageId }, select: { status: true } });
+  return (row?.status as LedgerStatus | undefined) ?? null;
+}
+
+/**
+ * Before an attempt: the row exists, is `pending` and counts the attempt. `known` is the status
+ * read with batchLedger; a row written meanwhile (or under another batch key) is found by its
+ * Message-ID, and "sent" is returned instead of counting an attempt.
+ */
+export async function markAttempt(key: LedgerKey, known: LedgerStatus | undefined): Promise<"attempt" | "sent"> {
+  if (known === undefined) {
+    try {
+      await db().deliveryLedger.create({ data: { ...key, status: "pending", attempts: 1 } });
+      return "attempt";
+    } catch (error) {
+      if ((error as { code?: string }).code !== "P2002") throw error;
+    }
+  }
+  const updated = await db().deliveryLedger.updateMany({
+    where: { messageId: key.messageId, status: { not: "sent" } },
+    data: { status: "pending", attempts: { increment: 1 } },
+  });
+  return updated.count === 1 ? "attempt" : "sent";
+}
+
+export async function markSent(messageId: string, size: number, at: Date): Promise<void> {
+  await db().deliveryLedger.update({ where: { messageId }, data: { status: "sent", size: BigInt(size), sentAt: at } });
+}
+
+/** A failed attempt: `pending` (retry), `ambiguous` (may have arrived) or `failed` (rejected). */
+export async function markFailure(messageId: string, status: Exclude<LedgerStatus, "sent">, error: string): Promise<void> {
+  await db().deliveryLedger.update({ where: { messageId }, data: { status, lastError: error.slice(0, 2000) } });
+}

@@ -1,0 +1,68 @@
+// A worker in its own process, for crash, race and zombie tests:
+//   node --import tsx lib/testing/export-worker-child.ts
+// Environment: DATABASE_URL, CUSTODIAN_DATA_DIR (as the parent test's), WORKER_ID, LEASE_MS,
+// optional SLOW_MS (sleep after each committed batch from batch SLOW_FROM_BATCH on, default 1, so
+// the parent can kill or stop it mid-export),
+// optional JOB_ID (claim only that job), optional WAIT_FOR_GO=1 (print "ready", then wait for a
+// line on stdin before the first claim: a start barrier for racing workers).
+// It claims and works jobs (claimNextJob + workJob) until none is runnable, printing one JSON line
+// per event on stdout: {"event":"ready"}, {"event":"claimed","jobId","epoch","attempts"},
+// {"event":"batch","n"}, {"event":"finished","jobId","status"}, {"event":"idle"}, {"event":"error","message"}.
+
+import { once } from "node:events";
+import { claimNextJob } from "../jobs/claim-job.ts";
+import { workJob } from "../jobs/work-job.ts";
+import { db, disconnectDb } from "../db/client.ts";
+
+function emit(event: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify({ ...event, pid: process.pid, at: Date.now() }) + "\n");
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function main(): Promise<void> {
+  const workerId = process.env.WORKER_ID ?? `child-${process.pid}`;
+  const leaseMs = Number(process.env.LEASE_MS ?? "30000");
+  const slowMs = Number(process.env.SLOW_MS ?? "0");
+  const slowFrom = Number(process.env.SLOW_FROM_BATCH ?? "1");
+  const jobId = process.env.JOB_ID || undefined;
+  if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL is required");
+
+  // Connect before the barrier so racing workers start claiming at the same moment.
+  await db().exportJob.count();
+  if (process.env.WAIT_FOR_GO === "1") {
+    emit({ event: "ready" });
+    process.stdin.setEncoding("utf8");
+    await once(process.stdin, "data");
+    process.stdin.pause();
+  }
+
+  for (;;) {
+    const claimed = await claimNextJob({ workerId, leaseMs, jobId });
+    if (!claimed) break;
+    emit({ event: "claimed", jobId: claimed.id, epoch: claimed.epoch, attempts: claimed.attempts });
+    const status = await workJob({
+      claimed,
+      workerId,
+      leaseMs,
+      hooks: {
+        afterBatch: async (n) => {
+          emit({ event: "batch", jobId: claimed.id, n });
+          if (slowMs > 0 && n >= slowFrom) await sleep(slowMs);
+        },
+      },
+    });
+    emit({ event: "finished", jobId: claimed.id, status });
+    if (status === "lease_lost" || status === "pending") break;
+  }
+  emit({ event: "idle" });
+}
+
+main()
+  .catch((error: unknown) => {
+    emit({ event: "error", message: error instanceof Error ? error.stack ?? error.message : String(error) });
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await disconnectDb().catch(() => {});
+  });
