@@ -112,6 +112,7 @@ export function JobsTable(props: Props) {
                   <td>
                     <div>{job.messages} messages exported.</div>
                     {job.files > 0 && <div>{job.files} files exported.</div>}
+                    {job.delivered !== null && <div>{job.delivered} emails delivered.</div>}
                     {job.warnings > 0 && <div>{job.warnings} warning(s) encountered, see warning.txt for details.</div>}
                     {job.error && <div className="status-error">{job.error}</div>}
                   </td>

@@ -53,6 +53,7 @@ export async function runExportJob(options: RunOptions): Promise<ExportOutcome> 
   let messages = Number(data.messages_exported ?? "0");
   let files = Number(data.files_exported ?? "0");
   let warnings = job.warningCount;
+  let delivered = Number(data.emails_delivered ?? "0");
 
   const expectedTotal = messages + (await countPosts(cursor, jobEndTime));
   data.total_posts_expected = String(expectedTotal);
@@ -101,7 +102,9 @@ export async function runExportJob(options: RunOptions): Promise<ExportOutcome> 
     let fileName = "";
     let written: { result: BatchResult; size: number; sha256: string };
     if (format === "globalrelay") {
-      written = { result: await deliverBatchBySmtp({ batch, jobId: lease.jobId }), size: 0, sha256: "" };
+      const result = await deliverBatchBySmtp({ batch, jobId: lease.jobId });
+      delivered += result.delivered;
+      written = { result, size: 0, sha256: "" };
       if (!(await renewLease(lease))) throw new LeaseLostError(lease.jobId);
     } else {
       fileName = batchFileName({ number, start: batchStart, end: batchEnd });
@@ -126,6 +129,7 @@ export async function runExportJob(options: RunOptions): Promise<ExportOutcome> 
       job_batch_number: String(batchNumber),
       messages_exported: String(messages),
       files_exported: String(files),
+      ...(format === "globalrelay" ? { emails_delivered: String(delivered) } : {}),
     };
     await db().$transaction(async (tx) => {
       await fencedJobUpdate(tx, lease, {

@@ -33,3 +33,11 @@ export async function finishJob(options: { lease: Lease; status: Extract<JobStat
 export async function releaseJob(lease: Lease): Promise<void> {
   await db().$transaction((tx) => fencedJobUpdate(tx, lease, { status: "pending", leaseOwner: null, leaseExpiresAt: null, attempts: { decrement: 1 } }));
 }
+
+/**
+ * Puts a job aside until `retryAt` (a delivery that may succeed later): still in progress, no
+ * owner, its lease expiring then, so any worker resumes it from its last finished batch.
+ */
+export async function deferJob(lease: Lease, retryAt: Date, message: string): Promise<void> {
+  await db().$transaction((tx) => fencedJobUpdate(tx, lease, { leaseOwner: null, leaseExpiresAt: retryAt, error: message }));
+}

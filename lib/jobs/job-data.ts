@@ -26,6 +26,8 @@ export type JobData = {
   /** Custodian: the time zone the directory name was written in. */
   time_zone?: string;
   files_exported?: string;
+  /** Custodian: emails the archive accepted (Global Relay over SMTP). */
+  emails_delivered?: string;
   /** Custodian: an explicit window requested at creation (ranged run / --export-from). */
   requested_start?: string;
   requested_end?: string;

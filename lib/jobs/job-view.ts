@@ -20,6 +20,8 @@ export type JobView = {
   messages: number;
   files: number;
   warnings: number;
+  /** Emails accepted by the archive (Global Relay over SMTP), else null. */
+  delivered: number | null;
   batches: number;
   error: string;
   exportDir: string;
@@ -52,6 +54,7 @@ export function toJobView(job: JobRow, now = new Date()): JobView {
     messages: job.messagesExported,
     files: job.filesExported,
     warnings: job.warningCount,
+    delivered: data.emails_delivered === undefined ? null : Number(data.emails_delivered),
     batches: job.batchesWritten,
     error: job.error,
     exportDir: job.exportDir,

@@ -4,10 +4,12 @@ import { db } from "../db/client.ts";
 import { runExportJob, type RunOptions } from "../export/run-export-job.ts";
 import { logger } from "../log/logger.ts";
 import type { ClaimedJob } from "./claim-job.ts";
-import { finishJob, releaseJob } from "./finish-job.ts";
+import { RetryLaterError } from "../export/deliver-batch-by-smtp.ts";
+import { deferJob, finishJob, releaseJob } from "./finish-job.ts";
 import { keepLeaseAlive, LeaseLostError, type Lease } from "./lease.ts";
 
 export const WORKER_NAME = "MessageExportWorker";
+const RETRY_DELAY_MS = 60_000;
 
 /**
  * Works one claimed job to its end: runs the export under a renewed lease and records the outcome
@@ -58,6 +60,12 @@ export async function workJob(options: { claimed: ClaimedJob; workerId: string; 
     return status;
   } catch (error) {
     if (error instanceof LeaseLostError || leaseLost) return "lease_lost";
+    if (error instanceof RetryLaterError && claimed.attempts < claimed.maxAttempts) {
+      const retryAt = new Date(Date.now() + RETRY_DELAY_MS * claimed.attempts);
+      log.warn({ error: error.message, retry_at: retryAt.toISOString() }, "delivery failed; the job will be retried");
+      await deferJob(lease, retryAt, `Delivery failed, retrying at ${retryAt.toISOString()}: ${error.message}`).catch(() => {});
+      return "retry";
+    }
     const message = describeError(error);
     log.error({ err: error, error: message }, "Failed job");
     try {

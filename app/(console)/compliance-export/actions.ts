@@ -2,7 +2,9 @@
 
 import { ZExportSettingsInput } from "@/lib/settings/schema.ts";
 import { updateExportSettings } from "@/lib/settings/update-export-settings.ts";
+import { testSmtpConnection } from "@/lib/delivery/smtp/index.ts";
 import { cancelJob } from "@/lib/jobs/cancel-job.ts";
+import { loadExportSettings } from "@/lib/settings/export-settings-store.ts";
 import { createExportJob } from "@/lib/jobs/create-export-job.ts";
 import { ZJobRef, ZRunNowInput } from "@/lib/jobs/schema.ts";
 import { defineAction } from "@/app/_server/action.ts";
@@ -28,5 +30,14 @@ export const cancelJobAction = defineAction(
   async ({ input }) => {
     const change = await cancelJob({ jobId: input.jobId });
     return { data: change, audit: { parameters: input, priorState: { status: change.before }, resultingState: { status: change.after } } };
+  },
+);
+
+export const testGlobalRelayConnectionAction = defineAction(
+  { id: "/compliance-export#testConnection", schema: ZRunNowInput, right: "configure", event: "testSmtpConnection", objectType: "config" },
+  async () => {
+    const gr = (await loadExportSettings()).GlobalRelaySettings;
+    const result = await testSmtpConnection(gr, { allowPlain: gr.CustomerType === "CUSTOM" && gr.AllowPlainSMTP });
+    return { data: { ok: result.ok, message: result.message }, audit: { parameters: { kind: "globalrelay", customer_type: gr.CustomerType }, resultingState: { ok: result.ok, message: result.message } } };
   },
 );

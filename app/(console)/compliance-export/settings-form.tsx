@@ -12,7 +12,7 @@ import {
   type TExportSettingsInput,
   type TExportSettingsParsed,
 } from "@/lib/settings/schema.ts";
-import { saveExportSettingsAction } from "./actions.ts";
+import { saveExportSettingsAction, testGlobalRelayConnectionAction } from "./actions.ts";
 
 const FORMAT_ORDER = ["actiance", "csv", "globalrelay", "globalrelay-zip", "json"] as const;
 
@@ -33,6 +33,13 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; canConf
   const [view, setView] = useState(props.initial);
   const [replacingPassword, setReplacingPassword] = useState(!props.initial.GlobalRelaySettings.SMTPPasswordSet);
   const [status, setStatus] = useState<{ kind: "ok" | "error"; text: string }>();
+  const [connection, setConnection] = useState<{ kind: "ok" | "error"; text: string }>();
+  const testConnection = async () => {
+    setConnection({ kind: "ok", text: "Connecting…" });
+    const result = await testGlobalRelayConnectionAction({});
+    if (!result.ok) return setConnection({ kind: "error", text: result.message });
+    setConnection({ kind: result.data.ok ? "ok" : "error", text: result.data.message });
+  };
   const form = useForm<TExportSettingsInput, unknown, TExportSettingsParsed>({
     resolver: zodResolver(ZExportSettingsInput),
     defaultValues: toFormValues(props.initial),
@@ -150,6 +157,12 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; canConf
               </Setting>
             </>
           )}
+          <Setting label="Test Connection:" help="Connects to the saved server, starts TLS and signs in, without sending mail. Save your changes first." name="GlobalRelaySettings.TestConnection" disabled={off}>
+            <div className="inline">
+              <button type="button" className="secondary" onClick={testConnection} disabled={off || isDirty}>Test connection</button>
+              {connection && <span role="status" data-testid="connection-result" className={connection.kind === "ok" ? "status-ok" : "status-error"}>{connection.text}</span>}
+            </div>
+          </Setting>
           <Setting label="SMTP Server Timeout:" htmlFor="GlobalRelaySettings.SMTPServerTimeout" help="Seconds to wait for the SMTP server before giving up and retrying later." error={err("GlobalRelaySettings.SMTPServerTimeout")?.message} name="GlobalRelaySettings.SMTPServerTimeout" disabled={off}>
             <input type="text" inputMode="numeric" autoComplete="off" {...register("GlobalRelaySettings.SMTPServerTimeout")} {...field("GlobalRelaySettings.SMTPServerTimeout")} disabled={off} />
           </Setting>
