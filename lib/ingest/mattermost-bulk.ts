@@ -22,26 +22,19 @@ import { ZEpochMs, ZMessage, ZName, ZOptionalText, ZProps, ZText, type IngestRec
 
 const ZAttachments = z.array(z.object({ path: ZText.min(1, "must not be empty") })).default(() => []);
 
-const ZReply = z.object({
+const messageFields = {
   user: ZName,
   type: ZOptionalText,
   message: ZMessage.default(""),
   props: ZProps,
   create_at: ZEpochMs,
   edit_at: ZEpochMs.optional(),
-  attachments: ZAttachments,
-});
-
-const postFields = {
-  user: ZName,
-  type: ZOptionalText,
-  message: ZMessage.default(""),
-  props: ZProps,
-  create_at: ZEpochMs,
-  edit_at: ZEpochMs.optional(),
-  replies: z.array(ZReply).default(() => []),
   attachments: ZAttachments,
 };
+
+const ZReply = z.object(messageFields);
+
+const postFields = { ...messageFields, replies: z.array(ZReply).default(() => []) };
 
 const ZUsernames = z.array(ZName).min(1, "must list the members").max(8, "a group message has at most 8 members");
 

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { ZLoginInput, type TLoginInput } from "@/lib/auth/schema.ts";
-import { FieldError } from "@/components/forms/field-error.tsx";
+import { TextField } from "@/components/forms/text-field.tsx";
 import { loginAction } from "./actions.ts";
 
 export function LoginForm({ next }: { next: string }) {
@@ -28,16 +28,8 @@ export function LoginForm({ next }: { next: string }) {
   return (
     <form onSubmit={onSubmit} noValidate>
       {formError && <div className="alert alert-error" role="alert">{formError}</div>}
-      <div className="field">
-        <label htmlFor="email">Email</label>
-        <input id="email" type="email" autoComplete="username" aria-invalid={!!errors.email} aria-describedby="email-error" {...register("email")} />
-        <FieldError id="email-error" message={errors.email?.message} />
-      </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input id="password" type="password" autoComplete="current-password" aria-invalid={!!errors.password} aria-describedby="password-error" {...register("password")} />
-        <FieldError id="password-error" message={errors.password?.message} />
-      </div>
+      <TextField id="email" label="Email" type="email" autoComplete="username" error={errors.email?.message} registration={register("email")} />
+      <TextField id="password" label="Password" type="password" autoComplete="current-password" error={errors.password?.message} registration={register("password")} />
       <button type="submit" disabled={isSubmitting}>{isSubmitting ? "Signing in…" : "Sign in"}</button>
     </form>
   );

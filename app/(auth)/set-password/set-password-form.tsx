@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { ZSetPasswordInput, type TSetPasswordInput } from "@/lib/admins/schema.ts";
-import { FieldError } from "@/components/forms/field-error.tsx";
+import { TextField } from "@/components/forms/text-field.tsx";
 import { setPasswordAction } from "./actions.ts";
 
 export function SetPasswordForm({ token }: { token: string }) {
@@ -22,16 +22,8 @@ export function SetPasswordForm({ token }: { token: string }) {
     <form onSubmit={onSubmit} noValidate>
       {formError && <div className="alert alert-error" role="alert">{formError}</div>}
       <input type="hidden" {...register("token")} />
-      <div className="field">
-        <label htmlFor="password">New password</label>
-        <input id="password" type="password" autoComplete="new-password" aria-invalid={!!errors.password} aria-describedby="password-error" {...register("password")} />
-        <FieldError id="password-error" message={errors.password?.message} />
-      </div>
-      <div className="field">
-        <label htmlFor="confirmPassword">Confirm password</label>
-        <input id="confirmPassword" type="password" autoComplete="new-password" aria-invalid={!!errors.confirmPassword} aria-describedby="confirm-error" {...register("confirmPassword")} />
-        <FieldError id="confirm-error" message={errors.confirmPassword?.message} />
-      </div>
+      <TextField id="password" label="New password" type="password" autoComplete="new-password" help="At least 12 characters." error={errors.password?.message} registration={register("password")} />
+      <TextField id="confirmPassword" label="Confirm password" type="password" autoComplete="new-password" error={errors.confirmPassword?.message} registration={register("confirmPassword")} />
       <button type="submit" disabled={isSubmitting}>Set password</button>
     </form>
   );

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { ZSetupInput, type TSetupInput } from "@/lib/auth/schema.ts";
-import { FieldError } from "@/components/forms/field-error.tsx";
+import { TextField } from "@/components/forms/text-field.tsx";
 import { createOwnerAction } from "./actions.ts";
 
 export function SetupForm() {
@@ -29,22 +29,9 @@ export function SetupForm() {
   return (
     <form onSubmit={onSubmit} noValidate>
       {formError && <div className="alert alert-error" role="alert">{formError}</div>}
-      <div className="field">
-        <label htmlFor="email">Email</label>
-        <input id="email" type="email" autoComplete="username" aria-invalid={!!errors.email} aria-describedby="email-error" {...register("email")} />
-        <FieldError id="email-error" message={errors.email?.message} />
-      </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input id="password" type="password" autoComplete="new-password" aria-invalid={!!errors.password} aria-describedby="password-help password-error" {...register("password")} />
-        <p className="help" id="password-help">At least 12 characters.</p>
-        <FieldError id="password-error" message={errors.password?.message} />
-      </div>
-      <div className="field">
-        <label htmlFor="confirmPassword">Confirm password</label>
-        <input id="confirmPassword" type="password" autoComplete="new-password" aria-invalid={!!errors.confirmPassword} aria-describedby="confirm-error" {...register("confirmPassword")} />
-        <FieldError id="confirm-error" message={errors.confirmPassword?.message} />
-      </div>
+      <TextField id="email" label="Email" type="email" autoComplete="username" error={errors.email?.message} registration={register("email")} />
+      <TextField id="password" label="Password" type="password" autoComplete="new-password" help="At least 12 characters." error={errors.password?.message} registration={register("password")} />
+      <TextField id="confirmPassword" label="Confirm password" type="password" autoComplete="new-password" error={errors.confirmPassword?.message} registration={register("confirmPassword")} />
       <button type="submit" disabled={isSubmitting}>{isSubmitting ? "Creating…" : "Create owner account"}</button>
     </form>
   );

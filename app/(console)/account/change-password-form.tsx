@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { ZChangePasswordInput, type TChangePasswordInput } from "@/lib/admins/schema.ts";
-import { FieldError } from "@/components/forms/field-error.tsx";
+import { TextField } from "@/components/forms/text-field.tsx";
 import { changePasswordAction } from "./actions.ts";
 
 export function ChangePasswordForm() {
@@ -22,21 +22,9 @@ export function ChangePasswordForm() {
   });
   return (
     <form className="card" onSubmit={onSubmit} noValidate aria-label="Change password">
-      <div className="field">
-        <label htmlFor="currentPassword">Current password</label>
-        <input id="currentPassword" type="password" autoComplete="current-password" aria-invalid={!!errors.currentPassword} aria-describedby="current-error" {...register("currentPassword")} />
-        <FieldError id="current-error" message={errors.currentPassword?.message} />
-      </div>
-      <div className="field">
-        <label htmlFor="password">New password</label>
-        <input id="password" type="password" autoComplete="new-password" aria-invalid={!!errors.password} aria-describedby="password-error" {...register("password")} />
-        <FieldError id="password-error" message={errors.password?.message} />
-      </div>
-      <div className="field">
-        <label htmlFor="confirmPassword">Confirm new password</label>
-        <input id="confirmPassword" type="password" autoComplete="new-password" aria-invalid={!!errors.confirmPassword} aria-describedby="confirm-error" {...register("confirmPassword")} />
-        <FieldError id="confirm-error" message={errors.confirmPassword?.message} />
-      </div>
+      <TextField id="currentPassword" label="Current password" type="password" autoComplete="current-password" error={errors.currentPassword?.message} registration={register("currentPassword")} />
+      <TextField id="password" label="New password" type="password" autoComplete="new-password" help="At least 12 characters." error={errors.password?.message} registration={register("password")} />
+      <TextField id="confirmPassword" label="Confirm new password" type="password" autoComplete="new-password" error={errors.confirmPassword?.message} registration={register("confirmPassword")} />
       <label className="radio"><input type="checkbox" {...register("endOtherSessions")} /> Sign out my other sessions</label>
       <div style={{ marginTop: 16 }}>
         <button type="submit" disabled={isSubmitting}>Change password</button>
