@@ -1,4 +1,4 @@
-import { deliverGlobalRelayBatch, SmtpDeliveryError } from "../delivery/smtp/index.ts";
+import { deliverGlobalRelayBatch, SmtpDeliveryError, type RetryPolicy } from "../delivery/smtp/index.ts";
 import { renderGlobalRelayEmails, type GlobalRelayEmail } from "./formats/globalrelay/index.ts";
 import type { BatchInput, BatchResult } from "./model.ts";
 import { openAttachment } from "./open-attachment.ts";
@@ -12,7 +12,7 @@ export class RetryLaterError extends Error {}
  * The delivery ledger is keyed by the job, batch, channel and part, so a resumed or retried batch
  * sends only what was not accepted before. Refused emails and possible duplicates are warnings.
  */
-export async function deliverBatchBySmtp(options: { batch: BatchInput; jobId: string }): Promise<BatchResult & { delivered: number }> {
+export async function deliverBatchBySmtp(options: { batch: BatchInput; jobId: string; retry?: RetryPolicy }): Promise<BatchResult & { delivered: number }> {
   const gr = (await loadExportSettings()).GlobalRelaySettings;
   const rendered: GlobalRelayEmail[] = [];
   async function* emails() {
@@ -28,6 +28,7 @@ export async function deliverBatchBySmtp(options: { batch: BatchInput; jobId: st
       emails: emails(),
       settings: gr,
       allowPlain: gr.CustomerType === "CUSTOM" && gr.AllowPlainSMTP,
+      retry: options.retry,
     });
     const warnings = [...rendered.flatMap((e) => e.warnings), ...d.warnings];
     if (d.failed > 0) warnings.push(`${d.failed} email(s) of batch ${options.batch.batchNumber} were refused by the archive; see the job log.`);

@@ -7,6 +7,7 @@ import { batchFileName } from "./export-paths.ts";
 import { initJobWindow } from "./init-job-window.ts";
 import type { BatchInput, BatchResult } from "./model.ts";
 import { deliverBatchBySmtp } from "./deliver-batch-by-smtp.ts";
+import type { RetryPolicy } from "../delivery/smtp/index.ts";
 import { openAttachment } from "./open-attachment.ts";
 import { readFilesForPosts, readPostPage } from "./read-post-page.ts";
 import { readWindowChannels } from "./read-window-channels.ts";
@@ -23,6 +24,8 @@ export type RunOptions = {
   /** Set when the process is shutting down: the job goes back to pending after the current batch. */
   stopSignal?: AbortSignal;
   now?: () => Date;
+  /** How often and how patiently a failing SMTP send is retried within one attempt (tests shorten it). */
+  smtpRetry?: RetryPolicy;
   /** Test hook: called after each batch is durably recorded. */
   afterBatch?: (batchNumber: number) => Promise<void> | void;
 };
@@ -102,7 +105,7 @@ export async function runExportJob(options: RunOptions): Promise<ExportOutcome> 
     let fileName = "";
     let written: { result: BatchResult; size: number; sha256: string };
     if (format === "globalrelay") {
-      const result = await deliverBatchBySmtp({ batch, jobId: lease.jobId });
+      const result = await deliverBatchBySmtp({ batch, jobId: lease.jobId, retry: options.smtpRetry });
       delivered += result.delivered;
       written = { result, size: 0, sha256: "" };
       if (!(await renewLease(lease))) throw new LeaseLostError(lease.jobId);

@@ -16,7 +16,7 @@ const RETRY_DELAY_MS = 60_000;
  * (status, audit `updateJobStatus`, and a `Failed job` log line on error). A lost lease means
  * another worker owns the job now: this one stops and writes nothing more.
  */
-export async function workJob(options: { claimed: ClaimedJob; workerId: string; leaseMs: number; stopSignal?: AbortSignal; hooks?: Pick<RunOptions, "afterBatch" | "now"> }): Promise<string> {
+export async function workJob(options: { claimed: ClaimedJob; workerId: string; leaseMs: number; stopSignal?: AbortSignal; hooks?: Pick<RunOptions, "afterBatch" | "now" | "smtpRetry"> }): Promise<string> {
   const { claimed } = options;
   const lease: Lease = { jobId: claimed.id, workerId: options.workerId, epoch: claimed.epoch, leaseMs: options.leaseMs };
   const log = logger().child({ job_id: claimed.id, worker_name: WORKER_NAME, worker_id: options.workerId });
