@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const server = http.createServer((req, res) => {
     req.headers["x-custodian-client-ip"] = req.socket.remoteAddress ?? "";
     req.headers["x-custodian-secure"] = "encrypted" in req.socket && req.socket.encrypted ? "1" : "0";
+    req.headers["x-custodian-path"] = req.url ?? "/";
     void handle(req, res);
   });
   server.listen(config.PORT, process.env.HOSTNAME ?? "0.0.0.0", () => {

@@ -1,8 +1,9 @@
 import "server-only";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import type { AuditActor } from "@/lib/audit/actor.ts";
 import { hasOwner } from "@/lib/auth/create-admin.ts";
+import { safeNextPath } from "@/lib/auth/schema.ts";
 import { auditSessionId, getActiveSession, type ActiveSession } from "@/lib/auth/sessions.ts";
 import { env } from "@/lib/config/env.ts";
 import { requestInfo, type RequestInfo } from "./request-info.ts";
@@ -38,12 +39,16 @@ export async function currentSession(): Promise<ActiveSession | null> {
   return getActiveSession(await readSessionToken());
 }
 
-/** For console pages: the signed-in admin, or a redirect to set-up / sign-in. */
+/**
+ * For console pages and their layout: the signed-in admin, or a redirect to set-up / sign-in that
+ * comes back to the page asked for (the server stamps the request path; the argument is the fallback).
+ */
 export async function requirePageSession(path: string): Promise<ActiveSession> {
   const session = await currentSession();
   if (session) return session;
   if (!(await hasOwner())) redirect("/setup");
-  redirect(`/login?next=${encodeURIComponent(path)}`);
+  const requested = (await headers()).get("x-custodian-path")?.replace(/[?&]_rsc=[^&]*/, "");
+  redirect(`/login?next=${encodeURIComponent(safeNextPath(requested || path))}`);
 }
 
 export function sessionActor(session: ActiveSession | null, info: RequestInfo): AuditActor {

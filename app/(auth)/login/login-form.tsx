@@ -26,7 +26,7 @@ export function LoginForm({ next }: { next: string }) {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate>
+    <form method="post" onSubmit={onSubmit} noValidate>
       {formError && <div className="alert alert-error" role="alert">{formError}</div>}
       <TextField id="email" label="Email" type="email" autoComplete="username" error={errors.email?.message} registration={register("email")} />
       <TextField id="password" label="Password" type="password" autoComplete="current-password" error={errors.password?.message} registration={register("password")} />

@@ -19,7 +19,7 @@ export function SetPasswordForm({ token }: { token: string }) {
     setFormError(result.message);
   });
   return (
-    <form onSubmit={onSubmit} noValidate>
+    <form method="post" onSubmit={onSubmit} noValidate>
       {formError && <div className="alert alert-error" role="alert">{formError}</div>}
       <input type="hidden" {...register("token")} />
       <TextField id="password" label="New password" type="password" autoComplete="new-password" help="At least 12 characters." error={errors.password?.message} registration={register("password")} />

@@ -27,7 +27,7 @@ export function SetupForm() {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate>
+    <form method="post" onSubmit={onSubmit} noValidate>
       {formError && <div className="alert alert-error" role="alert">{formError}</div>}
       <TextField id="email" label="Email" type="email" autoComplete="username" error={errors.email?.message} registration={register("email")} />
       <TextField id="password" label="Password" type="password" autoComplete="new-password" help="At least 12 characters." error={errors.password?.message} registration={register("password")} />

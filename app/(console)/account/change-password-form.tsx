@@ -21,7 +21,7 @@ export function ChangePasswordForm() {
     setStatus({ kind: "error", text: result.message });
   });
   return (
-    <form className="card" onSubmit={onSubmit} noValidate aria-label="Change password">
+    <form method="post" className="card" onSubmit={onSubmit} noValidate aria-label="Change password">
       <TextField id="currentPassword" label="Current password" type="password" autoComplete="current-password" error={errors.currentPassword?.message} registration={register("currentPassword")} />
       <TextField id="password" label="New password" type="password" autoComplete="new-password" help="At least 12 characters." error={errors.password?.message} registration={register("password")} />
       <TextField id="confirmPassword" label="Confirm new password" type="password" autoComplete="new-password" error={errors.confirmPassword?.message} registration={register("confirmPassword")} />

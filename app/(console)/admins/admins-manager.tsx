@@ -53,7 +53,7 @@ export function AdminsManager({ admins, currentUserId, isOwner }: { admins: Admi
           </tbody>
         </table>
       </section>
-      <form className="card" onSubmit={onAdd} noValidate aria-labelledby="add-heading">
+      <form method="post" className="card" onSubmit={onAdd} noValidate aria-labelledby="add-heading">
         <h2 id="add-heading" style={{ fontSize: 18, marginTop: 0 }}>Add an admin</h2>
         <div className="field">
           <label htmlFor="new-email">Email</label>

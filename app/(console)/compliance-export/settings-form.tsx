@@ -59,7 +59,7 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; canConf
     return () => window.removeEventListener("beforeunload", warn);
   }, [isDirty]);
 
-  const onSubmit = handleSubmit(async (values) => {
+  const save = async (values: TExportSettingsInput | TExportSettingsParsed) => {
     setStatus(undefined);
     const input = { ...values, GlobalRelaySettings: { ...values.GlobalRelaySettings, SMTPPassword: replacingPassword ? values.GlobalRelaySettings.SMTPPassword ?? "" : undefined } };
     const result = await saveExportSettingsAction(input);
@@ -72,7 +72,10 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; canConf
     }
     for (const [field, message] of Object.entries(result.fieldErrors)) setError(field as FieldPath<TExportSettingsInput>, { message });
     setStatus({ kind: "error", text: result.message });
-  });
+  };
+  // Values the browser already refused still go to the server, which refuses them the same way
+  // (one schema) and writes the failed patchConfig audit record a refused save must leave.
+  const onSubmit = handleSubmit(save, () => void save(form.getValues()));
 
   const err = (path: string) => path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], errors) as { message?: string } | undefined;
   const field = (name: FieldPath<TExportSettingsInput>) => ({
@@ -82,7 +85,7 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; canConf
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="card" aria-label="Compliance export settings">
+    <form method="post" onSubmit={onSubmit} noValidate className="card" aria-label="Compliance export settings">
       {!props.canConfigure && <div className="alert alert-error">You can read these settings; changing them needs the configure right.</div>}
 
       <Setting label="Enable Compliance Export:" htmlFor="EnableExport" help="When true, Custodian exports all messages daily at the Compliance Export time. Nothing from before the moment it was first enabled is exported." error={err("EnableExport")?.message} name="EnableExport">

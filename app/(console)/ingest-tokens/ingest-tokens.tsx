@@ -33,7 +33,7 @@ export function IngestTokens({ tokens }: { tokens: TokenRow[] }) {
 
   return (
     <>
-      <form onSubmit={onCreate} className="card" noValidate aria-label="Create an ingest token">
+      <form method="post" onSubmit={onCreate} className="card" noValidate aria-label="Create an ingest token">
         <div className="field">
           <label htmlFor="name">Token name</label>
           <input id="name" type="text" aria-invalid={!!formState.errors.name} aria-describedby="name-error" {...register("name")} />

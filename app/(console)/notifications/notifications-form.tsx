@@ -46,7 +46,7 @@ export function NotificationsForm({ initial }: { initial: NotificationSettingsVi
   );
 
   return (
-    <form className="card" onSubmit={onSubmit} noValidate aria-label="Notification settings">
+    <form method="post" className="card" onSubmit={onSubmit} noValidate aria-label="Notification settings">
       <div className="setting"><span className="label">Send notifications:</span><label className="radio"><input type="checkbox" {...register("Enabled")} /> Enabled</label></div>
       {text("SMTPHost", "SMTP Server Name:")}
       {text("SMTPPort", "SMTP Server Port:")}

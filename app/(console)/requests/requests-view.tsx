@@ -47,7 +47,7 @@ export function RequestsView({ initial, canRequest, canDownload }: { initial: Re
   return (
     <>
       {canRequest && (
-        <form className="card" onSubmit={onSubmit} noValidate aria-label="Request an export">
+        <form method="post" className="card" onSubmit={onSubmit} noValidate aria-label="Request an export">
           <h2 style={{ fontSize: 18, marginTop: 0 }}>Request an export</h2>
           <div className="inline">
             <div className="field">
