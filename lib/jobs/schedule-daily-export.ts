@@ -26,8 +26,10 @@ export async function scheduleDailyExport(options: { now?: Date; policyId?: stri
   if (now < todayRun) {
     date = previousDate(today);
     runAt = dailyRunInstant(date, settings.DailyRunTime, settings.TimeZone);
-    if (runAt.getTime() < settings.ExportFromTimestamp) return { created: null, reason: "not due yet" };
   }
+  // A slot that passed before the export was first switched on was never missed: enabling at 23:55
+  // with a 02:00 run time means tomorrow at 02:00, as in Mattermost.
+  if (runAt.getTime() < settings.ExportFromTimestamp) return { created: null, reason: "not due yet" };
   const slot = `${policyId}:${localDateKey(date)}`;
   if (await db().exportJob.findUnique({ where: { dailySlot: slot }, select: { id: true } })) return { created: null, reason: "already scheduled" };
   try {

@@ -185,3 +185,12 @@ test("DST fall back: 01:30 America/New_York on 2026-11-01 (happens twice) runs o
   assert.equal(results.filter((r) => r.created).length, 1, JSON.stringify(results));
   assert.deepEqual(await slots(), ["default:2026-10-31", "default:2026-11-01"]);
 });
+
+test("switching the export on after today's run time waits for tomorrow's (no immediate run)", async () => {
+  await setExportSettings({ DailyRunTime: "02:00", TimeZone: "Europe/London", ExportFromTimestamp: at("2026-11-23T23:55:00Z").getTime() });
+  assert.equal((await scheduleDailyExport({ now: at("2026-11-23T23:56:00Z") })).created, null);
+  assert.equal((await scheduleDailyExport({ now: at("2026-11-24T01:59:00Z") })).created, null);
+  const r = await scheduleDailyExport({ now: at("2026-11-24T02:00:00Z") });
+  assert.ok(r.created, r.reason);
+  assert.deepEqual(await slots(), ["default:2026-11-24"]);
+});

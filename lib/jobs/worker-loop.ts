@@ -32,12 +32,14 @@ export function startJobLoop(options: JobLoopOptions = {}): { workerId: string; 
         logger().error({ err: error, worker_name: WORKER_NAME }, "worker loop error");
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        wake = () => {
+        const done = () => {
           clearTimeout(timer);
+          stopper.signal.removeEventListener("abort", done);
           resolve();
         };
-        stopper.signal.addEventListener("abort", () => wake?.(), { once: true });
+        const timer = setTimeout(done, pollMs);
+        wake = done;
+        stopper.signal.addEventListener("abort", done, { once: true });
       });
       wake = undefined;
     }
