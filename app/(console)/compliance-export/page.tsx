@@ -11,14 +11,16 @@ import { ExportSettingsForm } from "./settings-form.tsx";
 
 export const dynamic = "force-dynamic";
 
+/** The settings (for admins with configure, as the API) and the job table (any export right). */
 export default async function ComplianceExportPage() {
   const session = await requirePageSession("/compliance-export");
-  const view = await readExportSettingsView({ actor: sessionActor(session, await requestInfo()), apiPath: "/compliance-export" });
+  const configure = can(session.user, "configure");
+  const view = configure ? await readExportSettingsView({ actor: sessionActor(session, await requestInfo()), apiPath: "/compliance-export" }) : null;
   const jobs = can(session.user, ["request", "download", "configure"]) ? await listJobViews() : [];
   return (
     <QueryProvider>
       <h1>Compliance Export</h1>
-      <ExportSettingsForm initial={view} canConfigure={can(session.user, "configure")} timeZones={timeZoneOptions()} />
+      {view ? <ExportSettingsForm initial={view} timeZones={timeZoneOptions()} /> : <p className="card">The export settings are shown to admins with the configure right.</p>}
       <JobsTable initialJobs={jobs} canRun={can(session.user, "request")} canDownload={can(session.user, "download")} runNow={runExportNowAction} cancel={cancelJobAction} />
     </QueryProvider>
   );

@@ -29,7 +29,7 @@ function toFormValues(view: ExportSettingsView): TExportSettingsInput {
   };
 }
 
-export function ExportSettingsForm(props: { initial: ExportSettingsView; canConfigure: boolean; timeZones: string[] }) {
+export function ExportSettingsForm(props: { initial: ExportSettingsView; timeZones: string[] }) {
   const [view, setView] = useState(props.initial);
   const [replacingPassword, setReplacingPassword] = useState(!props.initial.GlobalRelaySettings.SMTPPasswordSet);
   const [status, setStatus] = useState<{ kind: "ok" | "error"; text: string }>();
@@ -50,7 +50,7 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; canConf
   const enabled = watch("EnableExport");
   const format = watch("ExportFormat");
   const customerType = watch("GlobalRelaySettings.CustomerType");
-  const off = !enabled || !props.canConfigure;
+  const off = !enabled;
 
   useEffect(() => {
     if (!isDirty) return;
@@ -86,11 +86,10 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; canConf
 
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="card" aria-label="Compliance export settings">
-      {!props.canConfigure && <div className="alert alert-error">You can read these settings; changing them needs the configure right.</div>}
 
       <Setting label="Enable Compliance Export:" htmlFor="EnableExport" help="When true, Custodian exports all messages daily at the Compliance Export time. Nothing from before the moment it was first enabled is exported." error={err("EnableExport")?.message} name="EnableExport">
         <label className="radio">
-          <input type="checkbox" role="switch" {...register("EnableExport")} {...field("EnableExport")} disabled={!props.canConfigure} />
+          <input type="checkbox" role="switch" {...register("EnableExport")} {...field("EnableExport")} />
           {enabled ? "true" : "false"}
         </label>
       </Setting>
@@ -183,12 +182,10 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; canConf
         </label>
       </Setting>
 
-      {props.canConfigure && (
-        <div className="savebar">
-          <button type="submit" disabled={isSubmitting || !isDirty}>{isSubmitting ? "Saving…" : "Save"}</button>
-          {status && <span role="status" className={status.kind === "ok" ? "status-ok" : "status-error"}>{status.text}</span>}
-        </div>
-      )}
+      <div className="savebar">
+        <button type="submit" disabled={isSubmitting || !isDirty}>{isSubmitting ? "Saving…" : "Save"}</button>
+        {status && <span role="status" className={status.kind === "ok" ? "status-ok" : "status-error"}>{status.text}</span>}
+      </div>
     </form>
   );
 }
