@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
   migrate: () => import("./commands/migrate.ts"),
   export: () => import("./commands/export.ts"),
   jobs: () => import("./commands/jobs.ts"),
+  verify: () => import("./commands/verify.ts"),
 };
 
 async function help(): Promise<string> {

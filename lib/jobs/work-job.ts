@@ -5,6 +5,7 @@ import { runExportJob, type RunOptions } from "../export/run-export-job.ts";
 import { logger } from "../log/logger.ts";
 import type { ClaimedJob } from "./claim-job.ts";
 import { RetryLaterError } from "../export/deliver-batch-by-smtp.ts";
+import { writeJobManifest } from "../export/manifest/write-job-manifest.ts";
 import { deferJob, finishJob, releaseJob } from "./finish-job.ts";
 import { keepLeaseAlive, LeaseLostError, type Lease } from "./lease.ts";
 
@@ -55,6 +56,9 @@ export async function workJob(options: { claimed: ClaimedJob; workerId: string; 
     }
     const status = outcome.kind === "canceled" ? "canceled" : outcome.warnings > 0 ? "warning" : "success";
     await finishJob({ lease, status });
+    // The signed, chained manifest (CloudTrail-style) of a finished export; a failure here is
+    // logged, and `custodian verify` then reports the manifest as missing.
+    if (status !== "canceled") await writeJobManifest({ jobId: claimed.id }).catch((error: unknown) => log.error({ err: error }, "export manifest not written"));
     await audit(status, outcome.kind === "canceled" ? "cancel_requested" : "in_progress");
     log.info({ status, ...(outcome.kind === "finished" ? outcome : {}) }, "export job finished");
     return status;

@@ -1,0 +1,141 @@
+import { readFile, stat } from "node:fs/promises";
+import { db } from "../../db/client.ts";
+import { exportStore } from "../../delivery/export-store.ts";
+import { MANIFEST_FILE, MANIFESTED_STATUSES, sha256Hex, verifyManifestSignature, type JobManifest } from "./manifest-format.ts";
+
+export type VerifyResult = { ok: boolean; problems: string[]; /** jobs whose exports were checked */ checked: number };
+
+type Listed = { name: string; sha256: string };
+type JobState = {
+  id: string;
+  dir: string;
+  policyId: string;
+  dirExists: boolean;
+  manifest: JobManifest | null;
+  signatureOk: boolean;
+  /** The files the job should hold: its signed manifest's, else its ExportBatch rows. */
+  listed: Listed[];
+  /** Files found in the directory (manifest.json aside): name → sha256. */
+  present: Map<string, string>;
+};
+
+/**
+ * Verifies every successful export job with an export directory, oldest first (RELIABILITY.md
+ * check 21, CloudTrail parity): manifest present and signed, every listed file present with its
+ * SHA-256, no stray or moved files, and each manifest chained to the previous one of its policy.
+ * Jobs whose files the retention sweep deleted are skipped. Read-only.
+ */
+export async function verifyExports(options: { policyId?: string; now?: Date } = {}): Promise<VerifyResult> {
+  const store = exportStore();
+  const jobs = await db().exportJob.findMany({
+    where: {
+      exportDir: { not: "" },
+      status: { in: MANIFESTED_STATUSES },
+      finishedAt: options.now ? { not: null, lte: options.now } : { not: null },
+      ...(options.policyId !== undefined ? { policyId: options.policyId } : {}),
+    },
+    orderBy: [{ finishedAt: "asc" }, { id: "asc" }],
+    select: { id: true, exportDir: true, policyId: true, finishedAt: true, filesDeletedAt: true, batches: { select: { number: true, fileName: true, sha256: true }, orderBy: { number: "asc" } } },
+  });
+
+  const problems: string[] = [];
+  const states: JobState[] = [];
+  const byId = new Map<string, (typeof jobs)[number]>();
+  for (const job of jobs) byId.set(job.id, job);
+
+  for (const job of jobs) {
+    if (job.filesDeletedAt) continue;
+    const dir = job.exportDir;
+    const state: JobState = { id: job.id, dir, policyId: job.policyId, dirExists: false, manifest: null, signatureOk: false, listed: [], present: new Map() };
+    states.push(state);
+    state.dirExists = await stat(store.resolve(dir)).then((s) => s.isDirectory(), () => false);
+    if (!state.dirExists) continue;
+    for (const f of await store.list(dir)) {
+      if (f.name === MANIFEST_FILE) continue;
+      state.present.set(f.name, await store.sha256(`${dir}/${f.name}`));
+    }
+    const raw = await readFile(store.resolve(`${dir}/${MANIFEST_FILE}`), "utf8").catch(() => null);
+    if (raw !== null) {
+      let parsed: unknown = undefined;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        // unreadable JSON: the signature cannot verify
+      }
+      const m = parsed as JobManifest;
+      // A valid manifest copied in from another job's directory does not verify here either.
+      state.signatureOk = verifyManifestSignature(parsed) && m.job_id === job.id && m.export_dir === dir;
+      state.manifest = state.signatureOk ? m : ({} as JobManifest);
+    }
+    state.listed =
+      state.signatureOk && Array.isArray(state.manifest!.files)
+        ? state.manifest!.files.map((f) => ({ name: f.name, sha256: f.sha256 }))
+        : job.batches.filter((b) => b.fileName !== "").map((b) => ({ name: b.fileName, sha256: b.sha256 }));
+  }
+
+  // Where every listed file belongs, and every file found somewhere it is not listed.
+  const listedBySha = new Map<string, { dir: string; name: string }>();
+  for (const s of states) for (const f of s.listed) if (f.sha256) listedBySha.set(f.sha256, { dir: s.dir, name: f.name });
+  const strayBySha = new Map<string, { dir: string; name: string }>();
+  for (const s of states) {
+    const listedNames = new Set(s.listed.map((f) => f.name));
+    for (const [name, sha] of s.present) if (!listedNames.has(name)) strayBySha.set(sha, { dir: s.dir, name });
+  }
+
+  // The chain: each job's predecessor among the successful jobs of its policy (deleted ones too).
+  const previousOf = new Map<string, (typeof jobs)[number] | null>();
+  const lastOfPolicy = new Map<string, (typeof jobs)[number]>();
+  for (const job of jobs) {
+    previousOf.set(job.id, lastOfPolicy.get(job.policyId) ?? null);
+    lastOfPolicy.set(job.policyId, job);
+  }
+
+  for (const s of states) {
+    if (!s.dirExists) {
+      problems.push(`chain gap ${s.dir}`);
+      continue;
+    }
+    if (s.manifest === null) problems.push(`manifest missing ${s.dir}`);
+    else if (!s.signatureOk) problems.push(`signature verification failed ${s.dir}`);
+
+    for (const f of s.listed) {
+      const found = s.present.get(f.name);
+      if (found === undefined) {
+        const elsewhere = strayBySha.get(f.sha256);
+        // A file found in another directory is reported once, as moved (below).
+        if (!elsewhere) problems.push(`missing ${s.dir}/${f.name}`);
+      } else if (found !== f.sha256) {
+        problems.push(`hash mismatch ${s.dir}/${f.name}`);
+      }
+    }
+    const listedNames = new Set(s.listed.map((f) => f.name));
+    for (const [name, sha] of s.present) {
+      if (listedNames.has(name)) continue;
+      const home = listedBySha.get(sha);
+      if (home && home.dir !== s.dir) problems.push(`moved ${name} (listed in ${home.dir}, found in ${s.dir})`);
+      else problems.push(`moved ${name} (found in ${s.dir}, not listed in its manifest)`);
+    }
+
+    if (s.signatureOk) {
+      const expected = await expectedPrevious(s.id);
+      const stated = s.manifest!.previous ?? null;
+      if (!chainMatches(stated, expected)) problems.push(`chain gap ${s.dir}`);
+    }
+  }
+  return { ok: problems.length === 0, problems, checked: states.length };
+
+  async function expectedPrevious(jobId: string): Promise<{ id: string; deleted: boolean; sha256: string | null } | null> {
+    const prev = previousOf.get(jobId) ?? null;
+    if (!prev) return null;
+    const bytes = await readFile(store.resolve(`${prev.exportDir}/${MANIFEST_FILE}`)).catch(() => null);
+    return { id: prev.id, deleted: prev.filesDeletedAt !== null, sha256: bytes ? sha256Hex(bytes) : null };
+  }
+}
+
+function chainMatches(stated: JobManifest["previous"], expected: { id: string; deleted: boolean; sha256: string | null } | null): boolean {
+  if (stated === null || expected === null) return stated === null && expected === null;
+  if (stated.job_id !== expected.id) return false;
+  // The retention sweep deleted the previous export, its manifest with it: nothing to compare.
+  if (expected.deleted) return true;
+  return (stated.manifest_sha256 ?? null) === expected.sha256;
+}

@@ -1,0 +1,60 @@
+import { readFile } from "node:fs/promises";
+import { db } from "../../db/client.ts";
+import { exportStore } from "../../delivery/export-store.ts";
+import { MANIFEST_FILE, MANIFEST_VERSION, renderManifest, sha256Hex, type ManifestPrevious, type UnsignedManifest } from "./manifest-format.ts";
+import { previousChainJob } from "./previous-job.ts";
+
+/**
+ * Writes `manifest.json` into a finished job's export directory (also for a job without batches):
+ * every batch file with its size and SHA-256, the previous manifest's SHA-256 (the chain) and an
+ * HMAC signature. A job without an export directory gets none. Deterministic: writing it again
+ * gives the same bytes while the previous manifest is unchanged.
+ */
+export async function writeJobManifest(options: { jobId: string }): Promise<{ path: string } | null> {
+  const job = await db().exportJob.findUnique({
+    where: { id: options.jobId },
+    select: { id: true, exportDir: true, format: true, windowStart: true, windowEnd: true, finishedAt: true, policyId: true, movesCursor: true },
+  });
+  if (!job || !job.exportDir) return null;
+  const batches = await db().exportBatch.findMany({
+    where: { jobId: job.id },
+    orderBy: { number: "asc" },
+    select: { number: true, fileName: true, size: true, sha256: true, startTime: true, endTime: true },
+  });
+  const store = exportStore();
+  const prev = await previousChainJob(job);
+  let previous: ManifestPrevious | null = null;
+  if (prev) {
+    const bytes = await readFile(store.resolve(`${prev.exportDir}/${MANIFEST_FILE}`)).catch(() => null);
+    previous = { job_id: prev.id, manifest_sha256: bytes ? sha256Hex(bytes) : null };
+  }
+  const body: UnsignedManifest = {
+    version: MANIFEST_VERSION,
+    job_id: job.id,
+    policy_id: job.policyId,
+    export_dir: job.exportDir,
+    format: job.format,
+    window: { start: job.windowStart === null ? null : Number(job.windowStart), end: job.windowEnd === null ? null : Number(job.windowEnd) },
+    // Batches delivered by SMTP (Global Relay) leave no file behind: nothing to list.
+    files: batches.filter((b) => b.fileName !== "").map((b) => ({ name: b.fileName, size: Number(b.size), sha256: b.sha256, batch: b.number })),
+    previous,
+  };
+  const relative = `${job.exportDir}/${MANIFEST_FILE}`;
+  const pending = await store.createPending(relative);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      pending.stream.once("error", reject);
+      pending.stream.end(renderManifest(body), () => resolve());
+    });
+    await new Promise<void>((resolve, reject) => {
+      if ((pending.stream as NodeJS.WritableStream & { closed?: boolean }).closed) return resolve();
+      pending.stream.once("close", () => resolve());
+      pending.stream.once("error", reject);
+    });
+    await pending.commit();
+  } catch (error) {
+    await pending.abort();
+    throw error;
+  }
+  return { path: store.resolve(relative) };
+}
