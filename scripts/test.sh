@@ -34,7 +34,8 @@ if [ "${#unit_files[@]}" -eq 0 ]; then
   summary+=("unit: no test files")
 else
   echo "== unit tests: ${#unit_files[@]} files (node --test, TAP)"
-  node --import tsx --test --test-concurrency=1 --test-reporter=tap "${unit_files[@]}" 2>&1 | tee "$work/unit.tap"
+  # Quiet logs unless asked for: the TAP output is the report.
+  LOG_LEVEL="${LOG_LEVEL:-silent}" node --import tsx --test --test-concurrency=1 --test-reporter=tap "${unit_files[@]}" 2>&1 | tee "$work/unit.tap"
   unit_rc=${PIPESTATUS[0]}
   # The TAP summary: "# pass N", "# fail N", "# cancelled N" (a cancelled test did not pass).
   unit_pass=$(grep -E '^# pass [0-9]+' "$work/unit.tap" | tail -1 | awk '{print $3}')
