@@ -5,6 +5,7 @@ import { deactivateAdmin, reactivateAdmin } from "@/lib/admins/deactivate-admin.
 import { reissuePasswordLink } from "@/lib/admins/reissue-password-link.ts";
 import { ZAddAdminInput, ZAdminRef, ZUpdateRightsInput } from "@/lib/admins/schema.ts";
 import { updateAdminRights } from "@/lib/admins/update-admin-rights.ts";
+import { sendInvitation } from "@/lib/notifications/send-invitation.ts";
 import { revokeUserSessions } from "@/lib/auth/sessions.ts";
 import { defineAction } from "@/app/_server/action.ts";
 
@@ -12,9 +13,11 @@ export const addAdminAction = defineAction(
   { id: "/admins#add", schema: ZAddAdminInput, right: "manage_admins", event: "createUser", objectType: "user" },
   async ({ input, session }) => {
     const added = await addAdmin({ actor: session.user, email: input.email, rights: input.rights });
+    const emailed = await sendInvitation({ email: input.email, token: added.token, expiresAt: added.expiresAt, invitedBy: session.user.email });
     return {
-      data: { userId: added.userId, token: added.token, expiresAt: added.expiresAt.getTime() },
-      audit: { parameters: { email: input.email, rights: input.rights }, resultingState: { user_id: added.userId, email: input.email, rights: input.rights } },
+      // An emailed link is not shown in the console as well: one copy of a credential is enough.
+      data: { userId: added.userId, token: emailed ? null : added.token, emailed, expiresAt: added.expiresAt.getTime() },
+      audit: { parameters: { email: input.email, rights: input.rights }, resultingState: { user_id: added.userId, email: input.email, rights: input.rights, invitation_emailed: emailed } },
     };
   },
 );

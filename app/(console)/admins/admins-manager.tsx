@@ -28,9 +28,10 @@ export function AdminsManager({ admins, currentUserId, isOwner }: { admins: Admi
       for (const [f, m] of Object.entries(result.fieldErrors)) form.setError(f as "email", { message: m });
       return setMessage({ kind: "error", text: result.message });
     }
-    setLink({ email: values.email, url: `${window.location.origin}/set-password?token=${result.data.token}` });
+    const token = result.data.token;
+    setLink(token ? { email: values.email, url: `${window.location.origin}/set-password?token=${token}` } : undefined);
     form.reset({ email: "", rights: [] });
-    after(result, `Added ${values.email}.`);
+    after(result, result.data.emailed ? `Added ${values.email}; an invitation with their set-password link was emailed.` : `Added ${values.email}.`);
   });
 
   return (
