@@ -21,7 +21,8 @@ test.beforeAll(async ({ browser }, testInfo) => {
 });
 
 test("no or a wrong token: 401 JSON, nothing written", async ({ request }) => {
-  for (const headers of [{}, { Authorization: "Bearer cus_" + "A".repeat(43) }, { Authorization: "Basic abc" }]) {
+  const attempts: Array<Record<string, string>> = [{}, { Authorization: "Bearer cus_" + "A".repeat(43) }, { Authorization: "Basic abc" }];
+  for (const headers of attempts) {
     const res = await request.post("/api/v1/ingest", { headers: { ...headers, "Content-Type": "application/json" }, data: Buffer.from(JSON.stringify([team])) });
     expect(res.status()).toBe(401);
     expect((await res.json()).error).toMatch(/ingest token/);

@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<{ command: CliCommand }>> = {
   export: () => import("./commands/export.ts"),
   jobs: () => import("./commands/jobs.ts"),
   verify: () => import("./commands/verify.ts"),
+  "verify-audit": () => import("./commands/verify-audit.ts"),
 };
 
 async function help(): Promise<string> {

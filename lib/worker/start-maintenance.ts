@@ -1,15 +1,21 @@
+import { writeAuditDigests } from "../audit/digest/write-audit-digests.ts";
 import { sweepExpiredExports } from "../export/sweep-expired-exports.ts";
 import { logger } from "../log/logger.ts";
 import { checkMissedSchedule } from "../notifications/check-missed-schedule.ts";
 import { notifyFinishedJobs } from "../notifications/notify-finished-jobs.ts";
 
-/** Background chores beside the job loop: notifications every 30 s, the retention sweep hourly. */
+/** Background chores beside the job loop: notifications and audit digests every 30 s, the retention sweep hourly. */
 export function startMaintenance(): () => void {
   let ticks = 0;
   const tick = async () => {
     try {
       await notifyFinishedJobs();
       await checkMissedSchedule();
+      try {
+        await writeAuditDigests();
+      } catch (error) {
+        logger().error({ err: error }, "audit digest write failed");
+      }
       if (ticks++ % 120 === 0) await sweepExpiredExports();
     } catch (error) {
       logger().error({ err: error }, "maintenance tick failed");
