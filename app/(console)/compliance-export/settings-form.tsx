@@ -75,7 +75,8 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; timeZon
   };
   // Values the browser already refused still go to the server, which refuses them the same way
   // (one schema) and writes the failed patchConfig audit record a refused save must leave.
-  const onSubmit = handleSubmit(save, () => void save(form.getValues()));
+  // Awaited, so the form shows "Saving…" until the server has answered.
+  const onSubmit = handleSubmit(save, () => save(form.getValues()));
 
   const err = (path: string) => path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], errors) as { message?: string } | undefined;
   const field = (name: FieldPath<TExportSettingsInput>) => ({
