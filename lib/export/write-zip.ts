@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { PassThrough, Transform } from "node:stream";
+import { PassThrough, Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ZipFile } from "yazl";
 import type { PendingFile } from "../delivery/local-export-store.ts";
@@ -25,7 +25,8 @@ export async function writeZip<T>(options: { target: PendingFile; mtime: Date; f
   const entry = { mtime: options.mtime, compress: true, compressionLevel: 6 };
   let failure: unknown;
   const sink: ZipSink = {
-    addText: async (name, text) => zip.addBuffer(Buffer.from(text, "utf8"), name, entry),
+    // Through the stream path too: addBuffer would start every entry's deflate at once.
+    addText: (name, text) => sink.addStream(name, Readable.from([Buffer.from(text, "utf8")])),
     addStream: (name, source) =>
       new Promise<void>((resolve, reject) => {
         const pass = new PassThrough();
