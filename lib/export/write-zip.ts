@@ -22,23 +22,29 @@ export async function writeZip<T>(options: { target: PendingFile; mtime: Date; f
     },
   });
   const written = pipeline(zip.outputStream as unknown as NodeJS.ReadableStream, meter, options.target.stream);
+  // If the target fails (a full disk), no entry will ever finish: every wait below ends with it.
+  const targetFailed = new Promise<never>((_, reject) => written.catch(reject));
+  targetFailed.catch(() => {});
   const entry = { mtime: options.mtime, compress: true, compressionLevel: 6 };
   let failure: unknown;
   const sink: ZipSink = {
     // Through the stream path too: addBuffer would start every entry's deflate at once.
     addText: (name, text) => sink.addStream(name, Readable.from([Buffer.from(text, "utf8")])),
     addStream: (name, source) =>
-      new Promise<void>((resolve, reject) => {
-        const pass = new PassThrough();
-        source.once("error", (error) => {
-          failure ??= error;
-          pass.destroy(error as Error);
-          reject(error);
-        });
-        pass.once("end", resolve);
-        source.pipe(pass);
-        zip.addReadStream(pass, name, entry);
-      }),
+      Promise.race([
+        targetFailed,
+        new Promise<void>((resolve, reject) => {
+          const pass = new PassThrough();
+          source.once("error", (error) => {
+            failure ??= error;
+            pass.destroy(error as Error);
+            reject(error);
+          });
+          pass.once("end", resolve);
+          source.pipe(pass);
+          zip.addReadStream(pass, name, entry);
+        }),
+      ]),
   };
   try {
     const result = await options.fill(sink);
