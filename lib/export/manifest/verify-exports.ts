@@ -27,6 +27,9 @@ type JobState = {
  */
 export async function verifyExports(options: { policyId?: string; now?: Date } = {}): Promise<VerifyResult> {
   const store = exportStore();
+  if (options.policyId !== undefined && !(await policyKnown(options.policyId))) {
+    return { ok: false, problems: [`unknown policy ${options.policyId}`], checked: 0 };
+  }
   const jobs = await db().exportJob.findMany({
     where: {
       exportDir: { not: "" },
@@ -138,4 +141,11 @@ function chainMatches(stated: JobManifest["previous"], expected: { id: string; d
   // The retention sweep deleted the previous export, its manifest with it: nothing to compare.
   if (expected.deleted) return true;
   return (stated.manifest_sha256 ?? null) === expected.sha256;
+}
+
+/** A policy is known when it is the default one or anything was ever exported or scheduled for it. */
+async function policyKnown(policyId: string): Promise<boolean> {
+  if (policyId === "default") return true;
+  const [jobs, cursors] = await Promise.all([db().exportJob.count({ where: { policyId } }), db().exportCursor.count({ where: { policyId } })]);
+  return jobs + cursors > 0;
 }

@@ -1,16 +1,23 @@
 import { createExportJob } from "@/lib/jobs/create-export-job.ts";
-import { listJobViews, toJobView } from "@/lib/jobs/job-view.ts";
+import { fieldErrorsOf, UserError } from "@/lib/errors/user-error.ts";
+import { listJobsPage, ZJobsPageQuery } from "@/lib/jobs/list-jobs-page.ts";
+import { toJobView } from "@/lib/jobs/job-view.ts";
 import { ZCreateJobInput } from "@/lib/jobs/schema.ts";
 import { parseJsonBody, sessionRoute } from "@/app/_server/route.ts";
 
 export const dynamic = "force-dynamic";
 const API_PATH = "/api/v1/jobs";
 
-/** The export jobs, newest first. The console's live refresh passes ?poll=1 and is not audited each time. */
+/**
+ * A page of export jobs, newest first (?limit, ?before, ?status, ?format, ?trigger, ?policyId, ?sort,
+ * ?order). The console's live refresh passes ?poll=1 and is not audited each time.
+ */
 export const GET = sessionRoute({ right: ["request", "download", "configure"], audit: { event: "getComplianceReports", objectType: "export", apiPath: API_PATH } }, async ({ request }) => {
-  const poll = new URL(request.url).searchParams.get("poll") === "1";
-  const jobs = await listJobViews({ limit: 50 });
-  return { response: Response.json({ jobs }, { headers: { "Cache-Control": "no-store" } }), skipAudit: poll, audit: { parameters: { limit: 50 } } };
+  const { poll, ...params } = Object.fromEntries(new URL(request.url).searchParams);
+  const parsed = ZJobsPageQuery.safeParse(params);
+  if (!parsed.success) throw new UserError("Some query parameters are not valid.", 400, fieldErrorsOf(parsed.error.issues));
+  const page = await listJobsPage({ query: parsed.data });
+  return { response: Response.json(page, { headers: { "Cache-Control": "no-store" } }), skipAudit: poll === "1", audit: { parameters: params } };
 });
 
 /** Starts an export now (continuing the daily cursor), or for a window: {exportFrom} or {start, end}. */
