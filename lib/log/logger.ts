@@ -15,14 +15,26 @@ const REDACT = [
 ];
 
 let instance: pino.Logger | undefined;
+let destination: pino.DestinationStream | undefined;
 
-/** Structured JSON logs on stdout; known secret fields are redacted. */
+/**
+ * Structured JSON logs (stdout for the server and the worker; the CLI sends them to stderr, see
+ * useLogDestination); known secret fields are redacted.
+ */
 export function logger(): pino.Logger {
-  instance ??= pino({
+  if (instance) return instance;
+  const options: pino.LoggerOptions = {
     level: env().LOG_LEVEL,
     base: { pid: process.pid },
     redact: { paths: REDACT, censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  instance = destination ? pino(options, destination) : pino(options);
   return instance;
+}
+
+/** Where the process's logs go; call before the first log line (the CLI keeps stdout for results). */
+export function useLogDestination(stream: pino.DestinationStream): void {
+  destination = stream;
+  instance = undefined;
 }

@@ -1,62 +1,59 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
-import { parseArgs } from "node:util";
-import { componentActor } from "../../audit/actor.ts";
+import { z } from "zod";
 import { record } from "../../audit/record.ts";
 import { db } from "../../db/client.ts";
 import { exportStore } from "../../delivery/export-store.ts";
-import { fieldErrorsOf, UserError } from "../../errors/user-error.ts";
 import { claimNextJob } from "../../jobs/claim-job.ts";
 import { createExportJob } from "../../jobs/create-export-job.ts";
 import { isActive } from "../../jobs/job-status.ts";
 import { ZCreateJobInput } from "../../jobs/schema.ts";
 import { workJob } from "../../jobs/work-job.ts";
-import { CliUsageError, type CliCommand } from "../cli-error.ts";
+import { defineCommand, type CommandContext } from "../define-command.ts";
 
-const USAGE = `Usage: npm run cli -- export [--format csv|actiance|globalrelay|globalrelay-zip|json]
-                              [--export-from <ms|ISO>] [--start <ms|ISO> --end <ms|ISO>] [--wait]
-
-Creates an export job. Without a window it continues the daily cursor (the export must be enabled);
---export-from exports every post changed since then, --start/--end that window; neither moves the
-daily cursor, and both work whether or not the daily export is enabled. Times are epoch
-milliseconds or ISO 8601 (2026-01-31T00:00:00Z). --wait also runs the job in this process (no
-server needed), shows progress on a terminal and prints the export directory as the last line.`;
-
-export const command: CliCommand = {
+export const command = defineCommand({
+  name: "export",
   summary: "Create (and with --wait, run) a compliance export job",
-  usage: USAGE,
-  async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: { format: { type: "string" }, "export-from": { type: "string" }, start: { type: "string" }, end: { type: "string" }, wait: { type: "boolean", default: false } },
-      strict: true,
-    });
-    const raw = { format: values.format, exportFrom: values["export-from"], start: values.start, end: values.end };
-    const parsed = ZCreateJobInput.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
-    if (!parsed.success) {
-      const flag = (k: string) => ({ exportFrom: "--export-from", start: "--start", end: "--end", format: "--format" })[k] ?? k;
-      throw new CliUsageError(Object.entries(fieldErrorsOf(parsed.error.issues)).map(([k, m]) => `${flag(k)}: ${m}`).join("\n"));
-    }
-    const actor = componentActor("cli");
-    let job;
-    try {
-      job = await createExportJob({ input: parsed.data, trigger: "cli", initiatedBy: "", initiatedByLabel: `cli (${os.userInfo().username})` });
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      await record({ eventName: "createJob", status: "fail", actor, objectType: "job", apiPath: "cli:export", parameters: parsed.data, error: { description: error.message, status_code: error.status } });
-      console.error(`error: ${error.message}`);
-      return 1;
-    }
-    await record({ eventName: "createJob", status: "success", actor, objectType: "job", apiPath: "cli:export", parameters: parsed.data, resultingState: { job_id: job.id, status: job.status } });
-    console.log(`Created export job ${job.id} (${job.format}).`);
-    if (!values.wait) return 0;
-    return waitForJob(job.id);
+  flags: {
+    format: { type: "string", value: "F", help: "csv, actiance, globalrelay, globalrelay-zip or json (default: the settings')" },
+    "export-from": { type: "string", value: "TIME", help: "export every post changed since TIME" },
+    start: { type: "string", value: "TIME", help: "with --end: export the posts changed in that window" },
+    end: { type: "string", value: "TIME", help: "the end of the window" },
+    wait: { type: "boolean", help: "run the job in this process and print the export directory" },
   },
-};
+  schema: z
+    .object({ wait: z.boolean().default(false), format: z.string().optional(), exportFrom: z.string().optional(), start: z.string().optional(), end: z.string().optional() })
+    .transform(({ wait, ...rest }, ctx) => {
+      const job = ZCreateJobInput.safeParse(Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
+      if (!job.success) {
+        for (const issue of job.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
+        return z.NEVER;
+      }
+      return { wait, job: job.data };
+    }),
+  details:
+    "Without a window it continues the daily cursor (the export must be enabled); --export-from and --start/--end\n" +
+    "do not move the daily cursor and work whether or not the daily export is enabled. TIME is epoch\n" +
+    "milliseconds or ISO 8601 (2026-01-31T00:00:00Z).\n" +
+    "Standard output: the job id; with --wait, then the export directory as the last line. Progress and\n" +
+    "logs go to standard error. Exit 1 when the job ends in error or is canceled.",
+  audit: { event: "createJob", objectType: "job" },
+  async run(ctx) {
+    const { wait, job: input } = ctx.input;
+    const job = await createExportJob({ input, trigger: "cli", initiatedBy: "", initiatedByLabel: `cli (${os.userInfo().username})` });
+    ctx.note(`Created export job ${job.id} (${job.format}).`);
+    ctx.out(job.id);
+    const audit = { parameters: input, resultingState: { job_id: job.id, status: job.status } };
+    if (!wait) return { audit };
+    // The creation is audited before the run, which audits its own status changes.
+    await record({ eventName: "createJob", status: "success", actor: ctx.actor, objectType: "job", apiPath: ctx.apiPath, ...audit });
+    return { exitCode: await waitForJob(job.id, ctx) };
+  },
+});
 
-async function waitForJob(jobId: string): Promise<number> {
+async function waitForJob(jobId: string, ctx: CommandContext<unknown>): Promise<number> {
   const workerId = `cli:${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const stopProgress = showProgress(jobId);
+  const progress = showProgress(jobId, ctx);
   try {
     for (;;) {
       const row = await db().exportJob.findUniqueOrThrow({ where: { id: jobId } });
@@ -66,25 +63,46 @@ async function waitForJob(jobId: string): Promise<number> {
       else await new Promise((r) => setTimeout(r, 1000)); // another worker has it: follow its progress
     }
   } finally {
-    stopProgress();
+    await progress.stop();
   }
   const job = await db().exportJob.findUniqueOrThrow({ where: { id: jobId } });
-  console.log(`Job ${job.id}: ${job.status}; ${job.messagesExported} messages, ${job.filesExported} files, ${job.batchesWritten} batches, ${job.warningCount} warnings.${job.error ? ` Error: ${job.error}` : ""}`);
-  if (job.exportDir) console.log(exportStore().resolve(job.exportDir));
+  ctx.note(`Job ${job.id}: ${job.status}; ${job.messagesExported} messages, ${job.filesExported} files, ${job.batchesWritten} batches, ${job.warningCount} warnings.${job.error ? ` Error: ${job.error}` : ""}`);
+  if (job.exportDir) ctx.out(exportStore().resolve(job.exportDir));
   return job.status === "success" || job.status === "warning" ? 0 : 1;
 }
 
-function showProgress(jobId: string): () => void {
-  if (!process.stderr.isTTY) return () => {};
-  const timer = setInterval(async () => {
-    const row = await db().exportJob.findUnique({ where: { id: jobId }, select: { progress: true, messagesExported: true, batchesWritten: true, status: true } }).catch(() => null);
-    if (!row) return;
-    const width = 30;
-    const filled = Math.round((row.progress / 100) * width);
-    process.stderr.write(`\r[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${String(row.progress).padStart(3)}%  ${row.messagesExported} messages, ${row.batchesWritten} batches  `);
+type ProgressRow = { progress: number; messagesExported: number; batchesWritten: number; status: string };
+
+/** A bar on a terminal, else a log line per change; the last state (100 % when done) is always shown. */
+function showProgress(jobId: string, ctx: CommandContext<unknown>): { stop: () => Promise<void> } {
+  let last = "";
+  const render = (row: ProgressRow) => {
+    const key = `${row.progress}/${row.batchesWritten}/${row.status}`;
+    if (key === last) return;
+    last = key;
+    if (ctx.terminal.tty) {
+      const width = 30;
+      const filled = Math.round((row.progress / 100) * width);
+      ctx.terminal.setStatus(`[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${String(row.progress).padStart(3)}%  ${row.messagesExported} messages, ${row.batchesWritten} batches`);
+    } else {
+      ctx.log.info({ job_id: jobId, progress: row.progress, messages: row.messagesExported, batches: row.batchesWritten, status: row.status }, "export progress");
+    }
+  };
+  const read = () => db().exportJob.findUnique({ where: { id: jobId }, select: { progress: true, messagesExported: true, batchesWritten: true, status: true } }).catch(() => null);
+  let polling = Promise.resolve();
+  const timer = setInterval(() => {
+    polling = polling.then(async () => {
+      const row = await read();
+      if (row) render(row);
+    });
   }, 500);
-  return () => {
-    clearInterval(timer);
-    process.stderr.write("\n");
+  return {
+    async stop() {
+      clearInterval(timer);
+      await polling;
+      const row = await read();
+      if (row) render(row);
+      ctx.terminal.keepStatus();
+    },
   };
 }

@@ -1,20 +1,19 @@
+import { z } from "zod";
 import { importMattermostBulk } from "../../ingest/import-mattermost-bulk.ts";
 import { runFileImport } from "../../ingest/run-file-import.ts";
-import type { CliCommand } from "../cli-error.ts";
-import { parseFileArgs } from "./ingest.ts";
+import { defineCommand } from "../define-command.ts";
 
-const USAGE = `Usage: npm run cli -- import-mattermost <bulk-export.jsonl> [--files DIR]
-
-Imports a Mattermost bulk export (the JSON-lines file of "mmctl export"; unzip the export first).
---files DIR: the directory the attachments' paths are relative to (usually the unzipped export).
-Ids are derived from names, so importing the same file again changes nothing. All or nothing:
-problems are printed as "line N: field: message" and nothing is applied (exit 1).`;
-
-export const command: CliCommand = {
+export const command = defineCommand({
+  name: "import-mattermost",
   summary: "Import a Mattermost bulk export (mmctl export) with its attachments",
-  usage: USAGE,
-  async run(argv) {
-    const { file, filesDir } = parseFileArgs(argv, USAGE);
-    return runFileImport({ apiPath: "cli:import-mattermost", file, filesDir, apply: importMattermostBulk });
+  positionals: ["file"],
+  flags: { files: { type: "string", value: "DIR", help: "the directory the attachments' paths are relative to (usually the unzipped export)" } },
+  schema: z.object({ file: z.string().min(1), files: z.string().min(1).optional() }),
+  details:
+    'The JSON-lines file of "mmctl export" (unzip the export first). Ids are derived from names, so importing\n' +
+    'the same file again changes nothing. All or nothing: problems are printed as "line N: field: message"\n' +
+    "and nothing is applied (exit 1).",
+  async run({ input }) {
+    return { exitCode: await runFileImport({ apiPath: "cli:import-mattermost", file: input.file, filesDir: input.files, apply: importMattermostBulk }) };
   },
-};
+});

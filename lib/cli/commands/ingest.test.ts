@@ -1,15 +1,11 @@
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, mock, test } from "node:test";
+import { after, before, test } from "node:test";
 import { db } from "../../db/client.ts";
 import { verifyIngestToken } from "../../ingest/verify-ingest-token.ts";
 import { useTestDatabase, type TestDatabase } from "../../testing/test-db.ts";
-import { CliUsageError } from "../cli-error.ts";
-import { command as importMattermost } from "./import-mattermost.ts";
-import { command as ingest } from "./ingest.ts";
-import { command as seed } from "./seed.ts";
-import { command as token } from "./token.ts";
+import { runCliInProcess } from "../testing/run-cli.ts";
 
 let t: TestDatabase;
 before(async () => {
@@ -20,18 +16,23 @@ after(async () => t.cleanup());
 const T0 = 1_735_689_600_000;
 
 /** Runs a command, capturing what it prints. */
-async function run(cmd: { run(argv: string[]): Promise<number> }, argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = mock.method(console, "log", (...args: unknown[]) => void out.push(args.join(" ")));
-  const error = mock.method(console, "error", (...args: unknown[]) => void err.push(args.join(" ")));
-  try {
-    const code = await cmd.run(argv);
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  } finally {
-    log.mock.restore();
-    error.mock.restore();
-  }
+async function run(name: string, argv: string[]) {
+  const r = await runCliInProcess([...name.split(" "), ...argv]);
+  return { code: r.code, out: r.stdout.trimEnd(), err: r.stderr.trimEnd() };
+}
+const ingest = "ingest";
+const importMattermost = "import-mattermost";
+const seed = "seed";
+const token = "token";
+
+/** A usage error: exit 2, the message and the command's usage on stderr, nothing on stdout. */
+async function assertUsageError(name: string, argv: string[], message?: RegExp) {
+  const r = await run(name, argv);
+  assert.equal(r.code, 2, `${name} ${argv.join(" ")}: ${r.err}`);
+  assert.equal(r.out, "");
+  assert.match(r.err, /^error: /);
+  assert.match(r.err, /Usage: npm run cli -- /);
+  if (message) assert.match(r.err, message);
 }
 
 function writeLines(name: string, lines: unknown[]): string {
@@ -92,11 +93,13 @@ test("ingest: a bad file prints line N: field: message, exits 1 and applies noth
 });
 
 test("ingest: usage errors exit 2", async () => {
-  await assert.rejects(run(ingest, []), CliUsageError);
-  await assert.rejects(run(ingest, ["a", "b"]), CliUsageError);
-  await assert.rejects(run(ingest, ["--nope", "x"]), CliUsageError);
-  await assert.rejects(run(ingest, [path.join(t.dataDir, "missing.jsonl")]), /no such file/);
-  await assert.rejects(run(ingest, [writeLines("x.jsonl", []), "--files", path.join(t.dataDir, "nodir")]), /no such directory/);
+  await assertUsageError(ingest, [], /missing <file>/);
+  await assertUsageError(ingest, ["a", "b"], /unexpected argument "b"/);
+  await assertUsageError(ingest, ["--nope", "x"], /Unknown option '--nope'/);
+  const missing = await run(ingest, [path.join(t.dataDir, "missing.jsonl")]);
+  assert.deepEqual([missing.code, /no such file/.test(missing.err)], [2, true]);
+  const noDir = await run(ingest, [writeLines("x.jsonl", []), "--files", path.join(t.dataDir, "nodir")]);
+  assert.deepEqual([noDir.code, /no such directory/.test(noDir.err)], [2, true]);
 });
 
 test("import-mattermost: a bulk export is imported and audited", async () => {
@@ -130,9 +133,9 @@ test("seed: generates and loads a workspace; the same seed twice changes nothing
   assert.equal(await db().post.count(), posts);
   const audit = await lastAudit();
   assert.deepEqual([audit.event_name, audit.meta.api_path, audit.event.parameters.posts], ["bulkImport", "cli:seed", 200]);
-  await assert.rejects(run(seed, []), /--posts is required/);
-  await assert.rejects(run(seed, ["--posts", "1.5"]), /--posts must be a whole number/);
-  await assert.rejects(run(seed, ["--posts", "0"]), /--posts must be a whole number/);
+  await assertUsageError(seed, [], /--posts: is required/);
+  await assertUsageError(seed, ["--posts", "1.5"], /--posts: must be a whole number/);
+  await assertUsageError(seed, ["--posts", "0"], /--posts: must be a whole number/);
 });
 
 test("token: create prints the token once; list shows it; revoke stops it", async () => {
@@ -147,18 +150,18 @@ test("token: create prints the token once; list shows it; revoke stops it", asyn
   assert.ok(!JSON.stringify(audit).includes(plaintext), "the token is never audited");
 
   const listed = await run(token, ["list"]);
-  assert.match(listed.out, new RegExp(`${row!.id}\\s+active\\s+.*mm-prod`));
+  assert.match(listed.out, new RegExp(`${row!.id}\\s+ingest\\s+active\\s+.*mm-prod`));
   assert.ok(!listed.out.includes(plaintext));
 
   assert.equal((await run(token, ["revoke", row!.id])).code, 0);
   assert.equal(await verifyIngestToken(plaintext), null);
-  assert.match((await run(token, ["list"])).out, new RegExp(`${row!.id}\\s+revoked`));
+  assert.match((await run(token, ["list"])).out, new RegExp(`${row!.id}\\s+ingest\\s+revoked`));
   const again = await run(token, ["revoke", row!.id]);
   assert.equal(again.code, 1);
   assert.equal((await lastAudit()).status, "fail");
 
-  await assert.rejects(run(token, ["create"]), CliUsageError);
-  await assert.rejects(run(token, ["create", "--name", " "]), CliUsageError);
-  await assert.rejects(run(token, ["bogus"]), CliUsageError);
-  await assert.rejects(run(token, ["revoke"]), CliUsageError);
+  await assertUsageError(token, ["create"], /--name: /);
+  await assertUsageError(token, ["create", "--name", " "], /--name: /);
+  await assertUsageError(token, ["bogus"], /unknown token subcommand "bogus"/);
+  await assertUsageError(token, ["revoke"], /missing <id>/);
 });

@@ -1,14 +1,16 @@
+import { z } from "zod";
 import { env } from "../../config/env.ts";
-import { migrate } from "../../db/migrate.ts";
 import { redactDatabaseUrl } from "../../db/database-url.ts";
-import type { CliCommand } from "../cli-error.ts";
+import { migrate } from "../../db/migrate.ts";
+import { defineCommand } from "../define-command.ts";
 
-export const command: CliCommand = {
+export const command = defineCommand({
+  name: "migrate",
   summary: "Apply pending database migrations (every command also does this first)",
-  usage: "Usage: npm run cli -- migrate",
-  async run() {
+  schema: z.object({}),
+  migrate: false,
+  async run({ out }) {
     const result = await migrate(env().DATABASE_URL);
-    console.log(`${redactDatabaseUrl(env().DATABASE_URL)}: ${result.applied.length} applied, ${result.alreadyApplied} already applied`);
-    return 0;
+    out(`${redactDatabaseUrl(env().DATABASE_URL)}: ${result.applied.length} applied, ${result.alreadyApplied} already applied`);
   },
-};
+});

@@ -1,36 +1,28 @@
+import { z } from "zod";
 import { verifyExports } from "../../export/manifest/verify-exports.ts";
-import { CliUsageError, type CliCommand } from "../cli-error.ts";
+import { defineCommand } from "../define-command.ts";
 
-const USAGE = `Usage:
-  npm run cli -- verify [--policy <id>]   check every finished export against its signed manifest
-                                          (hashes, missing or moved files, manifest chain)
-Exit code 0 when every export verifies, 1 when a problem is found.`;
-
-export const command: CliCommand = {
+export const command = defineCommand({
+  name: "verify",
   summary: "Verify export files against their signed, chained manifests",
-  usage: USAGE,
-  async run(argv) {
-    let policyId: string | undefined;
-    for (let i = 0; i < argv.length; i++) {
-      const arg = argv[i]!;
-      if (arg === "--policy") {
-        const value = argv[++i];
-        if (!value || value.startsWith("--")) throw new CliUsageError(`--policy needs a policy id\n\n${USAGE}`);
-        policyId = value;
-      } else if (arg.startsWith("--policy=")) {
-        policyId = arg.slice("--policy=".length);
-        if (!policyId) throw new CliUsageError(`--policy needs a policy id\n\n${USAGE}`);
-      } else {
-        throw new CliUsageError(`Unexpected argument "${arg}"\n\n${USAGE}`);
-      }
-    }
-    // Read-only: no audit record, nothing written.
-    const result = await verifyExports({ policyId });
-    for (const problem of result.problems) console.log(problem);
-    if (result.ok) {
-      console.log(`All ${result.checked} exports verified.`);
-      return 0;
-    }
-    return 1;
+  flags: { policy: { type: "string", value: "ID", help: "only this policy's exports" } },
+  schema: z.object({ policy: z.string().min(1, "give a policy id").optional() }),
+  json: true,
+  details:
+    "Checks hashes, missing or moved files, and the manifest chain of every finished export. Problems are\n" +
+    "printed one a line on standard output. Exit 0 when every export verifies; 1 when a problem is found,\n" +
+    "the policy is unknown, or there is nothing to verify. Read-only: nothing is written, not even an audit record.",
+  async run({ input, emit }) {
+    const result = await verifyExports({ policyId: input.policy });
+    const nothing = result.ok && result.checked === 0;
+    const verdict = nothing
+      ? `Nothing to verify: ${input.policy ? `policy ${input.policy} has` : "there are"} no finished exports with files.`
+      : result.ok
+        ? `All ${result.checked} exports verified.`
+        : result.checked === 0
+          ? "Nothing verified."
+          : `${result.problems.length} problem(s) in ${result.checked} exports.`;
+    emit({ ...result, ok: result.ok && !nothing, verdict }, (r) => [...r.problems, r.verdict]);
+    return { exitCode: result.ok && !nothing ? 0 : 1 };
   },
-};
+});

@@ -16,7 +16,7 @@ import { createExportJob } from "../../jobs/create-export-job.ts";
 import { workJob } from "../../jobs/work-job.ts";
 import { ExportFixture, setExportSettings } from "../../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../../testing/test-db.ts";
-import { command as verifyCommand } from "../../cli/commands/verify.ts";
+import { runCliInProcess } from "../../cli/testing/run-cli.ts";
 import { canonicalJson, MANIFEST_FILE, sha256Hex, verifyManifestSignature, type JobManifest } from "./manifest-format.ts";
 import { verifyExports } from "./verify-exports.ts";
 import { writeJobManifest } from "./write-job-manifest.ts";
@@ -44,14 +44,8 @@ const abs = (...parts: string[]) => path.join(root, ...parts);
 const readManifest = async (dir: string) => JSON.parse(await readFile(abs(dir, MANIFEST_FILE), "utf8")) as JobManifest;
 
 async function cliRun(argv: string[]): Promise<{ code: number; lines: string[] }> {
-  const lines: string[] = [];
-  const original = console.log;
-  console.log = (...args: unknown[]) => void lines.push(args.join(" "));
-  try {
-    return { code: await verifyCommand.run(argv), lines };
-  } finally {
-    console.log = original;
-  }
+  const r = await runCliInProcess(["verify", ...argv]);
+  return { code: r.code, lines: r.stdout.split("\n").filter(Boolean) };
 }
 
 before(async () => {
@@ -113,7 +107,7 @@ test("untouched store verifies; the CLI prints All N exports verified and exits 
   assert.deepEqual(await verifyExports(), { ok: true, problems: [], checked: 3 });
   assert.deepEqual(await cliRun([]), { code: 0, lines: ["All 3 exports verified."] });
   assert.deepEqual(await cliRun(["--policy", "default"]), { code: 0, lines: ["All 3 exports verified."] });
-  assert.deepEqual(await cliRun(["--policy", "other"]), { code: 0, lines: ["All 0 exports verified."] });
+  assert.deepEqual(await cliRun(["--policy", "other"]), { code: 1, lines: ["unknown policy other", "Nothing verified."] });
 });
 
 test("a flipped byte in a batch ⇒ hash mismatch", async () => {
@@ -127,7 +121,7 @@ test("a flipped byte in a batch ⇒ hash mismatch", async () => {
   assert.equal(r.ok, false);
   const cli = await cliRun([]);
   assert.equal(cli.code, 1);
-  assert.deepEqual(cli.lines, [`hash mismatch ${dir}/${files[0]}`]);
+  assert.deepEqual(cli.lines, [`hash mismatch ${dir}/${files[0]}`, "1 problem(s) in 3 exports."]);
 });
 
 test("a deleted batch ⇒ missing", async () => {

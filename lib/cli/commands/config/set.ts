@@ -1,0 +1,46 @@
+import { z } from "zod";
+import { fieldErrorsOf, UserError } from "../../../errors/user-error.ts";
+import { loadExportSettings } from "../../../settings/export-settings-store.ts";
+import { ZExportSettingsInput } from "../../../settings/schema.ts";
+import { applySettingsPatch } from "../../../settings/settings-patch.ts";
+import { updateExportSettings } from "../../../settings/update-export-settings.ts";
+import { CliUsageError } from "../../cli-error.ts";
+import { defineCommand } from "../../define-command.ts";
+import { readSecretInput } from "../../read-secret-input.ts";
+
+const BOOLEAN_KEYS = new Set(["EnableExport", "ExportAttachments"]);
+const SECRET_KEYS = new Set(["GlobalRelaySettings.SMTPPassword"]);
+
+export const set = defineCommand({
+  name: "config set",
+  summary: "Change one setting, with the same validation and audit as the console",
+  positionals: ["key", "value"],
+  schema: z.object({ key: z.string().min(1), value: z.string() }),
+  details:
+    "Keys are Mattermost's MessageExportSettings names: EnableExport, DailyRunTime, TimeZone, ExportFormat,\n" +
+    "BatchSize, ExportAttachments, GlobalRelaySettings.{CustomerType,SMTPUsername,SMTPPassword,EmailAddress,\n" +
+    "CustomSMTPServerName,CustomSMTPPort,SMTPServerTimeout}.\n" +
+    "Secrets: config set GlobalRelaySettings.SMTPPassword -   reads the value from standard input.",
+  audit: { event: "patchConfig", objectType: "config" },
+  async run({ input: { key, value }, out }) {
+    const raw = SECRET_KEYS.has(key) ? (value === "-" ? await readSecretInput() : refuseInlineSecret(key)) : value;
+    const typed: unknown = BOOLEAN_KEYS.has(key) ? parseBoolean(key, raw) : raw;
+    const patch = key.split(".").reduceRight<unknown>((inner, part) => ({ [part]: inner }), typed);
+    const parsed = ZExportSettingsInput.safeParse(applySettingsPatch(await loadExportSettings(), patch));
+    if (!parsed.success) throw new UserError("invalid value", 400, fieldErrorsOf(parsed.error.issues));
+    const { audit } = await updateExportSettings({ input: parsed.data });
+    const diffs = (audit.priorState?.config_diffs as unknown[]) ?? [];
+    out(diffs.length ? `Saved ${key}.` : `${key} was already set to that value.`);
+    return { audit };
+  },
+});
+
+function parseBoolean(key: string, value: string): boolean {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw new CliUsageError(`${key} takes true or false, not "${value}"`);
+}
+
+function refuseInlineSecret(key: string): never {
+  throw new CliUsageError(`${key} is a secret: pass "-" and type it on standard input, so it stays out of your shell history`);
+}

@@ -1,0 +1,41 @@
+import { z } from "zod";
+import { UserError } from "../../../errors/user-error.ts";
+import { getJobView } from "../../../jobs/job-view.ts";
+import { ZJobId } from "../../../jobs/schema.ts";
+import { defineCommand } from "../../define-command.ts";
+import { iso } from "../../schema.ts";
+
+export const show = defineCommand({
+  name: "jobs show",
+  summary: "One export job",
+  positionals: ["id"],
+  schema: z.object({ id: ZJobId }),
+  json: true,
+  audit: { event: "getComplianceReport", objectType: "export" },
+  async run({ input, emit }) {
+    const job = await getJobView(input.id);
+    if (!job) throw new UserError(`no job ${input.id}`, 404);
+    emit(job, (j) => {
+      const rows: Array<[string, string]> = [
+        ["id", j.id],
+        ["status", `${j.status}${j.status === "in_progress" ? ` (${j.progress} %)` : ""}`],
+        ["format", j.format],
+        ["trigger", `${j.trigger}${j.initiatedBy ? ` by ${j.initiatedBy}` : ""}`],
+        ["created", iso(j.createdAt)],
+        ["started", iso(j.startedAt)],
+        ["finished", iso(j.finishedAt)],
+        ["window", `${iso(j.windowStart)} .. ${iso(j.windowEnd)}`],
+        ["messages", String(j.messages)],
+        ["files", String(j.files)],
+        ["batches", String(j.batches)],
+        ["warnings", String(j.warnings)],
+        ...(j.delivered !== null ? ([["delivered", String(j.delivered)]] as Array<[string, string]>) : []),
+        ["export dir", j.exportDir || "-"],
+        ["downloadable", j.downloadable ? `yes, until ${iso(j.expiresAt)}` : j.expired ? "no (expired)" : "no"],
+        ...(j.error ? ([["error", j.error]] as Array<[string, string]>) : []),
+      ];
+      return rows.map(([k, v]) => `${k.padEnd(13)}${v}`);
+    });
+    return { audit: { parameters: { job_id: input.id } } };
+  },
+});
