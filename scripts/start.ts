@@ -1,6 +1,8 @@
 // `npm start`: migrate the database, build if the sources changed, then serve the console with the
 // worker in-process. Every request gets the client's address from the TCP connection in a header a
-// client cannot forge (any incoming copy is overwritten).
+// client cannot forge (any incoming copy is overwritten). Production runs this compiled
+// (scripts/launch.mjs → dist/<stamp>/start.js); `npm run dev` runs it through tsx.
+// `--build-only` (npm run build): build the console if needed and exit.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -12,10 +14,22 @@ import { redactDatabaseUrl } from "../lib/db/database-url.ts";
 import { logger } from "../lib/log/logger.ts";
 import { sourceStamp } from "./build-stamp.ts";
 
-const root = path.resolve(import.meta.dirname, "..");
+const root = projectRoot(import.meta.dirname);
 const dev = process.argv.includes("--dev");
 
+/** The checkout this script belongs to, from scripts/ or from dist/<stamp>/. */
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json")) && existsSync(path.join(dir, "next.config.ts"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no Custodian checkout above ${from}`);
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes("--build-only")) {
+    buildIfNeeded();
+    return;
+  }
   const config = env();
   const result = await migrate(config.DATABASE_URL);
   logger().info({ database: redactDatabaseUrl(config.DATABASE_URL), applied: result.applied }, "database ready");
