@@ -14,6 +14,7 @@ import { setPasswordWithToken } from "./set-password-with-token.ts";
 import { changePassword } from "./change-password.ts";
 import { listAdmins } from "./list-admins.ts";
 import { hashPasswordToken, PASSWORD_TOKEN_HOURS } from "./password-token.ts";
+import { reissuePasswordLink } from "./reissue-password-link.ts";
 
 // Issue 5 "Admins and rights"; RELIABILITY.md check 27 (disabling or deleting an admin kills its
 // sessions at once; a password change can end the other sessions).
@@ -210,8 +211,8 @@ describe("deactivate, reactivate, remove", () => {
     assert.equal(view.activeSessions, 0);
     assert.deepEqual(await rightsOf(a.id), ["download", "request"], "rights are kept");
 
-    assert.deepEqual(await reactivateAdmin({ userId: a.id }), { email: "deact@example.com" });
-    assert.equal((await userError(reactivateAdmin({ userId: a.id }))).status, 404, "not deactivated any more");
+    assert.deepEqual(await reactivateAdmin({ actorId: owner.id, userId: a.id }), { email: "deact@example.com" });
+    assert.equal((await userError(reactivateAdmin({ actorId: owner.id, userId: a.id }))).status, 404, "not deactivated any more");
     assert.deepEqual(await signIn("deact@example.com", PW), { ok: true, userId: a.id });
     assert.equal(await getActiveSession(s1.token), null, "old sessions stay dead after reactivation");
     assert.equal(await getActiveSession(s2.token), null);
@@ -260,7 +261,7 @@ describe("changing one's password", () => {
     const a = await readyAdmin("change1@example.com", []);
     const s = await createSession({ userId: a.id, ipAddress: "192.0.2.210", userAgent: "t" });
     const hashBefore = (await db().adminUser.findUniqueOrThrow({ where: { id: a.id } })).passwordHash;
-    const err = await userError(changePassword({ userId: a.id, currentSessionId: s.session.id, currentPassword: PW + "x", password: "brand new passphrase 1", endOtherSessions: true }));
+    const err = await userError(changePassword({ ip: "192.0.2.250", userId: a.id, currentSessionId: s.session.id, currentPassword: PW + "x", password: "brand new passphrase 1", endOtherSessions: true }));
     assert.equal(err.status, 400);
     assert.ok(err.fieldErrors.currentPassword, JSON.stringify(err.fieldErrors));
     assert.equal((await db().adminUser.findUniqueOrThrow({ where: { id: a.id } })).passwordHash, hashBefore);
@@ -275,17 +276,98 @@ describe("changing one's password", () => {
     const bystander = await createSession({ userId: owner.id, ipAddress: "192.0.2.214", userAgent: "t" });
 
     const PW2 = "second passphrase here 2";
-    assert.deepEqual(await changePassword({ userId: a.id, currentSessionId: current.session.id, currentPassword: PW, password: PW2, endOtherSessions: false }), { sessionsEnded: 0 });
+    assert.deepEqual(await changePassword({ ip: "192.0.2.250", userId: a.id, currentSessionId: current.session.id, currentPassword: PW, password: PW2, endOtherSessions: false }), { sessionsEnded: 0 });
     for (const s of [current, other1, other2]) assert.ok(await getActiveSession(s.token));
     assert.deepEqual(await signIn("change2@example.com", PW), { ok: false, reason: "invalid" });
     assert.equal((await signIn("change2@example.com", PW2)).ok, true);
 
     const PW3 = "third passphrase here 33";
-    assert.deepEqual(await changePassword({ userId: a.id, currentSessionId: current.session.id, currentPassword: PW2, password: PW3, endOtherSessions: true }), { sessionsEnded: 2 });
+    assert.deepEqual(await changePassword({ ip: "192.0.2.250", userId: a.id, currentSessionId: current.session.id, currentPassword: PW2, password: PW3, endOtherSessions: true }), { sessionsEnded: 2 });
     assert.equal((await getActiveSession(current.token))!.user.id, a.id, "the current session stays");
     assert.equal(await getActiveSession(other1.token), null);
     assert.equal(await getActiveSession(other2.token), null);
     assert.ok(await getActiveSession(bystander.token), "other accounts' sessions are untouched");
     assert.equal((await signIn("change2@example.com", PW3)).ok, true);
+  });
+});
+
+// ---- issue 11 item 4: manage_admins cannot escalate --------------------------------------------------
+
+describe("manage_admins cannot escalate", () => {
+  test("nobody changes their own rights: neither adding nor dropping one (403)", async () => {
+    const manager = await readyAdmin("self-rights@example.com", ["manage_admins", "request"]);
+    for (const rights of [["manage_admins", "request", "configure", "audit", "download"], ["manage_admins"], ["request"]] as Right[][]) {
+      assert.equal((await userError(updateAdminRights({ actor: manager.principal, userId: manager.id, rights }))).status, 403, rights.join(","));
+    }
+    assert.deepEqual(await rightsOf(manager.id), ["manage_admins", "request"]);
+  });
+
+  test("only the owner reissues a password link for, deactivates, removes or reactivates another manage_admins admin", async () => {
+    const m1 = await readyAdmin("mgr-a@example.com", ["manage_admins"]);
+    const m2 = await readyAdmin("mgr-b@example.com", ["manage_admins", "audit"]);
+    const plain = await readyAdmin("plain-c@example.com", ["audit"]);
+    const hashBefore = (await db().adminUser.findUniqueOrThrow({ where: { id: m2.id } })).passwordHash;
+    assert.equal((await userError(reissuePasswordLink({ actorId: m1.id, userId: m2.id }))).status, 403, "reissue");
+    assert.equal((await userError(deactivateAdmin({ actorId: m1.id, userId: m2.id, remove: false }))).status, 403, "deactivate");
+    assert.equal((await userError(deactivateAdmin({ actorId: m1.id, userId: m2.id, remove: true }))).status, 403, "remove");
+    const row = await db().adminUser.findUniqueOrThrow({ where: { id: m2.id } });
+    assert.equal(row.passwordHash, hashBefore, "the password still works");
+    assert.equal(row.disabledAt, null);
+    assert.equal((await signIn("mgr-b@example.com", PW)).ok, true);
+
+    // An admin without manage_admins is fair game for a manage_admins admin.
+    assert.equal((await reissuePasswordLink({ actorId: m1.id, userId: plain.id })).email, "plain-c@example.com");
+    await deactivateAdmin({ actorId: m1.id, userId: plain.id, remove: false });
+    await reactivateAdmin({ actorId: m1.id, userId: plain.id });
+
+    // The owner may do all of it to a manage_admins admin; reactivating one is the owner's too.
+    await deactivateAdmin({ actorId: owner.id, userId: m2.id, remove: false });
+    assert.equal((await userError(reactivateAdmin({ actorId: m1.id, userId: m2.id }))).status, 403, "reactivate");
+    await reactivateAdmin({ actorId: owner.id, userId: m2.id });
+    assert.equal((await reissuePasswordLink({ actorId: owner.id, userId: m2.id })).email, "mgr-b@example.com");
+    await deactivateAdmin({ actorId: owner.id, userId: m2.id, remove: true });
+  });
+});
+
+// ---- issue 11 item 9: the current-password check is throttled like sign-in ---------------------------
+
+describe("change password uses the sign-in throttle", () => {
+  test("after 5 wrong current passwords even the right one is refused with 429 for a while", async () => {
+    await db().loginThrottle.deleteMany();
+    const a = await readyAdmin("change-throttle@example.com", []);
+    const s = await createSession({ userId: a.id, ipAddress: "192.0.2.230", userAgent: "t" });
+    const attempt = (currentPassword: string) =>
+      changePassword({ ip: "192.0.2.230", userId: a.id, currentSessionId: s.session.id, currentPassword, password: "a fresh passphrase 9041", endOtherSessions: false });
+    for (let i = 0; i < 5; i++) assert.equal((await userError(attempt(`wrong guess ${i}`))).status, 400, `guess ${i}`);
+    const blocked = await userError(attempt(PW));
+    assert.equal(blocked.status, 429);
+    assert.match(blocked.message, /Try again in \d+ seconds/);
+    assert.equal((await signIn("change-throttle@example.com", "a fresh passphrase 9041")).ok, false, "the password did not change");
+    await db().loginThrottle.deleteMany();
+  });
+});
+
+// ---- issue 11 item 10: one password policy at every entry point ---------------------------------------
+
+describe("the password policy at every entry point", () => {
+  test("set-password through a link refuses the email, parts of it and common passwords; nothing is spent", async () => {
+    const { token } = await addAdmin({ actor: owner, email: "jane.doe@example.com", rights: [] });
+    for (const weak of ["jane.doe@example.com", "Jane.Doe@Example.com", "janedoe-example", "password1234"]) {
+      const err = await userError(setPasswordWithToken({ token, password: weak }));
+      assert.equal(err.status, 400, weak);
+      assert.ok(err.fieldErrors.password, `${weak}: ${JSON.stringify(err.fieldErrors)}`);
+    }
+    await setPasswordWithToken({ token, password: PW });
+    assert.equal((await signIn("jane.doe@example.com", PW)).ok, true);
+  });
+
+  test("change password refuses one's own email as the new password", async () => {
+    await db().loginThrottle.deleteMany();
+    const a = await readyAdmin("policy-change@example.com", []);
+    const s = await createSession({ userId: a.id, ipAddress: "192.0.2.231", userAgent: "t" });
+    const err = await userError(changePassword({ ip: "192.0.2.231", userId: a.id, currentSessionId: s.session.id, currentPassword: PW, password: "policy-change@example.com", endOtherSessions: false }));
+    assert.equal(err.status, 400);
+    assert.ok(err.fieldErrors.password, JSON.stringify(err.fieldErrors));
+    assert.equal((await signIn("policy-change@example.com", PW)).ok, true, "unchanged");
   });
 });

@@ -1,4 +1,5 @@
 import { hashPassword } from "../auth/password.ts";
+import { assertPasswordPolicy } from "../auth/password-policy.ts";
 import { revokeUserSessions } from "../auth/sessions.ts";
 import { db } from "../db/client.ts";
 import { UserError } from "../errors/user-error.ts";
@@ -11,6 +12,7 @@ export async function setPasswordWithToken(options: { token: string; password: s
   if (!user || user.disabledAt || !user.passwordTokenExpiresAt || user.passwordTokenExpiresAt <= now) {
     throw new UserError("This link is not valid any more. Ask the owner for a new one.", 410);
   }
+  assertPasswordPolicy(options.password, { email: user.email });
   const { count } = await db().adminUser.updateMany({
     where: { id: user.id, passwordTokenHash: user.passwordTokenHash },
     data: { passwordHash: await hashPassword(options.password), passwordTokenHash: null, passwordTokenExpiresAt: null },

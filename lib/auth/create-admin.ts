@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { db } from "../db/client.ts";
 import { hashPassword } from "./password.ts";
+import { assertPasswordPolicy } from "./password-policy.ts";
 import type { Right } from "./rights.ts";
 
 export class AdminExistsError extends Error {}
@@ -12,6 +13,7 @@ export class OwnerExistsError extends Error {}
  */
 export async function createAdmin(options: { email: string; password: string; owner: boolean; rights?: Right[]; grantedBy?: string }) {
   const email = options.email.toLowerCase();
+  assertPasswordPolicy(options.password, { email });
   const passwordHash = await hashPassword(options.password);
   try {
     return await db().adminUser.create({

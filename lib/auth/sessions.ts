@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { env } from "../config/env.ts";
 import { db } from "../db/client.ts";
 import { RIGHTS, type Principal, type Right } from "./rights.ts";
+import { bumpRightsEpoch } from "./rights-epoch.ts";
 
 export type SessionUser = Principal & { email: string };
 export type ActiveSession = { id: string; user: SessionUser };
@@ -56,8 +57,16 @@ export async function revokeSession(sessionId: string): Promise<void> {
   await db().session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
 }
 
+/** Sign-out: the session ends, and so do the signed download links its admin issued. */
+export async function endSession(options: { sessionId: string; userId: string }): Promise<void> {
+  await revokeSession(options.sessionId);
+  await bumpRightsEpoch(options.userId);
+}
+
+/** Ends every session of an admin; their signed download links die with them (rights epoch). */
 export async function revokeUserSessions(userId: string): Promise<number> {
   const { count } = await db().session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  await bumpRightsEpoch(userId);
   return count;
 }
 

@@ -80,6 +80,8 @@ describe("ZExportRequestInput", () => {
     ["unknown format", { format: "pdf" }, ["format"]],
     ["format in capitals", { format: "CSV" }, ["format"]],
     ["empty format", { format: "" }, ["format"]],
+    // Issue 11 item 19: the SMTP-delivered format writes no file a requester could download.
+    ["globalrelay (mailed, no file)", { format: "globalrelay" }, ["format"]],
     ["February 30th", { startDate: "2026-02-30" }, ["startDate"]],
     ["February 29th of a common year", { endDate: "2025-02-29" }, ["endDate"]],
     ["month 13", { startDate: "2025-13-01" }, ["startDate"]],

@@ -1,9 +1,11 @@
 import { z } from "zod";
-import { EXPORT_FORMATS } from "../settings/schema.ts";
-import { isTimeZone } from "../settings/schema.ts";
+import { EXPORT_FORMATS, isTimeZone, type ExportFormat } from "../settings/schema.ts";
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const MAX_REQUEST_DAYS = 184; // six months
+
+/** The formats that produce files to download: `globalrelay` mails the archive and writes none. */
+export const REQUEST_FORMATS = EXPORT_FORMATS.filter((f): f is Exclude<ExportFormat, "globalrelay"> => f !== "globalrelay");
 
 function validDate(v: string): boolean {
   if (!DATE.test(v)) return false;
@@ -18,7 +20,7 @@ export const ZExportRequestInput = z
     startDate: z.string().refine(validDate, "Enter a date as YYYY-MM-DD."),
     endDate: z.string().refine(validDate, "Enter a date as YYYY-MM-DD."),
     timeZone: z.string().refine(isTimeZone, "Unknown time zone."),
-    format: z.enum(EXPORT_FORMATS, "Choose an export format."),
+    format: z.enum(REQUEST_FORMATS, "Choose an export format that produces files (the Global Relay SMTP format mails them instead)."),
   })
   .strict()
   .superRefine((v, ctx) => {

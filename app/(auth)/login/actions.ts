@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { record } from "@/lib/audit/record.ts";
 import { authenticate } from "@/lib/auth/authenticate.ts";
 import { safeNextPath, ZLoginInput } from "@/lib/auth/schema.ts";
-import { auditSessionId, createSession, getActiveSession, revokeSession } from "@/lib/auth/sessions.ts";
+import { auditSessionId, createSession, endSession, getActiveSession, revokeSession } from "@/lib/auth/sessions.ts";
 import { fieldErrorsOf } from "@/lib/errors/user-error.ts";
 import type { ActionResult } from "@/app/_server/action.ts";
 import { requestInfo } from "@/app/_server/request-info.ts";
@@ -38,7 +38,7 @@ export async function logoutAction(): Promise<void> {
   const info = await requestInfo();
   const session = await getActiveSession(await readSessionToken());
   if (session) {
-    await revokeSession(session.id);
+    await endSession({ sessionId: session.id, userId: session.user.id });
     await record({ eventName: "logout", status: "success", actor: sessionActor(session, info), objectType: "session", apiPath: "/logout" });
   }
   await clearSessionCookie();

@@ -20,6 +20,6 @@ export async function setPasswordAction(raw: unknown): Promise<ActionResult<null
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     await record({ eventName: "updatePassword", status: "fail", actor, objectType: "user", apiPath: "/set-password", error: { description: error.message, status_code: error.status } });
-    return { ok: false, status: error.status, message: error.message, fieldErrors: {} };
+    return { ok: false, status: error.status, message: error.message, fieldErrors: error.fieldErrors };
   }
 }

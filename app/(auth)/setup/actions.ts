@@ -4,7 +4,7 @@ import { record } from "@/lib/audit/record.ts";
 import { AdminExistsError, createAdmin, hasOwner, OwnerExistsError } from "@/lib/auth/create-admin.ts";
 import { ZSetupInput } from "@/lib/auth/schema.ts";
 import { auditSessionId, createSession } from "@/lib/auth/sessions.ts";
-import { fieldErrorsOf } from "@/lib/errors/user-error.ts";
+import { fieldErrorsOf, UserError } from "@/lib/errors/user-error.ts";
 import type { ActionResult } from "@/app/_server/action.ts";
 import { requestInfo } from "@/app/_server/request-info.ts";
 import { setSessionCookie } from "@/app/_server/session.ts";
@@ -27,6 +27,7 @@ export async function createOwnerAction(raw: unknown): Promise<ActionResult<null
       await record({ eventName: "createUser", status: "fail", actor, objectType: "user", apiPath: API_PATH, parameters: { email, owner: true }, error: { description: error.message, status_code: 409 } });
       return { ok: false, status: 409, message: "Set-up is already done. Sign in instead.", fieldErrors: {} };
     }
+    if (error instanceof UserError) return { ok: false, status: error.status, message: error.message, fieldErrors: error.fieldErrors };
     throw error;
   }
   await record({ eventName: "createUser", status: "success", actor, objectType: "user", apiPath: API_PATH, parameters: { email, owner: true }, resultingState: { user_id: owner.id, email: owner.email, owner: true } });

@@ -48,8 +48,8 @@ export const removeAdminAction = defineAction(
 
 export const reactivateAdminAction = defineAction(
   { id: "/admins#reactivate", schema: ZAdminRef, right: "manage_admins", event: "updateUserRoles", objectType: "user" },
-  async ({ input }) => {
-    const r = await reactivateAdmin({ userId: input.userId });
+  async ({ input, session }) => {
+    const r = await reactivateAdmin({ actorId: session.user.id, userId: input.userId });
     return { data: r, audit: { parameters: { user_id: input.userId, mode: "reactivate" }, resultingState: { email: r.email, disabled: false } } };
   },
 );

@@ -5,9 +5,9 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import type { JobView } from "@/lib/jobs/job-view.ts";
-import { requestStatusLabel, ZExportRequestInput, type TExportRequestInput } from "@/lib/requests/schema.ts";
+import { REQUEST_FORMATS, requestStatusLabel, ZExportRequestInput, type TExportRequestInput } from "@/lib/requests/schema.ts";
 import type { RequestView } from "@/lib/requests/list-export-requests.ts";
-import { EXPORT_FORMAT_LABELS, EXPORT_FORMATS, type ExportFormat } from "@/lib/settings/schema.ts";
+import { EXPORT_FORMAT_LABELS, type ExportFormat } from "@/lib/settings/schema.ts";
 import { FieldError } from "@/components/forms/field-error.tsx";
 import { formatTime } from "@/components/jobs/format-time.ts";
 import { requestExportAction } from "./actions.ts";
@@ -63,7 +63,7 @@ export function RequestsView({ initial, canRequest, canDownload }: { initial: Re
             <div className="field">
               <label htmlFor="format">Format</label>
               <select id="format" {...form.register("format")}>
-                {EXPORT_FORMATS.filter((f) => f !== "globalrelay").map((f) => <option key={f} value={f}>{EXPORT_FORMAT_LABELS[f]}</option>)}
+                {REQUEST_FORMATS.map((f) => <option key={f} value={f}>{EXPORT_FORMAT_LABELS[f]}</option>)}
               </select>
             </div>
           </div>

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AdminExistsError, createAdmin, OwnerExistsError } from "../../../auth/create-admin.ts";
-import { ZNewPassword } from "../../../auth/schema.ts";
+import { passwordProblem } from "../../../auth/password-policy.ts";
 import { UserError } from "../../../errors/user-error.ts";
 import { ZEmail } from "../../../validation/email.ts";
 import { CliUsageError } from "../../cli-error.ts";
@@ -23,8 +23,8 @@ export const create = defineCommand({
   async run({ input, out }) {
     const password = input.passwordStdin ? await readSecretInput() : (process.env.CUSTODIAN_ADMIN_PASSWORD ?? "");
     if (!password) throw new CliUsageError("no password: set CUSTODIAN_ADMIN_PASSWORD or pass --password-stdin");
-    const strength = ZNewPassword.safeParse(password);
-    if (!strength.success) throw new CliUsageError(`password: ${strength.error.issues[0]?.message}`);
+    const problem = passwordProblem(password, { email: input.email });
+    if (problem) throw new CliUsageError(`password: ${problem}`);
     const parameters = { email: input.email, owner: input.owner, rights: input.rights };
     try {
       const user = await createAdmin({ email: input.email, password, owner: input.owner, rights: input.rights });

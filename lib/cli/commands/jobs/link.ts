@@ -26,7 +26,7 @@ export const link = defineCommand({
     as: z.string().min(1).optional(),
   }),
   json: true,
-  details: "The link stops working when it expires, or at once when its admin loses the download right. CUSTODIAN_PUBLIC_URL sets its origin.",
+  details: "The link stops working when it expires, or at once when its admin loses any right, is signed out or has their sessions ended. CUSTODIAN_PUBLIC_URL sets its origin.",
   audit: { event: "generatePresignURLExport", objectType: "export" },
   async run({ input, emit }) {
     const job = await getJobView(input.id);
@@ -38,7 +38,7 @@ export const link = defineCommand({
       : await db().adminUser.findUnique({ where: { ownerSlot: "owner" } });
     if (!issuer) throw new UserError(input.as ? `no admin has the email ${input.as}` : "there is no owner yet: create one first (admin create --owner)", 404);
     const ttlMinutes = input.ttl === undefined ? undefined : Math.ceil(input.ttl / 60_000);
-    const created = createDownloadLink({ jobId: job.id, userId: issuer.id, batch: input.batch, ttlMinutes });
+    const created = await createDownloadLink({ jobId: job.id, userId: issuer.id, batch: input.batch, ttlMinutes });
     const url = consoleUrl(`api/v1/exports/${job.id}/download?link=${encodeURIComponent(created.token)}`);
     emit({ url, expiresAt: created.expiresAt.getTime() }, (l) => l.url);
     return {

@@ -45,9 +45,10 @@ async function withLink(request: Request, jobId: string | undefined, token: stri
     record({ eventName: "downloadComplianceReport", status, actor, objectType: "export", apiPath: `${API_PATH}?link`, ...extra });
   try {
     const target = parseTarget(request, jobId);
-    const link = await verifyDownloadLink({ token, jobId: target.jobId });
+    // The signed payload alone names the batch; a different ?batch= is refused.
+    const link = await verifyDownloadLink({ token, jobId: target.jobId, requestedBatch: target.batch });
     actor.userId = link.userId;
-    const batch = target.batch ?? link.batch;
+    const batch = link.batch;
     const { response, files } = await download({ jobId: target.jobId, batch });
     await audit("success", { parameters: { job_id: target.jobId, link_id: link.linkId, ...(batch ? { batch } : {}) }, resultingState: { files } });
     return response;

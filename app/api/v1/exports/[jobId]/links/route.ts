@@ -16,7 +16,7 @@ export const POST = sessionRoute({ right: "download", audit: { event: "generateP
   if (!job) throw new UserError("No such export.", 404);
   if (!job.downloadable) throw new UserError(job.expired ? "This export has expired." : "This export has no files to download.", job.expired ? 410 : 409);
   const input = await parseJsonBody(request, ZLinkInput, 4096);
-  const link = createDownloadLink({ jobId: job.id, userId: session.user.id, batch: input.batch, ttlMinutes: input.ttlMinutes });
+  const link = await createDownloadLink({ jobId: job.id, userId: session.user.id, batch: input.batch, ttlMinutes: input.ttlMinutes });
   const url = `/api/v1/exports/${job.id}/download?link=${encodeURIComponent(link.token)}`;
   return {
     response: Response.json({ url, expiresAt: link.expiresAt.getTime() }, { status: 201, headers: { "Cache-Control": "no-store" } }),

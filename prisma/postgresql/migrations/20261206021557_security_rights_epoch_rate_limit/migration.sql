@@ -1,0 +1,11 @@
+-- AlterTable
+ALTER TABLE "AdminUser" ADD COLUMN     "rightsEpoch" INTEGER NOT NULL DEFAULT 0;
+
+-- CreateTable
+CREATE TABLE "RateLimit" (
+    "key" TEXT NOT NULL,
+    "count" INTEGER NOT NULL DEFAULT 0,
+    "windowStartMs" BIGINT NOT NULL,
+
+    CONSTRAINT "RateLimit_pkey" PRIMARY KEY ("key")
+);
