@@ -9,6 +9,7 @@ import http from "node:http";
 import path from "node:path";
 import next from "next";
 import { env } from "../lib/config/env.ts";
+import { protectDataFiles } from "../lib/config/private-data.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { redactDatabaseUrl } from "../lib/db/database-url.ts";
 import { logger } from "../lib/log/logger.ts";
@@ -31,9 +32,10 @@ async function main(): Promise<void> {
     return;
   }
   const config = env();
+  const inheritedUmask = protectDataFiles();
   const result = await migrate(config.DATABASE_URL);
   logger().info({ database: redactDatabaseUrl(config.DATABASE_URL), applied: result.applied }, "database ready");
-  if (!dev) buildIfNeeded();
+  if (!dev) buildIfNeeded(inheritedUmask);
 
   const app = next({ dev, dir: root, port: config.PORT, hostname: process.env.HOSTNAME ?? "0.0.0.0" });
   const handle = app.getRequestHandler();
@@ -57,13 +59,19 @@ async function main(): Promise<void> {
   process.on("SIGINT", () => shutdown("SIGINT"));
 }
 
-function buildIfNeeded(): void {
+/** Builds .next under the umask the operator gave us: only the data directory is private. */
+function buildIfNeeded(umask: number): void {
   const stampFile = path.join(root, ".next", "custodian-build-stamp");
   const stamp = sourceStamp(root);
   const built = existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp;
   if (built) return;
   logger().info("building the console (first start or changed sources)…");
-  execFileSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const privateUmask = process.umask(umask);
+  try {
+    execFileSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  } finally {
+    process.umask(privateUmask);
+  }
   writeFileSync(stampFile, stamp);
 }
 

@@ -9,6 +9,7 @@ import { getActiveSession, type ActiveSession } from "@/lib/auth/sessions.ts";
 import { fieldErrorsOf, UserError } from "@/lib/errors/user-error.ts";
 import { logger } from "@/lib/log/logger.ts";
 import { verifyIngestToken } from "@/lib/ingest/verify-ingest-token.ts";
+import { sessionTokenFrom } from "@/lib/http/session-cookie.ts";
 import { requestInfoFrom, type RequestInfo } from "./request-info.ts";
 import { sessionActor } from "./session.ts";
 
@@ -81,8 +82,7 @@ export function sessionRoute(
 ) {
   return async (request: Request, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
     const info = requestInfoFrom(request.headers);
-    const token = readCookie(request, "__Host-custodian_session") ?? readCookie(request, "custodian_session");
-    const session = await getActiveSession(token);
+    const session = await getActiveSession(sessionTokenFrom(request.headers.get("cookie") ?? "", info.secure));
     if (!session) return jsonError(401, "Sign in first.");
     const actor = sessionActor(session, info);
     const fail = async (status: number, message: string, fieldErrors?: Record<string, string>) => {
@@ -106,15 +106,6 @@ export function sessionRoute(
       return fail(500, `Something went wrong; it was logged as event ${eventId}.`);
     }
   };
-}
-
-function readCookie(request: Request, name: string): string | undefined {
-  const header = request.headers.get("cookie") ?? "";
-  for (const part of header.split(";")) {
-    const [k, ...v] = part.trim().split("=");
-    if (k === name) return decodeURIComponent(v.join("="));
-  }
-  return undefined;
 }
 
 export function bearerToken(request: Request): string | undefined {

@@ -6,21 +6,18 @@ import { hasOwner } from "@/lib/auth/create-admin.ts";
 import { safeNextPath } from "@/lib/auth/schema.ts";
 import { auditSessionId, getActiveSession, type ActiveSession } from "@/lib/auth/sessions.ts";
 import { env } from "@/lib/config/env.ts";
+import { PLAIN_SESSION_COOKIE, SECURE_SESSION_COOKIE, sessionCookieName, sessionTokenFrom } from "@/lib/http/session-cookie.ts";
 import { requestInfo, type RequestInfo } from "./request-info.ts";
 
-// __Host- pins the cookie to this origin (Secure, Path=/, no Domain); browsers only accept it over
-// HTTPS, so plain-HTTP installs use the unprefixed name.
-const SECURE_NAME = "__Host-custodian_session";
-const PLAIN_NAME = "custodian_session";
-
+/** The session token of this request: over HTTPS only the __Host- cookie, over HTTP only the plain one. */
 export async function readSessionToken(): Promise<string | undefined> {
-  const jar = await cookies();
-  return jar.get(SECURE_NAME)?.value ?? jar.get(PLAIN_NAME)?.value;
+  const [h, info] = await Promise.all([headers(), requestInfo()]);
+  return sessionTokenFrom(h.get("cookie") ?? "", info.secure);
 }
 
 export async function setSessionCookie(token: string, info: RequestInfo): Promise<void> {
   const jar = await cookies();
-  jar.set(info.secure ? SECURE_NAME : PLAIN_NAME, token, {
+  jar.set(sessionCookieName(info.secure), token, {
     httpOnly: true,
     sameSite: "lax",
     secure: info.secure,
@@ -31,8 +28,8 @@ export async function setSessionCookie(token: string, info: RequestInfo): Promis
 
 export async function clearSessionCookie(): Promise<void> {
   const jar = await cookies();
-  jar.delete(SECURE_NAME);
-  jar.delete(PLAIN_NAME);
+  jar.delete(SECURE_SESSION_COOKIE);
+  jar.delete(PLAIN_SESSION_COOKIE);
 }
 
 export async function currentSession(): Promise<ActiveSession | null> {

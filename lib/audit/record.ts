@@ -89,7 +89,7 @@ export async function record(input: AuditInput): Promise<AuditRecordJson> {
   });
   try {
     const file = env().auditLogFile;
-    await mkdir(path.dirname(file), { recursive: true });
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     await appendFile(file, json + "\n", { mode: 0o600 });
   } catch (error) {
     // The database row is the record of truth; a full disk must not undo the action it describes.

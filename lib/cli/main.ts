@@ -1,5 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { env } from "../config/env.ts";
+import { protectDataFiles } from "../config/private-data.ts";
 import { disconnectDb } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { logger } from "../log/logger.ts";
@@ -54,7 +55,8 @@ export async function main(argv: string[], io: CliIo = { stdout: (t) => void pro
       out(command.usage);
       return 0;
     }
-    // Every entry point brings a fresh database up to date first.
+    // Every entry point makes the data directory private and brings a fresh database up to date first.
+    protectDataFiles();
     if (command.migrate) await migrate(env().DATABASE_URL);
     return await command.execute(args, io);
   } catch (error) {

@@ -8,7 +8,7 @@ export const ZEnv = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: (SQLite) or postgresql:// (PostgreSQL)")
-    .default("file:./data/custodian.db"),
+    .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   CUSTODIAN_DATA_DIR: z.string().min(1).default("./data"),
   CUSTODIAN_SECRET_KEY: z
@@ -22,6 +22,8 @@ export const ZEnv = z.object({
   CUSTODIAN_SESSION_IDLE_MINUTES: positiveInt.default(480),
   CUSTODIAN_SESSION_MAX_HOURS: positiveInt.default(24),
   CUSTODIAN_TRUST_PROXY: onOff.default("off"),
+  /** How many trusted proxies append to X-Forwarded-For: the client is the entry this far from the right. */
+  CUSTODIAN_TRUST_PROXY_HOPS: positiveInt.max(10).default(1),
   CUSTODIAN_PUBLIC_URL: z.url().optional(),
   CUSTODIAN_INGEST_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
   CUSTODIAN_INGEST_MAX_FILE_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
@@ -31,7 +33,9 @@ export const ZEnv = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
-export type Env = z.infer<typeof ZEnv> & {
+export type Env = Omit<z.infer<typeof ZEnv>, "DATABASE_URL"> & {
+  /** As set, else `file:<data dir>/custodian.db`. */
+  DATABASE_URL: string;
   dataDir: string;
   auditLogFile: string;
   fileStoreDir: string;
@@ -52,6 +56,7 @@ export function env(): Env {
   const dataDir = path.resolve(/*turbopackIgnore: true*/ e.CUSTODIAN_DATA_DIR);
   cached = {
     ...e,
+    DATABASE_URL: e.DATABASE_URL ?? `file:${path.join(dataDir, "custodian.db")}`,
     dataDir,
     auditLogFile: path.resolve(/*turbopackIgnore: true*/ e.CUSTODIAN_AUDIT_LOG_FILE ?? path.join(dataDir, "logs", "audit.jsonl")),
     fileStoreDir: path.resolve(/*turbopackIgnore: true*/ e.CUSTODIAN_FILE_STORE_DIR ?? path.join(dataDir, "files")),

@@ -1,10 +1,9 @@
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { env } from "../config/env.ts";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
 import { closeReader } from "./sql.ts";
+import { preparePrivateSqliteFile } from "./sqlite-file.ts";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
 
@@ -19,7 +18,7 @@ const globalForDb = globalThis as unknown as { custodianDb?: { url: string; clie
 
 export function createClient(target: DatabaseTarget): Db {
   if (target.provider === "sqlite") {
-    if (target.file !== ":memory:") mkdirSync(path.dirname(target.file), { recursive: true });
+    preparePrivateSqliteFile(target.file);
     const adapter = new PrismaBetterSqlite3({ url: target.file, timeout: 15_000 });
     return new SqliteClient({ adapter });
   }

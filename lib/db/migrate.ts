@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
+import { preparePrivateSqliteFile } from "./sqlite-file.ts";
 
 /**
  * Applies the committed migrations in prisma/<provider>/migrations, keeping Prisma's own
@@ -57,7 +58,7 @@ function pending(migrations: Migration[], rows: AppliedRow[]): Migration[] {
 }
 
 function migrateSqlite(file: string, migrations: Migration[]): MigrationResult {
-  if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+  preparePrivateSqliteFile(file);
   const conn = new Database(file, { timeout: 30_000 });
   try {
     conn.pragma("journal_mode = WAL");

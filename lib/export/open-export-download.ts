@@ -1,3 +1,5 @@
+import { constants } from "node:fs";
+import { open, realpath } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { ZipFile } from "yazl";
@@ -24,20 +26,42 @@ export async function openExportDownload(options: { jobId: string; batch?: numbe
   if (options.batch !== undefined) {
     const batch = await db().exportBatch.findUnique({ where: { jobId_number: { jobId: job.id, number: options.batch } } });
     if (!batch) throw new UserError(`This export has no batch ${options.batch}.`, 404);
-    const rel = `${dir}/${batch.fileName}`;
-    if (!(await store.exists(rel))) throw new UserError("The batch file is missing from the export store.", 410);
-    return { fileName: batch.fileName, stream: store.openRead(rel), size: Number(batch.size), files: [batch.fileName] };
+    const stream = await openInsideStore(store.root, store.resolve(`${dir}/${batch.fileName}`));
+    return { fileName: batch.fileName, stream, size: Number(batch.size), files: [batch.fileName] };
   }
   const batches = await db().exportBatch.findMany({ where: { jobId: job.id }, orderBy: { number: "asc" } });
+  // Every file is checked before the first byte goes out, so a refusal is a clean 410; each is
+  // opened (and checked again) only when the zip reaches it, so a big export holds one descriptor.
+  for (const b of batches) await (await openInsideStore(store.root, store.resolve(`${dir}/${b.fileName}`))).destroy();
   const zip = new ZipFile();
   for (const b of batches) {
-    const rel = `${dir}/${b.fileName}`;
+    const full = store.resolve(`${dir}/${b.fileName}`);
     zip.addReadStreamLazy(b.fileName, { compress: false, mtime: job.finishedAt ?? new Date(0) }, (cb) => {
-      const s = store.openRead(rel);
-      s.once("open", () => cb(null, s));
-      s.once("error", (e) => cb(e, s));
+      openInsideStore(store.root, full).then(
+        (s) => cb(null, s),
+        (e: Error) => cb(e, Readable.from([])),
+      );
     });
   }
   zip.end();
   return { fileName: `${path.basename(dir)}.zip`, stream: zip.outputStream as unknown as Readable, files: batches.map((b) => b.fileName) };
+}
+
+/**
+ * Opens a file of the export store for reading, refusing anything that is not a regular file
+ * really inside the store: a symlinked directory on the way (real path check) or a symlink as the
+ * file itself (O_NOFOLLOW) would otherwise serve any file this account can read.
+ */
+async function openInsideStore(root: string, full: string): Promise<Readable> {
+  const missing = () => new UserError("The batch file is missing from the export store.", 410);
+  const realRoot = await realpath(root).catch(() => null);
+  const realDir = await realpath(path.dirname(full)).catch(() => null);
+  if (!realRoot || !realDir || (realDir !== realRoot && !realDir.startsWith(realRoot + path.sep))) throw missing();
+  const handle = await open(path.join(realDir, path.basename(full)), constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => null);
+  if (!handle) throw missing();
+  if (!(await handle.stat()).isFile()) {
+    await handle.close();
+    throw missing();
+  }
+  return handle.createReadStream();
 }

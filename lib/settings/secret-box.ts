@@ -16,7 +16,7 @@ function loadKey(): Buffer {
     return cachedKey;
   }
   const file = path.join(env().dataDir, "secret.key");
-  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   try {
     const fd = openSync(file, "wx", 0o600); // exclusive: two processes starting together keep one key
     writeSync(fd, randomBytes(32).toString("hex"));

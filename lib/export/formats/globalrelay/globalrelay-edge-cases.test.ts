@@ -324,6 +324,20 @@ describe("order and determinism", () => {
 });
 
 describe("globalrelay-zip", () => {
+  test("entry names carry none of Windows' reserved characters or control characters (issue 11 item 18)", async () => {
+    const zip = new MemoryZipSink();
+    const name = 'Q3: "plan" <draft> | a*b?\u0007';
+    const batch = batchOf({
+      batchStart: START,
+      batchEnd: START + 60_000,
+      channels: [mmChannel({ Id: "ch:2|x", Name: name, DisplayName: "Q3", Type: "O", TeamId: "team" })],
+      posts: [post("ch:2|x", "p1", START + 1000, "hi")],
+    });
+    await writeGlobalRelayZipBatch({ batch, zip, openAttachment: attachmentStore({}) });
+    assert.deepEqual(zip.names(), ["Q3_ _plan_ _draft_ _ a_b__ - (ch_2_x) - 0.eml"]);
+    for (const entry of zip.names()) assert.doesNotMatch(entry, /[:*?"<>|\\/\u0000-\u001f\u007f]/);
+  });
+
   test("one entry per email, named <ChannelName> - (<ChannelId>) - <n>.eml; warnings for missing files", async () => {
     const zip = new MemoryZipSink();
     const batch = batchOf({

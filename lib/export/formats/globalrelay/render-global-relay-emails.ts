@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { logger } from "../../../log/logger.ts";
+import { safeEntrySegment } from "../safe-entry-name.ts";
 import type { BatchInput, OpenAttachment } from "../../model.ts";
 import { channelTypeName, prepareBatch } from "../../prepare/prepare-batch.ts";
 import { conversationParts, MAX_EMAIL_BYTES, type ConversationPart, type RemovedAttachments } from "./conversations.ts";
@@ -20,7 +21,7 @@ export type GlobalRelayEmail = {
   channelId: string;
   /** 0, 1, … when a channel's conversation is split at 250 MiB. */
   part: number;
-  /** "<ChannelName> - (<ChannelId>) - <part>.eml", with "/", "\" and control characters as "_". */
+  /** "<ChannelName> - (<ChannelId>) - <part>.eml", with separators, controls and `: * ? " < > |` as "_". */
   fileName: string;
   /** The From address (first participant by username), also the SMTP MAIL FROM. */
   from: string;
@@ -57,10 +58,9 @@ export function globalRelayMessageId(jobId: string, batchNumber: number, channel
   return `<${hash.slice(0, 40)}@custodian>`;
 }
 
-/** Zip entry / file name; the separators and control characters a channel name might carry become "_". */
+/** Zip entry / file name; separators, control characters and Windows' reserved characters a channel name might carry become "_". */
 export function emlFileName(channelName: string, channelId: string, part: number): string {
-  const safe = (s: string) => s.replace(/[/\\\x00-\x1f\x7f]/g, "_");
-  return `${safe(channelName)} - (${safe(channelId)}) - ${part}.eml`;
+  return `${safeEntrySegment(channelName)} - (${safeEntrySegment(channelId)}) - ${part}.eml`;
 }
 
 function emailOf(options: RenderGlobalRelayEmailsOptions, part: ConversationPart): GlobalRelayEmail {

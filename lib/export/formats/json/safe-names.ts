@@ -2,6 +2,8 @@
 // A zip entry name is read as a path by every unzip tool, so a name must never escape its folder,
 // hide itself, break a line in a listing, or be refused by Windows, macOS or Linux.
 
+import { WINDOWS_RESERVED } from "../safe-entry-name.ts";
+
 const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
 const encoder = new TextEncoder();
 
@@ -10,7 +12,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 /** Bidi embeddings, overrides, isolates and marks: removed, so "gpj.exe" cannot pose as "exe.jpg". */
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 /** Path separators and the characters Windows refuses in names. */
-const RESERVED = /[/\\:*?"<>|]/g;
+const RESERVED = WINDOWS_RESERVED;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function utf8Length(s: string): number {
