@@ -60,17 +60,17 @@ async function main(): Promise<void> {
 }
 
 /** Builds .next under the umask the operator gave us: only the data directory is private. */
-function buildIfNeeded(umask: number): void {
+function buildIfNeeded(umask?: number): void {
   const stampFile = path.join(root, ".next", "custodian-build-stamp");
   const stamp = sourceStamp(root);
   const built = existsSync(path.join(root, ".next", "BUILD_ID")) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp;
   if (built) return;
   logger().info("building the console (first start or changed sources)…");
-  const privateUmask = process.umask(umask);
+  const privateUmask = umask === undefined ? undefined : process.umask(umask);
   try {
     execFileSync(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   } finally {
-    process.umask(privateUmask);
+    if (privateUmask !== undefined) process.umask(privateUmask);
   }
   writeFileSync(stampFile, stamp);
 }
