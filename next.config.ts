@@ -17,7 +17,7 @@ const nextConfig: NextConfig = {
   // and a type slip in a test must not stop an operator's `npm start`.
   typescript: { ignoreBuildErrors: true },
   // Native modules and the generated Prisma clients stay outside the bundle.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "@node-rs/argon2", "pino"],
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "@node-rs/argon2", "pino", "prom-client"],
   experimental: { serverActions: { bodySizeLimit: "1mb" } },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];

@@ -13,7 +13,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { INSTANCE_FILE, type E2eInstance } from "./fixtures/instance.ts";
+import { E2E_METRICS_TOKEN, INSTANCE_FILE, type E2eInstance } from "./fixtures/instance.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const port = process.env.E2E_PORT ?? "3210";
@@ -78,6 +78,7 @@ async function main(): Promise<void> {
       PORT: port,
       HOSTNAME: "127.0.0.1",
       NEXT_TELEMETRY_DISABLED: "1",
+      CUSTODIAN_METRICS_TOKEN: E2E_METRICS_TOKEN,
     },
   });
   child.stdout.on("data", (chunk: Buffer) => { process.stdout.write(chunk); log.write(chunk); });

@@ -1,6 +1,7 @@
 import { env } from "@/lib/config/env.ts";
 import { UserError } from "@/lib/errors/user-error.ts";
 import { applyRecords } from "@/lib/ingest/apply-records.ts";
+import { recordIngestRequest } from "@/lib/metrics/ingest-metrics.ts";
 import { readBodyText, tokenRoute } from "@/app/_server/route.ts";
 
 export const dynamic = "force-dynamic";
@@ -9,7 +10,7 @@ export const dynamic = "force-dynamic";
  * Loads chat records (docs/ingest.md): the body is a JSON array of `{"type": T, T: {...}}`. All are
  * validated first; only if every one passes are they written, in one transaction, idempotent by id.
  */
-export const POST = tokenRoute({ audit: { event: "bulkImport", objectType: "import", apiPath: "/api/v1/ingest" } }, async ({ request }) => {
+const handle = tokenRoute({ audit: { event: "bulkImport", objectType: "import", apiPath: "/api/v1/ingest" } }, async ({ request }) => {
   if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) throw new UserError("Send the records as application/json.", 415);
   const text = await readBodyText(request, env().CUSTODIAN_INGEST_MAX_BYTES);
   let records: unknown;
@@ -33,3 +34,13 @@ export const POST = tokenRoute({ audit: { event: "bulkImport", objectType: "impo
     audit: { parameters: { records: records.length }, resultingState: { counts: result.counts, warnings: result.warningCount } },
   };
 });
+
+/** The handler above, timed for custodian_ingest_request_duration_seconds (401s and 413s included). */
+export async function POST(request: Request, context: { params: Promise<Record<string, string>> }): Promise<Response> {
+  const started = performance.now();
+  const response = await handle(request, context);
+  let counts: Record<string, number> | undefined;
+  if (response.ok) counts = ((await response.clone().json().catch(() => ({}))) as { counts?: Record<string, number> }).counts;
+  recordIngestRequest({ route: "records", status: response.status, seconds: (performance.now() - started) / 1000, counts });
+  return response;
+}
