@@ -31,6 +31,7 @@ const ROUTES: Record<string, Record<string, RouteRule>> = {
   "api/health": { GET: { access: "public", expect: 200 } },
   // Only CUSTODIAN_METRICS_TOKEN (or an API token) opens it; a session does not (e2e/api/metrics.spec.ts).
   "api/metrics": { GET: { access: "public", expect: 401 } },
+  "api/v1/openapi.json": { GET: { access: "public", expect: 200 } },
   "api/v1/audits": { GET: { access: "session", right: "audit", event: "getAudits" } },
   "api/v1/config/export": {
     GET: { access: "session", right: "configure", event: "getConfig" },

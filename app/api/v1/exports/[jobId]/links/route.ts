@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { ZLinkInput } from "@/lib/api/schemas.ts";
 import { UserError } from "@/lib/errors/user-error.ts";
 import { createDownloadLink } from "@/lib/export/download-links.ts";
 import { getJobView } from "@/lib/jobs/job-view.ts";
@@ -6,8 +6,6 @@ import { ZJobId } from "@/lib/jobs/schema.ts";
 import { parseJsonBody, sessionRoute } from "@/app/_server/route.ts";
 
 export const dynamic = "force-dynamic";
-
-const ZLinkInput = z.object({ batch: z.number().int().positive().optional(), ttlMinutes: z.number().int().min(1).max(10080).optional() }).strict();
 
 /** Issues a signed, short-lived download link for a finished export. */
 export const POST = sessionRoute({ right: "download", audit: { event: "generatePresignURLExport", objectType: "export", apiPath: "/api/v1/exports/[jobId]/links" } }, async ({ request, params, session }) => {

@@ -1,0 +1,201 @@
+import { z } from "zod";
+import { ZAuditQuery } from "../audit/schema.ts";
+import type { Requirement } from "../auth/rights.ts";
+import { ZJobsPageQuery } from "../jobs/list-jobs-page.ts";
+import { ZCreateJobInput, ZJobId } from "../jobs/schema.ts";
+import { ZExportSettingsInput, ZGlobalRelaySettingsInput } from "../settings/schema.ts";
+import {
+  ZApiError,
+  ZAuditsPage,
+  ZHealth,
+  ZIngestFileResult,
+  ZIngestRefusal,
+  ZIngestResult,
+  ZJobsPage,
+  ZJobView,
+  ZLinkInput,
+  ZLinkResponse,
+  ZSettingsResponse,
+} from "./schemas.ts";
+
+/** Who may call a route: the OpenAPI security requirement and the x-custodian-right extension. */
+export type ApiAccess =
+  | { kind: "public" }
+  | { kind: "admin"; right: Requirement }
+  | { kind: "ingest-token" }
+  | { kind: "metrics" };
+
+type Body = { schema?: z.ZodType; contentType?: string; description: string };
+
+export type ApiRoute = {
+  method: "get" | "post" | "patch" | "put" | "delete";
+  /** OpenAPI form: /api/v1/jobs/{jobId} (the app folder is app/api/v1/jobs/[jobId]). */
+  path: string;
+  summary: string;
+  description?: string;
+  access: ApiAccess;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: { schema: z.ZodType; contentType?: string };
+  responses: Record<number, Body>;
+  /** The audit event the route writes. */
+  audit?: string;
+};
+
+const json = (schema: z.ZodType, description: string): Body => ({ schema, description });
+const refusal = (description: string): Body => ({ schema: ZApiError, description });
+const ADMIN_ERRORS = { 401: refusal("No valid session or API token."), 403: refusal("The admin lacks the right (audited).") };
+const jobParams = z.object({ jobId: ZJobId });
+const READ_JOBS: Requirement = ["request", "download", "configure"];
+
+/** PATCH accepts any subset of the settings, nested too, with the form's rules. */
+const ZSettingsPatch = z.object(ZExportSettingsInput.shape).partial().extend({ GlobalRelaySettings: ZGlobalRelaySettingsInput.partial().optional() });
+
+/**
+ * THE ONE PLACE every HTTP route is described. A new route under app/api/ adds its entry here,
+ * using the zod schemas its handler parses with; lib/api/openapi.test.ts fails for a route file
+ * without an entry, and e2e/api/openapi.spec.ts for one in the build without one.
+ */
+export const API_ROUTES: ApiRoute[] = [
+  {
+    method: "get",
+    path: "/api/health",
+    summary: "Liveness: the database and a fresh worker heartbeat",
+    access: { kind: "public" },
+    responses: { 200: json(ZHealth, "Up."), 503: json(ZHealth, "Something is down; `down` names it.") },
+  },
+  {
+    method: "get",
+    path: "/api/metrics",
+    summary: "Prometheus metrics",
+    access: { kind: "metrics" },
+    responses: { 200: { schema: z.string(), contentType: "text/plain; version=0.0.4", description: "Prometheus text format." }, 401: refusal("No metrics or API token.") },
+  },
+  {
+    method: "get",
+    path: "/api/v1/openapi.json",
+    summary: "This document",
+    description: "Public: it describes the API, not any data.",
+    access: { kind: "public" },
+    responses: { 200: json(z.record(z.string(), z.unknown()), "The OpenAPI 3.1 document.") },
+  },
+  {
+    method: "get",
+    path: "/api/v1/jobs",
+    summary: "A page of export jobs",
+    description: "Newest first by default. `before` is the `next` of the previous page (a job id) or a time. `poll=1` (the console's live refresh) is not audited.",
+    access: { kind: "admin", right: READ_JOBS },
+    query: ZJobsPageQuery.extend({ poll: z.literal("1").optional() }),
+    responses: { 200: json(ZJobsPage, "The page."), 400: refusal("A query parameter is not valid."), ...ADMIN_ERRORS },
+    audit: "getComplianceReports",
+  },
+  {
+    method: "post",
+    path: "/api/v1/jobs",
+    summary: "Start an export now",
+    description: "Continues the daily cursor, or exports a window: `exportFrom`, or `start` and `end` (epoch ms or ISO 8601).",
+    access: { kind: "admin", right: "request" },
+    body: { schema: ZCreateJobInput },
+    responses: { 201: json(z.object({ job: ZJobView }), "Created."), 400: refusal("Invalid input."), ...ADMIN_ERRORS, 409: refusal("An export of the policy is already pending or running.") },
+    audit: "createJob",
+  },
+  {
+    method: "get",
+    path: "/api/v1/jobs/{jobId}",
+    summary: "One export job",
+    access: { kind: "admin", right: READ_JOBS },
+    params: jobParams,
+    responses: { 200: json(z.object({ job: ZJobView }), "The job."), ...ADMIN_ERRORS, 404: refusal("No such job.") },
+    audit: "getComplianceReport",
+  },
+  {
+    method: "post",
+    path: "/api/v1/jobs/{jobId}/cancel",
+    summary: "Cancel a pending or running job",
+    access: { kind: "admin", right: "request" },
+    params: jobParams,
+    responses: { 200: json(z.object({ status: z.string() }), "The job's new status."), ...ADMIN_ERRORS, 404: refusal("No such job."), 409: refusal("The job has finished.") },
+    audit: "cancelJob",
+  },
+  {
+    method: "get",
+    path: "/api/v1/exports/{jobId}/download",
+    summary: "Download a finished export (a zip of its batches, or ?batch=N)",
+    description: "With `link` (a signed link from POST …/links) no session or token is needed.",
+    access: { kind: "admin", right: "download" },
+    params: jobParams,
+    query: z.object({ batch: z.string().regex(/^[1-9][0-9]{0,6}$/).optional(), link: z.string().max(1000).optional() }),
+    responses: {
+      200: { schema: z.string().meta({ format: "binary" }), contentType: "application/zip", description: "The zip." },
+      400: refusal("Invalid batch."),
+      ...ADMIN_ERRORS,
+      404: refusal("No such export or batch."),
+      409: refusal("The export has no files."),
+      410: refusal("The export has expired."),
+    },
+    audit: "downloadComplianceReport",
+  },
+  {
+    method: "post",
+    path: "/api/v1/exports/{jobId}/links",
+    summary: "Issue a signed, short-lived download link",
+    access: { kind: "admin", right: "download" },
+    params: jobParams,
+    body: { schema: ZLinkInput },
+    responses: { 201: json(ZLinkResponse, "The link (a path on this server) and its expiry (epoch ms)."), 400: refusal("Invalid input."), ...ADMIN_ERRORS, 404: refusal("No such export."), 409: refusal("No files."), 410: refusal("Expired.") },
+    audit: "generatePresignURLExport",
+  },
+  {
+    method: "get",
+    path: "/api/v1/audits",
+    summary: "The audit log, filtered, 50 records a page (or ?download=jsonl: every match as JSON lines)",
+    access: { kind: "admin", right: "audit" },
+    query: ZAuditQuery.extend({ download: z.literal("jsonl").optional() }),
+    responses: { 200: json(ZAuditsPage, "The page (JSON), or JSON lines with ?download=jsonl."), 400: refusal("A filter is not valid."), ...ADMIN_ERRORS },
+    audit: "getAudits",
+  },
+  {
+    method: "get",
+    path: "/api/v1/config/export",
+    summary: "The Compliance Export settings (the SMTP password never leaves the server)",
+    access: { kind: "admin", right: "configure" },
+    responses: { 200: json(ZSettingsResponse, "The settings."), ...ADMIN_ERRORS },
+    audit: "getConfig",
+  },
+  {
+    method: "patch",
+    path: "/api/v1/config/export",
+    summary: "Change some settings, with the console's rules",
+    access: { kind: "admin", right: "configure" },
+    body: { schema: ZSettingsPatch },
+    responses: { 200: json(ZSettingsResponse, "The settings after the change."), 400: refusal("Invalid values (fieldErrors by path)."), ...ADMIN_ERRORS },
+    audit: "patchConfig",
+  },
+  {
+    method: "post",
+    path: "/api/v1/ingest",
+    summary: "Load chat records (docs/ingest.md), all or nothing",
+    description: "A JSON array of `{\"type\": T, T: {...}}` records; idempotent by id.",
+    access: { kind: "ingest-token" },
+    body: { schema: z.array(z.object({ type: z.string() }).catchall(z.unknown())) },
+    responses: {
+      200: json(ZIngestResult, "Every record was written."),
+      400: refusal("Not a JSON array."),
+      401: refusal("No valid ingest token."),
+      413: refusal("Larger than CUSTODIAN_INGEST_MAX_BYTES."),
+      415: refusal("Not application/json."),
+      422: json(ZIngestRefusal, "Some records are invalid; nothing was written."),
+    },
+    audit: "bulkImport",
+  },
+  {
+    method: "post",
+    path: "/api/v1/ingest/files/{fileId}",
+    summary: "Upload an attachment's bytes (the raw body)",
+    access: { kind: "ingest-token" },
+    params: z.object({ fileId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/) }),
+    body: { schema: z.string().meta({ format: "binary" }), contentType: "application/octet-stream" },
+    responses: { 201: json(ZIngestFileResult, "Stored."), 400: refusal("Invalid file id or no body."), 401: refusal("No valid ingest token."), 413: refusal("Larger than CUSTODIAN_INGEST_MAX_FILE_BYTES.") },
+    audit: "bulkImport",
+  },
+];

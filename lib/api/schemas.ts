@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { ZAuditEventName } from "../audit/events.ts";
+import type { Health } from "../health/check-health.ts";
+import type { JobsPage } from "../jobs/list-jobs-page.ts";
+import type { JobView } from "../jobs/job-view.ts";
+import { CUSTOMER_TYPES, EXPORT_FORMATS, type ExportSettingsView } from "../settings/schema.ts";
+
+// What the HTTP API answers, as zod schemas: they feed the OpenAPI document (lib/api/routes.ts) and
+// e2e/api/openapi.spec.ts validates real responses against it. The `Same<…>` lines make the type
+// checker fail when a schema and the type the code returns drift apart.
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const same = <T extends true>(_: T) => _;
+
+export const ZApiError = z.object({ error: z.string(), fieldErrors: z.record(z.string(), z.string()).optional() }).meta({ id: "Error" });
+
+export const ZJobView = z
+  .object({
+    id: z.string(),
+    createdAt: z.number().int(),
+    startedAt: z.number().int().nullable(),
+    finishedAt: z.number().int().nullable(),
+    durationMs: z.number().int().nullable(),
+    trigger: z.string(),
+    initiatedBy: z.string(),
+    format: z.string(),
+    status: z.string(),
+    progress: z.number().int().min(0).max(100),
+    windowStart: z.number().int().nullable(),
+    windowEnd: z.number().int().nullable(),
+    messages: z.number().int(),
+    files: z.number().int(),
+    warnings: z.number().int(),
+    delivered: z.number().int().nullable(),
+    batches: z.number().int(),
+    error: z.string(),
+    exportDir: z.string(),
+    downloadable: z.boolean(),
+    expiresAt: z.number().int().nullable(),
+    expired: z.boolean(),
+  })
+  .meta({ id: "Job", description: "An export job; times are epoch milliseconds." });
+same<Same<z.output<typeof ZJobView>, JobView>>(true);
+
+export const ZJobsPage = z.object({ jobs: z.array(ZJobView), next: z.string().nullable(), total: z.number().int() }).meta({ id: "JobsPage" });
+same<Same<z.output<typeof ZJobsPage>, JobsPage>>(true);
+
+export const ZHealth = z
+  .object({
+    status: z.enum(["ok", "down"]),
+    database: z.object({ ok: z.boolean(), error: z.string().optional() }),
+    worker: z.object({ ok: z.boolean(), heartbeatAgeSeconds: z.number().nullable(), expected: z.boolean() }),
+    down: z.array(z.string()),
+  })
+  .meta({ id: "Health" });
+same<Same<z.output<typeof ZHealth>, Health>>(true);
+
+const ZGlobalRelayView = z.object({
+  CustomerType: z.enum(CUSTOMER_TYPES),
+  SMTPUsername: z.string(),
+  EmailAddress: z.string(),
+  CustomSMTPServerName: z.string(),
+  CustomSMTPPort: z.number().int(),
+  SMTPServerTimeout: z.number().int(),
+  AllowPlainSMTP: z.boolean(),
+  SMTPPasswordSet: z.boolean().meta({ description: "The password itself is write-only." }),
+});
+export const ZSettingsView = z
+  .object({
+    EnableExport: z.boolean(),
+    DailyRunTime: z.string(),
+    TimeZone: z.string(),
+    ExportFormat: z.enum(EXPORT_FORMATS),
+    ExportFromTimestamp: z.number(),
+    BatchSize: z.number().int(),
+    ExportAttachments: z.boolean(),
+    GlobalRelaySettings: ZGlobalRelayView,
+  })
+  .meta({ id: "MessageExportSettings" });
+same<Same<z.output<typeof ZSettingsView>, ExportSettingsView>>(true);
+export const ZSettingsResponse = z.object({ MessageExportSettings: ZSettingsView });
+
+export const ZAuditRecord = z
+  .object({
+    timestamp: z.string(),
+    event_name: ZAuditEventName,
+    status: z.enum(["success", "fail"]),
+    actor: z.object({ user_id: z.string(), session_id: z.string(), client: z.string(), ip_address: z.string() }),
+    event: z.object({
+      parameters: z.record(z.string(), z.unknown()),
+      prior_state: z.record(z.string(), z.unknown()),
+      resulting_state: z.record(z.string(), z.unknown()),
+      object_type: z.string(),
+    }),
+    meta: z.object({ api_path: z.string(), cluster_id: z.string() }),
+    error: z.object({ description: z.string().optional(), status_code: z.number().int().optional() }),
+  })
+  .meta({ id: "AuditRecord", description: "Mattermost's audit record shape." });
+export const ZAuditsPage = z.object({ records: z.array(ZAuditRecord), next: z.number().int().nullable().meta({ description: "`before` for the next page" }) });
+
+/** POST /api/v1/exports/{jobId}/links. */
+export const ZLinkInput = z.object({ batch: z.number().int().positive().optional(), ttlMinutes: z.number().int().min(1).max(10080).optional() }).strict();
+export const ZLinkResponse = z.object({ url: z.string(), expiresAt: z.number().int() });
+
+export const ZIngestResult = z.object({
+  counts: z.record(z.string(), z.number().int()),
+  warnings: z.array(z.object({ index: z.number().int(), message: z.string() })),
+  warningCount: z.number().int(),
+});
+export const ZIngestRefusal = z.object({
+  error: z.string(),
+  errors: z.array(z.object({ index: z.number().int(), field: z.string(), message: z.string() })),
+  errorCount: z.number().int(),
+});
+export const ZIngestFileResult = z.object({ fileId: z.string(), size: z.number().int(), sha256: z.string(), linked: z.boolean() });
