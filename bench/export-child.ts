@@ -1,9 +1,9 @@
 // One export in its own process, so its peak RSS is the export's alone. Prints one JSON line.
 import { createExportJob } from "../lib/jobs/create-export-job.ts";
 import { claimNextJob } from "../lib/jobs/claim-job.ts";
-import { workJob } from "../lib/jobs/work-job.ts";
+import { runJob } from "../lib/worker/run-job.ts";
 import { db, disconnectDb } from "../lib/db/client.ts";
-import { exportStore } from "../lib/delivery/export-store.ts";
+import { localExportTarget } from "../lib/targets/resolve-target.ts";
 import { writeExportSettings, loadExportSettings } from "../lib/settings/export-settings-store.ts";
 import type { ExportFormat } from "../lib/settings/schema.ts";
 
@@ -14,10 +14,10 @@ await writeExportSettings({ ...(await loadExportSettings()), BatchSize: Number(p
 const began = performance.now();
 const job = await createExportJob({ input: { format, start, end }, trigger: "cli", initiatedBy: "", initiatedByLabel: "bench" });
 const claimed = await claimNextJob({ workerId: "bench", leaseMs: 120_000, jobId: job.id });
-const status = await workJob({ claimed: claimed!, workerId: "bench", leaseMs: 120_000 });
+const status = await runJob({ claimed: claimed!, workerId: "bench", leaseMs: 120_000 });
 const seconds = (performance.now() - began) / 1000;
 const row = await db().exportJob.findUniqueOrThrow({ where: { id: job.id } });
-const files = await exportStore().list(row.exportDir);
+const files = await localExportTarget().list(row.exportDir);
 const bytes = files.reduce((n, f) => n + f.size, 0);
 console.log(JSON.stringify({ status, error: row.error, posts: row.messagesExported, batches: row.batchesWritten, seconds, bytes, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
 await disconnectDb();

@@ -10,7 +10,7 @@ import { parseDatabaseUrl } from "../db/database-url.ts";
 import { record } from "../audit/record.ts";
 import { writeAuditDigests } from "../audit/digest/write-audit-digests.ts";
 import { encryptSecret, resetSecretKeyForTests } from "../settings/secret-box.ts";
-import { exportStore } from "../delivery/export-store.ts";
+import { localExportTarget } from "../targets/resolve-target.ts";
 import { writeFileBytes } from "../ingest/file-store.ts";
 import { protectDataFiles } from "./private-data.ts";
 
@@ -48,7 +48,7 @@ test("every file the console writes under the data directory is 0600, every dire
   await record({ eventName: "getConfig", status: "success", actor: { userId: "", sessionId: "", client: "test", ipAddress: "" }, objectType: "config", apiPath: "test", at: new Date(Date.now() - 2 * 3600_000) });
   await writeAuditDigests();
   encryptSecret("mode test");
-  const pending = await exportStore().createPending("compliance-export-mode-test/batch001-1-2.zip");
+  const pending = await localExportTarget().openWrite("compliance-export-mode-test/batch001-1-2.zip");
   pending.stream.end("zip bytes");
   await new Promise((resolve) => pending.stream.once("finish", resolve));
   await pending.commit();

@@ -12,7 +12,7 @@ import { env } from "../config/env.ts";
 import { db } from "../db/client.ts";
 import { enqueueExportJob } from "../jobs/enqueue-job.ts";
 import { claimNextJob } from "../jobs/claim-job.ts";
-import { workJob } from "../jobs/work-job.ts";
+import { runJob as workJob } from "../worker/run-job.ts";
 import {
   allNames,
   assertExactlyOnce,
@@ -24,6 +24,7 @@ import {
   sha256File,
   unzipEntry,
   zipEntries,
+  jobPlan,
 } from "../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 
@@ -145,7 +146,6 @@ async function zipHeaderDifference(a: string, b: string): Promise<string> {
 }
 
 const jobRow = (id: string) => db().exportJob.findUniqueOrThrow({ where: { id } });
-const jobData = async (id: string) => JSON.parse((await jobRow(id)).data) as Record<string, string>;
 const enqueue = () => enqueueExportJob({ trigger: "scheduled", initiatedBy: "", initiatedByLabel: "scheduler", format: "csv" });
 const backdateLease = (id: string) => db().exportJob.update({ where: { id }, data: { leaseExpiresAt: new Date(Date.now() - 60_000) } });
 
@@ -228,16 +228,16 @@ test("zombie fencing: A stopped past its lease, B takes over and finishes, A res
   assert.equal(row.attempts, 2);
   assert.equal(row.leaseEpoch, 2);
   const out = await assertJobOutput(job.id);
-  const data = await jobData(job.id);
-  assertExactlyOnce(out.rows, expectedEntries(fx.takeChanges(), Number(data.job_start_time)), { label: "zombie run" });
+  const plan = await jobPlan(job.id);
+  assertExactlyOnce(out.rows, expectedEntries(fx.takeChanges(), plan.jobStartTime), { label: "zombie run" });
   assert.deepEqual(await updateJobStatusAudits(job.id), ["pending->in_progress", "in_progress->in_progress", "in_progress->success"]);
 });
 
 test("the taken-over job's files equal a clean single run of the same window, byte for byte (RELIABILITY check 3)", async () => {
   assert.ok(zombieJob, "runs after the zombie test");
   const out = await assertJobOutput(zombieJob);
-  const data = await jobData(zombieJob);
-  assert.equal(data.job_start_id, "", "first cursor job: a ranged job over its window selects the same posts");
+  const plan = await jobPlan(zombieJob);
+  assert.deepEqual(plan.selection, { kind: "cursor", from: { updateAt: plan.jobStartTime, postId: "" } }, "first cursor job: a ranged job over its window selects the same posts");
   // The clean run: a ranged job with the same start, end and batch size. (Another time zone only
   // changes its directory's name; with the same one it would share the zombie job's directory.)
   await setExportSettings({ BatchSize: 5, TimeZone: "Asia/Kolkata" });
@@ -246,7 +246,7 @@ test("the taken-over job's files equal a clean single run of the same window, by
     initiatedBy: "",
     initiatedByLabel: "reference",
     format: "csv",
-    window: { start: Number(data.job_start_time), end: Number(data.job_end_time) },
+    window: { start: plan.jobStartTime, end: plan.jobEndTime },
   });
   const claimed = await claimNextJob({ workerId: "reference", leaseMs: 60_000, jobId: reference.id });
   assert.ok(claimed);
@@ -299,7 +299,7 @@ test("kill -9 after batch 2: B claims only once the lease has expired, with epoc
   assert.equal(row.attempts, 2);
   assert.equal(row.leaseEpoch, 2);
   const out = await assertJobOutput(job.id);
-  assertExactlyOnce(out.rows, expectedEntries(fx.takeChanges(), Number((await jobData(job.id)).job_start_time)), { label: "kill after batch 2" });
+  assertExactlyOnce(out.rows, expectedEntries(fx.takeChanges(), (await jobPlan(job.id)).jobStartTime), { label: "kill after batch 2" });
 });
 
 test("kill -9 at a random later point (mid-zip, mid-commit, …) and takeover: success, attempts 2, contiguous, exactly once", async () => {
@@ -327,7 +327,7 @@ test("kill -9 at a random later point (mid-zip, mid-commit, …) and takeover: s
   assert.equal(row.status, "success", label);
   assert.equal(row.attempts, 2, label);
   const out = await assertJobOutput(job.id);
-  assertExactlyOnce(out.rows, expectedEntries(fx.takeChanges(), Number((await jobData(job.id)).job_start_time)), { label });
+  assertExactlyOnce(out.rows, expectedEntries(fx.takeChanges(), (await jobPlan(job.id)).jobStartTime), { label });
 });
 
 test("two workers racing for one pending job: one claim, one export directory, one pending→in_progress, exactly once", async () => {
@@ -349,5 +349,5 @@ test("two workers racing for one pending job: one claim, one export directory, o
   assert.equal(dirsAfter.length - dirsBefore.length, 1, "one new export directory");
   assert.deepEqual(await updateJobStatusAudits(job.id), ["pending->in_progress", "in_progress->success"]);
   const out = await assertJobOutput(job.id);
-  assertExactlyOnce(out.rows, expectedEntries(fx.takeChanges(), Number((await jobData(job.id)).job_start_time)), { label: "race" });
+  assertExactlyOnce(out.rows, expectedEntries(fx.takeChanges(), (await jobPlan(job.id)).jobStartTime), { label: "race" });
 });

@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import { db } from "../db/client.ts";
 import { claimNextJob } from "../jobs/claim-job.ts";
 import { enqueueExportJob } from "../jobs/enqueue-job.ts";
-import { workJob } from "../jobs/work-job.ts";
+import { runJob as workJob } from "../worker/run-job.ts";
 import { loadExportSettings } from "../settings/export-settings-store.ts";
 import {
   allNames,
@@ -20,6 +20,7 @@ import {
   setExportSettings,
   type ExpectedRow,
   type ExportRow,
+  jobPlan,
 } from "../testing/export-fixtures.ts";
 import { makeExportStoreFull } from "../testing/failing-export-store.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
@@ -50,7 +51,7 @@ async function runJob(): Promise<{ jobId: string; status: string }> {
 
 const jobRow = (id: string) => db().exportJob.findUniqueOrThrow({ where: { id } });
 const cursorRow = () => db().exportCursor.findUnique({ where: { policyId: "default" } });
-const jobStart = async (id: string) => Number((JSON.parse((await jobRow(id)).data) as Record<string, string>).job_start_time);
+const jobStart = async (id: string) => (await jobPlan(id)).jobStartTime;
 
 /** Runs one failing job, then one after space is back; checks everything check 18 asks. */
 async function diskFullThenRecover(mode: Parameters<typeof makeExportStoreFull>[0], fromCall: number, postCount: number) {

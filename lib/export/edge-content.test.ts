@@ -15,7 +15,7 @@ import { applyRecords } from "../ingest/apply-records.ts";
 import { channel, history, post, T0, team, user } from "../ingest/test-records.ts";
 import { claimNextJob } from "../jobs/claim-job.ts";
 import { enqueueExportJob } from "../jobs/enqueue-job.ts";
-import { workJob } from "../jobs/work-job.ts";
+import { runJob as workJob } from "../worker/run-job.ts";
 import type { ExportFormat } from "../settings/schema.ts";
 import { assertZipTests, jobExportDir, listBatchFiles, setExportSettings, unzipEntry, zipEntries } from "../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";

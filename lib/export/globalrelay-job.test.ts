@@ -4,12 +4,11 @@ import { simpleParser } from "mailparser";
 import { db } from "../db/client.ts";
 import { claimNextJob } from "../jobs/claim-job.ts";
 import { createExportJob } from "../jobs/create-export-job.ts";
-import { workJob } from "../jobs/work-job.ts";
+import { runJob as workJob } from "../worker/run-job.ts";
 import { ExportFixture, setExportSettings } from "../testing/export-fixtures.ts";
 import { startTestSmtpServer, type TestSmtpServer } from "../testing/smtp/test-smtp-server.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { defaultExportSettings } from "../settings/schema.ts";
-import { parseJobData } from "../jobs/job-data.ts";
 
 // The globalrelay format end to end through the job engine: batches are emailed to the archive
 // instead of zipped, every email exactly once even when the first attempt fails half-way.
@@ -51,7 +50,7 @@ async function configure(port: number) {
 async function runOnce(workerId: string) {
   const claimed = await claimNextJob({ workerId, leaseMs: 30_000 });
   assert.ok(claimed, "a job to claim");
-  return workJob({ claimed, workerId, leaseMs: 30_000, hooks: { smtpRetry: quick } });
+  return workJob({ claimed, workerId, leaseMs: 30_000, hooks: { smtp: { retry: quick } } });
 }
 
 test("a scheduled-style run emails each batch's channels to the archive, once each", async () => {
@@ -66,7 +65,7 @@ test("a scheduled-style run emails each batch's channels to the archive, once ea
   assert.ok(delivered.length >= 3, `expected one email per channel per batch, got ${delivered.length}`);
   for (const [id, n] of smtp.deliveredCount()) assert.equal(n, 1, `Message-ID ${id} delivered ${n} times`);
   for (const m of delivered) assert.deepEqual(m.rcptTo, [ARCHIVE]);
-  assert.equal(Number(parseJobData(row.data).emails_delivered), delivered.length);
+  assert.equal(row.emailsDelivered, delivered.length);
   assert.equal(row.messagesExported, 10);
   const first = await simpleParser(delivered[0]!.raw);
   assert.equal(first.headers.get("x-globalrelay-msgtype"), "Mattermost");

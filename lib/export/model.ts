@@ -2,6 +2,8 @@
 // The engine reads it from the database; the format writers turn it into zip entries. Times are
 // epoch milliseconds as JavaScript numbers (safe up to the year 287,396).
 
+import type { MailboxEmail } from "../targets/target.ts";
+
 export type ChannelType = "O" | "P" | "D" | "G";
 
 /** One selected post row (§1.5), already normalised (§3.2). */
@@ -90,11 +92,16 @@ export type BatchInput = {
   exportAttachments: boolean;
 };
 
-/** Where a writer puts its entries; entries appear in the zip in the order they are added. */
+/**
+ * Where a writer puts its entries: a batch zip (entries in the order added) or, for email entries,
+ * an archive mailbox.
+ */
 export interface ZipSink {
   addText(name: string, text: string): Promise<void>;
   /** Streams the entry; rejects if the source errors (the engine then fails or warns). */
   addStream(name: string, source: NodeJS.ReadableStream): Promise<void>;
+  /** One email: a zip stores its bytes under `name`; an archive mailbox sends it (once). */
+  addEmail(name: string, email: MailboxEmail): Promise<void>;
 }
 
 /** Opens an attachment's bytes; rejects when they are missing (the writer records a warning). */

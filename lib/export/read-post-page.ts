@@ -120,3 +120,17 @@ function parseStringArray(json: string): string[] {
     return [];
   }
 }
+
+/** How many posts readPostPage would return from `after` up to `until` (the progress bar's 100 %). */
+export async function countSelectedPosts(options: { after: Cursor; until: number }): Promise<number> {
+  const { after, until } = options;
+  return db().post.count({
+    where: {
+      AND: [
+        { updateAt: { gte: BigInt(after.updateAt), lte: BigInt(until) } },
+        { OR: [{ updateAt: { gt: BigInt(after.updateAt) } }, { id: { gt: after.postId } }] },
+        { NOT: { type: { startsWith: "system_" } } },
+      ],
+    },
+  });
+}

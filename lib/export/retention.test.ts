@@ -9,7 +9,7 @@ import yauzl from "yauzl";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { db } from "../db/client.ts";
 import { env, resetEnvForTests } from "../config/env.ts";
-import { exportStore } from "../delivery/export-store.ts";
+import { localExportTarget } from "../targets/resolve-target.ts";
 import { UserError } from "../errors/user-error.ts";
 import { toJobView } from "../jobs/job-view.ts";
 import { openExportDownload } from "./open-export-download.ts";
@@ -40,7 +40,7 @@ async function makeExport(options: { finishedAt: Date; legalHold?: boolean; stat
   for (let n = 1; n <= (options.batches ?? 2); n++) {
     const name = `batch${String(n).padStart(3, "0")}-1-2.zip`;
     const bytes = Buffer.concat([Buffer.from(`batch ${n} of ${id}\n`), randomBytes(2048)]);
-    const pending = await exportStore().createPending(`${dir}/${name}`);
+    const pending = await localExportTarget().openWrite(`${dir}/${name}`);
     await new Promise<void>((resolve, reject) => pending.stream.end(bytes, (e?: Error | null) => (e ? reject(e) : resolve())));
     await pending.commit();
     files.push({ name, bytes, sha256: createHash("sha256").update(bytes).digest("hex") });
@@ -180,7 +180,7 @@ describe("downloads expire after the retention period", () => {
     assert.deepEqual({ expired: view.expired, downloadable: view.downloadable, expiresAt: view.expiresAt }, { expired: false, downloadable: true, expiresAt: null });
     assert.ok((await readAll((await openExportDownload({ jobId: held.id, batch: 1, now: NOW })).stream)).equals(held.files[0]!.bytes));
     await db().exportJob.delete({ where: { id: held.id } });
-    await exportStore().removeDir(held.dir);
+    await localExportTarget().removeDir(held.dir);
   });
 
   test("CUSTODIAN_RETENTION_DAYS is honoured", async () => {
@@ -209,14 +209,14 @@ describe("sweepExpiredExports", () => {
 
     assert.equal(existsSync(dirPath(day31)), false, "directory gone");
     assert.equal(existsSync(dirPath(failedOld)), false);
-    for (const f of day31.files) assert.equal(await exportStore().exists(`${day31.dir}/${f.name}`), false, f.name);
+    for (const f of day31.files) assert.equal(await localExportTarget().exists(`${day31.dir}/${f.name}`), false, f.name);
     const swept = await jobRow(day31.id);
     assert.equal(swept.filesDeletedAt?.getTime(), NOW.getTime());
     assert.equal(await db().exportBatch.count({ where: { jobId: day31.id } }), 3, "the batch rows (with their hashes) are kept as a record");
 
     for (const kept of [day29, held]) {
       assert.ok(existsSync(dirPath(kept)), `${kept.id} kept`);
-      for (const f of kept.files) assert.ok((await exportStore().exists(`${kept.dir}/${f.name}`)), f.name);
+      for (const f of kept.files) assert.ok((await localExportTarget().exists(`${kept.dir}/${f.name}`)), f.name);
       assert.equal((await jobRow(kept.id)).filesDeletedAt, null);
     }
 

@@ -15,7 +15,7 @@ import { UserError } from "../errors/user-error.ts";
 import { cancelJob } from "../jobs/cancel-job.ts";
 import { claimNextJob } from "../jobs/claim-job.ts";
 import { enqueueExportJob } from "../jobs/enqueue-job.ts";
-import { workJob } from "../jobs/work-job.ts";
+import { runJob as workJob } from "../worker/run-job.ts";
 import { loadExportSettings } from "../settings/export-settings-store.ts";
 import {
   assertExactlyOnce,
@@ -30,6 +30,7 @@ import {
   sha256File,
   type ExpectedRow,
   type ExportRow,
+  jobPlan,
 } from "../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { openExportDownload } from "./open-export-download.ts";
@@ -74,12 +75,11 @@ async function runJob(options: { window?: { start: number; end?: number }; hooks
 async function jobRow(id: string) {
   return db().exportJob.findUniqueOrThrow({ where: { id } });
 }
-const jobData = async (id: string) => JSON.parse((await jobRow(id)).data) as Record<string, string>;
 const cursorRow = () => db().exportCursor.findUnique({ where: { policyId: "default" } });
 
 /** The rows a finished cursor run must hold: the fixture's changes, classified for its window. */
 async function expectedFor(jobId: string): Promise<ExpectedRow[]> {
-  return expectedEntries(fx.takeChanges(), Number((await jobData(jobId)).job_start_time));
+  return expectedEntries(fx.takeChanges(), (await jobPlan(jobId)).jobStartTime);
 }
 
 async function assertCursorAtLastBatch(jobId: string) {
@@ -150,7 +150,7 @@ test("run 1: 23 posts sharing one updateAt across batch boundaries (batch size 1
   assert.deepEqual(tieOrder, [...tieOrder].sort());
   await assertCursorAtLastBatch(jobId);
   // File names per §2.2.
-  assert.match(out.files[0]!, new RegExp(`^batch001-${Number((await jobData(jobId)).job_start_time)}-${tieTime}\\.zip$`));
+  assert.match(out.files[0]!, new RegExp(`^batch001-${(await jobPlan(jobId)).jobStartTime}-${tieTime}\\.zip$`));
   assert.match(path.basename(out.dir), /^compliance-export-\d{4}-\d{2}-\d{2}-\d{2}h\d{2}m-\d+-\d+$/);
   allRows.push(...out.rows);
   allExpected.push(...expected);
@@ -254,8 +254,9 @@ test("a ranged run exports only its window [start, end] and does not move the cu
   const nextOut = await assertJobOutput(next.jobId);
   const nextExpected = await expectedFor(next.jobId);
   assertExactlyOnce(nextOut.rows, nextExpected, { label: "run after the ranged run" });
-  assert.equal(Number((await jobData(next.jobId)).job_start_time), Number(cursorBefore.lastUpdateAt));
-  assert.equal((await jobData(next.jobId)).job_start_id, cursorBefore.lastPostId);
+  const nextPlan = await jobPlan(next.jobId);
+  assert.equal(nextPlan.jobStartTime, Number(cursorBefore.lastUpdateAt));
+  assert.deepEqual(nextPlan.selection, { kind: "cursor", from: { updateAt: Number(cursorBefore.lastUpdateAt), postId: cursorBefore.lastPostId } });
   allRows.push(...nextOut.rows);
   allExpected.push(...nextExpected);
 });
@@ -282,10 +283,10 @@ test("cancel after batch 2: canceled, the two batches stay, the next run starts 
   assert.equal(next.status, "success");
   const nextOut = await assertJobOutput(next.jobId);
   const last = await db().exportBatch.findFirstOrThrow({ where: { jobId }, orderBy: { number: "desc" } });
-  const data = await jobData(next.jobId);
-  assert.equal(Number(data.job_start_time), Number(last.toUpdateAt), "the next run starts at the canceled run's last batch");
-  assert.equal(data.job_start_id, last.toPostId);
-  const expected = expectedEntries(fx.takeChanges(), Number(data.job_start_time));
+  const plan = await jobPlan(next.jobId);
+  assert.equal(plan.jobStartTime, Number(last.toUpdateAt), "the next run starts at the canceled run's last batch");
+  assert.deepEqual(plan.selection, { kind: "cursor", from: { updateAt: Number(last.toUpdateAt), postId: last.toPostId } });
+  const expected = expectedEntries(fx.takeChanges(), plan.jobStartTime);
   assertExactlyOnce([...out.rows, ...nextOut.rows], expected, { label: "canceled + next run" });
   allRows.push(...out.rows, ...nextOut.rows);
   allExpected.push(...expected);
@@ -309,7 +310,7 @@ test("a format change while a job runs (and it is stopped and resumed) keeps tha
   const stopped = await jobRow(first.jobId);
   assert.equal(stopped.status, "pending");
   assert.equal(stopped.batchesWritten, 1);
-  const dataBefore = await jobData(first.jobId);
+  const planBefore = await jobPlan(first.jobId);
 
   // Resume: the same job, same window, directory and format, batch numbers continuing.
   const claimed = await claimNextJob({ workerId: "w-resume", leaseMs: 60_000 });
@@ -330,11 +331,11 @@ test("a format change while a job runs (and it is stopped and resumed) keeps tha
   assert.equal(status, "success");
   assert.ok(downloadWhileRunning instanceof UserError, `a running job has no download (got ${String(downloadWhileRunning)})`);
   assert.equal(downloadWhileRunning.status, 409);
-  const dataAfter = await jobData(first.jobId);
-  for (const key of ["job_start_time", "job_end_time", "job_start_id", "export_dir", "export_type", "batch_size"]) {
-    assert.equal(dataAfter[key], dataBefore[key], `job data ${key} unchanged by the stop/resume`);
+  const planAfter = await jobPlan(first.jobId);
+  for (const key of ["jobStartTime", "jobEndTime", "selection", "exportDir", "format", "batchSize"] as const) {
+    assert.deepEqual(planAfter[key], planBefore[key], `the plan's ${key} is unchanged by the stop/resume`);
   }
-  assert.equal(dataAfter.export_type, "csv");
+  assert.equal(planAfter.format, "csv");
   assert.equal((await jobRow(first.jobId)).format, "csv");
   const out = await assertJobOutput(first.jobId);
   assert.ok(out.files.length >= 2);

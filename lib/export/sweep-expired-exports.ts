@@ -2,7 +2,7 @@ import { componentActor } from "../audit/actor.ts";
 import { record } from "../audit/record.ts";
 import { env } from "../config/env.ts";
 import { db } from "../db/client.ts";
-import { exportStore } from "../delivery/export-store.ts";
+import { resolveEvidenceTarget } from "../targets/resolve-target.ts";
 import { logger } from "../log/logger.ts";
 
 /**
@@ -20,7 +20,7 @@ export async function sweepExpiredExports(options: { now?: Date } = {}): Promise
     take: 100,
   });
   for (const job of jobs) {
-    await exportStore().removeDir(job.exportDir);
+    await (await resolveEvidenceTarget(job.targetId)).removeDir(job.exportDir);
     await record({
       eventName: "deleteExport",
       status: "success",

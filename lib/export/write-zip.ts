@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { PassThrough, Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { ZipFile } from "yazl";
-import type { PendingFile } from "../delivery/local-export-store.ts";
+import type { TargetUpload } from "../targets/target.ts";
 import type { ZipSink } from "./model.ts";
 
 /**
@@ -10,7 +10,7 @@ import type { ZipSink } from "./model.ts";
  * produces the same bytes (a resumed job rewrites a lost batch identically). Each addStream resolves
  * once its source has been read to the end, so at most one attachment is open at a time.
  */
-export async function writeZip<T>(options: { target: PendingFile; mtime: Date; fill: (zip: ZipSink) => Promise<T> }): Promise<{ result: T; size: number; sha256: string }> {
+export async function writeZip<T>(options: { target: TargetUpload; mtime: Date; fill: (zip: ZipSink) => Promise<T> }): Promise<{ result: T; size: number; sha256: string }> {
   const zip = new ZipFile();
   const hash = createHash("sha256");
   let size = 0;
@@ -30,6 +30,7 @@ export async function writeZip<T>(options: { target: PendingFile; mtime: Date; f
   const sink: ZipSink = {
     // Through the stream path too: addBuffer would start every entry's deflate at once.
     addText: (name, text) => sink.addStream(name, Readable.from([Buffer.from(text, "utf8")])),
+    addEmail: (name, email) => sink.addStream(name, email.stream()),
     addStream: (name, source) =>
       Promise.race([
         targetFailed,

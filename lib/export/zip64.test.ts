@@ -15,11 +15,11 @@ import { parse } from "csv-parse/sync";
 import yauzl from "yauzl";
 import { env } from "../config/env.ts";
 import { db } from "../db/client.ts";
-import { exportStore } from "../delivery/export-store.ts";
+import { localExportTarget } from "../targets/resolve-target.ts";
 import { storeKeyForFile } from "../ingest/file-store.ts";
 import { claimNextJob } from "../jobs/claim-job.ts";
 import { enqueueExportJob } from "../jobs/enqueue-job.ts";
-import { workJob } from "../jobs/work-job.ts";
+import { runJob as workJob } from "../worker/run-job.ts";
 import {
   assertJobOutput,
   assertZipTests,
@@ -64,8 +64,8 @@ test("writeZip: 66,000 entries (past ZIP's 65,535 limit) through the real export
   // Past 65,535 entries a zip must switch to ZIP64; yazl's per-entry bookkeeping makes each extra
   // thousand entries slower, so the test stays just past the limit.
   const count = 66_000;
-  const store = exportStore();
-  const target = await store.createPending("zip64/batch001-0-1.zip");
+  const store = localExportTarget();
+  const target = await store.openWrite("zip64/batch001-0-1.zip");
   const written = await writeZip({
     target,
     mtime: new Date(FIXTURE_BASE),

@@ -3,7 +3,7 @@ import { loadExportSettings } from "../settings/export-settings-store.ts";
 import { enqueueExportJob } from "./enqueue-job.ts";
 import type { JobTrigger } from "./job-status.ts";
 import type { TCreateJobInput } from "./schema.ts";
-import { jobEvents } from "./worker-loop.ts";
+import { jobEvents } from "./job-events.ts";
 
 /**
  * A manual export: "Run now", the API or the CLI. Without a window it continues the daily cursor

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { db } from "../db/client.ts";
 import { UserError } from "../errors/user-error.ts";
 import type { ExportFormat } from "../settings/schema.ts";
-import type { JobData } from "./job-data.ts";
+import type { JobRequest } from "./job-request.ts";
+import { defaultTargetFor, type TargetRef } from "../targets/default-target.ts";
 import type { JobTrigger } from "./job-status.ts";
 
 export class JobAlreadyActiveError extends UserError {
@@ -21,6 +22,8 @@ export type EnqueueOptions = {
   dailySlot?: string;
   /** A ranged run [start, end] or an --export-from run (end = when it starts); never moves the daily cursor. */
   window?: { start: number; end?: number };
+  /** Where the export goes; by default the format's usual place (defaultTargetFor). */
+  target?: TargetRef;
   maxAttempts?: number;
 };
 
@@ -31,11 +34,8 @@ export type EnqueueOptions = {
 export async function enqueueExportJob(options: EnqueueOptions) {
   const policyId = options.policyId ?? "default";
   const movesCursor = !options.window;
-  const data: JobData = { export_type: options.format, initiated_by: options.trigger };
-  if (options.window) {
-    data.requested_start = String(options.window.start);
-    if (options.window.end !== undefined) data.requested_end = String(options.window.end);
-  }
+  const target = options.target ?? defaultTargetFor(options.format);
+  const request: JobRequest = { format: options.format, ...(options.window ? { window: options.window } : {}) };
   try {
     return await db().exportJob.create({
       data: {
@@ -49,7 +49,9 @@ export async function enqueueExportJob(options: EnqueueOptions) {
         dailySlot: options.dailySlot ?? null,
         activeSlot: movesCursor ? policyId : null,
         movesCursor,
-        data: JSON.stringify(data),
+        data: JSON.stringify(request),
+        targetId: target.id,
+        targetFamily: target.family,
         maxAttempts: options.maxAttempts ?? 3,
       },
     });

@@ -1,6 +1,5 @@
 import { env } from "../config/env.ts";
 import { db } from "../db/client.ts";
-import { parseJobData } from "./job-data.ts";
 import { isActive } from "./job-status.ts";
 
 /** A job as the console and the API show it (JSON-safe: times as epoch ms). */
@@ -33,7 +32,6 @@ export type JobView = {
 type JobRow = Awaited<ReturnType<ReturnType<typeof db>["exportJob"]["findFirstOrThrow"]>>;
 
 export function toJobView(job: JobRow, now = new Date()): JobView {
-  const data = parseJobData(job.data);
   const done = job.status === "success" || job.status === "warning";
   const expiresAt = done && job.finishedAt && !job.legalHold ? job.finishedAt.getTime() + env().CUSTODIAN_RETENTION_DAYS * 86_400_000 : null;
   const expired = job.filesDeletedAt !== null || (expiresAt !== null && now.getTime() >= expiresAt);
@@ -46,19 +44,19 @@ export function toJobView(job: JobRow, now = new Date()): JobView {
     durationMs: job.startedAt && end ? end.getTime() - job.startedAt.getTime() : null,
     trigger: job.trigger,
     initiatedBy: job.initiatedByLabel,
-    format: data.export_type ?? job.format,
+    format: job.format,
     status: job.status,
     progress: job.progress,
-    windowStart: job.windowStart === null ? (data.job_start_time ? Number(data.job_start_time) : null) : Number(job.windowStart),
+    windowStart: job.windowStart === null ? null : Number(job.windowStart),
     windowEnd: job.windowEnd === null ? null : Number(job.windowEnd),
     messages: job.messagesExported,
     files: job.filesExported,
     warnings: job.warningCount,
-    delivered: data.emails_delivered === undefined ? null : Number(data.emails_delivered),
+    delivered: job.targetFamily === "mailbox" ? job.emailsDelivered : null,
     batches: job.batchesWritten,
     error: job.error,
     exportDir: job.exportDir,
-    downloadable: done && job.batchesWritten > 0 && !expired && job.format !== "globalrelay",
+    downloadable: done && job.batchesWritten > 0 && !expired && job.targetFamily === "files",
     expiresAt,
     expired,
   };

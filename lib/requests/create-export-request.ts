@@ -1,6 +1,6 @@
-import { dailyRunInstant } from "../jobs/daily-schedule.ts";
+import { dailyRunInstant } from "../time/daily-run-instant.ts";
 import { enqueueExportJob } from "../jobs/enqueue-job.ts";
-import { jobEvents } from "../jobs/worker-loop.ts";
+import { jobEvents } from "../jobs/job-events.ts";
 import type { ExportFormat } from "../settings/schema.ts";
 
 /** Local midnight of a YYYY-MM-DD date in a zone (DST-safe). */

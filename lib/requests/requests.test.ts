@@ -6,7 +6,7 @@ import { db } from "../db/client.ts";
 import { resetEnvForTests } from "../config/env.ts";
 import { enqueueExportJob, JobAlreadyActiveError } from "../jobs/enqueue-job.ts";
 import { claimNextJob } from "../jobs/claim-job.ts";
-import { workJob } from "../jobs/work-job.ts";
+import { runJob as workJob } from "../worker/run-job.ts";
 import { JOB_STATUSES } from "../jobs/job-status.ts";
 import { ExportFixture, jobExportDir, postRows, readExportRows, setExportSettings } from "../testing/export-fixtures.ts";
 import { createExportRequest } from "./create-export-request.ts";
@@ -126,8 +126,8 @@ describe("createExportRequest", () => {
   const requester = { requesterId: randomUUID(), requesterEmail: "req@example.com" };
   const windowOf = async (id: string) => {
     const row = await db().exportJob.findUniqueOrThrow({ where: { id } });
-    const data = JSON.parse(row.data) as Record<string, string>;
-    return { start: Number(data.requested_start), end: Number(data.requested_end), row, data };
+    const data = JSON.parse(row.data) as { format: string; window: { start: number; end: number } };
+    return { start: data.window.start, end: data.window.end, row, data };
   };
   const NOW = new Date("2026-12-01T12:00:00Z");
 
@@ -136,8 +136,8 @@ describe("createExportRequest", () => {
     const w = await windowOf(job.id);
     assert.equal(w.start, Date.parse("2026-01-09T15:00:00.000Z"));
     assert.equal(w.end, Date.parse("2026-01-12T14:59:59.999Z"));
-    assert.equal(w.data.export_type, "csv");
-    assert.equal(w.data.initiated_by, "request");
+    assert.equal(w.data.format, "csv");
+    assert.equal(w.row.trigger, "request");
   });
 
   test("America/New_York: a 23-hour spring-forward day and a 25-hour fall-back day", async () => {
@@ -211,9 +211,8 @@ describe("createExportRequest", () => {
 
     const row = await db().exportJob.findUniqueOrThrow({ where: { id: job.id } });
     assert.equal(row.status, "success", row.error);
-    const data = JSON.parse(row.data) as Record<string, string>;
-    assert.equal(Number(data.job_start_time), start);
-    assert.equal(Number(data.job_end_time), end);
+    assert.equal(Number(row.windowStart), start);
+    assert.equal(Number(row.windowEnd), end);
     const exported = new Set(postRows(await readExportRows(await jobExportDir(job.id))).map((r) => r.postId));
     assert.deepEqual([...exported].sort(), [posts.get("atStart"), posts.get("middle"), posts.get("atEnd")].sort(), "the first and last millisecond are in, one either side is out");
 

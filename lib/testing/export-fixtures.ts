@@ -15,6 +15,7 @@ import { env } from "../config/env.ts";
 import { db } from "../db/client.ts";
 import { defaultExportSettings, type ExportSettings } from "../settings/schema.ts";
 import { writeExportSettings } from "../settings/export-settings-store.ts";
+import { parseExportPlan, type ExportPlan } from "../export/plan/export-plan.ts";
 
 const run = promisify(execFile);
 
@@ -291,6 +292,11 @@ export function expectedEntries(rows: readonly FixturePost[], jobStartTime: numb
   return out;
 }
 
+/** The plan a job was started with (its window, directory, format, batch size). */
+export async function jobPlan(jobId: string): Promise<ExportPlan> {
+  return parseExportPlan((await db().exportJob.findUniqueOrThrow({ where: { id: jobId }, select: { plan: true } })).plan);
+}
+
 // ---- settings ----------------------------------------------------------------------------------
 
 /** Writes export settings directly (no validation, no audit): enabled, CSV, UTC, small batches. */
@@ -479,7 +485,7 @@ export async function allNames(dir: string): Promise<string[]> {
  */
 export async function assertJobOutput(jobId: string, options: { complete?: boolean } = {}): Promise<{ dir: string; files: string[]; rows: ExportRow[]; sha256: Map<string, string> }> {
   const job = await db().exportJob.findUniqueOrThrow({ where: { id: jobId } });
-  const data = JSON.parse(job.data) as Record<string, string>;
+  const plan = parseExportPlan(job.plan);
   const dir = await jobExportDir(jobId);
   const files = await listBatchFiles(dir);
   const everything = (await allNames(dir)).filter((n) => n !== "manifest.json");
@@ -487,13 +493,13 @@ export async function assertJobOutput(jobId: string, options: { complete?: boole
   const batches = await db().exportBatch.findMany({ where: { jobId }, orderBy: { number: "asc" } });
   assert.equal(batches.length, files.length, `ExportBatch rows (${batches.length}) match files (${files.length})`);
   assert.equal(job.batchesWritten, files.length, "job.batchesWritten");
-  const start = Number(data.job_start_time);
-  const end = Number(data.job_end_time);
-  const batchSize = Number(data.batch_size);
+  const start = plan.jobStartTime;
+  const end = plan.jobEndTime;
+  const batchSize = plan.batchSize;
   const sha = new Map<string, string>();
   const rows = await readExportRows(dir);
   let prevEnd = start;
-  let prevCursor = { updateAt: start, postId: data.job_start_id ?? "" };
+  let prevCursor = { updateAt: start, postId: plan.selection.kind === "cursor" ? plan.selection.from.postId : "" };
   let messages = 0;
   for (let i = 0; i < files.length; i++) {
     const name = files[i]!;

@@ -5,13 +5,13 @@
 // the parent can kill or stop it mid-export),
 // optional JOB_ID (claim only that job), optional WAIT_FOR_GO=1 (print "ready", then wait for a
 // line on stdin before the first claim: a start barrier for racing workers).
-// It claims and works jobs (claimNextJob + workJob) until none is runnable, printing one JSON line
+// It claims and works jobs (claimNextJob + runJob) until none is runnable, printing one JSON line
 // per event on stdout: {"event":"ready"}, {"event":"claimed","jobId","epoch","attempts"},
 // {"event":"batch","n"}, {"event":"finished","jobId","status"}, {"event":"idle"}, {"event":"error","message"}.
 
 import { once } from "node:events";
 import { claimNextJob } from "../jobs/claim-job.ts";
-import { workJob } from "../jobs/work-job.ts";
+import { runJob } from "../worker/run-job.ts";
 import { db, disconnectDb } from "../db/client.ts";
 
 function emit(event: Record<string, unknown>): void {
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     const claimed = await claimNextJob({ workerId, leaseMs, jobId });
     if (!claimed) break;
     emit({ event: "claimed", jobId: claimed.id, epoch: claimed.epoch, attempts: claimed.attempts });
-    const status = await workJob({
+    const status = await runJob({
       claimed,
       workerId,
       leaseMs,

@@ -1,8 +1,8 @@
 // Test helper: makes the export store's pending files fail like a full disk (RELIABILITY.md check 18).
 import { createWriteStream } from "node:fs";
 import { Writable } from "node:stream";
-import { exportStore } from "../delivery/export-store.ts";
-import type { PendingFile } from "../delivery/local-export-store.ts";
+import { localExportTarget } from "../targets/resolve-target.ts";
+import type { TargetUpload } from "../targets/target.ts";
 
 /** An ENOSPC error shaped like the one fs raises. */
 export function enospcError(path = "export"): NodeJS.ErrnoException {
@@ -20,16 +20,16 @@ export type DiskFullMode =
   | { kind: "after-bytes"; bytes: number };
 
 /**
- * Replaces `exportStore().createPending` so that pending files from batch number `fromBatch` on
- * (1-based count of createPending calls) fail as on a full disk. The temporary file is still made
+ * Replaces `localExportTarget().openWrite` so that pending files from batch number `fromBatch` on
+ * (1-based count of openWrite calls) fail as on a full disk. The temporary file is still made
  * by the real store (so a leftover `.partial` would be visible); the returned function restores it.
  */
 export function makeExportStoreFull(mode: DiskFullMode, options: { fromCall?: number } = {}): { restore: () => void; calls: () => number } {
-  const store = exportStore();
-  const original = store.createPending;
+  const store = localExportTarget();
+  const original = store.openWrite;
   const fromCall = options.fromCall ?? 1;
   let calls = 0;
-  store.createPending = async function (relative: string): Promise<PendingFile> {
+  store.openWrite = async function (relative: string): Promise<TargetUpload> {
     calls++;
     const real = await original.call(store, relative);
     if (calls < fromCall) return real;
@@ -71,7 +71,7 @@ export function makeExportStoreFull(mode: DiskFullMode, options: { fromCall?: nu
   };
   return {
     restore: () => {
-      store.createPending = original;
+      store.openWrite = original;
     },
     calls: () => calls,
   };

@@ -1,6 +1,6 @@
-import { startJobLoop } from "../jobs/worker-loop.ts";
-import { startScheduler } from "../jobs/schedule-daily-export.ts";
-import { WORKER_NAME } from "../jobs/work-job.ts";
+import { startJobLoop } from "./job-loop.ts";
+import { startScheduler } from "./schedule-daily-export.ts";
+import { WORKER_NAME } from "./run-job.ts";
 import { logger } from "../log/logger.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { startMaintenance } from "./start-maintenance.ts";

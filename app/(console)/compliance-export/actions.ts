@@ -2,7 +2,7 @@
 
 import { ZExportSettingsInput } from "@/lib/settings/schema.ts";
 import { updateExportSettings } from "@/lib/settings/update-export-settings.ts";
-import { testSmtpConnection } from "@/lib/delivery/smtp/index.ts";
+import { testSmtpConnection } from "@/lib/targets/smtp/index.ts";
 import { cancelJob } from "@/lib/jobs/cancel-job.ts";
 import { loadExportSettings } from "@/lib/settings/export-settings-store.ts";
 import { createExportJob } from "@/lib/jobs/create-export-job.ts";

@@ -3,12 +3,12 @@ import os from "node:os";
 import { z } from "zod";
 import { record } from "../../audit/record.ts";
 import { db } from "../../db/client.ts";
-import { exportStore } from "../../delivery/export-store.ts";
+import { localExportTarget } from "../../targets/resolve-target.ts";
 import { claimNextJob } from "../../jobs/claim-job.ts";
 import { createExportJob } from "../../jobs/create-export-job.ts";
 import { isActive } from "../../jobs/job-status.ts";
 import { ZCreateJobInput } from "../../jobs/schema.ts";
-import { workJob } from "../../jobs/work-job.ts";
+import { runJob } from "../../worker/run-job.ts";
 import { defineCommand, type CommandContext } from "../define-command.ts";
 
 export const command = defineCommand({
@@ -59,7 +59,7 @@ async function waitForJob(jobId: string, ctx: CommandContext<unknown>): Promise<
       const row = await db().exportJob.findUniqueOrThrow({ where: { id: jobId } });
       if (!isActive(row.status)) break;
       const claimed = await claimNextJob({ workerId, leaseMs: 30_000, jobId });
-      if (claimed) await workJob({ claimed, workerId, leaseMs: 30_000 });
+      if (claimed) await runJob({ claimed, workerId, leaseMs: 30_000 });
       else await new Promise((r) => setTimeout(r, 1000)); // another worker has it: follow its progress
     }
   } finally {
@@ -67,7 +67,7 @@ async function waitForJob(jobId: string, ctx: CommandContext<unknown>): Promise<
   }
   const job = await db().exportJob.findUniqueOrThrow({ where: { id: jobId } });
   ctx.note(`Job ${job.id}: ${job.status}; ${job.messagesExported} messages, ${job.filesExported} files, ${job.batchesWritten} batches, ${job.warningCount} warnings.${job.error ? ` Error: ${job.error}` : ""}`);
-  if (job.exportDir) ctx.out(exportStore().resolve(job.exportDir));
+  if (job.exportDir) ctx.out(localExportTarget().resolve(job.exportDir));
   return job.status === "success" || job.status === "warning" ? 0 : 1;
 }
 

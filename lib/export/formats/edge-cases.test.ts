@@ -178,6 +178,7 @@ describe("size and streaming", () => {
     const sink = new MemoryZipSink();
     const counting: ZipSink = {
       addText: (name, text) => sink.addText(name, text),
+      addEmail: (name, email) => sink.addEmail(name, email),
       addStream: (name, source) => {
         let n = 0;
         source.on("data", () => n++);
@@ -203,6 +204,7 @@ describe("size and streaming", () => {
       batch: batchWith(posts, { batchEnd: 5000 }),
       zip: {
         addText: (n, t) => sink.addText(n, t),
+        addEmail: (n, e) => sink.addEmail(n, e),
         addStream: (n, s) => {
           s.on("data", () => chunks++);
           return sink.addStream(n, s);
@@ -418,6 +420,7 @@ describe("attachments", () => {
   test("a failing zip sink is an error, not a warning", async () => {
     const sink: ZipSink = {
       addText: async () => {},
+      addEmail: async () => {},
       addStream: async (name, source) => {
         if (name !== "posts.csv") throw new Error("disk full");
         for await (const _ of source as AsyncIterable<unknown>) void _;

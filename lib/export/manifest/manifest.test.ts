@@ -13,7 +13,7 @@ import { env } from "../../config/env.ts";
 import { db } from "../../db/client.ts";
 import { claimNextJob } from "../../jobs/claim-job.ts";
 import { createExportJob } from "../../jobs/create-export-job.ts";
-import { workJob } from "../../jobs/work-job.ts";
+import { runJob as workJob } from "../../worker/run-job.ts";
 import { ExportFixture, setExportSettings } from "../../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../../testing/test-db.ts";
 import { runCliInProcess } from "../../cli/testing/run-cli.ts";

@@ -1,7 +1,7 @@
 import { db } from "../../db/client.ts";
 import { MANIFESTED_STATUSES } from "./manifest-format.ts";
 
-export type ChainJob = { id: string; exportDir: string; finishedAt: Date | null; filesDeletedAt: Date | null };
+export type ChainJob = { id: string; exportDir: string; targetId: string; finishedAt: Date | null; filesDeletedAt: Date | null };
 
 /**
  * The job a manifest chains to: the latest successful job of the same policy with an export
@@ -18,6 +18,6 @@ export async function previousChainJob(job: { id: string; policyId: string; fini
       OR: [{ finishedAt: { lt: job.finishedAt } }, { finishedAt: job.finishedAt, id: { lt: job.id } }],
     },
     orderBy: [{ finishedAt: "desc" }, { id: "desc" }],
-    select: { id: true, exportDir: true, finishedAt: true, filesDeletedAt: true },
+    select: { id: true, exportDir: true, targetId: true, finishedAt: true, filesDeletedAt: true },
   });
 }

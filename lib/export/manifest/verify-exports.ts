@@ -1,6 +1,6 @@
-import { readFile, stat } from "node:fs/promises";
 import { db } from "../../db/client.ts";
-import { exportStore } from "../../delivery/export-store.ts";
+import { resolveEvidenceTarget } from "../../targets/resolve-target.ts";
+import { readTargetBytes, sha256OfStored } from "../../targets/target.ts";
 import { MANIFEST_FILE, MANIFESTED_STATUSES, sha256Hex, verifyManifestSignature, type JobManifest } from "./manifest-format.ts";
 
 export type VerifyResult = { ok: boolean; problems: string[]; /** jobs whose exports were checked */ checked: number };
@@ -26,7 +26,6 @@ type JobState = {
  * Jobs whose files the retention sweep deleted are skipped. Read-only.
  */
 export async function verifyExports(options: { policyId?: string; now?: Date } = {}): Promise<VerifyResult> {
-  const store = exportStore();
   if (options.policyId !== undefined && !(await policyKnown(options.policyId))) {
     return { ok: false, problems: [`unknown policy ${options.policyId}`], checked: 0 };
   }
@@ -38,7 +37,7 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
       ...(options.policyId !== undefined ? { policyId: options.policyId } : {}),
     },
     orderBy: [{ finishedAt: "asc" }, { id: "asc" }],
-    select: { id: true, exportDir: true, policyId: true, finishedAt: true, filesDeletedAt: true, batches: { select: { number: true, fileName: true, sha256: true }, orderBy: { number: "asc" } } },
+    select: { id: true, exportDir: true, policyId: true, targetId: true, finishedAt: true, filesDeletedAt: true, batches: { select: { number: true, fileName: true, sha256: true }, orderBy: { number: "asc" } } },
   });
 
   const problems: string[] = [];
@@ -51,13 +50,14 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
     const dir = job.exportDir;
     const state: JobState = { id: job.id, dir, policyId: job.policyId, dirExists: false, manifest: null, signatureOk: false, listed: [], present: new Map() };
     states.push(state);
-    state.dirExists = await stat(store.resolve(dir)).then((s) => s.isDirectory(), () => false);
+    const store = await resolveEvidenceTarget(job.targetId);
+    state.dirExists = await store.hasDir(dir);
     if (!state.dirExists) continue;
     for (const f of await store.list(dir)) {
       if (f.name === MANIFEST_FILE) continue;
-      state.present.set(f.name, await store.sha256(`${dir}/${f.name}`));
+      state.present.set(f.name, await sha256OfStored(store, `${dir}/${f.name}`));
     }
-    const raw = await readFile(store.resolve(`${dir}/${MANIFEST_FILE}`), "utf8").catch(() => null);
+    const raw = (await readTargetBytes(store, `${dir}/${MANIFEST_FILE}`).catch(() => null))?.toString("utf8") ?? null;
     if (raw !== null) {
       let parsed: unknown = undefined;
       try {
@@ -130,7 +130,7 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
   async function expectedPrevious(jobId: string): Promise<{ id: string; deleted: boolean; sha256: string | null } | null> {
     const prev = previousOf.get(jobId) ?? null;
     if (!prev) return null;
-    const bytes = await readFile(store.resolve(`${prev.exportDir}/${MANIFEST_FILE}`)).catch(() => null);
+    const bytes = await readTargetBytes(await resolveEvidenceTarget(prev.targetId), `${prev.exportDir}/${MANIFEST_FILE}`).catch(() => null);
     return { id: prev.id, deleted: prev.filesDeletedAt !== null, sha256: bytes ? sha256Hex(bytes) : null };
   }
 }

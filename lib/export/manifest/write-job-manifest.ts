@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { db } from "../../db/client.ts";
-import { exportStore } from "../../delivery/export-store.ts";
+import { resolveEvidenceTarget } from "../../targets/resolve-target.ts";
+import { readTargetBytes, writeTargetText } from "../../targets/target.ts";
 import { MANIFEST_FILE, MANIFEST_VERSION, renderManifest, sha256Hex, type ManifestPrevious, type UnsignedManifest } from "./manifest-format.ts";
 import { previousChainJob } from "./previous-job.ts";
 
@@ -13,7 +13,7 @@ import { previousChainJob } from "./previous-job.ts";
 export async function writeJobManifest(options: { jobId: string }): Promise<{ path: string } | null> {
   const job = await db().exportJob.findUnique({
     where: { id: options.jobId },
-    select: { id: true, exportDir: true, format: true, windowStart: true, windowEnd: true, finishedAt: true, policyId: true, movesCursor: true },
+    select: { id: true, exportDir: true, format: true, windowStart: true, windowEnd: true, finishedAt: true, policyId: true, movesCursor: true, targetId: true },
   });
   if (!job || !job.exportDir) return null;
   const batches = await db().exportBatch.findMany({
@@ -21,11 +21,11 @@ export async function writeJobManifest(options: { jobId: string }): Promise<{ pa
     orderBy: { number: "asc" },
     select: { number: true, fileName: true, size: true, sha256: true, startTime: true, endTime: true },
   });
-  const store = exportStore();
+  const store = await resolveEvidenceTarget(job.targetId);
   const prev = await previousChainJob(job);
   let previous: ManifestPrevious | null = null;
   if (prev) {
-    const bytes = await readFile(store.resolve(`${prev.exportDir}/${MANIFEST_FILE}`)).catch(() => null);
+    const bytes = await readTargetBytes(await resolveEvidenceTarget(prev.targetId), `${prev.exportDir}/${MANIFEST_FILE}`).catch(() => null);
     previous = { job_id: prev.id, manifest_sha256: bytes ? sha256Hex(bytes) : null };
   }
   const body: UnsignedManifest = {
@@ -40,21 +40,6 @@ export async function writeJobManifest(options: { jobId: string }): Promise<{ pa
     previous,
   };
   const relative = `${job.exportDir}/${MANIFEST_FILE}`;
-  const pending = await store.createPending(relative);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      pending.stream.once("error", reject);
-      pending.stream.end(renderManifest(body), () => resolve());
-    });
-    await new Promise<void>((resolve, reject) => {
-      if ((pending.stream as NodeJS.WritableStream & { closed?: boolean }).closed) return resolve();
-      pending.stream.once("close", () => resolve());
-      pending.stream.once("error", reject);
-    });
-    await pending.commit();
-  } catch (error) {
-    await pending.abort();
-    throw error;
-  }
-  return { path: store.resolve(relative) };
+  await writeTargetText(store, relative, renderManifest(body));
+  return { path: relative };
 }

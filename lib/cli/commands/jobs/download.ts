@@ -1,15 +1,16 @@
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import { db } from "../../../db/client.ts";
-import { exportStore } from "../../../delivery/export-store.ts";
 import { MANIFEST_FILE, verifyManifestSignature, type JobManifest } from "../../../export/manifest/manifest-format.ts";
 import { openExportDownload } from "../../../export/open-export-download.ts";
 import { ZJobId } from "../../../jobs/schema.ts";
+import { resolveEvidenceTarget } from "../../../targets/resolve-target.ts";
+import { readTargetBytes } from "../../../targets/target.ts";
 import { defineCommand } from "../../define-command.ts";
 import { wholeNumber } from "../../schema.ts";
 
@@ -34,7 +35,7 @@ export const download = defineCommand({
     // files) for every batch; with nothing to copy, one call says why.
     if (!job || batches.length === 0) await openExportDownload({ jobId: input.id, batch: input.batch ?? 1 });
     if (!job || batches.length === 0) throw new Error("unreachable: nothing to download");
-    const expected = await expectedHashes(job.exportDir, job.id, job.batches);
+    const expected = await expectedHashes(job.exportDir, job.id, job.targetId, job.batches);
     if (!expected.signed) note(`warning: ${job.exportDir}/${MANIFEST_FILE} is missing or not validly signed; checking against the database's hashes instead`);
 
     const target = path.resolve(input.out, path.basename(job.exportDir));
@@ -68,8 +69,8 @@ export const download = defineCommand({
   },
 });
 
-async function expectedHashes(dir: string, jobId: string, batches: Array<{ fileName: string; sha256: string }>) {
-  const raw = await readFile(exportStore().resolve(`${dir}/${MANIFEST_FILE}`)).catch(() => null);
+async function expectedHashes(dir: string, jobId: string, targetId: string, batches: Array<{ fileName: string; sha256: string }>) {
+  const raw = await readTargetBytes(await resolveEvidenceTarget(targetId), `${dir}/${MANIFEST_FILE}`).catch(() => null);
   let manifest: JobManifest | null = null;
   try {
     manifest = raw ? (JSON.parse(raw.toString("utf8")) as JobManifest) : null;

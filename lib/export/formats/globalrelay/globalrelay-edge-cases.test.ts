@@ -9,7 +9,7 @@ import { MemoryZipSink } from "../testing/memory-zip-sink.ts";
 import { readEml, renderAll, type RenderedEml } from "./test-helpers.ts";
 import { duration, goQuote, roundToMinute, timestamp } from "./format.ts";
 import { encodeRfc2047, foldHeader, MAX_LINE_OCTETS } from "./headers.ts";
-import { globalRelayMessageId, renderGlobalRelayEmails } from "./render-global-relay-emails.ts";
+import { renderGlobalRelayEmails } from "./render-global-relay-emails.ts";
 import { writeGlobalRelayZipBatch } from "./write-global-relay-zip-batch.ts";
 import type { BatchInput } from "../../model.ts";
 
@@ -299,7 +299,7 @@ describe("order and determinism", () => {
     assert.ok(emls[0]!.raw.includes("\r\nX-Mattermost-ChannelType: private\r\n"));
   });
 
-  test("the same batch renders to the same bytes and Message-IDs; another job gets other ids", async () => {
+  test("the same batch renders to the same bytes and Message-IDs; another export (scope) gets other ids", async () => {
     const a = await renderAll(twoChannels());
     const b = await renderAll(twoChannels());
     assert.deepEqual(
@@ -307,15 +307,15 @@ describe("order and determinism", () => {
       b.map((e) => e.raw),
     );
     for (const e of a) assert.match(e.email.messageId, /^<[0-9a-f]{40}@custodian>$/);
-    assert.equal(a[0]!.email.messageId, globalRelayMessageId("job-id", 1, "chA", 0));
     assert.equal(a[0]!.parsed.messageId, a[0]!.email.messageId);
-    const other = await renderAll(twoChannels(), {}, { jobId: "another-job" });
+    assert.notEqual(a[0]!.email.messageId, a[1]!.email.messageId, "each channel's email has its own id");
+    const other = await renderAll(twoChannels(), {}, { jobId: "another-policy" });
     assert.notEqual(other[0]!.email.messageId, a[0]!.email.messageId);
   });
 
   test("a stream can be read again, byte-identical (the resend after a lost reply)", async () => {
     const batch = twoChannels();
-    for await (const email of renderGlobalRelayEmails({ batch, jobId: "j", openAttachment: attachmentStore({ b: Buffer.from("bbb") }), log: { error() {}, warn() {} } })) {
+    for await (const email of renderGlobalRelayEmails({ batch, scope: "j", openAttachment: attachmentStore({ b: Buffer.from("bbb") }), log: { error() {}, warn() {} } })) {
       const first = await readEml(email);
       const second = await readEml(email);
       assert.ok(first.equals(second));

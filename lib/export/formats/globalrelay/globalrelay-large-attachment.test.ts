@@ -67,7 +67,7 @@ test("260 MiB attachment removed with placeholder and error log; 64 MiB streamed
   const log = { error: (fields: object, message: string) => void errors.push({ fields: fields as Record<string, unknown>, message }), warn: () => {} };
 
   const emails = [];
-  for await (const email of renderGlobalRelayEmails({ batch, jobId: "job-large", openAttachment, log })) emails.push(email);
+  for await (const email of renderGlobalRelayEmails({ batch, scope: "job-large", openAttachment, log })) emails.push(email);
 
   assert.deepEqual(
     emails.map((e) => [e.fileName, e.attachments, e.removed]),

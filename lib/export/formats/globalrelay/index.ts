@@ -7,4 +7,4 @@ export {
   type GlobalRelayEmail,
   type RenderGlobalRelayEmailsOptions,
 } from "./render-global-relay-emails.ts";
-export { globalRelayZipWriter, writeGlobalRelayZipBatch } from "./write-global-relay-zip-batch.ts";
+export { globalRelayEmlWriter, writeGlobalRelayZipBatch } from "./write-global-relay-zip-batch.ts";

@@ -16,7 +16,7 @@ import { htmlBody, pageDataOf, pageHtml } from "./html.ts";
 import { pageText } from "./text.ts";
 
 export type GlobalRelayEmail = {
-  /** "<40 hex digits@custodian>", derived from (job id, batch number, channel id, part). */
+  /** "<40 hex digits@custodian>", derived from what the email holds (globalRelayMessageId). */
   messageId: string;
   channelId: string;
   /** 0, 1, … when a channel's conversation is split at 250 MiB. */
@@ -29,6 +29,8 @@ export type GlobalRelayEmail = {
   to: string[];
   /** Post entries listed in this email. */
   messages: number;
+  /** Distinct posts (database rows) listed: what an archive mailbox counts as delivered. */
+  posts: number;
   /** Files this email attaches (missing ones included, as empty parts). */
   attachments: number;
   /** Posts whose attachments were left out for size. */
@@ -43,8 +45,8 @@ export type GlobalRelayEmail = {
 
 export type RenderGlobalRelayEmailsOptions = {
   batch: BatchInput;
-  /** Part of the Message-ID: ids stay stable across retries and resumes of the job. */
-  jobId: string;
+  /** Part of the Message-ID: the export (policy) the email belongs to. */
+  scope: string;
   openAttachment: OpenAttachment;
   /** Defaults to 250 MiB (Mattermost's MaxEmailBytes). */
   maxEmailBytes?: number;
@@ -52,10 +54,22 @@ export type RenderGlobalRelayEmailsOptions = {
   log?: { error: (fields: object, message: string) => void; warn: (fields: object, message: string) => void };
 };
 
-/** The stable Message-ID of one email: a SHA-256 prefix of (job id, batch number, channel id, part). */
-export function globalRelayMessageId(jobId: string, batchNumber: number, channelId: string, part: number): string {
-  const hash = createHash("sha256").update(JSON.stringify(["custodian-globalrelay", jobId, batchNumber, channelId, part])).digest("hex");
-  return `<${hash.slice(0, 40)}@custodian>`;
+/**
+ * The Message-ID of one email: a SHA-256 prefix of the export it belongs to, the channel, the part
+ * and every post line it lists (post id, update time, update type, text) — or, for an email of only
+ * joins and leaves, its participants and window. It depends only on what the email holds, so any
+ * later job that renders the same email (a resume, a retry, a continuation after an error) finds it
+ * in the delivery ledger and never sends it again.
+ */
+export function globalRelayMessageId(scope: string, part: ConversationPart): string {
+  const hash = createHash("sha256").update(JSON.stringify(["custodian-globalrelay", scope, part.channel.channel.id, part.index]));
+  const posts = part.messages.filter((m) => m.kind === "post");
+  if (posts.length > 0) {
+    for (const m of posts) hash.update(JSON.stringify([m.postId, m.updateAt, m.updateType, m.message]));
+  } else {
+    hash.update(JSON.stringify([part.channel.startTime, part.channel.endTime, part.participants.map((p) => [p.userId, p.joinTime, p.leaveTime])]));
+  }
+  return `<${hash.digest("hex").slice(0, 40)}@custodian>`;
 }
 
 /** Zip entry / file name; separators, control characters and Windows' reserved characters a channel name might carry become "_". */
@@ -66,7 +80,7 @@ export function emlFileName(channelName: string, channelId: string, part: number
 function emailOf(options: RenderGlobalRelayEmailsOptions, part: ConversationPart): GlobalRelayEmail {
   const { batch } = options;
   const channel = part.channel.channel;
-  const messageId = globalRelayMessageId(options.jobId, batch.batchNumber, channel.id, part.index);
+  const messageId = globalRelayMessageId(options.scope, part);
   const data = pageDataOf(part, batch.jobStartTime);
   const page = pageHtml(data, part);
   const text = pageText(data, part);
@@ -75,6 +89,7 @@ function emailOf(options: RenderGlobalRelayEmailsOptions, part: ConversationPart
   const addresses = part.participants.map((p) => headerAddress(p.email)).filter((a) => a !== "");
   const from = addresses[0] ?? "";
   const tally: AttachmentTally = { warnings: [], attached: new Set() };
+  const postLines = part.messages.filter((m) => m.kind === "post");
   const headers = {
     from,
     to: addresses,
@@ -92,7 +107,8 @@ function emailOf(options: RenderGlobalRelayEmailsOptions, part: ConversationPart
     fileName: emlFileName(channel.name, channel.id, part.index),
     from,
     to: addresses,
-    messages: part.messages.filter((m) => m.kind === "post").length,
+    messages: postLines.length,
+    posts: new Set(postLines.map((m) => m.postId)).size,
     attachments: part.attachments.length,
     removed: part.removed,
     stream: () => emlStream({ headers, text, html, attachments: part.attachments, openAttachment: options.openAttachment, tally }),
@@ -119,7 +135,7 @@ export async function* renderGlobalRelayEmails(options: RenderGlobalRelayEmailsO
             post_id: removed.postId,
             file_ids: removed.fileIds,
             channel_id: channel.channel.id,
-            job_id: options.jobId,
+            scope: options.scope,
             batch: options.batch.batchNumber,
           },
           "Global Relay attachments removed because they were too large to send to Global Relay",
@@ -128,7 +144,7 @@ export async function* renderGlobalRelayEmails(options: RenderGlobalRelayEmailsO
       if (part.participants.length === 0) {
         // Mattermost fails the batch here (it indexes the empty participant list); such a channel
         // has only joins or leaves of users deleted before the batch, so there is nothing to send.
-        log.warn({ channel_id: channel.channel.id, job_id: options.jobId }, "Global Relay email skipped: the conversation has no participants");
+        log.warn({ channel_id: channel.channel.id, scope: options.scope }, "Global Relay email skipped: the conversation has no participants");
         continue;
       }
       yield emailOf(options, part);

@@ -21,7 +21,7 @@ export async function renderAll(
   options: { maxEmailBytes?: number; jobId?: string } = {},
 ): Promise<RenderedEml[]> {
   const out: RenderedEml[] = [];
-  for await (const email of renderGlobalRelayEmails({ batch, jobId: options.jobId ?? "job-id", openAttachment: attachmentStore(files), maxEmailBytes: options.maxEmailBytes, log: silent })) {
+  for await (const email of renderGlobalRelayEmails({ batch, scope: options.jobId ?? "job-id", openAttachment: attachmentStore(files), maxEmailBytes: options.maxEmailBytes, log: silent })) {
     const raw = await readEml(email);
     const parsed = await simpleParser(raw);
     const lf = (s: string | false | undefined) => (s || "").replace(/\r\n/g, "\n");

@@ -1,23 +1,22 @@
-// The `globalrelay-zip` format: the batch's Global Relay emails as zip entries
-// "<ChannelName> - (<ChannelId>) - <n>.eml" and nothing else (EXPORT-FORMATS.md §2.3).
+// The Global Relay EML writer: one email per channel (and per 250 MiB part) of the batch, handed to
+// the sink as an email entry "<ChannelName> - (<ChannelId>) - <n>.eml" (EXPORT-FORMATS.md §2.3).
+// A zip stores its bytes (the `globalrelay-zip` format); an archive mailbox sends it.
 
 import type { BatchInput, BatchResult, FormatWriter, OpenAttachment, ZipSink } from "../../model.ts";
 import { renderGlobalRelayEmails } from "./render-global-relay-emails.ts";
 
 /**
- * The writer with a job id for the Message-IDs (the same ids the SMTP delivery of that job uses).
- * A missing attachment file is a warning and an empty part; a file that fails while being read
- * fails the batch, like Mattermost (MM-69338), so the job retries instead of archiving a partial file.
+ * The writer for one export (its policy id scopes the Message-IDs). A missing attachment file is a
+ * warning and an empty part; a file that fails while being read fails the batch, like Mattermost
+ * (MM-69338), so the job retries instead of archiving a partial file.
  */
-export function globalRelayZipWriter(jobId?: string): FormatWriter {
+export function globalRelayEmlWriter(scope: string): FormatWriter {
   return async ({ batch, zip, openAttachment }: { batch: BatchInput; zip: ZipSink; openAttachment: OpenAttachment }): Promise<BatchResult> => {
-    // FormatWriter has no job id; the job's window is fixed for its lifetime (resumes included).
-    const id = jobId ?? `window:${batch.jobStartTime}-${batch.jobEndTime}`;
     const warnings: string[] = [];
     let files = 0;
     let messages = 0;
-    for await (const email of renderGlobalRelayEmails({ batch, jobId: id, openAttachment })) {
-      await zip.addStream(email.fileName, email.stream());
+    for await (const email of renderGlobalRelayEmails({ batch, scope, openAttachment })) {
+      await zip.addEmail(email.fileName, email);
       files += email.attachedFileIds.size;
       messages += email.messages;
       warnings.push(...email.warnings);
@@ -26,4 +25,4 @@ export function globalRelayZipWriter(jobId?: string): FormatWriter {
   };
 }
 
-export const writeGlobalRelayZipBatch: FormatWriter = globalRelayZipWriter();
+export const writeGlobalRelayZipBatch: FormatWriter = globalRelayEmlWriter("default");

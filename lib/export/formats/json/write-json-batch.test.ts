@@ -191,6 +191,7 @@ async function realZipNames(batch: BatchInput): Promise<string[]> {
   const zip = new ZipFile();
   const sink: ZipSink = {
     addText: async (name, text) => zip.addBuffer(Buffer.from(text, "utf8"), name),
+    addEmail: () => Promise.reject(new Error("JSON writes no emails")),
     addStream: (name, source) =>
       new Promise<void>((resolve, reject) => {
         const chunks: Buffer[] = [];

@@ -1,5 +1,6 @@
 // An in-memory ZipSink for tests: keeps every entry (duplicates too) in the order added.
 
+import type { MailboxEmail } from "../../../targets/target.ts";
 import type { ZipSink } from "../../model.ts";
 
 export type MemoryEntry = { name: string; data: Buffer };
@@ -29,6 +30,10 @@ export class MemoryZipSink implements ZipSink {
         reject(err);
       });
     });
+  }
+
+  addEmail(name: string, email: MailboxEmail): Promise<void> {
+    return this.addStream(name, email.stream());
   }
 
   names(): string[] {

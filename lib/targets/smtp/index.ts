@@ -10,5 +10,5 @@ export {
   type SmtpClientOptions,
 } from "./deliver-global-relay-batch.ts";
 export { ledgerStatus, type LedgerStatus } from "./delivery-ledger.ts";
-export { smtpTarget, A9_HOST, A10_HOST, type GlobalRelaySmtpSettings, type SmtpTarget } from "./smtp-target.ts";
+export { smtpEndpoint, A9_HOST, A10_HOST, type GlobalRelaySmtpSettings, type SmtpEndpoint } from "./smtp-endpoint.ts";
 export { testSmtpConnection, type SmtpConnectionTest } from "./test-smtp-connection.ts";

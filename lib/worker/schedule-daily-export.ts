@@ -3,9 +3,9 @@ import { record } from "../audit/record.ts";
 import { db } from "../db/client.ts";
 import { logger } from "../log/logger.ts";
 import { loadExportSettings } from "../settings/export-settings-store.ts";
-import { dailyRunInstant, localDateKey, localDateOf, previousDate } from "./daily-schedule.ts";
-import { DailySlotTakenError, enqueueExportJob, JobAlreadyActiveError } from "./enqueue-job.ts";
-import { jobEvents } from "./worker-loop.ts";
+import { dailyRunInstant, localDateKey, localDateOf, previousDate } from "../time/daily-run-instant.ts";
+import { DailySlotTakenError, enqueueExportJob, JobAlreadyActiveError } from "../jobs/enqueue-job.ts";
+import { jobEvents } from "../jobs/job-events.ts";
 
 export type ScheduleResult = { created: string | null; reason: string };
 

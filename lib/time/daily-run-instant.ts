@@ -1,4 +1,4 @@
-import { zonedParts } from "../export/export-paths.ts";
+import { zonedParts } from "./zoned-parts.ts";
 
 export type LocalDate = { year: number; month: number; day: number };
 

@@ -60,7 +60,7 @@ test("rendered emails delivered: no Bcc, literal subject, only the archive as re
       ],
       files: { p1: [{ Id: "f1", Name: "résumé 📎.txt", Path: "store/f1", CreateAt: start + 1000, Size: 11 }] },
     });
-    const emails = renderGlobalRelayEmails({ batch, jobId: "job-e2e", openAttachment: attachmentStore({ "store/f1": Buffer.from("hello bytes") }), log: { error() {}, warn() {} } });
+    const emails = renderGlobalRelayEmails({ batch, scope: "job-e2e", openAttachment: attachmentStore({ "store/f1": Buffer.from("hello bytes") }), log: { error() {}, warn() {} } });
     const result = await deliverGlobalRelayBatch({
       jobId: "job-e2e",
       batchNumber: 3,

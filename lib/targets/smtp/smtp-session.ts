@@ -5,12 +5,12 @@
 import type { ConnectionOptions } from "node:tls";
 import { Transform, type Readable } from "node:stream";
 import SMTPConnection from "nodemailer/lib/smtp-connection";
-import type { SmtpTarget } from "./smtp-target.ts";
+import type { SmtpEndpoint } from "./smtp-endpoint.ts";
 
 export type SmtpCredentials = { username: string; password: string };
 
 export type SessionOptions = {
-  target: SmtpTarget;
+  target: SmtpEndpoint;
   credentials: SmtpCredentials;
   /** Extra TLS settings (a private CA for a CUSTOM relay; tests trust their self-signed certificate). */
   tls?: ConnectionOptions;
@@ -56,7 +56,7 @@ export function redact(text: string, credentials: SmtpCredentials): string {
   return out;
 }
 
-function where(target: SmtpTarget): string {
+function where(target: SmtpEndpoint): string {
   return `${target.host}:${target.port}`;
 }
 
@@ -64,7 +64,7 @@ function where(target: SmtpTarget): string {
 export function classify(
   error: unknown,
   phase: "connect" | "send",
-  options: { target: SmtpTarget; credentials: SmtpCredentials; dataWritten?: boolean; awaitingGreeting?: boolean },
+  options: { target: SmtpEndpoint; credentials: SmtpCredentials; dataWritten?: boolean; awaitingGreeting?: boolean },
 ): SmtpFailure {
   const err = (error instanceof Error ? error : new Error(String(error))) as NodemailerError;
   const at = where(options.target);

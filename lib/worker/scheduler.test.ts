@@ -4,8 +4,8 @@ import { after, before, beforeEach, test } from "node:test";
 import { db } from "../db/client.ts";
 import { setExportSettings } from "../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
-import { cancelJob } from "./cancel-job.ts";
-import { enqueueExportJob } from "./enqueue-job.ts";
+import { cancelJob } from "../jobs/cancel-job.ts";
+import { enqueueExportJob } from "../jobs/enqueue-job.ts";
 import { scheduleDailyExport } from "./schedule-daily-export.ts";
 
 process.env.LOG_LEVEL = "silent";

@@ -12,7 +12,7 @@ export type GlobalRelaySmtpSettings = Pick<
   CustomSMTPPort: number | string;
 };
 
-export type SmtpTarget = {
+export type SmtpEndpoint = {
   host: string;
   port: number;
   /** STARTTLS (or TLS on port 465) is mandatory unless a CUSTOM target allows plain SMTP. */
@@ -31,7 +31,7 @@ export const A10_HOST = "feeds.globalrelay.com";
  * to TLS; Custodian dials the host names, which is what the certificates are issued for.
  * `allowPlain` is honoured for CUSTOM only.
  */
-export function smtpTarget(settings: GlobalRelaySmtpSettings, options: { allowPlain?: boolean } = {}): SmtpTarget {
+export function smtpEndpoint(settings: GlobalRelaySmtpSettings, options: { allowPlain?: boolean } = {}): SmtpEndpoint {
   const seconds = Number(settings.SMTPServerTimeout);
   // Mattermost: nil or 0 means 1800 seconds.
   const timeoutMs = Math.round((Number.isFinite(seconds) && seconds > 0 ? seconds : 1800) * 1000);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { dailyRunInstant, localDateOf, previousDate } from "./daily-schedule.ts";
+import { dailyRunInstant, localDateOf, previousDate } from "./daily-run-instant.ts";
 
 const NY = "America/New_York";
 

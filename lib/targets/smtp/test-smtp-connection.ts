@@ -2,7 +2,7 @@
 
 import { customTls, defaultClientName, type SmtpClientOptions } from "./deliver-global-relay-batch.ts";
 import { SmtpSession, type SmtpFailure } from "./smtp-session.ts";
-import { smtpTarget, type GlobalRelaySmtpSettings } from "./smtp-target.ts";
+import { smtpEndpoint, type GlobalRelaySmtpSettings } from "./smtp-endpoint.ts";
 
 export type SmtpConnectionTest = {
   ok: boolean;
@@ -17,7 +17,7 @@ export type SmtpConnectionTest = {
 export async function testSmtpConnection(settings: GlobalRelaySmtpSettings, options: SmtpClientOptions = {}): Promise<SmtpConnectionTest> {
   let target;
   try {
-    target = smtpTarget(settings, { allowPlain: options.allowPlain });
+    target = smtpEndpoint(settings, { allowPlain: options.allowPlain });
   } catch (error) {
     return { ok: false, message: (error as Error).message };
   }

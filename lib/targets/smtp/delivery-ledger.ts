@@ -4,15 +4,14 @@
 
 import { db } from "../../db/client.ts";
 
-export type LedgerStatus = "pending" | "sent" | "ambiguous" | "failed";
+/**
+ * pending: not sent yet, or a send failed in a way that proves it did not arrive; in_flight: being
+ * sent (marked before DATA), so a crash before the reply leaves it here and the resume reports a
+ * possible duplicate; sent; ambiguous: the reply was lost after the last byte; failed: refused.
+ */
+export type LedgerStatus = "pending" | "in_flight" | "sent" | "ambiguous" | "failed";
 
 export type LedgerKey = { messageId: string; jobId: string; batchNumber: number; channelId: string; part: number };
-
-/** The statuses recorded for one batch of a job, by Message-ID (one query instead of one per email). */
-export async function batchLedger(jobId: string, batchNumber: number): Promise<Map<string, LedgerStatus>> {
-  const rows = await db().deliveryLedger.findMany({ where: { jobId, batchNumber }, select: { messageId: true, status: true } });
-  return new Map(rows.map((r) => [r.messageId, r.status as LedgerStatus]));
-}
 
 export async function ledgerStatus(messageId: string): Promise<LedgerStatus | null> {
   const row = await db().deliveryLedger.findUnique({ where: { messageId }, select: { status: true } });
@@ -20,14 +19,14 @@ export async function ledgerStatus(messageId: string): Promise<LedgerStatus | nu
 }
 
 /**
- * Before an attempt: the row exists, is `pending` and counts the attempt. `known` is the status
- * read with batchLedger; a row written meanwhile (or under another batch key) is found by its
+ * Before an attempt: the row exists, is `in_flight` and counts the attempt. `known` is the status
+ * read before; a row written meanwhile (by another job rendering the same email) is found by its
  * Message-ID, and "sent" is returned instead of counting an attempt.
  */
 export async function markAttempt(key: LedgerKey, known: LedgerStatus | undefined): Promise<"attempt" | "sent"> {
   if (known === undefined) {
     try {
-      await db().deliveryLedger.create({ data: { ...key, status: "pending", attempts: 1 } });
+      await db().deliveryLedger.create({ data: { ...key, status: "in_flight", attempts: 1 } });
       return "attempt";
     } catch (error) {
       if ((error as { code?: string }).code !== "P2002") throw error;
@@ -35,7 +34,7 @@ export async function markAttempt(key: LedgerKey, known: LedgerStatus | undefine
   }
   const updated = await db().deliveryLedger.updateMany({
     where: { messageId: key.messageId, status: { not: "sent" } },
-    data: { status: "pending", attempts: { increment: 1 } },
+    data: { status: "in_flight", attempts: { increment: 1 } },
   });
   return updated.count === 1 ? "attempt" : "sent";
 }

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startTestSmtpServer, unusedPort, type TestSmtpServer } from "../../testing/smtp/test-smtp-server.ts";
-import { smtpTarget, type GlobalRelaySmtpSettings } from "./smtp-target.ts";
+import { smtpEndpoint, type GlobalRelaySmtpSettings } from "./smtp-endpoint.ts";
 import { testSmtpConnection } from "./test-smtp-connection.ts";
 
 function settingsFor(host: string, port: number, over: Partial<GlobalRelaySmtpSettings> = {}): GlobalRelaySmtpSettings {
@@ -54,30 +54,30 @@ describe("testSmtpConnection", () => {
   });
 });
 
-test("smtpTarget: A9, A10 and Custom; TLS required except Custom with allowPlain", () => {
+test("smtpEndpoint: A9, A10 and Custom; TLS required except Custom with allowPlain", () => {
   const base = settingsFor("relay.example.com", 2525, { SMTPServerTimeout: 1800 });
-  assert.deepEqual(smtpTarget({ ...base, CustomerType: "A9" }, { allowPlain: true }), {
+  assert.deepEqual(smtpEndpoint({ ...base, CustomerType: "A9" }, { allowPlain: true }), {
     host: "mailarchivespool1.globalrelay.com",
     port: 25,
     requireTls: true,
     servername: "mailarchivespool1.globalrelay.com",
     timeoutMs: 1_800_000,
   });
-  assert.deepEqual(smtpTarget({ ...base, CustomerType: "A10" }), {
+  assert.deepEqual(smtpEndpoint({ ...base, CustomerType: "A10" }), {
     host: "feeds.globalrelay.com",
     port: 25,
     requireTls: true,
     servername: "feeds.globalrelay.com",
     timeoutMs: 1_800_000,
   });
-  assert.deepEqual(smtpTarget(base), { host: "relay.example.com", port: 2525, requireTls: true, servername: "relay.example.com", timeoutMs: 1_800_000 });
-  assert.equal(smtpTarget(base, { allowPlain: true }).requireTls, false);
-  assert.deepEqual(smtpTarget({ ...base, CustomSMTPServerName: "[::1]", CustomSMTPPort: "25", SMTPServerTimeout: 0 }), {
+  assert.deepEqual(smtpEndpoint(base), { host: "relay.example.com", port: 2525, requireTls: true, servername: "relay.example.com", timeoutMs: 1_800_000 });
+  assert.equal(smtpEndpoint(base, { allowPlain: true }).requireTls, false);
+  assert.deepEqual(smtpEndpoint({ ...base, CustomSMTPServerName: "[::1]", CustomSMTPPort: "25", SMTPServerTimeout: 0 }), {
     host: "::1",
     port: 25,
     requireTls: true,
     servername: undefined,
     timeoutMs: 1_800_000,
   });
-  assert.throws(() => smtpTarget({ ...base, CustomSMTPPort: "25 " }), /not a port number/);
+  assert.throws(() => smtpEndpoint({ ...base, CustomSMTPPort: "25 " }), /not a port number/);
 });

@@ -5,13 +5,13 @@ import { db } from "../db/client.ts";
 import { UserError } from "../errors/user-error.ts";
 import { setExportSettings } from "../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
-import { cancelJob } from "./cancel-job.ts";
-import { claimNextJob } from "./claim-job.ts";
-import { createExportJob } from "./create-export-job.ts";
-import { enqueueExportJob, JobAlreadyActiveError } from "./enqueue-job.ts";
-import { finishJob } from "./finish-job.ts";
-import { fencedJobUpdate, LeaseLostError, renewLease, type Lease } from "./lease.ts";
-import { workJob } from "./work-job.ts";
+import { cancelJob } from "../jobs/cancel-job.ts";
+import { claimNextJob } from "../jobs/claim-job.ts";
+import { createExportJob } from "../jobs/create-export-job.ts";
+import { enqueueExportJob, JobAlreadyActiveError } from "../jobs/enqueue-job.ts";
+import { finishJob } from "../jobs/finish-job.ts";
+import { fencedJobUpdate, LeaseLostError, renewLease, type Lease } from "../jobs/lease.ts";
+import { runJob as workJob } from "./run-job.ts";
 
 process.env.LOG_LEVEL = "silent";
 
@@ -72,9 +72,8 @@ test("a ranged job is allowed alongside an active cursor job, and does not hold 
     assert.equal(row.movesCursor, false);
     assert.equal(row.status, "pending");
   }
-  const data = JSON.parse((await job(ranged.id)).data) as Record<string, string>;
-  assert.equal(data.requested_start, "1700000000000");
-  assert.equal(data.requested_end, "1700000100000");
+  const request = JSON.parse((await job(ranged.id)).data) as { window: { start: number; end: number } };
+  assert.deepEqual(request.window, { start: 1_700_000_000_000, end: 1_700_000_100_000 });
   assert.equal(await db().exportJob.count(), 3);
 });
 

@@ -1,12 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { EventEmitter } from "node:events";
 import os from "node:os";
+import { claimNextJob } from "../jobs/claim-job.ts";
+import { jobEvents } from "../jobs/job-events.ts";
 import { logger } from "../log/logger.ts";
-import { claimNextJob } from "./claim-job.ts";
-import { workJob, WORKER_NAME } from "./work-job.ts";
-
-/** Poked when this process enqueues a job, so its own worker starts it without waiting a poll. */
-export const jobEvents = new EventEmitter();
+import { runJob, WORKER_NAME } from "./run-job.ts";
 
 export type JobLoopOptions = { leaseMs?: number; pollMs?: number; workerId?: string };
 
@@ -25,7 +22,7 @@ export function startJobLoop(options: JobLoopOptions = {}): { workerId: string; 
       try {
         const claimed = await claimNextJob({ workerId, leaseMs });
         if (claimed) {
-          await workJob({ claimed, workerId, leaseMs, stopSignal: stopper.signal });
+          await runJob({ claimed, workerId, leaseMs, stopSignal: stopper.signal });
           continue;
         }
       } catch (error) {

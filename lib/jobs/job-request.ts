@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { EXPORT_FORMATS } from "../settings/schema.ts";
+
+/**
+ * What a job was asked to do, fixed when it is enqueued (ExportJob.data): the format at the
+ * Mattermost-compatible settings boundary and, for a ranged or --export-from run, its window. What
+ * the run itself needs is planned by the export engine when the job first starts (ExportJob.plan).
+ */
+export const ZJobRequest = z.object({
+  format: z.enum(EXPORT_FORMATS),
+  /** A ranged run [start, end], or an --export-from run (end = when it starts). */
+  window: z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative().optional() }).optional(),
+});
+export type JobRequest = z.infer<typeof ZJobRequest>;
+
+/** The request of a job row; rows written before requests were typed carry Mattermost's keys. */
+export function parseJobRequest(json: string, fallbackFormat: string): JobRequest {
+  let raw: Record<string, unknown> = {};
+  try {
+    const value = JSON.parse(json) as unknown;
+    if (value && typeof value === "object" && !Array.isArray(value)) raw = value as Record<string, unknown>;
+  } catch {
+    // an unreadable request is treated as an empty one
+  }
+  if (raw.format === undefined) {
+    const start = raw.requested_start ?? raw.job_start_time;
+    raw = {
+      format: raw.export_type ?? fallbackFormat,
+      window: raw.requested_start !== undefined ? { start: Number(start), ...(raw.requested_end !== undefined ? { end: Number(raw.requested_end) } : {}) } : undefined,
+    };
+  }
+  return ZJobRequest.parse(raw);
+}
