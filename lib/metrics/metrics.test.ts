@@ -8,7 +8,7 @@ process.env.LOG_LEVEL = "silent";
 import { db } from "../db/client.ts";
 import { claimNextJob } from "../jobs/claim-job.ts";
 import { createExportJob } from "../jobs/create-export-job.ts";
-import { workJob } from "../jobs/work-job.ts";
+import { runJob as workJob } from "../worker/run-job.ts";
 import { ExportFixture, setExportSettings } from "../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { recordIngestRequest } from "./ingest-metrics.ts";
@@ -80,7 +80,9 @@ test("an export moves jobs, messages, duration and last success; late arrivals a
   assert.equal(m.get("custodian_export_lag_seconds{policy=default}"), 90);
 
   await runExport();
-  await db().exportJob.update({ where: { id: first }, data: { data: JSON.stringify({ late_arrivals: "3" }) } });
+  const plan = JSON.parse((await db().exportJob.findUniqueOrThrow({ where: { id: first } })).plan) as { progress: Record<string, unknown> };
+  plan.progress.late = { count: 3 };
+  await db().exportJob.update({ where: { id: first }, data: { plan: JSON.stringify(plan) } });
   m = await scrape();
   assert.equal(m.get('custodian_jobs{policy=default,status=success}'), 2);
   assert.equal(m.get("custodian_messages_exported_total{format=csv,policy=default}"), 17);

@@ -1,5 +1,4 @@
 import { db } from "../db/client.ts";
-import { parseJobData } from "../jobs/job-data.ts";
 
 export type PolicyLag = { policyId: string; seconds: number };
 
@@ -23,12 +22,12 @@ export async function readExportLag(options: { now?: Date } = {}): Promise<Polic
   return lags;
 }
 
-/**
- * Late arrivals per policy: records that reached Custodian after the run that should have exported
- * them, as the runs reported them in their job data (`late_arrivals`, written by the change feed
- * once it exists; jobs without it count 0).
- */
-export function lateArrivalsOf(jobData: string): number {
-  const value = Number((parseJobData(jobData) as Record<string, unknown>).late_arrivals ?? 0);
-  return Number.isFinite(value) && value > 0 ? value : 0;
+/** Late arrivals a run reported (its plan's progress; jobs planned before the change feed count 0). */
+export function lateArrivalsOf(plan: string): number {
+  try {
+    const value = Number((JSON.parse(plan) as { progress?: { late?: { count?: number } } }).progress?.late?.count ?? 0);
+    return Number.isFinite(value) && value > 0 ? value : 0;
+  } catch {
+    return 0;
+  }
 }

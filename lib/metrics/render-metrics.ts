@@ -14,7 +14,7 @@ export async function renderMetrics(options: { now?: Date } = {}): Promise<{ con
   const now = options.now ?? new Date();
   const r = new Registry();
   const jobs = await db().exportJob.findMany({
-    select: { policyId: true, status: true, format: true, startedAt: true, finishedAt: true, messagesExported: true, filesExported: true, data: true },
+    select: { policyId: true, status: true, format: true, startedAt: true, finishedAt: true, messagesExported: true, filesExported: true, plan: true },
   });
 
   const byStatus = new Gauge({ name: "custodian_jobs", help: "Export jobs by status and policy.", labelNames: ["status", "policy"], registers: [r] });
@@ -35,7 +35,7 @@ export async function renderMetrics(options: { now?: Date } = {}): Promise<{ con
     byStatus.inc({ status: j.status, policy: j.policyId });
     messages.inc({ policy: j.policyId, format: j.format }, j.messagesExported);
     files.inc({ policy: j.policyId, format: j.format }, j.filesExported);
-    const lateCount = lateArrivalsOf(j.data);
+    const lateCount = lateArrivalsOf(j.plan);
     late.inc({ policy: j.policyId }, lateCount);
     if (DONE.includes(j.status) && j.finishedAt) {
       if (j.startedAt) duration.observe({ policy: j.policyId, format: j.format }, (j.finishedAt.getTime() - j.startedAt.getTime()) / 1000);
