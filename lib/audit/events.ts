@@ -51,6 +51,11 @@ export const ZAuditEventName = z.enum([
   /** An ingest token was created or revoked. */
   "createIngestToken",
   "revokeIngestToken",
+  /** An admin API token was created or revoked. */
+  "createApiToken",
+  "revokeApiToken",
+  /** An admin API token's first use of the day (UTC); later calls that day are audited as their own events only. */
+  "useApiToken",
 ]);
 export type AuditEventName = z.infer<typeof ZAuditEventName>;
 
