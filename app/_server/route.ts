@@ -6,6 +6,7 @@ import type { AuditEventName, AuditObjectType } from "@/lib/audit/events.ts";
 import { record, type AuditDetails } from "@/lib/audit/record.ts";
 import { can, type Requirement } from "@/lib/auth/rights.ts";
 import { getActiveSession, type ActiveSession } from "@/lib/auth/sessions.ts";
+import { isApiToken, verifyApiToken } from "@/lib/auth/verify-api-token.ts";
 import { fieldErrorsOf, UserError } from "@/lib/errors/user-error.ts";
 import { logger } from "@/lib/log/logger.ts";
 import { verifyIngestToken } from "@/lib/ingest/verify-ingest-token.ts";
@@ -73,8 +74,9 @@ function crossSite(request: Request): boolean {
 }
 
 /**
- * Route handlers signed in by session cookie: session (401) → same-site (403) → right (403, audited)
- * → handler. The handler returns its Response and, for audited actions, what to record.
+ * Admin route handlers, signed in by session cookie or by an admin API token (Authorization: Bearer):
+ * who (401) → same-site for cookies (403) → right (403, audited) → handler. The handler returns its
+ * Response and, for audited actions, what to record.
  */
 export function sessionRoute(
   spec: { right: Requirement; audit?: AuditSpec },
@@ -82,16 +84,22 @@ export function sessionRoute(
 ) {
   return async (request: Request, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
     const info = requestInfoFrom(request.headers);
-    const session = await getActiveSession(sessionTokenFrom(request.headers.get("cookie") ?? "", info.secure));
-    if (!session) return jsonError(401, "Sign in first.");
-    const actor = sessionActor(session, info);
+    const viaToken = request.headers.has("authorization");
+    const signedIn = viaToken ? await apiTokenSession(request, info, spec.audit?.apiPath ?? new URL(request.url).pathname) : await cookieSession(request, info);
+    if (!signedIn) {
+      return viaToken
+        ? jsonError(401, "This API token is not valid: unknown, revoked or expired.", undefined, { "WWW-Authenticate": 'Bearer error="invalid_token"' })
+        : jsonError(401, "Sign in first.");
+    }
+    const { session, actor } = signedIn;
     const fail = async (status: number, message: string, fieldErrors?: Record<string, string>) => {
       if (spec.audit) {
         await record({ eventName: spec.audit.event, status: "fail", actor, objectType: spec.audit.objectType, apiPath: spec.audit.apiPath, error: { description: message, status_code: status } });
       }
       return jsonError(status, message, fieldErrors);
     };
-    if (crossSite(request)) return fail(403, "Cross-site requests are refused.");
+    // A bearer token is never sent by a browser on its own, so only cookie calls can be cross-site forgeries.
+    if (!viaToken && crossSite(request)) return fail(403, "Cross-site requests are refused.");
     if (!can(session.user, spec.right)) return fail(403, "You do not have the right to do this.");
     try {
       const { response, audit, skipAudit } = await handler({ request, session, actor, info, params: await context.params });
@@ -106,6 +114,29 @@ export function sessionRoute(
       return fail(500, `Something went wrong; it was logged as event ${eventId}.`);
     }
   };
+}
+
+type SignedIn = { session: ActiveSession; actor: AuditActor };
+
+async function cookieSession(request: Request, info: RequestInfo): Promise<SignedIn | null> {
+  const session = await getActiveSession(sessionTokenFrom(request.headers.get("cookie") ?? "", info.secure));
+  return session ? { session, actor: sessionActor(session, info) } : null;
+}
+
+/**
+ * `Authorization: Bearer <admin API token>`: the token's admin with their rights as they are now
+ * (a revoked right, a deactivated admin or a revoked or expired token takes effect at this call).
+ * The token's first use of the day is audited as useApiToken.
+ */
+export async function apiTokenSession(request: Request, info: RequestInfo, apiPath: string): Promise<SignedIn | null> {
+  const token = bearerToken(request);
+  const verified = isApiToken(token) ? await verifyApiToken(token) : null;
+  if (!verified) return null;
+  const actor: AuditActor = { userId: verified.user.id, sessionId: `api-token:${verified.tokenId}`, client: info.userAgent, ipAddress: info.ipAddress };
+  if (verified.firstUseToday) {
+    await record({ eventName: "useApiToken", status: "success", actor, objectType: "token", apiPath, parameters: { token_id: verified.tokenId, name: verified.name } });
+  }
+  return { session: { id: `api-token:${verified.tokenId}`, user: verified.user }, actor };
 }
 
 export function bearerToken(request: Request): string | undefined {

@@ -66,6 +66,8 @@ const ACTIONS: Record<string, ActionRule> = {
   "app/(auth)/set-password/actions.ts#setPasswordAction": { access: "public" },
   "app/(auth)/setup/actions.ts#createOwnerAction": { access: "public" },
   "app/(console)/account/actions.ts#changePasswordAction": { access: "session", right: "signed-in", event: "updatePassword" },
+  "app/(console)/account/api-token-actions.ts#createApiTokenAction": { access: "session", right: "signed-in", event: "createApiToken" },
+  "app/(console)/account/api-token-actions.ts#revokeApiTokenAction": { access: "session", right: "signed-in", event: "revokeApiToken" },
   "app/(console)/admins/actions.ts#addAdminAction": { access: "session", right: "manage_admins", event: "createUser" },
   "app/(console)/admins/actions.ts#updateRightsAction": { access: "session", right: "manage_admins", event: "updateUserRoles" },
   "app/(console)/admins/actions.ts#deactivateAdminAction": { access: "session", right: "manage_admins", event: "deleteUser" },

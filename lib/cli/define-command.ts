@@ -36,9 +36,13 @@ export type CommandContext<I> = {
   terminal: Terminal;
   actor: AuditActor;
   apiPath: string;
+  /** For a command whose audit event depends on the outcome (the spec's `audit` covers the rest). */
+  record: (event: AuditEventName, objectType: AuditObjectType, status: "success" | "fail", details?: AuditDetails & { error?: { description: string; status_code: number } }) => Promise<void>;
 };
 
 export type CommandResult = { exitCode?: number; audit?: AuditDetails } | void;
+
+type AuditSpec = { event: AuditEventName; objectType: AuditObjectType };
 
 export type CommandSpec<S extends z.ZodType> = {
   /** The full name as typed: "jobs list". */
@@ -55,8 +59,8 @@ export type CommandSpec<S extends z.ZodType> = {
   details?: string;
   /** Apply pending migrations first (default true). */
   migrate?: boolean;
-  /** One audit record per run: success with what run returns, fail on a refusal. */
-  audit?: { event: AuditEventName; objectType: AuditObjectType };
+  /** One audit record per run: success with what run returns, fail on a refusal (a function: per input). */
+  audit?: AuditSpec | ((input: z.output<S>) => AuditSpec);
   run: (ctx: CommandContext<z.output<S>>) => Promise<CommandResult>;
 };
 
@@ -143,6 +147,7 @@ export function defineCommand<S extends z.ZodType>(spec: CommandSpec<S>): Comman
       const { input, json, raw } = parse(argv);
       const actor = componentActor("cli");
       const apiPath = `cli:${spec.name}`;
+      const audit = typeof spec.audit === "function" ? spec.audit(input) : spec.audit;
       const out = (text: string) => stdout(text.endsWith("\n") ? text : `${text}\n`);
       const ctx: CommandContext<z.output<S>> = {
         input,
@@ -160,19 +165,20 @@ export function defineCommand<S extends z.ZodType>(spec: CommandSpec<S>): Comman
         terminal,
         actor,
         apiPath,
+        record: (eventName, objectType, status, details) => record({ eventName, objectType, status, actor, apiPath, ...details }).then(() => {}),
       };
       try {
         const result = (await spec.run(ctx)) ?? {};
-        if (spec.audit && result.audit) {
-          await record({ eventName: spec.audit.event, status: "success", actor, objectType: spec.audit.objectType, apiPath, ...result.audit });
+        if (audit && result.audit) {
+          await record({ eventName: audit.event, status: "success", actor, objectType: audit.objectType, apiPath, ...result.audit });
         }
         return result.exitCode ?? 0;
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         const fields = Object.entries(error.fieldErrors).map(([f, m]) => `${f}: ${m}`);
         const description = fields.length ? fields.join("; ") : error.message;
-        if (spec.audit) {
-          await record({ eventName: spec.audit.event, status: "fail", actor, objectType: spec.audit.objectType, apiPath, parameters: raw, error: { description, status_code: error.status } });
+        if (audit) {
+          await record({ eventName: audit.event, status: "fail", actor, objectType: audit.objectType, apiPath, parameters: raw, error: { description, status_code: error.status } });
         }
         terminal.writeLine(`error: ${description}`);
         return 1;
