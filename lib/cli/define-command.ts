@@ -174,6 +174,7 @@ export function defineCommand<S extends z.ZodType>(spec: CommandSpec<S>): Comman
         }
         return result.exitCode ?? 0;
       } catch (error) {
+        if (error instanceof CliUsageError && !error.message.includes("\nUsage: ")) throw usageError(error.message);
         if (!(error instanceof UserError)) throw error;
         const fields = Object.entries(error.fieldErrors).map(([f, m]) => `${f}: ${m}`);
         const description = fields.length ? fields.join("; ") : error.message;
