@@ -86,9 +86,11 @@ async function measure(cmd: readonly string[], ready: string): Promise<{ ms: num
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rows: string[][] = [];
 for (const c of CASES) {
+  // The two ways alternate run by run, so a busy moment on a shared machine slows both alike.
+  const byWay = { dev: [] as Awaited<ReturnType<typeof measure>>[], prod: [] as Awaited<ReturnType<typeof measure>>[] };
+  for (let i = 0; i < runs; i++) for (const way of ["dev", "prod"] as const) byWay[way].push(await measure(c[way], c.ready));
   for (const way of ["dev", "prod"] as const) {
-    const results = [];
-    for (let i = 0; i < runs; i++) results.push(await measure(c[way], c.ready));
+    const results = byWay[way];
     rows.push([
       c.name,
       way === "dev" ? "tsx (TypeScript)" : "node (compiled)",
