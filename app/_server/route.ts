@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import type { AuditActor } from "@/lib/audit/actor.ts";
 import type { AuditEventName, AuditObjectType } from "@/lib/audit/events.ts";
+import type { AuditFields } from "@/lib/audit/auditable.ts";
 import { record, type AuditDetails } from "@/lib/audit/record.ts";
 import { can, type Requirement } from "@/lib/auth/rights.ts";
 import { getActiveSession, type ActiveSession } from "@/lib/auth/sessions.ts";
@@ -11,6 +12,7 @@ import { fieldErrorsOf, UserError } from "@/lib/errors/user-error.ts";
 import { logger } from "@/lib/log/logger.ts";
 import { verifyIngestToken } from "@/lib/ingest/verify-ingest-token.ts";
 import { sessionTokenFrom } from "@/lib/http/session-cookie.ts";
+import { auditParameters, type DerivedParameters } from "./action.ts";
 import { requestInfoFrom, type RequestInfo } from "./request-info.ts";
 import { sessionActor } from "./session.ts";
 
@@ -55,7 +57,17 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
 }
 
 type SessionContext = { request: Request; session: ActiveSession; actor: AuditActor; info: RequestInfo; params: Record<string, string> };
-type AuditSpec = { event: AuditEventName; objectType: AuditObjectType; apiPath: string };
+type AuditSpec = {
+  event: AuditEventName;
+  objectType: AuditObjectType;
+  apiPath: string;
+  /** The body fields the record keeps (issue 11: an allow-list); without it, none. */
+  auditable?: AuditFields;
+  /** Nests the kept fields under this key. */
+  auditAs?: string;
+};
+/** A handler's audit: the parsed body (filtered by the spec's allow-list) and values it derived itself. */
+type RouteAudit = Omit<AuditDetails, "parameters"> & { input?: unknown; parameters?: DerivedParameters };
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -80,7 +92,7 @@ function crossSite(request: Request): boolean {
  */
 export function sessionRoute(
   spec: { right: Requirement; audit?: AuditSpec },
-  handler: (ctx: SessionContext) => Promise<{ response: Response; audit?: AuditDetails; skipAudit?: boolean }>,
+  handler: (ctx: SessionContext) => Promise<{ response: Response; audit?: RouteAudit; skipAudit?: boolean }>,
 ) {
   return async (request: Request, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
     const info = requestInfoFrom(request.headers);
@@ -104,7 +116,9 @@ export function sessionRoute(
     try {
       const { response, audit, skipAudit } = await handler({ request, session, actor, info, params: await context.params });
       if (spec.audit && !skipAudit) {
-        await record({ eventName: spec.audit.event, status: "success", actor, objectType: spec.audit.objectType, apiPath: spec.audit.apiPath, ...audit });
+        const { input, parameters, ...states } = audit ?? {};
+        const kept = auditParameters({ auditable: spec.audit.auditable ?? {}, auditAs: spec.audit.auditAs }, input, parameters);
+        await record({ eventName: spec.audit.event, status: "success", actor, objectType: spec.audit.objectType, apiPath: spec.audit.apiPath, ...states, parameters: kept });
       }
       return response;
     } catch (error) {

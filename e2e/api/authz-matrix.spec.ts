@@ -18,7 +18,7 @@ const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const RIGHTS = ["configure", "request", "download", "audit", "manage_admins"] as const;
 type Right = (typeof RIGHTS)[number];
 /** What a session-signed route or action needs (lib/auth/rights.ts's Requirement). */
-type Requirement = Right | readonly Right[] | "signed-in";
+type Requirement = Right | readonly Right[] | "signed-in" | "owner";
 
 type RouteRule =
   | { access: "public"; expect: number }
@@ -83,6 +83,8 @@ const ACTIONS: Record<string, ActionRule> = {
   "app/(console)/ingest-tokens/actions.ts#revokeIngestTokenAction": { access: "session", right: "configure", event: "revokeIngestToken" },
   "app/(console)/notifications/actions.ts#saveNotificationSettingsAction": { access: "session", right: "configure", event: "patchConfig" },
   "app/(console)/notifications/actions.ts#sendTestEmailAction": { access: "session", right: "configure", event: "testSmtpConnection" },
+  // Only the owner vouches for a notification server an admin changed (issue 11 item 3).
+  "app/(console)/notifications/actions.ts#confirmNotificationServerAction": { access: "session", right: "owner", event: "patchConfig" },
   "app/(console)/requests/actions.ts#requestExportAction": { access: "session", right: "request", event: "createJob" },
 };
 
@@ -176,12 +178,14 @@ function urlOf(folder: string, params: Record<string, string>): string {
 
 type Principal = { label: string; ctx: APIRequestContext; userId: string; rights: readonly Right[] | "owner"; email: string; password: string };
 
-const rightsOf = (req: Requirement): readonly Right[] => (req === "signed-in" ? [] : typeof req === "string" ? [req as Right] : req);
+const rightsOf = (req: Requirement): readonly Right[] => (req === "signed-in" || req === "owner" ? [] : typeof req === "string" ? [req as Right] : req);
 const keyOf = (rights: readonly Right[]) => [...rights].sort().join("+") || "none";
 
 /** Admins for a requirement: each holder of one of its rights, and who holds none of them. */
 function principalsFor(req: Requirement): { with: Right[][]; without: Right[][] } {
   if (req === "signed-in") return { with: [[]], without: [] };
+  // Owner-only: no grant of rights is enough, all of them included.
+  if (req === "owner") return { with: [], without: [[...RIGHTS], []] };
   const needed = rightsOf(req);
   return { with: needed.map((r) => [r]), without: [RIGHTS.filter((r) => !needed.includes(r)), []] };
 }

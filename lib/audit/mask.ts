@@ -14,13 +14,14 @@ export function maskSecrets(value: unknown, secretKeys: ReadonlySet<string> = DE
   return value;
 }
 
+// A second line of defence only: what a record keeps is decided by each action's allow-list
+// (lib/audit/auditable.ts). Destinations (addresses, usernames) are not secrets and stay visible.
 const DEFAULT_SECRET_KEYS = new Set([
   "password",
   "newpassword",
   "currentpassword",
+  "confirmpassword",
   "smtppassword",
-  "smtpusername",
-  "emailaddress",
   "token",
   "secret",
   "secretaccesskey",

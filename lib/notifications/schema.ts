@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { AuditFieldsOf } from "../audit/auditable.ts";
+import type { SecretEndpoint } from "../settings/secret-binding.ts";
 import { emailProblem } from "../validation/email.ts";
 
 const port = z
@@ -53,8 +55,36 @@ export const ZNotificationSettingsInput = z
 export type TNotificationSettingsInput = z.input<typeof ZNotificationSettingsInput>;
 export type TNotificationSettingsParsed = z.output<typeof ZNotificationSettingsInput>;
 
-export type NotificationSettings = Omit<TNotificationSettingsParsed, "SMTPPassword"> & { SMTPPassword: string };
+/** What a `patchConfig` record keeps of the form: every setting, the password only as the mask. */
+export const NOTIFICATION_SETTINGS_AUDIT_FIELDS = {
+  Enabled: true,
+  SMTPHost: true,
+  SMTPPort: true,
+  Security: true,
+  SMTPUsername: true,
+  SMTPPassword: "secret",
+  FromAddress: true,
+  Recipients: true,
+  NotifyOnFailure: true,
+  NotifyOnWarning: true,
+  NotifyOnMissedSchedule: true,
+  NotifyRequesters: true,
+} as const satisfies AuditFieldsOf<TNotificationSettingsInput>;
+
+export type NotificationSettings = Omit<TNotificationSettingsParsed, "SMTPPassword"> & {
+  SMTPPassword: string;
+  /**
+   * Epoch ms from which set-password links may go through this mail server: 24 hours after an
+   * admin other than the owner changed the server, at once when the owner changed or confirmed it.
+   */
+  ServerTrustedFrom: number;
+};
 export type NotificationSettingsView = Omit<NotificationSettings, "SMTPPassword"> & { SMTPPasswordSet: boolean };
+
+/** Where the notification SMTP password goes: host, port, TLS mode and username. */
+export function notificationEndpoint(s: Pick<NotificationSettings, "SMTPHost" | "SMTPPort" | "Security" | "SMTPUsername">): SecretEndpoint {
+  return { host: s.SMTPHost.trim().toLowerCase(), port: Number(s.SMTPPort), security: s.Security, username: s.SMTPUsername };
+}
 
 export function defaultNotificationSettings(): NotificationSettings {
   return {
@@ -70,5 +100,6 @@ export function defaultNotificationSettings(): NotificationSettings {
     NotifyOnWarning: true,
     NotifyOnMissedSchedule: true,
     NotifyRequesters: true,
+    ServerTrustedFrom: 0,
   };
 }

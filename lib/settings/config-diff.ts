@@ -1,8 +1,10 @@
 import type { ConfigDiff } from "../audit/record.ts";
 import { SECRET_MASK } from "../audit/mask.ts";
 
-// Values at these paths never reach an audit record, not even in a diff (RELIABILITY.md #32).
-const MASKED = new Set(["SMTPPassword", "SMTPUsername", "EmailAddress"]);
+// Secrets never reach an audit record, not even in a diff (RELIABILITY.md #32). Where archive and
+// notification mail goes (addresses, hosts, usernames) is shown in clear, so a redirect is visible
+// (issue 11 item 3).
+const MASKED = new Set(["SMTPPassword"]);
 
 /** Mattermost's config_diffs: one entry per changed leaf, secrets masked on both sides. */
 export function configDiffs(prefix: string, before: unknown, after: unknown): ConfigDiff[] {

@@ -1,6 +1,8 @@
 import { db, type Tx } from "../db/client.ts";
-import { decryptSecret, encryptSecret } from "./secret-box.ts";
-import { defaultExportSettings, type ExportSettings, type ExportSettingsView } from "./schema.ts";
+import { openBoundSecret, sealBoundSecret } from "./secret-binding.ts";
+import { defaultExportSettings, globalRelayEndpoint, type ExportSettings, type ExportSettingsView } from "./schema.ts";
+
+export { globalRelayEndpoint } from "./schema.ts";
 
 const KEY = "MessageExportSettings";
 
@@ -11,17 +13,17 @@ function mergeDefaults(raw: Partial<Stored>): ExportSettings {
   return { ...d, ...raw, GlobalRelaySettings: { ...d.GlobalRelaySettings, ...(raw.GlobalRelaySettings ?? {}) } };
 }
 
-/** The export settings with the SMTP password decrypted (server-side use only). */
+/** The export settings with the SMTP password opened for the stored endpoint (server-side use only). */
 export async function loadExportSettings(tx: Tx = db()): Promise<ExportSettings> {
   const row = await tx.setting.findUnique({ where: { key: KEY } });
   const stored = mergeDefaults(row ? (JSON.parse(row.value) as Partial<Stored>) : {});
   const sealed = stored.GlobalRelaySettings.SMTPPassword;
-  return { ...stored, GlobalRelaySettings: { ...stored.GlobalRelaySettings, SMTPPassword: sealed ? decryptSecret(sealed) : "" } };
+  return { ...stored, GlobalRelaySettings: { ...stored.GlobalRelaySettings, SMTPPassword: openBoundSecret(sealed, globalRelayEndpoint(stored.GlobalRelaySettings)) } };
 }
 
 export async function writeExportSettings(settings: ExportSettings, tx: Tx = db()): Promise<void> {
   const pw = settings.GlobalRelaySettings.SMTPPassword;
-  const stored = { ...settings, GlobalRelaySettings: { ...settings.GlobalRelaySettings, SMTPPassword: pw ? encryptSecret(pw) : "" } };
+  const stored = { ...settings, GlobalRelaySettings: { ...settings.GlobalRelaySettings, SMTPPassword: sealBoundSecret(pw, globalRelayEndpoint(settings.GlobalRelaySettings)) } };
   const value = JSON.stringify(stored);
   await tx.setting.upsert({ where: { key: KEY }, create: { key: KEY, value }, update: { value } });
 }

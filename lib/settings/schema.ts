@@ -1,5 +1,7 @@
 import { z } from "zod";
+import type { AuditFieldsOf } from "../audit/auditable.ts";
 import { SECRET_MASK } from "../audit/mask.ts";
+import type { SecretEndpoint } from "./secret-binding.ts";
 import { emailProblem } from "../validation/email.ts";
 
 export const EXPORT_FORMATS = ["csv", "actiance", "globalrelay", "globalrelay-zip", "json"] as const;
@@ -101,6 +103,36 @@ export const ZExportSettingsInput = z
   });
 
 export type TExportSettingsInput = z.input<typeof ZExportSettingsInput>;
+
+/** What a `patchConfig` record keeps of the form: every setting, the password only as the mask. */
+export const EXPORT_SETTINGS_AUDIT_FIELDS = {
+  EnableExport: true,
+  DailyRunTime: true,
+  TimeZone: true,
+  ExportFormat: true,
+  BatchSize: true,
+  ExportAttachments: true,
+  GlobalRelaySettings: {
+    CustomerType: true,
+    SMTPUsername: true,
+    SMTPPassword: "secret",
+    EmailAddress: true,
+    CustomSMTPServerName: true,
+    CustomSMTPPort: true,
+    SMTPServerTimeout: true,
+    AllowPlainSMTP: true,
+  },
+} as const satisfies AuditFieldsOf<TExportSettingsInput>;
+
+/** Settings that decide where archive mail goes: a change is announced to the owner and auditors. */
+const DESTINATION_PATHS = new Set(
+  ["CustomerType", "EmailAddress", "CustomSMTPServerName", "CustomSMTPPort", "SMTPUsername", "AllowPlainSMTP"].map((k) => `MessageExportSettings.GlobalRelaySettings.${k}`),
+);
+
+/** The config diffs that redirect the archive feed: the Global Relay destination, or switching mail delivery on or off. */
+export function exportDestinationDiffs<D extends { path: string; base_val: unknown; actual_val: unknown }>(diffs: D[]): D[] {
+  return diffs.filter((d) => DESTINATION_PATHS.has(d.path) || (d.path === "MessageExportSettings.ExportFormat" && (d.base_val === "globalrelay" || d.actual_val === "globalrelay")));
+}
 export type TExportSettingsParsed = z.output<typeof ZExportSettingsInput>;
 
 /** What is stored (the password sealed) and what the engine reads (the password opened). */
@@ -133,6 +165,21 @@ export function defaultExportSettings(): ExportSettings {
       SMTPServerTimeout: 1800,
       AllowPlainSMTP: false,
     },
+  };
+}
+
+/**
+ * Where the Global Relay / Custom SMTP password goes: the customer type (A9 and A10 are fixed
+ * hosts), the Custom host and port, whether plain SMTP is allowed, and the username.
+ */
+export function globalRelayEndpoint(gr: Pick<ExportSettings["GlobalRelaySettings"], "CustomerType" | "CustomSMTPServerName" | "CustomSMTPPort" | "AllowPlainSMTP" | "SMTPUsername">): SecretEndpoint {
+  const custom = gr.CustomerType === "CUSTOM";
+  return {
+    customerType: gr.CustomerType,
+    host: custom ? gr.CustomSMTPServerName.trim().toLowerCase() : "",
+    port: custom ? Number(gr.CustomSMTPPort) : 25,
+    plain: custom && gr.AllowPlainSMTP,
+    username: gr.SMTPUsername,
   };
 }
 

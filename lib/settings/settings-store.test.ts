@@ -178,8 +178,11 @@ test("writeExportSettings seals the password; the Setting row never holds the pl
   assert.ok(raw);
   assert.ok(!raw.includes("canary-pw"), "plaintext in the Setting row");
   const stored = JSON.parse(raw);
-  assert.match(stored.GlobalRelaySettings.SMTPPassword, /^v1:[^:]+:[^:]+:[^:]+$/);
-  assert.equal(openWith(Buffer.from(readFileSync(keyFile(), "utf8").trim(), "hex"), stored.GlobalRelaySettings.SMTPPassword), "canary-pw-Ωmega-52c1");
+  // Sealed together with the endpoint it is bound to (issue 11 item 2: lib/settings/secret-binding.ts).
+  assert.match(stored.GlobalRelaySettings.SMTPPassword, /^bound1:v1:[^:]+:[^:]+:[^:]+$/);
+  const opened = JSON.parse(openWith(Buffer.from(readFileSync(keyFile(), "utf8").trim(), "hex"), stored.GlobalRelaySettings.SMTPPassword.slice("bound1:".length))) as { s: string; e: string };
+  assert.equal(opened.s, "canary-pw-Ωmega-52c1");
+  assert.match(opened.e, /"customerType","A9"/);
 
   const loaded = await loadExportSettings();
   assert.deepEqual(loaded, settings);
@@ -195,9 +198,9 @@ test("a tampered Setting row makes loading fail clearly", async () => {
   await writeExportSettings({ ...defaultExportSettings(), GlobalRelaySettings: { ...defaultExportSettings().GlobalRelaySettings, SMTPPassword: "canary-row-tamper" } });
   const stored = JSON.parse((await storedRow())!);
   const parts = stored.GlobalRelaySettings.SMTPPassword.split(":");
-  const body = Buffer.from(parts[3], "base64");
+  const body = Buffer.from(parts[4], "base64");
   body[body.length - 1] = body[body.length - 1]! ^ 0x80;
-  parts[3] = body.toString("base64");
+  parts[4] = body.toString("base64");
   stored.GlobalRelaySettings.SMTPPassword = parts.join(":");
   await db().setting.update({ where: { key: KEY }, data: { value: JSON.stringify(stored) } });
   await assert.rejects(loadExportSettings(), /A stored secret cannot be decrypted/);
@@ -333,24 +336,27 @@ test("config diffs list only the changed leaves, with Mattermost paths", async (
   await db().setting.deleteMany();
 });
 
-test("config diffs mask SMTPUsername and EmailAddress on both sides", async () => {
+test("config diffs show where archive mail goes (username, address) in clear; only the password is masked (issue 11 item 3)", async () => {
   await db().setting.deleteMany();
-  await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPUsername: "canary-user-old", EmailAddress: "canary-old@archive.example", SMTPPassword: "canary-pw-3" } }) });
+  await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPUsername: "user-old", EmailAddress: "old@archive.example", SMTPPassword: "canary-pw-3" } }) });
   const r = await saveExportSettings({
-    input: input({ GlobalRelaySettings: { SMTPUsername: "canary-user-new", EmailAddress: "canary-new@archive.example", SMTPPassword: "canary-pw-4" } }),
+    input: input({ GlobalRelaySettings: { SMTPUsername: "user-new", EmailAddress: "new@archive.example", SMTPPassword: "canary-pw-4" } }),
   });
   assert.deepEqual(
     [...r.diffs].sort((a, b) => a.path.localeCompare(b.path)),
     [
-      { path: "MessageExportSettings.GlobalRelaySettings.EmailAddress", base_val: SECRET_MASK, actual_val: SECRET_MASK },
+      { path: "MessageExportSettings.GlobalRelaySettings.EmailAddress", base_val: "old@archive.example", actual_val: "new@archive.example" },
       { path: "MessageExportSettings.GlobalRelaySettings.SMTPPassword", base_val: SECRET_MASK, actual_val: SECRET_MASK },
-      { path: "MessageExportSettings.GlobalRelaySettings.SMTPUsername", base_val: SECRET_MASK, actual_val: SECRET_MASK },
+      { path: "MessageExportSettings.GlobalRelaySettings.SMTPUsername", base_val: "user-old", actual_val: "user-new" },
     ],
   );
   assert.ok(!JSON.stringify(r.diffs).includes("canary"));
-  // Clearing one: nothing to hide on the empty side.
-  const cleared = await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPUsername: "", EmailAddress: "canary-new@archive.example" } }) });
-  assert.deepEqual(cleared.diffs, [{ path: "MessageExportSettings.GlobalRelaySettings.SMTPUsername", base_val: SECRET_MASK, actual_val: "" }]);
+  // Clearing the username also drops the password it was bound to.
+  const cleared = await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPUsername: "", EmailAddress: "new@archive.example" } }) });
+  assert.deepEqual(cleared.diffs, [
+    { path: "MessageExportSettings.GlobalRelaySettings.SMTPUsername", base_val: "user-new", actual_val: "" },
+    { path: "MessageExportSettings.GlobalRelaySettings.SMTPPassword", base_val: SECRET_MASK, actual_val: "" },
+  ]);
   await db().setting.deleteMany();
 });
 
@@ -366,7 +372,7 @@ test("configDiffs walks nested objects and reports added and removed leaves", ()
   ]);
   assert.deepEqual(configDiffs("P", { G: { SMTPPassword: "s1", EmailAddress: "e@x.io" } }, { G: { SMTPPassword: "s2", EmailAddress: "" } }), [
     { path: "P.G.SMTPPassword", base_val: SECRET_MASK, actual_val: SECRET_MASK },
-    { path: "P.G.EmailAddress", base_val: SECRET_MASK, actual_val: "" },
+    { path: "P.G.EmailAddress", base_val: "e@x.io", actual_val: "" },
   ]);
 });
 

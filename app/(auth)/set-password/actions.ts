@@ -4,8 +4,11 @@ import { ZSetPasswordInput } from "@/lib/admins/schema.ts";
 import { setPasswordWithToken } from "@/lib/admins/set-password-with-token.ts";
 import { record } from "@/lib/audit/record.ts";
 import { fieldErrorsOf, UserError } from "@/lib/errors/user-error.ts";
-import type { ActionResult } from "@/app/_server/action.ts";
+import { auditParameters, type ActionResult } from "@/app/_server/action.ts";
 import { requestInfo } from "@/app/_server/request-info.ts";
+
+/** Nothing of the input (token, password, confirmation) is kept; the record names the account. */
+const AUDITABLE = {} as const;
 
 /** A new admin (or one whose password was reset) sets it through the one-time link. */
 export async function setPasswordAction(raw: unknown): Promise<ActionResult<null>> {
@@ -15,7 +18,7 @@ export async function setPasswordAction(raw: unknown): Promise<ActionResult<null
   if (!parsed.success) return { ok: false, status: 400, message: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error.issues) };
   try {
     const user = await setPasswordWithToken({ token: parsed.data.token, password: parsed.data.password });
-    await record({ eventName: "updatePassword", status: "success", actor: { ...actor, userId: user.userId }, objectType: "user", apiPath: "/set-password", parameters: { email: user.email, via: "one-time link" } });
+    await record({ eventName: "updatePassword", status: "success", actor: { ...actor, userId: user.userId }, objectType: "user", apiPath: "/set-password", parameters: auditParameters({ auditable: AUDITABLE }, parsed.data, { email: user.email, via: "one-time link" }) });
     return { ok: true, data: null };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;

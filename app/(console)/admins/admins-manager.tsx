@@ -31,7 +31,7 @@ export function AdminsManager({ admins, currentUserId, isOwner }: { admins: Admi
     const token = result.data.token;
     setLink(token ? { email: values.email, url: `${window.location.origin}/set-password?token=${token}` } : undefined);
     form.reset({ email: "", rights: [] });
-    after(result, result.data.emailed ? `Added ${values.email}; an invitation with their set-password link was emailed.` : `Added ${values.email}.`);
+    after(result, result.data.emailed ? `Added ${values.email}; an invitation with their set-password link was emailed.` : `Added ${values.email}. The link was not emailed: ${result.data.notEmailedBecause}.`);
   });
 
   return (
@@ -84,7 +84,9 @@ export function AdminsManager({ admins, currentUserId, isOwner }: { admins: Admi
 function AdminRow({ admin, self, isOwner, onDone, onLink }: { admin: AdminView; self: boolean; isOwner: boolean; onDone: (r: { ok: boolean; message?: string }, ok: string) => void; onLink: (email: string, token: string) => void }) {
   const [rights, setRights] = useState<Right[]>(admin.rights);
   const dirty = rights.slice().sort().join() !== admin.rights.join();
-  const locked = admin.isOwner;
+  // The owner's rights are fixed, nobody edits their own, and only the owner manages a manage_admins admin.
+  const locked = admin.isOwner || self;
+  const ownersOnly = admin.rights.includes("manage_admins") && !isOwner;
   const toggle = (r: Right) => setRights((cur) => (cur.includes(r) ? cur.filter((x) => x !== r) : [...cur, r]));
   const status = admin.isOwner ? "Owner" : admin.disabled ? "Deactivated" : admin.pendingPassword ? "Password not set" : "Active";
   return (
@@ -95,13 +97,13 @@ function AdminRow({ admin, self, isOwner, onDone, onLink }: { admin: AdminView; 
       </td>
       {RIGHTS.map((r) => (
         <td key={r}>
-          <input type="checkbox" aria-label={`${SHORT[r]} for ${admin.email}`} checked={locked || rights.includes(r)} disabled={locked || (r === "manage_admins" && !isOwner)} onChange={() => toggle(r)} />
+          <input type="checkbox" aria-label={`${SHORT[r]} for ${admin.email}`} checked={admin.isOwner || rights.includes(r)} disabled={locked || ownersOnly || (r === "manage_admins" && !isOwner)} onChange={() => toggle(r)} />
         </td>
       ))}
       <td>
-        {!locked && (
+        {!admin.isOwner && !ownersOnly && (
           <div className="inline">
-            <button type="button" className="secondary" disabled={!dirty} onClick={async () => onDone(await updateRightsAction({ userId: admin.id, rights }), `Rights of ${admin.email} saved.`)}>Save rights</button>
+            {!self && <button type="button" className="secondary" disabled={!dirty} onClick={async () => onDone(await updateRightsAction({ userId: admin.id, rights }), `Rights of ${admin.email} saved.`)}>Save rights</button>}
             {!self && (admin.disabled ? (
               <button type="button" className="link" onClick={async () => onDone(await reactivateAdminAction({ userId: admin.id }), `${admin.email} reactivated.`)}>Reactivate</button>
             ) : (
@@ -111,8 +113,8 @@ function AdminRow({ admin, self, isOwner, onDone, onLink }: { admin: AdminView; 
             {!self && !admin.disabled && (
               <button type="button" className="link" onClick={async () => {
                 const r = await reissuePasswordLinkAction({ userId: admin.id });
-                if (r.ok) onLink(admin.email, r.data.token);
-                onDone(r, `A new one-time password link for ${admin.email} is shown below.`);
+                if (r.ok && r.data.token) onLink(admin.email, r.data.token);
+                onDone(r, r.ok && r.data.emailed ? `A new one-time password link was emailed to ${admin.email}.` : `A new one-time password link for ${admin.email} is shown below (not emailed: ${r.ok ? r.data.notEmailedBecause : ""}).`);
               }}>New password link</button>
             )}
             {admin.activeSessions > 0 && <button type="button" className="link" onClick={async () => onDone(await endSessionsAction({ userId: admin.id }), `Sessions of ${admin.email} ended.`)}>End sessions</button>}

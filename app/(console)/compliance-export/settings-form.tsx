@@ -7,6 +7,7 @@ import {
   CUSTOMER_TYPE_LABELS,
   CUSTOMER_TYPES,
   EXPORT_FORMAT_LABELS,
+  globalRelayEndpoint,
   ZExportSettingsInput,
   type ExportSettingsView,
   type TExportSettingsInput,
@@ -51,6 +52,12 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; timeZon
   const format = watch("ExportFormat");
   const customerType = watch("GlobalRelaySettings.CustomerType");
   const off = !enabled;
+  // The stored password is bound to the endpoint it was entered for: say before saving that it goes.
+  const typed = watch("GlobalRelaySettings");
+  const passwordWillClear =
+    !replacingPassword &&
+    view.GlobalRelaySettings.SMTPPasswordSet &&
+    JSON.stringify(globalRelayEndpoint(view.GlobalRelaySettings)) !== JSON.stringify(globalRelayEndpoint({ ...typed, CustomSMTPPort: Number(typed.CustomSMTPPort), AllowPlainSMTP: typed.AllowPlainSMTP ?? false }));
 
   useEffect(() => {
     if (!isDirty) return;
@@ -64,10 +71,10 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; timeZon
     const input = { ...values, GlobalRelaySettings: { ...values.GlobalRelaySettings, SMTPPassword: replacingPassword ? values.GlobalRelaySettings.SMTPPassword ?? "" : undefined } };
     const result = await saveExportSettingsAction(input);
     if (result.ok) {
-      setView(result.data);
-      reset(toFormValues(result.data));
-      setReplacingPassword(!result.data.GlobalRelaySettings.SMTPPasswordSet);
-      setStatus({ kind: "ok", text: "Settings saved." });
+      setView(result.data.view);
+      reset(toFormValues(result.data.view));
+      setReplacingPassword(!result.data.view.GlobalRelaySettings.SMTPPasswordSet);
+      setStatus({ kind: "ok", text: result.data.passwordCleared ? "Settings saved. The stored SMTP password was cleared because the server changed; enter it again." : "Settings saved." });
       return;
     }
     for (const [field, message] of Object.entries(result.fieldErrors)) setError(field as FieldPath<TExportSettingsInput>, { message });
@@ -126,7 +133,7 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; timeZon
           <Setting label="SMTP Username:" htmlFor="GlobalRelaySettings.SMTPUsername" help="The username for authenticating to the archive's SMTP server." error={err("GlobalRelaySettings.SMTPUsername")?.message} name="GlobalRelaySettings.SMTPUsername" disabled={off}>
             <input type="text" autoComplete="off" {...register("GlobalRelaySettings.SMTPUsername")} {...field("GlobalRelaySettings.SMTPUsername")} disabled={off} />
           </Setting>
-          <Setting label="SMTP Password:" htmlFor="GlobalRelaySettings.SMTPPassword" help="Write-only: it is stored encrypted and never shown again." error={err("GlobalRelaySettings.SMTPPassword")?.message} name="GlobalRelaySettings.SMTPPassword" disabled={off}>
+          <Setting label="SMTP Password:" htmlFor="GlobalRelaySettings.SMTPPassword" help="Write-only: it is stored encrypted and never shown again. It belongs to the customer type, server, port, plain-SMTP setting and username it was entered for: changing any of them clears it unless you enter it again." error={err("GlobalRelaySettings.SMTPPassword")?.message} name="GlobalRelaySettings.SMTPPassword" disabled={off}>
             {replacingPassword ? (
               <div className="inline">
                 <input type="password" autoComplete="new-password" {...register("GlobalRelaySettings.SMTPPassword")} {...field("GlobalRelaySettings.SMTPPassword")} disabled={off} />
@@ -139,6 +146,11 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; timeZon
                 <span id="password-state">A password is set.</span>
                 <button type="button" className="secondary" disabled={off} onClick={() => setReplacingPassword(true)}>Replace password</button>
               </div>
+            )}
+            {passwordWillClear && (
+              <p className="error" id="password-will-clear" role="status">
+                The server, port, plain-SMTP setting or username differs from the saved one: saving clears the stored password. Enter it again to keep one.
+              </p>
             )}
           </Setting>
           <Setting label="Email Address:" htmlFor="GlobalRelaySettings.EmailAddress" help="The archive mailbox that receives the exported emails." error={err("GlobalRelaySettings.EmailAddress")?.message} name="GlobalRelaySettings.EmailAddress" disabled={off}>

@@ -3,22 +3,30 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm, type FieldPath } from "react-hook-form";
-import { ZNotificationSettingsInput, type NotificationSettingsView, type TNotificationSettingsInput, type TNotificationSettingsParsed } from "@/lib/notifications/schema.ts";
+import { notificationEndpoint, ZNotificationSettingsInput, type NotificationSettingsView, type TNotificationSettingsInput, type TNotificationSettingsParsed } from "@/lib/notifications/schema.ts";
 import { FieldError } from "@/components/forms/field-error.tsx";
-import { saveNotificationSettingsAction, sendTestEmailAction } from "./actions.ts";
+import { confirmNotificationServerAction, saveNotificationSettingsAction, sendTestEmailAction } from "./actions.ts";
 
 function toValues(v: NotificationSettingsView): TNotificationSettingsInput {
-  const { SMTPPasswordSet: _set, ...rest } = v;
+  const { SMTPPasswordSet: _set, ServerTrustedFrom: _trusted, ...rest } = v;
   return { ...rest, SMTPPort: String(v.SMTPPort), Recipients: v.Recipients.join("\n"), SMTPPassword: undefined };
 }
 
-export function NotificationsForm({ initial }: { initial: NotificationSettingsView }) {
+export function NotificationsForm({ initial, isOwner, now }: { initial: NotificationSettingsView; isOwner: boolean; now: number }) {
   const [view, setView] = useState(initial);
   const [replacing, setReplacing] = useState(!initial.SMTPPasswordSet);
   const [status, setStatus] = useState<{ kind: "ok" | "error"; text: string }>();
   const form = useForm<TNotificationSettingsInput, unknown, TNotificationSettingsParsed>({ resolver: zodResolver(ZNotificationSettingsInput), defaultValues: toValues(initial) });
   const { register, handleSubmit, formState, setError, reset } = form;
   const e = formState.errors;
+  const typed = form.watch();
+  const passwordWillClear = !replacing && view.SMTPPasswordSet && JSON.stringify(notificationEndpoint(view)) !== JSON.stringify(notificationEndpoint({ ...typed, SMTPPort: Number(typed.SMTPPort) }));
+  const [held, setHeld] = useState(view.ServerTrustedFrom > now);
+  const confirm = async () => {
+    const result = await confirmNotificationServerAction({});
+    if (result.ok) setHeld(false);
+    setStatus(result.ok ? { kind: "ok", text: "Mail server confirmed: set-password links may be emailed through it." } : { kind: "error", text: result.message });
+  };
 
   const onSubmit = handleSubmit(async (values) => {
     const result = await saveNotificationSettingsAction({ ...values, SMTPPassword: replacing ? values.SMTPPassword ?? "" : undefined });
@@ -26,10 +34,11 @@ export function NotificationsForm({ initial }: { initial: NotificationSettingsVi
       for (const [f, m] of Object.entries(result.fieldErrors)) setError(f as FieldPath<TNotificationSettingsInput>, { message: m });
       return setStatus({ kind: "error", text: result.message });
     }
-    setView(result.data);
-    reset(toValues(result.data));
-    setReplacing(!result.data.SMTPPasswordSet);
-    setStatus({ kind: "ok", text: "Settings saved." });
+    setView(result.data.view);
+    reset(toValues(result.data.view));
+    setReplacing(!result.data.view.SMTPPasswordSet);
+    setHeld(result.data.view.ServerTrustedFrom > Date.now());
+    setStatus({ kind: "ok", text: result.data.passwordCleared ? "Settings saved. The stored SMTP password was cleared because the server changed; enter it again." : "Settings saved." });
   });
   const test = async () => {
     const result = await sendTestEmailAction({});
@@ -63,7 +72,10 @@ export function NotificationsForm({ initial }: { initial: NotificationSettingsVi
           ) : (
             <div className="inline"><span>A password is set.</span><button type="button" className="secondary" onClick={() => setReplacing(true)}>Replace password</button></div>
           )}
-          <p className="help">Write-only: stored encrypted and never shown again.</p>
+          <p className="help">Write-only: stored encrypted and never shown again. It belongs to the server, port, security and username it was entered for: changing any of them clears it unless you enter it again.</p>
+          {passwordWillClear && (
+            <p className="error" id="password-will-clear" role="status">The server, port, security or username differs from the saved one: saving clears the stored password. Enter it again to keep one.</p>
+          )}
         </div>
       </div>
       {text("FromAddress", "From Address:", "email")}
@@ -84,6 +96,15 @@ export function NotificationsForm({ initial }: { initial: NotificationSettingsVi
           <label className="radio"><input type="checkbox" {...register("NotifyRequesters")} /> Requesters, when their export ends</label>
         </div>
       </div>
+      {held && (
+        <div className="alert" role="note" id="server-held">
+          <p>
+            This mail server was changed by an admin other than the owner: set-password links are not emailed through it
+            until {new Date(view.ServerTrustedFrom).toISOString().replace("T", " ").slice(0, 16)} UTC, unless the owner confirms it.
+          </p>
+          {isOwner && <button type="button" className="secondary" onClick={confirm}>Confirm this mail server</button>}
+        </div>
+      )}
       <div className="savebar">
         <button type="submit" disabled={formState.isSubmitting || !formState.isDirty}>Save</button>
         <button type="button" className="secondary" onClick={test} disabled={!view.SMTPHost}>Send test email</button>

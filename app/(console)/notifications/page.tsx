@@ -13,7 +13,7 @@ export default async function NotificationsPage() {
     <>
       <h1>Notifications</h1>
       <p className="help">Email for requesters when their export is ready, and for the people below when an export fails, ends with warnings, or has not run on schedule for more than a day. This mail server is separate from Global Relay&rsquo;s.</p>
-      <NotificationsForm initial={toNotificationSettingsView(await loadNotificationSettings())} />
+      <NotificationsForm initial={toNotificationSettingsView(await loadNotificationSettings())} isOwner={session.user.isOwner} now={Date.now()} />
     </>
   );
 }

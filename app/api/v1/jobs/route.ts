@@ -21,11 +21,11 @@ export const GET = sessionRoute({ right: ["request", "download", "configure"], a
 });
 
 /** Starts an export now (continuing the daily cursor), or for a window: {exportFrom} or {start, end}. */
-export const POST = sessionRoute({ right: "request", audit: { event: "createJob", objectType: "job", apiPath: API_PATH } }, async ({ request, session }) => {
+export const POST = sessionRoute({ right: "request", audit: { event: "createJob", objectType: "job", apiPath: API_PATH, auditable: { format: true, exportFrom: true, start: true, end: true } } }, async ({ request, session }) => {
   const input = await parseJsonBody(request, ZCreateJobInput, 64 * 1024);
   const job = await createExportJob({ input, trigger: "api", initiatedBy: session.user.id, initiatedByLabel: session.user.email });
   return {
     response: Response.json({ job: toJobView(job) }, { status: 201 }),
-    audit: { parameters: input, resultingState: { job_id: job.id, status: job.status, format: job.format } },
+    audit: { input, resultingState: { job_id: job.id, status: job.status, format: job.format } },
   };
 });

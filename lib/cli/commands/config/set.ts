@@ -7,6 +7,8 @@ import { updateExportSettings } from "../../../settings/update-export-settings.t
 import { CliUsageError } from "../../cli-error.ts";
 import { defineCommand } from "../../define-command.ts";
 import { readSecretInput } from "../../read-secret-input.ts";
+import { SECRET_MASK } from "../../../audit/mask.ts";
+import { announceDestinationChange } from "../../../notifications/announce-destination-change.ts";
 
 const BOOLEAN_KEYS = new Set(["EnableExport", "ExportAttachments"]);
 const SECRET_KEYS = new Set(["GlobalRelaySettings.SMTPPassword"]);
@@ -28,10 +30,18 @@ export const set = defineCommand({
     const patch = key.split(".").reduceRight<unknown>((inner, part) => ({ [part]: inner }), typed);
     const parsed = ZExportSettingsInput.safeParse(applySettingsPatch(await loadExportSettings(), patch));
     if (!parsed.success) throw new UserError("invalid value", 400, fieldErrorsOf(parsed.error.issues));
-    const { audit } = await updateExportSettings({ input: parsed.data });
+    const { audit, destination, passwordCleared } = await updateExportSettings({ input: parsed.data });
     const diffs = (audit.priorState?.config_diffs as unknown[]) ?? [];
     out(diffs.length ? `Saved ${key}.` : `${key} was already set to that value.`);
-    return { audit };
+    if (passwordCleared) out("The stored GlobalRelaySettings.SMTPPassword was cleared: it belonged to the previous server. Set it again with: config set GlobalRelaySettings.SMTPPassword -");
+    const notice = destination.length ? await announceDestinationChange({ what: "Compliance Export", diffs: destination, changedBy: "the command line (cli)" }) : undefined;
+    return {
+      audit: {
+        ...audit,
+        parameters: { key, value: SECRET_KEYS.has(key) ? SECRET_MASK : typed },
+        resultingState: { password_cleared: passwordCleared, ...(notice ? { change_notice: notice } : {}) },
+      },
+    };
   },
 });
 

@@ -8,7 +8,7 @@ import { parseJsonBody, sessionRoute } from "@/app/_server/route.ts";
 export const dynamic = "force-dynamic";
 
 /** Issues a signed, short-lived download link for a finished export. */
-export const POST = sessionRoute({ right: "download", audit: { event: "generatePresignURLExport", objectType: "export", apiPath: "/api/v1/exports/[jobId]/links" } }, async ({ request, params, session }) => {
+export const POST = sessionRoute({ right: "download", audit: { event: "generatePresignURLExport", objectType: "export", apiPath: "/api/v1/exports/[jobId]/links", auditable: { batch: true, ttlMinutes: true } } }, async ({ request, params, session }) => {
   const id = ZJobId.safeParse(params.jobId);
   const job = id.success ? await getJobView(id.data) : null;
   if (!job) throw new UserError("No such export.", 404);
@@ -18,6 +18,6 @@ export const POST = sessionRoute({ right: "download", audit: { event: "generateP
   const url = `/api/v1/exports/${job.id}/download?link=${encodeURIComponent(link.token)}`;
   return {
     response: Response.json({ url, expiresAt: link.expiresAt.getTime() }, { status: 201, headers: { "Cache-Control": "no-store" } }),
-    audit: { parameters: { job_id: job.id, ...input }, resultingState: { link_id: link.linkId, expires_at: link.expiresAt.toISOString() } },
+    audit: { input, parameters: { job_id: job.id }, resultingState: { link_id: link.linkId, expires_at: link.expiresAt.toISOString() } },
   };
 });
