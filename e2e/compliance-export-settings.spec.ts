@@ -226,11 +226,16 @@ test("Global Relay Custom saves every SMTP field; the password is write-only and
   expect(stored.GlobalRelaySettings).toMatchObject({ CustomerType: "CUSTOM", CustomSMTPServerName: "smtp.archive.example", CustomSMTPPort: 2525, SMTPServerTimeout: 120 });
   expect(String(stored.GlobalRelaySettings.SMTPPassword)).not.toContain(password);
 
-  // Customer types A9 and A10 hide the custom server fields and save too.
+  // Customer types A9 and A10 hide the custom server fields and save too. The stored password
+  // belongs to the server it was entered for: before saving, the form says a new server clears it
+  // (issue 11 item 2), and with Global Relay on, the save needs it entered again.
   for (const type of ["A9/Type 9", "A10/Type 10"] as const) {
     await open(page);
     await fill(page, { ...GR_CUSTOM, customerType: type });
     await expect(page.getByLabel("SMTP Server Name:")).toHaveCount(0);
+    await expect(page.locator("#password-will-clear")).toBeVisible();
+    await fill(page, { ...GR_CUSTOM, customerType: type }, password);
+    await expect(page.locator("#password-will-clear")).toHaveCount(0);
     await save(page);
     await page.reload();
     await waitForHydration(page, FORM);
@@ -431,7 +436,8 @@ test("the SMTP password canary never reaches the browser, the audit log or the s
 
   // At rest it is sealed, not plain text (in the settings row and the DB copy of the audit).
   const stored = await storedSettings();
-  expect(String(stored.GlobalRelaySettings.SMTPPassword)).toMatch(/^v1:/);
+  // Sealed with the endpoint it belongs to (issue 11 item 2).
+  expect(String(stored.GlobalRelaySettings.SMTPPassword)).toMatch(/^bound1:v1:/);
   expect(JSON.stringify(stored)).not.toContain(canary);
   const audits = await queryDb<{ json: string }>(`SELECT "json" FROM "AuditRecord"`);
   expect(audits.filter((a) => a.json.includes(canary))).toEqual([]);

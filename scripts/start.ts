@@ -12,6 +12,7 @@ import { env } from "../lib/config/env.ts";
 import { protectDataFiles } from "../lib/config/private-data.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { redactDatabaseUrl } from "../lib/db/database-url.ts";
+import { hostAllowed, isCrossSiteAction } from "../lib/http/host-guard.ts";
 import { logger } from "../lib/log/logger.ts";
 import { sourceStamp } from "./build-stamp.ts";
 
@@ -40,13 +41,31 @@ async function main(): Promise<void> {
   const app = next({ dev, dir: root, port: config.PORT, hostname: process.env.HOSTNAME ?? "0.0.0.0" });
   const handle = app.getRequestHandler();
   await app.prepare();
+  const listenHost = process.env.HOSTNAME ?? "0.0.0.0";
+  const hosts = { publicUrl: config.CUSTODIAN_PUBLIC_URL, allowedHosts: config.CUSTODIAN_ALLOWED_HOSTS, listenHost };
   const server = http.createServer((req, res) => {
+    // DNS rebinding: a page of another site that resolves its name to this server is refused.
+    if (!hostAllowed(req.headers.host, hosts)) {
+      logger().warn({ host: req.headers.host?.slice(0, 200), path: req.url?.slice(0, 200) }, "request for an unknown host refused");
+      res.writeHead(421, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+      res.end("This console does not answer to that host name. Set CUSTODIAN_PUBLIC_URL or CUSTODIAN_ALLOWED_HOSTS.\n");
+      return;
+    }
     req.headers["x-custodian-client-ip"] = req.socket.remoteAddress ?? "";
     req.headers["x-custodian-secure"] = "encrypted" in req.socket && req.socket.encrypted ? "1" : "0";
     req.headers["x-custodian-path"] = req.url ?? "/";
+    // Next.js refuses a cross-site server action too, but leaves no audit record: refuse it here.
+    if (isCrossSiteAction(req)) {
+      res.writeHead(403, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
+      res.end("Cross-site requests are refused.\n");
+      void import("../lib/http/audit-cross-site-action.ts")
+        .then((m) => m.auditCrossSiteAction({ headers: req.headers, path: req.url ?? "/" }))
+        .catch((error: unknown) => logger().error({ err: error }, "audit of a refused cross-site request failed"));
+      return;
+    }
     void handle(req, res);
   });
-  server.listen(config.PORT, process.env.HOSTNAME ?? "0.0.0.0", () => {
+  server.listen(config.PORT, listenHost, () => {
     logger().info({ url: `http://localhost:${config.PORT}` }, "Custodian is serving the console");
   });
   const shutdown = (signal: string) => {

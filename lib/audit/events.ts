@@ -48,6 +48,8 @@ export const ZAuditEventName = z.enum([
   "bulkImport",
   /** An SMTP connection test or test email (Global Relay or notifications); Custodian's own event. */
   "testSmtpConnection",
+  /** A server action sent from another site was refused (CSRF); Custodian's own event. */
+  "crossSiteRequest",
   /** An ingest token was created or revoked. */
   "createIngestToken",
   "revokeIngestToken",

@@ -35,3 +35,15 @@ test("without CUSTODIAN_DATA_DIR it is ./data/custodian.db; an explicit DATABASE
   resetEnvForTests();
   assert.equal(env().DATABASE_URL, "file:/elsewhere/x.db");
 });
+
+test("CUSTODIAN_ALLOWED_HOSTS is a comma-separated list of host names (issue 11 item 16)", () => {
+  process.env.CUSTODIAN_ALLOWED_HOSTS = " custodian.example.com, backup.example.com:8443 ,[::1]";
+  resetEnvForTests();
+  assert.deepEqual(env().CUSTODIAN_ALLOWED_HOSTS, ["custodian.example.com", "backup.example.com:8443", "[::1]"]);
+  process.env.CUSTODIAN_ALLOWED_HOSTS = "https://evil.example/path";
+  resetEnvForTests();
+  assert.throws(() => env(), /CUSTODIAN_ALLOWED_HOSTS/);
+  delete process.env.CUSTODIAN_ALLOWED_HOSTS;
+  resetEnvForTests();
+  assert.deepEqual(env().CUSTODIAN_ALLOWED_HOSTS, []);
+});

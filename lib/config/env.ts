@@ -25,6 +25,12 @@ export const ZEnv = z.object({
   /** How many trusted proxies append to X-Forwarded-For: the client is the entry this far from the right. */
   CUSTODIAN_TRUST_PROXY_HOPS: positiveInt.max(10).default(1),
   CUSTODIAN_PUBLIC_URL: z.url().optional(),
+  /** Host names besides CUSTODIAN_PUBLIC_URL's (and the loopback names) that requests may use, comma-separated. */
+  CUSTODIAN_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, "must be host names (or host:port), comma-separated"))),
   CUSTODIAN_INGEST_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
   CUSTODIAN_INGEST_MAX_FILE_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
   CUSTODIAN_PG_POOL_SIZE: positiveInt.default(10),

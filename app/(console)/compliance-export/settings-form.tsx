@@ -148,7 +148,7 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; timeZon
               </div>
             )}
             {passwordWillClear && (
-              <p className="error" id="password-will-clear" role="status">
+              <p className="error" id="password-will-clear" aria-live="polite">
                 The server, port, plain-SMTP setting or username differs from the saved one: saving clears the stored password. Enter it again to keep one.
               </p>
             )}

@@ -74,7 +74,7 @@ export function NotificationsForm({ initial, isOwner, now }: { initial: Notifica
           )}
           <p className="help">Write-only: stored encrypted and never shown again. It belongs to the server, port, security and username it was entered for: changing any of them clears it unless you enter it again.</p>
           {passwordWillClear && (
-            <p className="error" id="password-will-clear" role="status">The server, port, security or username differs from the saved one: saving clears the stored password. Enter it again to keep one.</p>
+            <p className="error" id="password-will-clear" aria-live="polite">The server, port, security or username differs from the saved one: saving clears the stored password. Enter it again to keep one.</p>
           )}
         </div>
       </div>
