@@ -78,7 +78,11 @@ export const ZSettingsView = z
   })
   .meta({ id: "MessageExportSettings" });
 same<Same<z.output<typeof ZSettingsView>, ExportSettingsView>>(true);
-export const ZSettingsResponse = z.object({ MessageExportSettings: ZSettingsView });
+export const ZSettingsResponse = z.object({
+  MessageExportSettings: ZSettingsView,
+  /** PATCH only: the stored SMTP password was dropped because the server it belonged to changed. */
+  passwordCleared: z.boolean().optional(),
+});
 
 export const ZAuditRecord = z
   .object({

@@ -4,7 +4,7 @@ import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { LoopbackSmtp } from "../testing/notify/loopback-smtp.ts";
 import { db } from "../db/client.ts";
 import { SECRET_MASK } from "../audit/mask.ts";
-import { testSmtpConnection } from "../delivery/smtp/test-smtp-connection.ts";
+import { testSmtpConnection } from "../targets/smtp/test-smtp-connection.ts";
 import { loadNotificationSettings, saveNotificationSettings } from "../notifications/notification-settings-store.ts";
 import { ZNotificationSettingsInput, type TNotificationSettingsInput } from "../notifications/schema.ts";
 import { sendEmail } from "../notifications/send-email.ts";

@@ -8,7 +8,7 @@ import { loadExportSettings } from "@/lib/settings/export-settings-store.ts";
 import { createExportJob } from "@/lib/jobs/create-export-job.ts";
 import { ZJobRef, ZRunNowInput } from "@/lib/jobs/schema.ts";
 import { consumeRateLimit, SMTP_TEST_LIMIT } from "@/lib/auth/rate-limit.ts";
-import { smtpTarget } from "@/lib/delivery/smtp/smtp-target.ts";
+import { smtpEndpoint } from "@/lib/targets/smtp/smtp-endpoint.ts";
 import { announceDestinationChange } from "@/lib/notifications/announce-destination-change.ts";
 import type { ExportSettings } from "@/lib/settings/schema.ts";
 import { AuditedUserError, defineAction } from "@/app/_server/action.ts";
@@ -16,7 +16,7 @@ import { AuditedUserError, defineAction } from "@/app/_server/action.ts";
 /** host and port a connection test dials ("" when the settings name none). */
 function describeTarget(gr: ExportSettings["GlobalRelaySettings"]): { host: string; port: number | string } {
   try {
-    const t = smtpTarget(gr, { allowPlain: gr.CustomerType === "CUSTOM" && gr.AllowPlainSMTP });
+    const t = smtpEndpoint(gr, { allowPlain: gr.CustomerType === "CUSTOM" && gr.AllowPlainSMTP });
     return { host: t.host, port: t.port };
   } catch {
     return { host: gr.CustomSMTPServerName, port: String(gr.CustomSMTPPort) };
