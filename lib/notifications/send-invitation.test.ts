@@ -4,7 +4,7 @@ import { LoopbackSmtp } from "../testing/notify/loopback-smtp.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { saveNotificationSettings } from "./notification-settings-store.ts";
 import { ZNotificationSettingsInput } from "./schema.ts";
-import { sendInvitation } from "./send-invitation.ts";
+import { sendInvitation, sendPasswordReset } from "./send-invitation.ts";
 
 let t: TestDatabase;
 const smtp = new LoopbackSmtp();
@@ -51,4 +51,17 @@ test("a mail server that is down makes it fall back to the link, without throwin
   } finally {
     await smtp.start();
   }
+});
+
+test("a reissued link goes to the admin by email when mail is configured (issue 11 item 4)", async () => {
+  await settings(true);
+  smtp.take();
+  const reset = await sendPasswordReset({ email: "forgetful@example.com", token: invite.token, expiresAt: invite.expiresAt, resetBy: "manager@example.com" });
+  assert.deepEqual(reset, { emailed: true, reason: "" });
+  const [m, ...more] = smtp.take();
+  assert.equal(more.length, 0);
+  assert.deepEqual(m!.envelopeTo, ["forgetful@example.com"]);
+  assert.match(m!.mail.subject ?? "", /Set a new password/);
+  assert.ok(m!.mail.text?.includes(`set-password?token=${invite.token}`));
+  assert.ok(m!.mail.text?.includes("manager@example.com"));
 });
