@@ -149,6 +149,13 @@ test("jobs download: every batch copied and checked against the signed manifest;
   assert.equal(bad.stdout, "");
   assert.match(bad.stderr, /hash mismatch batch001/);
   assert.deepEqual(await readdir(path.join(t.dataDir, "bad", path.basename(tampered.exportDir))), ["manifest.json"], "the bad copy is deleted");
+
+  const unknown = await runCli(["jobs", "download", "00000000-0000-0000-0000-000000000000", "--out", path.join(t.dataDir, "none")]);
+  assert.deepEqual([unknown.code, unknown.stdout], [1, ""]);
+  assert.match(unknown.stderr, /^error: No such export\.$/m);
+  const noBatch = await runCli(["jobs", "download", jobIds[0]!, "--batch", "99", "--out", path.join(t.dataDir, "none")]);
+  assert.deepEqual([noBatch.code, noBatch.stdout], [1, ""]);
+  assert.match(noBatch.stderr, /no batch 99/);
 });
 
 async function batchSuffix(jobId: string, n: number): Promise<string> {

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { db } from "../../../db/client.ts";
 import { MANIFEST_FILE, verifyManifestSignature, type JobManifest } from "../../../export/manifest/manifest-format.ts";
 import { openExportDownload } from "../../../export/open-export-download.ts";
+import { UserError } from "../../../errors/user-error.ts";
 import { ZJobId } from "../../../jobs/schema.ts";
 import { resolveEvidenceTarget } from "../../../targets/resolve-target.ts";
 import { readTargetBytes } from "../../../targets/target.ts";
@@ -33,8 +34,10 @@ export const download = defineCommand({
     const batches = job?.batches.filter((b) => input.batch === undefined || b.number === input.batch) ?? [];
     // openExportDownload makes the download route's checks (exists, finished, not expired, has
     // files) for every batch; with nothing to copy, one call says why.
-    if (!job || batches.length === 0) await openExportDownload({ jobId: input.id, batch: input.batch ?? 1 });
-    if (!job || batches.length === 0) throw new Error("unreachable: nothing to download");
+    if (!job || batches.length === 0) {
+      await openExportDownload({ jobId: input.id, batch: input.batch ?? 1 });
+      throw new UserError(`this export has no batch ${input.batch ?? 1}`, 404);
+    }
     const expected = await expectedHashes(job.exportDir, job.id, job.targetId, job.batches);
     if (!expected.signed) note(`warning: ${job.exportDir}/${MANIFEST_FILE} is missing or not validly signed; checking against the database's hashes instead`);
 
