@@ -19,6 +19,8 @@ export type FlagSpec = {
   help: string;
   short?: string;
   multiple?: boolean;
+  /** Shown without brackets in the usage line (the schema is what enforces it). */
+  required?: boolean;
 };
 
 export type CommandContext<I> = {
@@ -84,7 +86,10 @@ function usageOf(spec: CommandSpec<z.ZodType>): string {
   const synopsis = [
     `npm run cli -- ${spec.name}`,
     ...(spec.positionals ?? []).map((p) => (p.endsWith("?") ? `[<${p.slice(0, -1)}>]` : `<${p}>`)),
-    ...flags.map(([name, f]) => `[--${name}${f.type === "string" ? ` ${f.value ?? "VALUE"}` : ""}]`),
+    ...flags.map(([name, f]) => {
+      const flag = `--${name}${f.type === "string" ? ` ${f.value ?? "VALUE"}` : ""}`;
+      return f.required ? flag : `[${flag}]`;
+    }),
   ].join(" ");
   const lines = [`Usage: ${synopsis}`, "", spec.summary];
   if (flags.length) {

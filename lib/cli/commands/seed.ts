@@ -8,7 +8,7 @@ export const command = defineCommand({
   name: "seed",
   summary: "Generate and load a demo workspace of N posts (deterministic)",
   flags: {
-    posts: { type: "string", value: "N", help: "how many posts (required)" },
+    posts: { type: "string", value: "N", help: "how many posts (required)", required: true },
     seed: { type: "string", value: "S", help: "the generator's seed (default 1): the same seed gives the same workspace" },
     channels: { type: "string", value: "C", help: "how many channels (default: about N/75)" },
   },

@@ -12,7 +12,7 @@ export const create = defineCommand({
   name: "admin create",
   summary: "Create an admin; --owner creates the owner (only one may exist: the headless set-up)",
   flags: {
-    email: { type: "string", value: "EMAIL", help: "the admin's email address" },
+    email: { type: "string", value: "EMAIL", help: "the admin's email address", required: true },
     owner: { type: "boolean", help: "create the owner" },
     rights: { type: "string", value: "R,R", help: "rights to grant: configure, request, download, audit, manage_admins" },
     "password-stdin": { type: "boolean", help: "read the password from standard input" },

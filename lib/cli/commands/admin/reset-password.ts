@@ -6,7 +6,7 @@ import { defineCommand } from "../../define-command.ts";
 export const resetPassword = defineCommand({
   name: "admin reset-password",
   summary: "Print a one-time set-password link for an admin (the owner too); ends their sessions and API tokens",
-  flags: { email: { type: "string", value: "EMAIL", help: "the admin's email address" } },
+  flags: { email: { type: "string", value: "EMAIL", help: "the admin's email address", required: true } },
   schema: z.object({ email: z.string({ error: "is required" }).min(1, "is required") }),
   details:
     "For the machine operator when a password is forgotten or the owner is locked out. The current password\n" +

@@ -12,7 +12,7 @@ export const create = defineCommand({
   name: "token create",
   summary: "Create an ingest token, or (--kind api) an admin's API token; printed once",
   flags: {
-    name: { type: "string", value: "NAME", help: "what the token is for, e.g. mattermost-prod" },
+    name: { type: "string", value: "NAME", help: "what the token is for, e.g. mattermost-prod", required: true },
     kind: { type: "string", value: "ingest|api", help: "ingest (default): POST /api/v1/ingest; api: every other /api/v1 route, as an admin" },
     expires: { type: "string", value: "90d", help: "api tokens: lifetime, e.g. 30d (default 90d, at most 365d)" },
     as: { type: "string", value: "EMAIL", help: "api tokens: the admin it acts as (default: the owner)" },
