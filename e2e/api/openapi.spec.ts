@@ -38,7 +38,8 @@ test("real responses validate against the document's schemas", async ({ playwrig
     expect(res.status(), `${method} ${url}`).toBe(expected);
     expect(responseValidator(doc, method, apiPath, expected)(await res.json()), `${method} ${url}`).toBeNull();
   };
-  const job = await createJob(owner, { start: 1_700_000_000_000, end: 1_700_000_060_000 });
+  // A file format: the settings may still name Global Relay over SMTP, whose test server is gone by now.
+  const job = await createJob(owner, { start: 1_700_000_000_000, end: 1_700_000_060_000, format: "csv" });
   await waitForJob(owner, job.id);
   await check("get", "/api/v1/jobs", "/api/v1/jobs?limit=5", 200);
   await check("get", "/api/v1/jobs/{jobId}", `/api/v1/jobs/${job.id}`, 200);
