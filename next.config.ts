@@ -15,7 +15,8 @@ const nextConfig: NextConfig = {
   typescript: { ignoreBuildErrors: true },
   // Native modules and the generated Prisma clients stay outside the bundle.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "@node-rs/argon2", "pino", "prom-client"],
-  experimental: { serverActions: { bodySizeLimit: "1mb" } },
+  // authInterrupts: forbidden() answers 403 with app/(console)/forbidden.tsx for pages a right guards.
+  experimental: { serverActions: { bodySizeLimit: "1mb" }, authInterrupts: true },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

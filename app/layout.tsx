@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import "./globals.css";
 
 export const metadata: Metadata = {
-  title: "Custodian",
+  title: { template: "%s · Custodian", default: "Custodian" },
   description: "Compliance exports for team chat",
 };
 

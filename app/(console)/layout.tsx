@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { can } from "@/lib/auth/rights.ts";
+import { ConsoleProviders } from "@/components/console/console-providers.tsx";
 import { SidebarNav, type NavItem } from "@/components/console/sidebar-nav.tsx";
 import { logoutAction } from "@/app/(auth)/login/actions.ts";
 import { requirePageSession } from "@/app/_server/session.ts";
@@ -9,7 +10,9 @@ export const dynamic = "force-dynamic";
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const { user } = await requirePageSession("/");
   const compliance: NavItem[] = [
+    { href: "/", label: "Overview" },
     { href: "/compliance-export", label: "Compliance Export" },
+    ...(can(user, ["request", "download", "configure"]) ? [{ href: "/jobs", label: "Export jobs" }] : []),
     ...(can(user, ["request", "download"]) ? [{ href: "/requests", label: "Export requests" }] : []),
     ...(can(user, "audit") ? [{ href: "/audit-log", label: "Audit log" }] : []),
   ];
@@ -18,21 +21,22 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     ...(can(user, "configure") ? [{ href: "/notifications", label: "Notifications" }, { href: "/ingest-tokens", label: "Ingest tokens" }] : []),
     { href: "/account", label: "Your account" },
   ];
-  return (
-    <div className="console">
-      <a className="skip-link" href="#content">Skip to content</a>
-      <aside className="sidebar">
-        <div className="brand">Custodian</div>
-        <SidebarNav sections={[{ title: "Compliance", items: compliance }, { title: "Administration", items: administration }]} />
-        <div className="account">
-          <div>{user.email}</div>
-          <div>{user.isOwner ? "Owner" : "Admin"}</div>
-          <form action={logoutAction}>
-            <button type="submit" className="link">Sign out</button>
-          </form>
-        </div>
-      </aside>
-      <main className="content" id="content">{children}</main>
+  const account = (
+    <div className="account">
+      <div className="account-email">{user.email}</div>
+      <div>{user.isOwner ? "Owner" : "Admin"}</div>
+      <form action={logoutAction}>
+        <button type="submit" className="link">Sign out</button>
+      </form>
     </div>
+  );
+  return (
+    <ConsoleProviders>
+      <div className="console">
+        <a className="skip-link" href="#content">Skip to content</a>
+        <SidebarNav sections={[{ title: "Compliance", items: compliance }, { title: "Administration", items: administration }]} account={account} />
+        <main className="content" id="content">{children}</main>
+      </div>
+    </ConsoleProviders>
   );
 }

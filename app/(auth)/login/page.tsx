@@ -1,9 +1,11 @@
+import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { hasOwner } from "@/lib/auth/create-admin.ts";
 import { safeNextPath } from "@/lib/auth/schema.ts";
 import { LoginForm } from "./login-form.tsx";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Sign in" };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   if (!(await hasOwner())) redirect("/setup");

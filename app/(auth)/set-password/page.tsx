@@ -1,6 +1,8 @@
+import type { Metadata } from "next";
 import { SetPasswordForm } from "./set-password-form.tsx";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Set your password" };
 
 export default async function SetPasswordPage({ searchParams }: { searchParams: Promise<{ token?: string }> }) {
   const { token } = await searchParams;

@@ -1,8 +1,10 @@
+import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { hasOwner } from "@/lib/auth/create-admin.ts";
 import { SetupForm } from "./setup-form.tsx";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Set up" };
 
 export default async function SetupPage() {
   if (await hasOwner()) notFound();

@@ -8,6 +8,10 @@ import type { AdminView } from "@/lib/admins/list-admins.ts";
 import { ZAddAdminInput, type TAddAdminInput } from "@/lib/admins/schema.ts";
 import { RIGHT_LABELS, RIGHTS, type Right } from "@/lib/auth/rights.ts";
 import { FieldError } from "@/components/forms/field-error.tsx";
+import { CopyButton } from "@/components/ui/copy-button.tsx";
+import { useConfirm } from "@/components/ui/dialog.tsx";
+import { StatusMessage } from "@/components/ui/status-message.tsx";
+import { useToast } from "@/components/ui/toast.tsx";
 import { addAdminAction, deactivateAdminAction, endSessionsAction, reactivateAdminAction, reissuePasswordLinkAction, removeAdminAction, updateRightsAction } from "./actions.ts";
 
 const SHORT: Record<Right, string> = { configure: "Configure", request: "Request", download: "Download", audit: "Audit", manage_admins: "Manage admins" };
@@ -18,8 +22,11 @@ export function AdminsManager({ admins, currentUserId, isOwner }: { admins: Admi
   const [link, setLink] = useState<{ email: string; url: string }>();
   const form = useForm<TAddAdminInput>({ resolver: zodResolver(ZAddAdminInput), defaultValues: { email: "", rights: [] } });
 
+  const notify = useToast();
   const after = (result: { ok: boolean; message?: string }, ok: string) => {
-    setMessage(result.ok ? { kind: "ok", text: ok } : { kind: "error", text: result.message ?? "Refused." });
+    const m = result.ok ? { kind: "ok" as const, text: ok } : { kind: "error" as const, text: result.message ?? "Refused." };
+    setMessage(m);
+    notify(m.kind, m.text);
     router.refresh();
   };
   const onAdd = form.handleSubmit(async (values) => {
@@ -36,10 +43,11 @@ export function AdminsManager({ admins, currentUserId, isOwner }: { admins: Admi
 
   return (
     <>
-      {message && <p role="status" className={message.kind === "ok" ? "status-ok" : "status-error"}>{message.text}</p>}
+      <StatusMessage status={message} />
       <section className="card" aria-labelledby="admins-heading">
         <h2 id="admins-heading" style={{ fontSize: 18, marginTop: 0 }}>Admins and rights</h2>
-        <table>
+        <div className="table-scroll">
+        <table className="stack admins-table">
           <thead>
             <tr>
               <th scope="col">Admin</th>
@@ -53,6 +61,7 @@ export function AdminsManager({ admins, currentUserId, isOwner }: { admins: Admi
             ))}
           </tbody>
         </table>
+        </div>
       </section>
       <form method="post" className="card" onSubmit={onAdd} noValidate aria-labelledby="add-heading">
         <h2 id="add-heading" style={{ fontSize: 18, marginTop: 0 }}>Add an admin</h2>
@@ -74,6 +83,7 @@ export function AdminsManager({ admins, currentUserId, isOwner }: { admins: Admi
           <div className="alert alert-ok" role="status" style={{ marginTop: 16 }}>
             <p>Send this one-time link to {link.email}; it lets them set their password and works for 72 hours. It is shown only now.</p>
             <p className="token-once mono">{link.url}</p>
+            <CopyButton value={link.url} label="Copy link" />
           </div>
         )}
       </form>
@@ -82,6 +92,7 @@ export function AdminsManager({ admins, currentUserId, isOwner }: { admins: Admi
 }
 
 function AdminRow({ admin, self, isOwner, onDone, onLink }: { admin: AdminView; self: boolean; isOwner: boolean; onDone: (r: { ok: boolean; message?: string }, ok: string) => void; onLink: (email: string, token: string) => void }) {
+  const confirm = useConfirm();
   const [rights, setRights] = useState<Right[]>(admin.rights);
   const dirty = rights.slice().sort().join() !== admin.rights.join();
   // The owner's rights are fixed, nobody edits their own, and only the owner manages a manage_admins admin.
@@ -91,25 +102,31 @@ function AdminRow({ admin, self, isOwner, onDone, onLink }: { admin: AdminView; 
   const status = admin.isOwner ? "Owner" : admin.disabled ? "Deactivated" : admin.pendingPassword ? "Password not set" : "Active";
   return (
     <tr data-admin={admin.email}>
-      <td>
+      <td data-label="Admin">
         <div>{admin.email}{self ? " (you)" : ""}</div>
         <div className="help">{status} · {admin.activeSessions} active session{admin.activeSessions === 1 ? "" : "s"}</div>
       </td>
       {RIGHTS.map((r) => (
-        <td key={r}>
+        <td key={r} data-label={SHORT[r]}>
           <input type="checkbox" aria-label={`${SHORT[r]} for ${admin.email}`} checked={admin.isOwner || rights.includes(r)} disabled={locked || ownersOnly || (r === "manage_admins" && !isOwner)} onChange={() => toggle(r)} />
         </td>
       ))}
-      <td>
+      <td data-label="Actions">
         {!admin.isOwner && !ownersOnly && (
           <div className="inline">
             {!self && <button type="button" className="secondary" disabled={!dirty} onClick={async () => onDone(await updateRightsAction({ userId: admin.id, rights }), `Rights of ${admin.email} saved.`)}>Save rights</button>}
             {!self && (admin.disabled ? (
               <button type="button" className="link" onClick={async () => onDone(await reactivateAdminAction({ userId: admin.id }), `${admin.email} reactivated.`)}>Reactivate</button>
             ) : (
-              <button type="button" className="link" onClick={async () => onDone(await deactivateAdminAction({ userId: admin.id }), `${admin.email} deactivated; their sessions ended.`)}>Deactivate</button>
+              <button type="button" className="link" onClick={async () => {
+                if (await confirm({ title: `Deactivate ${admin.email}?`, description: "They are signed out at once and cannot sign in until reactivated. Their rights and history are kept.", confirmLabel: "Deactivate", destructive: true }))
+                  onDone(await deactivateAdminAction({ userId: admin.id }), `${admin.email} deactivated; their sessions ended.`);
+              }}>Deactivate</button>
             ))}
-            {!self && <button type="button" className="link" onClick={async () => { if (window.confirm(`Remove ${admin.email}? This cannot be undone.`)) onDone(await removeAdminAction({ userId: admin.id }), `${admin.email} removed.`); }}>Remove</button>}
+            {!self && <button type="button" className="link" onClick={async () => {
+              if (await confirm({ title: `Remove ${admin.email}?`, description: "Their account, rights and sessions are deleted. This cannot be undone; the audit log keeps what they did.", confirmLabel: "Remove admin", destructive: true }))
+                onDone(await removeAdminAction({ userId: admin.id }), `${admin.email} removed.`);
+            }}>Remove</button>}
             {!self && !admin.disabled && (
               <button type="button" className="link" onClick={async () => {
                 const r = await reissuePasswordLinkAction({ userId: admin.id });

@@ -1,14 +1,16 @@
-import { notFound } from "next/navigation";
+import type { Metadata } from "next";
+import { forbidden } from "next/navigation";
 import { listAdmins } from "@/lib/admins/list-admins.ts";
 import { can } from "@/lib/auth/rights.ts";
 import { requirePageSession } from "@/app/_server/session.ts";
 import { AdminsManager } from "./admins-manager.tsx";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Admins" };
 
 export default async function AdminsPage() {
   const session = await requirePageSession("/admins");
-  if (!can(session.user, "manage_admins")) notFound();
+  if (!can(session.user, "manage_admins")) forbidden();
   return (
     <>
       <h1>Admins</h1>

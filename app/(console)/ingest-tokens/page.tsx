@@ -1,14 +1,16 @@
-import { notFound } from "next/navigation";
+import type { Metadata } from "next";
+import { forbidden } from "next/navigation";
 import { can } from "@/lib/auth/rights.ts";
 import { listIngestTokens } from "@/lib/ingest/list-ingest-tokens.ts";
 import { requirePageSession } from "@/app/_server/session.ts";
 import { IngestTokens } from "./ingest-tokens.tsx";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Ingest tokens" };
 
 export default async function IngestTokensPage() {
   const session = await requirePageSession("/ingest-tokens");
-  if (!can(session.user, "configure")) notFound();
+  if (!can(session.user, "configure")) forbidden();
   const tokens = (await listIngestTokens()).map((t) => ({ ...t, createdAt: t.createdAt.getTime(), lastUsedAt: t.lastUsedAt?.getTime() ?? null, revokedAt: t.revokedAt?.getTime() ?? null }));
   return (
     <>

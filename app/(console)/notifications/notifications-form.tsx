@@ -5,6 +5,7 @@ import { useState } from "react";
 import { useForm, type FieldPath } from "react-hook-form";
 import { notificationEndpoint, ZNotificationSettingsInput, type NotificationSettingsView, type TNotificationSettingsInput, type TNotificationSettingsParsed } from "@/lib/notifications/schema.ts";
 import { FieldError } from "@/components/forms/field-error.tsx";
+import { useUnsavedChanges } from "@/components/ui/unsaved-changes.tsx";
 import { confirmNotificationServerAction, saveNotificationSettingsAction, sendTestEmailAction } from "./actions.ts";
 
 function toValues(v: NotificationSettingsView): TNotificationSettingsInput {
@@ -19,6 +20,7 @@ export function NotificationsForm({ initial, isOwner, now }: { initial: Notifica
   const form = useForm<TNotificationSettingsInput, unknown, TNotificationSettingsParsed>({ resolver: zodResolver(ZNotificationSettingsInput), defaultValues: toValues(initial) });
   const { register, handleSubmit, formState, setError, reset } = form;
   const e = formState.errors;
+  useUnsavedChanges("notifications", formState.isDirty);
   const typed = form.watch();
   const passwordWillClear = !replacing && view.SMTPPasswordSet && JSON.stringify(notificationEndpoint(view)) !== JSON.stringify(notificationEndpoint({ ...typed, SMTPPort: Number(typed.SMTPPort) }));
   const [held, setHeld] = useState(view.ServerTrustedFrom > now);

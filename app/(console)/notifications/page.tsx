@@ -1,14 +1,16 @@
-import { notFound } from "next/navigation";
+import type { Metadata } from "next";
+import { forbidden } from "next/navigation";
 import { can } from "@/lib/auth/rights.ts";
 import { loadNotificationSettings, toNotificationSettingsView } from "@/lib/notifications/notification-settings-store.ts";
 import { requirePageSession } from "@/app/_server/session.ts";
 import { NotificationsForm } from "./notifications-form.tsx";
 
 export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Notifications" };
 
 export default async function NotificationsPage() {
   const session = await requirePageSession("/notifications");
-  if (!can(session.user, "configure")) notFound();
+  if (!can(session.user, "configure")) forbidden();
   return (
     <>
       <h1>Notifications</h1>
