@@ -1,139 +1,251 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { JobView } from "@/lib/jobs/job-view.ts";
-import { EXPORT_FORMAT_LABELS, type ExportFormat } from "@/lib/settings/schema.ts";
-import { formatDuration, formatTime } from "./format-time.ts";
+import type { JobListRow, JobsPage } from "@/lib/jobs/list-jobs-page.ts";
+import { JOB_STATUSES, JOB_TRIGGERS } from "@/lib/jobs/job-status.ts";
+import { EXPORT_FORMATS } from "@/lib/settings/schema.ts";
+import { useConfirm } from "@/components/ui/dialog.tsx";
+import { DownloadLink } from "@/components/ui/download-link.tsx";
+import { formatBytes, plural } from "@/components/ui/format.ts";
+import { RelativeTime } from "@/components/ui/relative-time.tsx";
+import { StatusMessage, type Status } from "@/components/ui/status-message.tsx";
+import { useToast } from "@/components/ui/toast.tsx";
+import { formatDuration } from "./format-time.ts";
+import { DEFAULT_FILTERS, formatLabel, shortId, startedBy, STATUS_LABEL, TRIGGER_LABEL } from "./job-labels.ts";
+import { JobStatusBadge } from "./job-status-badge.tsx";
+import { useJobsQuery } from "./use-jobs-query.ts";
+import type { JobFilters } from "./job-labels.ts";
 
+type Result<T> = { ok: true; data: T } | { ok: false; message: string };
 type Props = {
-  initialJobs: JobView[];
+  initialPage: JobsPage;
   canRun: boolean;
   canDownload: boolean;
-  runNow: (input: Record<string, never>) => Promise<{ ok: true; data: { jobId: string } } | { ok: false; message: string }>;
-  cancel: (input: { jobId: string }) => Promise<{ ok: true } | { ok: false; message: string }>;
+  runNow?: (input: Record<string, never>) => Promise<Result<{ jobId: string }>>;
+  runFrom?: (input: { exportFrom: number }) => Promise<Result<{ jobId: string }>>;
+  cancel: (input: { jobId: string }) => Promise<Result<unknown>>;
+  heading?: string;
 };
 
-const ACTIVE = new Set(["pending", "in_progress", "cancel_requested"]);
-const STATUS_LABEL: Record<string, string> = {
-  pending: "Pending",
-  in_progress: "In progress",
-  success: "Success",
-  warning: "Warning",
-  error: "Error",
-  cancel_requested: "Cancel requested",
-  canceled: "Canceled",
-};
+const COLUMNS: Array<{ key?: JobFilters["sort"]; label: string }> = [
+  { key: "status", label: "Status" },
+  { key: "createdAt", label: "Started" },
+  { key: "format", label: "Format" },
+  { label: "Window" },
+  { key: "messages", label: "Exported" },
+  { label: "Files" },
+];
 
-async function fetchJobs(): Promise<JobView[]> {
-  const res = await fetch("/api/v1/jobs?poll=1", { cache: "no-store" });
-  if (!res.ok) throw new Error(`Could not refresh the jobs (${res.status}).`);
-  return ((await res.json()) as { jobs: JobView[] }).jobs;
-}
-
-/** The job table under the settings; polls every 2 s while a job is active, and stops when none is. */
+/** The live job table: filters, server-side sort and paging, progress while running, cancel, downloads. */
 export function JobsTable(props: Props) {
   const queryClient = useQueryClient();
-  const [message, setMessage] = useState<{ kind: "ok" | "error"; text: string }>();
-  const [busy, setBusy] = useState(false);
-  const { data: jobs = props.initialJobs, error } = useQuery({
-    queryKey: ["jobs"],
-    queryFn: fetchJobs,
-    initialData: props.initialJobs,
-    refetchInterval: (q) => ((q.state.data ?? []).some((j) => ACTIVE.has(j.status)) ? 2000 : false),
-  });
+  const confirm = useConfirm();
+  const notify = useToast();
+  const [filters, setFilters] = useState<JobFilters>(DEFAULT_FILTERS);
+  // Keyset paging: the `before` of every page seen on the way down, so "Newer" can go back up.
+  const [trail, setTrail] = useState<Array<string | undefined>>([]);
+  const [status, setStatus] = useState<Status | null>(null);
+  const [busy, setBusy] = useState<"now" | "from" | null>(null);
+  const [exportFrom, setExportFrom] = useState("");
+  const isDefault = JSON.stringify(filters) === JSON.stringify(DEFAULT_FILTERS);
+  const { data = props.initialPage, error, isFetching } = useJobsQuery(filters, isDefault ? props.initialPage : undefined);
+  const jobs = data.jobs;
+  const pages = Math.max(1, Math.ceil(data.total / filters.limit));
+  const pageNumber = trail.length + 1;
 
-  const runNow = async () => {
-    setBusy(true);
-    setMessage(undefined);
-    const result = await props.runNow({});
-    setBusy(false);
-    setMessage(result.ok ? { kind: "ok", text: "The export job was created." } : { kind: "error", text: result.message });
-    await queryClient.invalidateQueries({ queryKey: ["jobs"] });
+  const set = (patch: Partial<JobFilters>) => {
+    setTrail([]);
+    setFilters((f) => ({ ...f, before: undefined, ...patch }));
   };
-  const cancel = async (jobId: string) => {
-    const result = await props.cancel({ jobId });
-    if (!result.ok) setMessage({ kind: "error", text: result.message });
+  const sortBy = (key: JobFilters["sort"]) => set({ sort: key, order: filters.sort === key && filters.order === "desc" ? "asc" : "desc" });
+  const older = () => {
+    if (!data.next) return;
+    setTrail((t) => [...t, filters.before]);
+    setFilters((f) => ({ ...f, before: data.next ?? undefined }));
+  };
+  const newer = () => {
+    setTrail((t) => t.slice(0, -1));
+    setFilters((f) => ({ ...f, before: trail[trail.length - 1] }));
+  };
+  const report = (s: Status) => {
+    setStatus(s);
+    notify(s.kind, s.text);
+  };
+  const start = async (kind: "now" | "from", call: () => Promise<Result<{ jobId: string }>>) => {
+    setBusy(kind);
+    setStatus(null);
+    try {
+      const result = await call();
+      report(result.ok ? { kind: "ok", text: "The export job was created." } : { kind: "error", text: result.message });
+    } catch {
+      report({ kind: "error", text: "The server could not be reached; no job was created. Try again." });
+    } finally {
+      setBusy(null);
+      await queryClient.invalidateQueries({ queryKey: ["jobs"] });
+    }
+  };
+  const runFrom = () => {
+    const ms = new Date(exportFrom).getTime();
+    if (!exportFrom || Number.isNaN(ms)) return report({ kind: "error", text: "Choose the date and time to export from." });
+    return start("from", () => props.runFrom!({ exportFrom: ms }));
+  };
+  const cancel = async (job: JobListRow) => {
+    const ok = await confirm({
+      title: "Cancel this export?",
+      description: `Job ${shortId(job.id)} (${formatLabel(job.format)}) stops after the batch it is writing. Finished batches are kept and the next run continues after them.`,
+      confirmLabel: "Cancel export",
+      cancelLabel: "Keep running",
+      destructive: true,
+    });
+    if (!ok) return;
+    try {
+      const result = await props.cancel({ jobId: job.id });
+      report(result.ok ? { kind: "ok", text: `Cancel requested for job ${shortId(job.id)}.` } : { kind: "error", text: result.message });
+    } catch {
+      report({ kind: "error", text: "The server could not be reached; the job was not canceled." });
+    }
     await queryClient.invalidateQueries({ queryKey: ["jobs"] });
   };
 
   return (
     <section className="card" aria-labelledby="jobs-heading">
-      <div className="inline" style={{ justifyContent: "space-between" }}>
-        <h2 id="jobs-heading" style={{ fontSize: 18, margin: 0 }}>Export jobs</h2>
-        {props.canRun && (
-          <button type="button" onClick={runNow} disabled={busy}>
-            {busy ? "Starting…" : "Run Compliance Export Now"}
+      <div className="page-header">
+        <h2 id="jobs-heading" style={{ margin: 0 }}>{props.heading ?? "Export jobs"}</h2>
+        {props.canRun && props.runNow && (
+          <button type="button" onClick={() => start("now", () => props.runNow!({}))} disabled={busy !== null} aria-busy={busy === "now" || undefined}>
+            {busy === "now" ? "Starting…" : "Run Compliance Export Now"}
           </button>
         )}
       </div>
-      {message && <p role="status" className={message.kind === "ok" ? "status-ok" : "status-error"}>{message.text}</p>}
+      {props.canRun && props.runFrom && (
+        <div className="filters" role="group" aria-labelledby="export-from-label">
+          <div className="field">
+            <label id="export-from-label" htmlFor="export-from">Export from…</label>
+            <input id="export-from" type="datetime-local" value={exportFrom} max={localInputValue(Date.now())} onChange={(e) => setExportFrom(e.target.value)} aria-describedby="export-from-help" />
+          </div>
+          <button type="button" className="secondary" onClick={runFrom} disabled={busy !== null} aria-busy={busy === "from" || undefined}>
+            {busy === "from" ? "Starting…" : "Export from this time"}
+          </button>
+          <p className="help" id="export-from-help" style={{ flexBasis: "100%", margin: 0 }}>
+            A one-off run of everything changed since that moment (your time zone), up to now. It does not move the daily export&apos;s position.
+          </p>
+        </div>
+      )}
+      <StatusMessage status={status} />
       {error && <p role="alert" className="status-error">{(error as Error).message}</p>}
+
+      <div className="filters" role="group" aria-label="Filter the jobs">
+        <Select id="filter-status" label="Status" value={filters.status} onChange={(v) => set({ status: v })} options={JOB_STATUSES.map((s) => [s, STATUS_LABEL[s] ?? s])} />
+        <Select id="filter-format" label="Format" value={filters.format} onChange={(v) => set({ format: v })} options={EXPORT_FORMATS.map((f) => [f, formatLabel(f)])} />
+        <Select id="filter-trigger" label="Started by" value={filters.trigger} onChange={(v) => set({ trigger: v })} options={JOB_TRIGGERS.map((t) => [t, TRIGGER_LABEL[t] ?? t])} />
+        {data.policies.length > 1 && <Select id="filter-policy" label="Policy" value={filters.policyId} onChange={(v) => set({ policyId: v })} options={data.policies.map((p) => [p, p])} />}
+        <span className="muted" aria-live="polite" style={{ fontSize: 13 }}>{isFetching ? "Refreshing…" : ""}</span>
+      </div>
+
       {jobs.length === 0 ? (
-        <p className="help">No export has run yet.</p>
+        <p className="help">{isDefault ? "No export has run yet." : "No job matches these filters."}</p>
       ) : (
-        <div style={{ overflowX: "auto" }}>
-          <table>
+        <div className="table-scroll">
+          <table className="stack jobs-table" aria-describedby="jobs-heading">
             <thead>
               <tr>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col">Finish Time</th>
-                <th scope="col">Run Time</th>
-                <th scope="col">Started by</th>
-                <th scope="col">Format</th>
-                <th scope="col">Window</th>
-                <th scope="col">Details</th>
-                <th scope="col">Files</th>
+                {COLUMNS.map((c) => (
+                  <th scope="col" key={c.label} aria-sort={c.key && filters.sort === c.key ? (filters.order === "asc" ? "ascending" : "descending") : undefined}>
+                    {c.key ? (
+                      <button type="button" className="sort" onClick={() => sortBy(c.key!)}>
+                        {c.label}
+                        <span aria-hidden="true">{filters.sort === c.key ? (filters.order === "asc" ? " ▲" : " ▼") : ""}</span>
+                      </button>
+                    ) : (
+                      c.label
+                    )}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
               {jobs.map((job) => (
-                <tr key={job.id} data-job-id={job.id} data-status={job.status}>
-                  <td>
-                    <span className={`job-status job-${job.status}`}>{STATUS_LABEL[job.status] ?? job.status}</span>
-                    {job.status === "in_progress" && (
-                      <div>
-                        <progress max={100} value={job.progress} aria-label={`Progress ${job.progress}%`} />
-                      </div>
-                    )}
-                    {props.canRun && (job.status === "pending" || job.status === "in_progress") && (
-                      <div>
-                        <button type="button" className="link" onClick={() => cancel(job.id)}>Cancel</button>
-                      </div>
-                    )}
-                  </td>
-                  <td>{formatTime(job.createdAt)}</td>
-                  <td>{formatTime(job.finishedAt)}</td>
-                  <td>{formatDuration(job.durationMs)}</td>
-                  <td>{job.trigger === "scheduled" ? "Schedule" : `${job.initiatedBy} (${job.trigger})`}</td>
-                  <td>{EXPORT_FORMAT_LABELS[job.format as ExportFormat] ?? job.format}</td>
-                  <td className="mono">{job.windowStart !== null && job.windowEnd !== null ? `${formatTime(job.windowStart)} – ${formatTime(job.windowEnd)}` : "—"}</td>
-                  <td>
-                    <div>{job.messages} messages exported.</div>
-                    {job.files > 0 && <div>{job.files} files exported.</div>}
-                    {job.delivered !== null && <div>{job.delivered} emails delivered.</div>}
-                    {job.warnings > 0 && <div>{job.warnings} warning(s) encountered, see warning.txt for details.</div>}
-                    {job.error && <div className="status-error">{job.error}</div>}
-                  </td>
-                  <td>
-                    {job.expired ? (
-                      <span>Expired</span>
-                    ) : job.downloadable && props.canDownload ? (
-                      <>
-                        <a href={`/api/v1/exports/${job.id}/download`} download>Download</a>
-                        {job.expiresAt && <div className="help">until {formatTime(job.expiresAt)}</div>}
-                      </>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                </tr>
+                <JobRow key={job.id} job={job} canRun={props.canRun} canDownload={props.canDownload} onCancel={() => cancel(job)} />
               ))}
             </tbody>
           </table>
         </div>
       )}
+      <nav className="pager" aria-label="Job pages">
+        <button type="button" className="secondary small" disabled={trail.length === 0} onClick={newer}>{filters.order === "desc" && filters.sort === "createdAt" ? "Newer" : "Previous"}</button>
+        <span>Page {pageNumber} of {pages} · {plural(data.total, "job")}</span>
+        <button type="button" className="secondary small" disabled={!data.next} onClick={older}>{filters.order === "desc" && filters.sort === "createdAt" ? "Older" : "Next"}</button>
+      </nav>
     </section>
   );
+}
+
+function JobRow({ job, canRun, canDownload, onCancel }: { job: JobListRow; canRun: boolean; canDownload: boolean; onCancel: () => void }) {
+  const running = job.status === "in_progress";
+  return (
+    <tr data-job-id={job.id} data-status={job.status}>
+      <td data-label="Status">
+        <div>
+          <JobStatusBadge status={job.status} />{" "}
+          <Link href={`/jobs/${job.id}`} className="mono" aria-label={`Job ${shortId(job.id)} details`}>{shortId(job.id)}</Link>
+        </div>
+        {running && (
+          <div className="progress">
+            <progress max={100} value={job.progress} aria-label={`Job ${shortId(job.id)} progress`} />{" "}
+            <span>{job.progress}% · batch {job.currentBatch}</span>
+          </div>
+        )}
+        {canRun && (job.status === "pending" || running) && (
+          <button type="button" className="link" onClick={onCancel}>Cancel</button>
+        )}
+      </td>
+      <td data-label="Started">
+        <RelativeTime ms={job.createdAt} />
+        <div className="muted small-text">{startedBy(job)}</div>
+      </td>
+      <td data-label="Format">{formatLabel(job.format)}</td>
+      <td data-label="Window" className="small-text">
+        {job.windowStart !== null ? <><RelativeTime ms={job.windowStart} /> → {job.windowEnd !== null ? <RelativeTime ms={job.windowEnd} /> : "now"}</> : "—"}
+        {job.durationMs !== null && <div className="muted">took {formatDuration(job.durationMs)}</div>}
+      </td>
+      <td data-label="Exported" className="small-text">
+        <div>{plural(job.messages, "message")} exported.</div>
+        {job.files > 0 && <div>{plural(job.files, "file")} exported.</div>}
+        {job.delivered !== null && <div>{plural(job.delivered, "email")} delivered.</div>}
+        {job.warnings > 0 && <div className="warn-text">{plural(job.warnings, "warning")}, see warning.txt.</div>}
+        {job.error && <div className="status-error">{job.error}</div>}
+      </td>
+      <td data-label="Files" className="small-text">
+        {job.expired ? (
+          <span className="muted">Expired</span>
+        ) : job.downloadable && canDownload ? (
+          <DownloadLink href={`/api/v1/exports/${job.id}/download`} size={job.size} expiresAt={job.expiresAt} />
+        ) : job.downloadable ? (
+          <span className="muted">{formatBytes(job.size)}</span>
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function Select(props: { id: string; label: string; value?: string; onChange: (v: string | undefined) => void; options: Array<readonly [string, string]> }) {
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <select id={props.id} value={props.value ?? ""} onChange={(e) => props.onChange(e.target.value || undefined)}>
+        <option value="">All</option>
+        {props.options.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+      </select>
+    </div>
+  );
+}
+
+/** The value a datetime-local input uses for an instant, in the viewer's zone. */
+function localInputValue(ms: number): string {
+  const d = new Date(ms - new Date(ms).getTimezoneOffset() * 60_000);
+  return d.toISOString().slice(0, 16);
 }

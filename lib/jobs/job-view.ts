@@ -5,6 +5,7 @@ import { isActive } from "./job-status.ts";
 /** A job as the console and the API show it (JSON-safe: times as epoch ms). */
 export type JobView = {
   id: string;
+  policyId: string;
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
@@ -22,6 +23,10 @@ export type JobView = {
   /** Emails accepted by the archive (Global Relay over SMTP), else null. */
   delivered: number | null;
   batches: number;
+  /** The batch being written while the job runs (batches are numbered from 1), else null. */
+  currentBatch: number | null;
+  /** Posts the window held when the job started (the progress bar's 100 %), when known. */
+  expectedMessages: number | null;
   error: string;
   exportDir: string;
   downloadable: boolean;
@@ -38,6 +43,7 @@ export function toJobView(job: JobRow, now = new Date()): JobView {
   const end = job.finishedAt ?? (isActive(job.status) ? now : null);
   return {
     id: job.id,
+    policyId: job.policyId,
     createdAt: job.createdAt.getTime(),
     startedAt: job.startedAt?.getTime() ?? null,
     finishedAt: job.finishedAt?.getTime() ?? null,
@@ -54,6 +60,8 @@ export function toJobView(job: JobRow, now = new Date()): JobView {
     warnings: job.warningCount,
     delivered: job.targetFamily === "mailbox" ? job.emailsDelivered : null,
     batches: job.batchesWritten,
+    currentBatch: job.status === "in_progress" || job.status === "cancel_requested" ? job.batchesWritten + 1 : null,
+    expectedMessages: data.total_posts_expected === undefined ? null : Number(data.total_posts_expected),
     error: job.error,
     exportDir: job.exportDir,
     downloadable: done && job.batchesWritten > 0 && !expired && job.targetFamily === "files",

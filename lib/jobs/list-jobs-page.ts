@@ -6,6 +6,7 @@ import { toJobView, type JobView } from "./job-view.ts";
 import { ZInstant, ZJobId } from "./schema.ts";
 
 const SORTS = { createdAt: "createdAt", status: "status", format: "format", messages: "messagesExported" } as const;
+export const JOB_SORT_KEYS = Object.keys(SORTS) as Array<keyof typeof SORTS>;
 
 const commaList = <T extends string>(values: readonly T[], what: string) =>
   z.union([z.string(), z.array(z.string())]).transform((v, ctx): T[] => {
@@ -21,7 +22,8 @@ const commaList = <T extends string>(values: readonly T[], what: string) =>
 /**
  * A page of export jobs: the query of `GET /api/v1/jobs`, `cli jobs list` and the console's job
  * table. Keyset paging: `before` is the id of the last job of the previous page (or a time: jobs
- * created before it); `next` in the answer is the value for the following page.
+ * created before it); `next` in the answer is the value for the following page. `since`: the
+ * revision the caller last saw (the console's live table), see readJobsRevision.
  */
 export const ZJobsPageQuery = z
   .object({
@@ -33,14 +35,39 @@ export const ZJobsPageQuery = z
     policyId: z.string().max(100).optional(),
     sort: z.enum(Object.keys(SORTS) as [keyof typeof SORTS, ...(keyof typeof SORTS)[]]).default("createdAt"),
     order: z.enum(["asc", "desc"]).default("desc"),
+    since: z.string().max(100).optional(),
   })
   .strict();
 export type TJobsPageQuery = z.input<typeof ZJobsPageQuery>;
 
-export type JobsPage = { jobs: JobView[]; next: string | null; total: number };
+export type JobListRow = JobView & { /** Bytes of the batch files written so far. */ size: number };
+export type JobsPage = {
+  jobs: JobListRow[];
+  next: string | null;
+  total: number;
+  /** Changes whenever any job is created or changes; see readJobsRevision. */
+  revision: string;
+  /** False when `since` equals the current revision: then `jobs` is empty and the caller keeps its rows. */
+  changed: boolean;
+  /** Policies that have jobs, for the policy filter. */
+  policies: string[];
+};
+
+/**
+ * The revision of the whole job table: the number of jobs and the latest update time. Every change
+ * a job goes through (created, claimed, progress, finished, canceled) bumps its updatedAt, so a
+ * client that polls with the revision it last saw gets rows only when something changed, whoever
+ * or whatever made the change (console, API, CLI, scheduler, another instance).
+ */
+export async function readJobsRevision(): Promise<string> {
+  const agg = await db().exportJob.aggregate({ _count: { _all: true }, _max: { updatedAt: true } });
+  return `${agg._count._all}-${agg._max.updatedAt?.getTime() ?? 0}`;
+}
 
 export async function listJobsPage(options: { query: z.output<typeof ZJobsPageQuery>; now?: Date }): Promise<JobsPage> {
   const q = options.query;
+  const revision = await readJobsRevision();
+  if (q.since !== undefined && q.since === revision) return { jobs: [], next: null, total: 0, revision, changed: false, policies: [] };
   const column = SORTS[q.sort];
   const filters = {
     ...(q.status?.length ? { status: { in: q.status } } : {}),
@@ -59,10 +86,20 @@ export async function listJobsPage(options: { query: z.output<typeof ZJobsPageQu
     // Rows after the anchor in (column, id) order: ties on the column are broken by id.
     after = { OR: [{ [column]: { [cmp]: value } }, { [column]: value, id: { [cmp]: anchor.id } }] };
   }
-  const [rows, total] = await Promise.all([
+  const [rows, total, policies] = await Promise.all([
     db().exportJob.findMany({ where: { ...filters, ...after }, orderBy: [{ [column]: q.order }, { id: q.order }], take: q.limit + 1 }),
     db().exportJob.count({ where: filters }),
+    db().exportJob.groupBy({ by: ["policyId"], orderBy: { policyId: "asc" } }),
   ]);
   const page = rows.slice(0, q.limit);
-  return { jobs: page.map((r) => toJobView(r, options.now)), next: rows.length > q.limit ? page.at(-1)!.id : null, total };
+  const sizes = page.length === 0 ? [] : await db().exportBatch.groupBy({ by: ["jobId"], where: { jobId: { in: page.map((r) => r.id) } }, _sum: { size: true } });
+  const sizeOf = new Map(sizes.map((s) => [s.jobId, Number(s._sum.size ?? 0)]));
+  return {
+    jobs: page.map((r) => ({ ...toJobView(r, options.now), size: sizeOf.get(r.id) ?? 0 })),
+    next: rows.length > q.limit ? page.at(-1)!.id : null,
+    total,
+    revision,
+    changed: true,
+    policies: policies.map((p) => p.policyId),
+  };
 }

@@ -93,7 +93,7 @@ describe("notifyFinishedJobs", () => {
     await saveSettings();
   });
 
-  test("a finished request: the requester gets one email linking to the console's Requests page", async () => {
+  test("a finished request: the requester gets one email linking to the job's page in the console", async () => {
     const id = await finishedJob({ status: "success", trigger: "request", initiatedBy: requester.id });
     assert.deepEqual(await notifyFinishedJobs({ now: NOW }), { sent: 1, failed: 0 });
     const mails = smtp.take();
@@ -102,7 +102,7 @@ describe("notifyFinishedJobs", () => {
     assert.deepEqual(m.envelopeTo, [requester.email], "only the requester; the list is not told about successes");
     assert.equal(m.envelopeFrom, "custodian@example.com");
     assert.match(m.mail.subject ?? "", /Your export request is ready/);
-    assert.ok(m.mail.text?.includes(`${PUBLIC_URL}/requests`), m.mail.text);
+    assert.ok(m.mail.text?.includes(`${PUBLIC_URL}/jobs/${id}`), m.mail.text);
     assert.ok(m.mail.text?.includes(id), "names the job");
     assert.match(m.mail.text ?? "", /Messages exported: 42/);
     assert.equal((await notifiedAt(id))?.getTime(), NOW.getTime());
@@ -120,7 +120,7 @@ describe("notifyFinishedJobs", () => {
     assert.deepEqual([...mails[0]!.envelopeTo].sort(), ["compliance@example.com", "security@example.com"]);
     assert.match(mails[0]!.mail.subject ?? "", /failed/);
     assert.ok(mails[0]!.mail.text?.includes(`Error: ${error}`), mails[0]!.mail.text);
-    assert.ok(mails[0]!.mail.text?.includes(`${PUBLIC_URL}/compliance-export`));
+    assert.ok(mails[0]!.mail.text?.includes(`${PUBLIC_URL}/jobs/${id}`));
     assert.ok((await notifiedAt(id)) !== null);
   });
 

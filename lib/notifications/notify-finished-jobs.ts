@@ -50,7 +50,6 @@ export async function notifyFinishedJobs(options: { now?: Date } = {}): Promise<
 function describeJob(job: { id: string; status: string; trigger: string; format: string; messagesExported: number; filesExported: number; warningCount: number; error: string }): { subject: string; text: string } {
   const what = job.trigger === "request" ? "Your export request" : "A compliance export";
   const outcome = { success: "is ready", warning: "finished with warnings", error: "failed", canceled: "was canceled" }[job.status] ?? job.status;
-  const page = job.trigger === "request" ? "requests" : "compliance-export";
   const lines = [
     `${what} ${outcome}.`,
     "",
@@ -61,7 +60,7 @@ function describeJob(job: { id: string; status: string; trigger: string; format:
     ...(job.warningCount ? [`Warnings: ${job.warningCount} (see warning.txt in the export)`] : []),
     ...(job.error ? [`Error: ${job.error}`] : []),
     "",
-    `Open it in Custodian: ${consoleUrl(page)}`,
+    `Open it in Custodian: ${consoleUrl(`jobs/${job.id}`)}`,
     ...(job.status === "success" || job.status === "warning" ? [`Downloads are kept for ${env().CUSTODIAN_RETENTION_DAYS} days.`] : []),
   ];
   return { subject: `[Custodian] ${what} ${outcome}`, text: lines.join("\n") };

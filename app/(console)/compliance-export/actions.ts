@@ -6,7 +6,7 @@ import { testSmtpConnection } from "@/lib/targets/smtp/index.ts";
 import { cancelJob } from "@/lib/jobs/cancel-job.ts";
 import { loadExportSettings } from "@/lib/settings/export-settings-store.ts";
 import { createExportJob } from "@/lib/jobs/create-export-job.ts";
-import { ZJobRef, ZRunNowInput } from "@/lib/jobs/schema.ts";
+import { ZCreateJobInput, ZJobRef, ZRunNowInput } from "@/lib/jobs/schema.ts";
 import { consumeRateLimit, SMTP_TEST_LIMIT } from "@/lib/auth/rate-limit.ts";
 import { smtpEndpoint } from "@/lib/targets/smtp/smtp-endpoint.ts";
 import { announceDestinationChange } from "@/lib/notifications/announce-destination-change.ts";
@@ -36,6 +36,15 @@ export const runExportNowAction = defineAction(
   { id: "/compliance-export#runNow", schema: ZRunNowInput, right: "request", event: "createJob", objectType: "job", auditable: {} },
   async ({ session }) => {
     const job = await createExportJob({ input: {}, trigger: "manual", initiatedBy: session.user.id, initiatedByLabel: session.user.email });
+    return { data: { jobId: job.id }, audit: { resultingState: { job_id: job.id, status: job.status, format: job.format } } };
+  },
+);
+
+/** "Export from…": a one-off run of everything changed since a past moment (the CLI's --export-from). */
+export const runExportFromAction = defineAction(
+  { id: "/compliance-export#runFrom", schema: ZCreateJobInput, right: "request", event: "createJob", objectType: "job", auditable: { exportFrom: true, format: true } },
+  async ({ input, session }) => {
+    const job = await createExportJob({ input: { exportFrom: input.exportFrom, format: input.format }, trigger: "manual", initiatedBy: session.user.id, initiatedByLabel: session.user.email });
     return { data: { jobId: job.id }, audit: { resultingState: { job_id: job.id, status: job.status, format: job.format } } };
   },
 );

@@ -1,7 +1,7 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { useForm, type FieldPath } from "react-hook-form";
 import {
   CUSTOMER_TYPE_LABELS,
@@ -13,6 +13,10 @@ import {
   type TExportSettingsInput,
   type TExportSettingsParsed,
 } from "@/lib/settings/schema.ts";
+import { Field } from "@/components/ui/field.tsx";
+import { SaveBar } from "@/components/ui/save-bar.tsx";
+import { useToast } from "@/components/ui/toast.tsx";
+import { useUnsavedChanges } from "@/components/ui/unsaved-changes.tsx";
 import { saveExportSettingsAction, testGlobalRelayConnectionAction } from "./actions.ts";
 
 const FORMAT_ORDER = ["actiance", "csv", "globalrelay", "globalrelay-zip", "json"] as const;
@@ -31,6 +35,7 @@ function toFormValues(view: ExportSettingsView): TExportSettingsInput {
 }
 
 export function ExportSettingsForm(props: { initial: ExportSettingsView; timeZones: string[] }) {
+  const notify = useToast();
   const [view, setView] = useState(props.initial);
   const [replacingPassword, setReplacingPassword] = useState(!props.initial.GlobalRelaySettings.SMTPPasswordSet);
   const [status, setStatus] = useState<{ kind: "ok" | "error"; text: string }>();
@@ -59,26 +64,30 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; timeZon
     view.GlobalRelaySettings.SMTPPasswordSet &&
     JSON.stringify(globalRelayEndpoint(view.GlobalRelaySettings)) !== JSON.stringify(globalRelayEndpoint({ ...typed, CustomSMTPPort: Number(typed.CustomSMTPPort), AllowPlainSMTP: typed.AllowPlainSMTP ?? false }));
 
-  useEffect(() => {
-    if (!isDirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [isDirty]);
+  // In-app links ask before leaving with unsaved changes; reload and close get the browser's prompt.
+  useUnsavedChanges("compliance-export-settings", isDirty);
 
   const save = async (values: TExportSettingsInput | TExportSettingsParsed) => {
     setStatus(undefined);
     const input = { ...values, GlobalRelaySettings: { ...values.GlobalRelaySettings, SMTPPassword: replacingPassword ? values.GlobalRelaySettings.SMTPPassword ?? "" : undefined } };
-    const result = await saveExportSettingsAction(input);
+    let result: Awaited<ReturnType<typeof saveExportSettingsAction>>;
+    try {
+      result = await saveExportSettingsAction(input);
+    } catch {
+      result = { ok: false, status: 0, message: "The server could not be reached; nothing was saved. Try again.", fieldErrors: {} };
+    }
     if (result.ok) {
       setView(result.data.view);
       reset(toFormValues(result.data.view));
       setReplacingPassword(!result.data.view.GlobalRelaySettings.SMTPPasswordSet);
-      setStatus({ kind: "ok", text: result.data.passwordCleared ? "Settings saved. The stored SMTP password was cleared because the server changed; enter it again." : "Settings saved." });
+      const text = result.data.passwordCleared ? "Settings saved. The stored SMTP password was cleared because the server changed; enter it again." : "Settings saved.";
+      setStatus({ kind: "ok", text });
+      notify("ok", text);
       return;
     }
     for (const [field, message] of Object.entries(result.fieldErrors)) setError(field as FieldPath<TExportSettingsInput>, { message });
     setStatus({ kind: "error", text: result.message });
+    notify("error", result.message);
   };
   // Values the browser already refused still go to the server, which refuses them the same way
   // (one schema) and writes the failed patchConfig audit record a refused save must leave.
@@ -195,23 +204,12 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; timeZon
         </label>
       </Setting>
 
-      <div className="savebar">
-        <button type="submit" disabled={isSubmitting || !isDirty}>{isSubmitting ? "Saving…" : "Save"}</button>
-        {status && <span role="status" className={status.kind === "ok" ? "status-ok" : "status-error"}>{status.text}</span>}
-      </div>
+      <SaveBar dirty={isDirty} saving={isSubmitting} status={status} />
     </form>
   );
 }
 
+/** A setting row of Mattermost's page (the kit's Field); `group` rows label a radio group instead of one control. */
 function Setting(props: { label: string; htmlFor?: string; help: string; error?: string; name: string; disabled?: boolean; group?: boolean; children: ReactNode }) {
-  return (
-    <div className="setting" aria-disabled={props.disabled || undefined}>
-      {props.htmlFor ? <label htmlFor={props.htmlFor}>{props.label}</label> : <span className="label">{props.label}</span>}
-      <div>
-        {props.children}
-        <p className="help" id={`${props.name}-help`}>{props.help}</p>
-        {props.error && <p className="error" id={`${props.name}-error`} role="alert">{props.error}</p>}
-      </div>
-    </div>
-  );
+  return <Field label={props.label} htmlFor={props.htmlFor} help={props.help} error={props.error} name={props.name} disabled={props.disabled}>{props.children}</Field>;
 }

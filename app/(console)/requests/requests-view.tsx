@@ -9,13 +9,18 @@ import { REQUEST_FORMATS, requestStatusLabel, ZExportRequestInput, type TExportR
 import type { RequestView } from "@/lib/requests/list-export-requests.ts";
 import { EXPORT_FORMAT_LABELS, type ExportFormat } from "@/lib/settings/schema.ts";
 import { FieldError } from "@/components/forms/field-error.tsx";
-import { formatTime } from "@/components/jobs/format-time.ts";
+import Link from "next/link";
+import { shortId } from "@/components/jobs/job-labels.ts";
+import { DownloadLink } from "@/components/ui/download-link.tsx";
+import { plural } from "@/components/ui/format.ts";
+import { RelativeTime } from "@/components/ui/relative-time.tsx";
+import { StatusMessage } from "@/components/ui/status-message.tsx";
 import { requestExportAction } from "./actions.ts";
 
 const ACTIVE = new Set(["pending", "in_progress", "cancel_requested"]);
 
 async function fetchRequests(): Promise<RequestView[]> {
-  const res = await fetch("/api/v1/jobs?poll=1", { cache: "no-store" });
+  const res = await fetch("/api/v1/jobs?poll=1&trigger=request&limit=100", { cache: "no-store" });
   if (!res.ok) throw new Error(`Could not refresh the requests (${res.status}).`);
   const { jobs } = (await res.json()) as { jobs: JobView[] };
   return jobs.filter((j) => j.trigger === "request").map((j) => ({ ...j, requestStatus: requestStatusLabel(j.status, j.expired) }));
@@ -70,36 +75,46 @@ export function RequestsView({ initial, canRequest, canDownload }: { initial: Re
           <input type="hidden" {...form.register("timeZone")} />
           <p className="help">Whole days in your time zone ({timeZone}), at most six months, not in the future.</p>
           <button type="submit" disabled={isSubmitting}>Request export</button>
-          {status && <p role="status" className={status.kind === "ok" ? "status-ok" : "status-error"}>{status.text}</p>}
+          <StatusMessage status={status} />
         </form>
       )}
       <section className="card" aria-label="Requests">
-        <table>
-          <thead>
-            <tr><th scope="col">Requested</th><th scope="col">By</th><th scope="col">Range</th><th scope="col">Format</th><th scope="col">Status</th><th scope="col">Messages</th><th scope="col">Download</th></tr>
-          </thead>
-          <tbody>
-            {requests.map((r) => (
-              <tr key={r.id} data-job-id={r.id} data-request-status={r.requestStatus}>
-                <td>{formatTime(r.createdAt)}</td>
-                <td>{r.initiatedBy}</td>
-                <td className="mono">{formatTime(r.windowStart)} – {formatTime(r.windowEnd)}</td>
-                <td>{EXPORT_FORMAT_LABELS[r.format as ExportFormat] ?? r.format}</td>
-                <td>{r.requestStatus}{r.error ? <div className="status-error">{r.error}</div> : null}</td>
-                <td>{r.messages}</td>
-                <td>
-                  {r.expired ? "Expired" : r.downloadable && canDownload ? (
-                    <>
-                      <a href={`/api/v1/exports/${r.id}/download`} download>Download</a>
-                      {r.expiresAt && <div className="help">until {formatTime(r.expiresAt)}</div>}
-                    </>
-                  ) : r.downloadable ? "Needs the download right" : "—"}
-                </td>
-              </tr>
-            ))}
-            {requests.length === 0 && <tr><td colSpan={7}>No requests yet.</td></tr>}
-          </tbody>
-        </table>
+        <div className="table-scroll">
+          <table className="stack">
+            <thead>
+              <tr><th scope="col">Requested</th><th scope="col">Range</th><th scope="col">Format</th><th scope="col">Status</th><th scope="col">Download</th></tr>
+            </thead>
+            <tbody>
+              {requests.map((r) => (
+                <tr key={r.id} data-job-id={r.id} data-request-status={r.requestStatus}>
+                  <td data-label="Requested">
+                    <RelativeTime ms={r.createdAt} />
+                    <div className="muted small-text">{r.initiatedBy}</div>
+                  </td>
+                  <td data-label="Range" className="small-text"><RelativeTime ms={r.windowStart} /> → <RelativeTime ms={r.windowEnd} /></td>
+                  <td data-label="Format">{EXPORT_FORMAT_LABELS[r.format as ExportFormat] ?? r.format}</td>
+                  <td data-label="Status">
+                    <span className={`badge badge-${r.status}`}>{r.requestStatus}</span>{" "}
+                    <Link href={`/jobs/${r.id}`} className="mono" aria-label={`Request ${shortId(r.id)} details`}>{shortId(r.id)}</Link>
+                    {r.status === "in_progress" && (
+                      <div className="progress">
+                        <progress max={100} value={r.progress} aria-label={`Request ${shortId(r.id)} progress`} /> <span>{r.progress}% · batch {r.currentBatch}</span>
+                      </div>
+                    )}
+                    <div className="small-text">{plural(r.messages, "message")} exported.</div>
+                    {r.error ? <div className="status-error">{r.error}</div> : null}
+                  </td>
+                  <td data-label="Download" className="small-text">
+                    {r.expired ? "Expired" : r.downloadable && canDownload ? (
+                      <DownloadLink href={`/api/v1/exports/${r.id}/download`} expiresAt={r.expiresAt} />
+                    ) : r.downloadable ? "Needs the download right" : "Not ready"}
+                  </td>
+                </tr>
+              ))}
+              {requests.length === 0 && <tr><td colSpan={5} data-label="">No requests yet.</td></tr>}
+            </tbody>
+          </table>
+        </div>
       </section>
     </>
   );

@@ -1,0 +1,31 @@
+"use server";
+
+import { verifyJobExport } from "@/lib/export/manifest/verify-job-export.ts";
+import { cancelJob } from "@/lib/jobs/cancel-job.ts";
+import { retryJob } from "@/lib/jobs/retry-job.ts";
+import { ZJobRef } from "@/lib/jobs/schema.ts";
+import { defineAction } from "@/app/_server/action.ts";
+
+export const cancelJobFromDetailAction = defineAction(
+  { id: "/jobs#cancel", schema: ZJobRef, right: "request", event: "cancelJob", objectType: "job", auditable: { jobId: true } },
+  async ({ input }) => {
+    const change = await cancelJob({ jobId: input.jobId });
+    return { data: change, audit: { priorState: { status: change.before }, resultingState: { status: change.after } } };
+  },
+);
+
+export const retryJobAction = defineAction(
+  { id: "/jobs#retry", schema: ZJobRef, right: "request", event: "createJob", objectType: "job", auditable: {} },
+  async ({ input, session }) => {
+    const job = await retryJob({ jobId: input.jobId, initiatedBy: session.user.id, initiatedByLabel: session.user.email });
+    return { data: { jobId: job.id }, audit: { parameters: { retry_of: input.jobId }, resultingState: { job_id: job.id, status: job.status, format: job.format } } };
+  },
+);
+
+export const verifyJobAction = defineAction(
+  { id: "/jobs#verify", schema: ZJobRef, right: ["request", "download", "configure"], event: "getComplianceReport", objectType: "export", auditable: {} },
+  async ({ input }) => {
+    const result = await verifyJobExport({ jobId: input.jobId });
+    return { data: result, audit: { parameters: { job_id: input.jobId, verify: true }, resultingState: { ok: result.ok, problems: result.problems.length } } };
+  },
+);
