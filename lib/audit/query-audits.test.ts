@@ -8,6 +8,7 @@ import type { AuditEventName } from "./events.ts";
 import { record } from "./record.ts";
 import { AUDIT_PAGE_SIZE, queryAudits, streamAudits } from "./query-audits.ts";
 import { ZAuditQuery } from "./schema.ts";
+import { parse } from "csv-parse/sync";
 
 // Issue 5 "the audit log page": filters by event, actor, status and time range, paged on the
 // server newest first, and the JSON-lines download of the filtered records.
@@ -150,8 +151,46 @@ describe("queryAudits", () => {
     assert.equal(await hits({ to: prevSecond }), false);
   });
 
+  test("paging back with `after` returns the newer page again, and every page knows the total and its place", async () => {
+    const first = await queryAudits(q({}));
+    assert.equal(first.total, 120);
+    assert.equal(first.newer, 0);
+    assert.equal(first.previous, null, "the newest page has no newer page");
+    const second = await queryAudits(q({ before: String(first.next) }));
+    assert.equal(second.newer, 50);
+    assert.equal(second.previous, second.records[0]!.id);
+    const back = await queryAudits(q({ after: String(second.previous) }));
+    assert.deepEqual(back.records.map((r) => r.id), first.records.map((r) => r.id));
+    assert.equal(back.previous, null);
+    const third = await queryAudits(q({ before: String(second.next) }));
+    assert.equal(third.records.length, 20);
+    assert.equal(third.next, null);
+    assert.equal(third.newer, 100);
+    // Filtered: the count is of the matches.
+    assert.equal((await queryAudits(q({ event: "createJob" }))).total, made.filter((m) => m.event === "createJob").length);
+  });
+
+  test("views=hide leaves out page views (getAudits and the other reads); an explicit event still wins", async () => {
+    const { ids } = await allPages({ views: "hide" });
+    assert.deepEqual(ids, newestFirst(made.filter((m) => m.event !== "getAudits")));
+    assert.ok(made.some((m) => m.event === "getAudits"));
+    const { ids: explicit } = await allPages({ views: "hide", event: "getAudits" });
+    assert.deepEqual(explicit, newestFirst(made.filter((m) => m.event === "getAudits")));
+  });
+
+  test("the CSV download has a header and one row per record, quoted where needed", async () => {
+    let csv = "";
+    for await (const chunk of streamAudits(q({ event: "createJob" }), "csv")) csv += chunk;
+    const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;
+    const expected = made.filter((m) => m.event === "createJob");
+    assert.equal(rows.length, expected.length);
+    assert.deepEqual(rows.map((r) => JSON.parse(r.parameters!).i), newestFirst(expected).map((id) => made.findIndex((m) => m.id === id)));
+    assert.ok(rows.every((r) => r.event_name === "createJob" && r.api_path!.startsWith("/test/")));
+    assert.match(csv, /"\{""i"":/, "JSON cells are quoted with doubled quotes");
+  });
+
   test("bad filters are refused by the schema", () => {
-    for (const bad of [{ event: "dropTables" }, { status: "maybe" }, { from: "03/02/2026" }, { to: "2026-03-02 10:00" }, { before: "-1" }, { before: "abc" }, { actor: "x".repeat(255) }]) {
+    for (const bad of [{ event: "dropTables" }, { status: "maybe" }, { views: "all" }, { after: "x" }, { from: "03/02/2026" }, { to: "2026-03-02 10:00" }, { before: "-1" }, { before: "abc" }, { actor: "x".repeat(255) }]) {
       assert.equal(ZAuditQuery.safeParse(bad).success, false, JSON.stringify(bad));
     }
   });

@@ -1,5 +1,6 @@
 import { db } from "../db/client.ts";
-import type { TAuditQuery } from "./schema.ts";
+import { AUDIT_CSV_HEADER, auditCsvLine, auditCsvRow } from "./audit-csv.ts";
+import { PAGE_VIEW_EVENTS, type TAuditQuery } from "./schema.ts";
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -16,34 +17,56 @@ async function whereOf(q: TAuditQuery) {
     actorIds = [q.actor, ...byEmail.map((u) => u.id)];
   }
   return {
-    ...(q.event ? { eventName: q.event } : {}),
+    ...(q.event ? { eventName: q.event } : q.views === "hide" ? { eventName: { notIn: [...PAGE_VIEW_EVENTS] } } : {}),
     ...(q.status ? { status: q.status } : {}),
     ...(actorIds ? { actorUserId: { in: actorIds } } : {}),
     ...(q.from || q.to ? { timestamp: { ...(q.from ? { gte: toDate(q.from, false) } : {}), ...(q.to ? { lte: toDate(q.to, true) } : {}) } } : {}),
   };
 }
 
-/** One page of records, newest first; `next` continues below the last id shown. */
-export async function queryAudits(q: TAuditQuery): Promise<{ records: Array<{ id: number; json: string }>; next: number | null }> {
-  const rows = await db().auditRecord.findMany({
-    where: { ...(await whereOf(q)), ...(q.before ? { id: { lt: q.before } } : {}) },
-    orderBy: { id: "desc" },
-    take: AUDIT_PAGE_SIZE + 1,
-    select: { id: true, json: true },
-  });
-  const more = rows.length > AUDIT_PAGE_SIZE;
-  const records = rows.slice(0, AUDIT_PAGE_SIZE);
-  return { records, next: more ? records[records.length - 1]!.id : null };
+export type AuditPage = {
+  records: Array<{ id: number; json: string }>;
+  /** `before` for the next older page, or null on the oldest. */
+  next: number | null;
+  /** `after` for the next newer page, or null on the newest. */
+  previous: number | null;
+  /** Records matching the filters, all pages. */
+  total: number;
+  /** Matching records newer than this page (so this page starts at newer + 1). */
+  newer: number;
+};
+
+/** One page of records, newest first; `before` pages to older records, `after` to newer ones. */
+export async function queryAudits(q: TAuditQuery): Promise<AuditPage> {
+  const where = await whereOf(q);
+  const select = { id: true, json: true };
+  let records: Array<{ id: number; json: string }>;
+  if (q.after !== undefined && q.before === undefined) {
+    // The page just above `after`: read upwards, then show it newest first like every page.
+    const up = await db().auditRecord.findMany({ where: { ...where, id: { gt: q.after } }, orderBy: { id: "asc" }, take: AUDIT_PAGE_SIZE, select });
+    records = up.reverse();
+  } else {
+    records = await db().auditRecord.findMany({ where: { ...where, ...(q.before ? { id: { lt: q.before } } : {}) }, orderBy: { id: "desc" }, take: AUDIT_PAGE_SIZE, select });
+  }
+  const first = records[0]?.id;
+  const last = records[records.length - 1]?.id;
+  const [total, newer, older] = await Promise.all([
+    db().auditRecord.count({ where }),
+    first === undefined ? Promise.resolve(0) : db().auditRecord.count({ where: { ...where, id: { gt: first } } }),
+    last === undefined ? Promise.resolve(0) : db().auditRecord.count({ where: { ...where, id: { lt: last } } }),
+  ]);
+  return { records, next: older > 0 ? last! : null, previous: newer > 0 ? first! : null, total, newer };
 }
 
-/** Every matching record as JSON lines, newest first, read 1,000 at a time. */
-export async function* streamAudits(q: TAuditQuery): AsyncGenerator<string> {
+/** Every matching record as JSON lines (or CSV rows), newest first, read 1,000 at a time. */
+export async function* streamAudits(q: TAuditQuery, format: "jsonl" | "csv" = "jsonl"): AsyncGenerator<string> {
+  if (format === "csv") yield auditCsvLine(AUDIT_CSV_HEADER);
   const where = await whereOf(q);
   let before: number | undefined = q.before;
   for (;;) {
     const rows = await db().auditRecord.findMany({ where: { ...where, ...(before ? { id: { lt: before } } : {}) }, orderBy: { id: "desc" }, take: 1000, select: { id: true, json: true } });
     if (rows.length === 0) return;
-    yield rows.map((r) => r.json).join("\n") + "\n";
+    yield format === "csv" ? rows.map((r) => auditCsvRow(r.json)).join("") : rows.map((r) => r.json).join("\n") + "\n";
     before = rows[rows.length - 1]!.id;
   }
 }

@@ -13,6 +13,13 @@ export const ZAuditQuery = z
     from: optional(isoDateTime),
     to: optional(isoDateTime),
     before: optional(z.coerce.number().int().positive()),
+    /** Newer records than this id (the page's "Newer" link). */
+    after: optional(z.coerce.number().int().nonnegative()),
+    /** "hide": leave out page views (reads of settings, jobs and the audit log itself). */
+    views: optional(z.enum(["show", "hide"])),
   })
   .strip();
 export type TAuditQuery = z.output<typeof ZAuditQuery>;
+
+/** Events that only record that someone looked at something; the log page hides them by default. */
+export const PAGE_VIEW_EVENTS = ["getConfig", "getAudits", "getComplianceReports", "getComplianceReport"] as const;

@@ -6,17 +6,18 @@ import { sessionRoute } from "@/app/_server/route.ts";
 
 export const dynamic = "force-dynamic";
 
-/** The audit log, filtered: a JSON page, or with ?download=jsonl every match as JSON lines. */
+/** The audit log, filtered: a JSON page, or with ?download=jsonl|csv every match as JSON lines or CSV. */
 export const GET = sessionRoute({ right: "audit", audit: { event: "getAudits", objectType: "audit", apiPath: "/api/v1/audits" } }, async ({ request }) => {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const parsed = ZAuditQuery.safeParse(params);
   if (!parsed.success) throw new UserError("Some filters are not valid.", 400, fieldErrorsOf(parsed.error.issues));
   const audit = { parameters: { ...parsed.data, ...(params.download ? { download: params.download } : {}) } };
-  if (params.download === "jsonl") {
+  if (params.download === "jsonl" || params.download === "csv") {
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    const csv = params.download === "csv";
     return {
-      response: new Response(Readable.toWeb(Readable.from(streamAudits(parsed.data))) as ReadableStream, {
-        headers: { "Content-Type": "application/x-ndjson; charset=utf-8", "Content-Disposition": `attachment; filename="custodian-audit-${stamp}.jsonl"`, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" },
+      response: new Response(Readable.toWeb(Readable.from(streamAudits(parsed.data, params.download))) as ReadableStream, {
+        headers: { "Content-Type": csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8", "Content-Disposition": `attachment; filename="custodian-audit-${stamp}.${params.download}"`, "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" },
       }),
       audit,
     };
