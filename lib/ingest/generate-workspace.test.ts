@@ -93,3 +93,34 @@ test("seeding applies the generated workspace: edits and deletions in Mattermost
   await seedWorkspace({ posts: 400, seed: 5 });
   assert.equal(await d.post.count(), before, "seeding the same workspace again adds nothing");
 });
+
+/** Every time field a generated record carries. */
+function times(record: unknown): number[] {
+  const out: number[] = [];
+  const walk = (v: unknown, key = "") => {
+    if (typeof v === "number" && /(_at|^time|_time)$/.test(key) && v > 0) out.push(v);
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, k);
+  };
+  walk(record);
+  return out;
+}
+
+test("spanMs spreads the workspace over the span and dates nothing after its end; same start ⇒ same bytes", () => {
+  const DAY = 86_400_000;
+  const from = Date.parse("2026-10-01T00:00:00Z");
+  const a = streamHash({ posts: 2000, seed: 7, startAt: from, spanMs: 30 * DAY });
+  const b = streamHash({ posts: 2000, seed: 7, startAt: from, spanMs: 30 * DAY });
+  assert.equal(a.sha256, b.sha256, "deterministic for a fixed start");
+  const all = a.records.flatMap(times);
+  assert.ok(Math.max(...all) <= from + 30 * DAY, "nothing after the end");
+  const postTimes = a.records.filter((r) => (r as { type: string }).type === "post").map((r) => (r as { post: { create_at: number } }).post.create_at);
+  // The posts reach into the last days of the span (the demo data ends near "now")…
+  assert.ok(Math.max(...postTimes) > from + 27 * DAY, `last post ${new Date(Math.max(...postTimes)).toISOString()}`);
+  // …and fill it: at least 25 of the 30 days have posts.
+  const days = new Set(postTimes.map((t) => Math.floor((t - from) / DAY)));
+  assert.ok(days.size >= 25, `${days.size} days with posts`);
+  // Without spanMs the stream is what it always was (a minute or so between posts).
+  const plain = streamHash({ posts: 2000, seed: 7, startAt: from });
+  assert.notEqual(plain.sha256, a.sha256);
+  assert.equal(plain.records.length >= a.records.length, true, "the span only drops events past its end");
+});

@@ -18,6 +18,12 @@ export type WorkspaceOptions = {
   channels?: number;
   /** Epoch ms of the first channel; default 2025-01-06T08:00:00Z. */
   startAt?: number;
+  /**
+   * Spread the workspace over this many ms from startAt (posts about evenly, in the same order and
+   * with the same content as without it); nothing is dated later than startAt + spanMs: edits,
+   * deletions and rejoins due after it are left out. Default: about a minute between posts.
+   */
+  spanMs?: number;
 };
 
 type Channel = {
@@ -168,6 +174,9 @@ export function* generateWorkspace(options: WorkspaceOptions): Generator<IngestR
   const deleted = new Set<string>();
   let seq = 0;
   let t = t0 + channelCount * 1000 + MINUTE;
+  const endAt = options.spanMs === undefined ? Number.MAX_SAFE_INTEGER : t0 + options.spanMs;
+  // The unscaled gaps average ~60.5 s; scaled so the posts end at ~95 % of the span.
+  const gapScale = options.spanMs === undefined ? 1 : Math.max(0.001, (options.spanMs * 0.95 - (t - t0)) / (Math.max(1, posts) * 60_500));
 
   function* due(until: number): Generator<IngestRecordInput> {
     while (pending.size > 0 && pending.peek()!.time <= until) {
@@ -209,7 +218,7 @@ export function* generateWorkspace(options: WorkspaceOptions): Generator<IngestR
   }
 
   for (let i = 0; i < posts; i++) {
-    t += rng.int(1000, 2 * MINUTE);
+    t = Math.min(endAt, t + Math.max(1, Math.round(rng.int(1000, 2 * MINUTE) * gapScale)));
     yield* due(t);
     yield* changeMembership(t);
 
@@ -301,7 +310,7 @@ export function* generateWorkspace(options: WorkspaceOptions): Generator<IngestR
       pending.push({ time, seq: seq++, kind: "delete", postId, rootId, channel, deletedBy });
     }
   }
-  yield* due(Number.MAX_SAFE_INTEGER);
+  yield* due(endAt);
 
   function* changeMembership(time: number): Generator<IngestRecordInput> {
     if (!rng.chance(0.02)) return;
