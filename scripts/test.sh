@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `npm test`: typecheck, unit tests (node:test), end-to-end tests (Playwright), in that order. Every
-# stage runs even when an earlier one failed; the last line is `N passed, N failed` over all of them
-# (the typecheck counts as one check), and the exit status is non-zero if anything failed or if no
-# test ran at all.
+# `npm test`: typecheck, lint, unit tests (node:test), end-to-end tests (Playwright), in that order.
+# Every stage runs even when an earlier one failed; the last line is `N passed, N failed` over all of
+# them (the typecheck and the lint count as one check each), and the exit status is non-zero if
+# anything failed or if no test ran at all.
 #
 # Database: unset DATABASE_URL → SQLite; DATABASE_URL=postgresql://… → unit tests and the e2e
 # instance each create their own databases on that server (lib/testing/test-db.ts, e2e/serve.ts).
@@ -26,7 +26,16 @@ else
   failed=$((failed + 1)); summary+=("typecheck: FAILED ($(( $(now) - start )) s)")
 fi
 
-# --- 2. unit tests ------------------------------------------------------------------------------
+# --- 2. lint: ESLint (bugs, hooks rules) and dependency-cruiser (lib/ imports no next/* or react) ---
+start=$(now)
+echo "== lint: npm run lint"
+if npm run -s lint; then
+  passed=$((passed + 1)); summary+=("lint: ok ($(( $(now) - start )) s)")
+else
+  failed=$((failed + 1)); summary+=("lint: FAILED ($(( $(now) - start )) s)")
+fi
+
+# --- 3. unit tests ------------------------------------------------------------------------------
 # Node 20's --test has no glob support, hence find.
 start=$(now)
 mapfile -t unit_files < <(find lib scripts -name '*.test.ts' -not -path '*/generated/*' -not -path '*/node_modules/*' | sort)
@@ -49,7 +58,7 @@ else
   summary+=("unit: $unit_pass passed, $unit_fail failed ($(( $(now) - start )) s)")
 fi
 
-# --- 3. end-to-end tests ------------------------------------------------------------------------
+# --- 4. end-to-end tests ------------------------------------------------------------------------
 start=$(now)
 echo "== e2e tests: npx playwright test"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$work/playwright.json" npx playwright test --reporter=list,json

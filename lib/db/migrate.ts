@@ -120,7 +120,7 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<Mi
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK");
-        throw new Error(`Migration ${m.name} failed: ${(error as Error).message}`);
+        throw new Error(`Migration ${m.name} failed: ${(error as Error).message}`, { cause: error });
       }
     }
     return { applied: todo.map((m) => m.name), alreadyApplied: migrations.length - todo.length };

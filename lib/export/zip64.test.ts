@@ -9,7 +9,6 @@
 import assert from "node:assert/strict";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { after, before, test } from "node:test";
 import { parse } from "csv-parse/sync";
 import yauzl from "yauzl";

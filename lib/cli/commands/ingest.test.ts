@@ -59,7 +59,7 @@ test("ingest: a good file is applied; counts printed; one bulkImport audit recor
   ]);
   const result = await run(ingest, [file, "--files", path.join(t.dataDir, "files")]);
   assert.equal(result.code, 0, result.err);
-  assert.match(result.out, /Applied good\.jsonl:\n  team: 1\n  channel: 1\n  user: 1\n  post: 1\n  file_info: 1/);
+  assert.match(result.out, /Applied good\.jsonl:\n {2}team: 1\n {2}channel: 1\n {2}user: 1\n {2}post: 1\n {2}file_info: 1/);
   assert.match(result.out, /warning: line 4: user bob has a malformed email "not-an-email"/);
   assert.equal(await db().post.count(), 1);
   assert.notEqual((await db().fileInfo.findUniqueOrThrow({ where: { id: "f1" } })).storeKey, "");

@@ -74,7 +74,7 @@ export const download = defineCommand({
 
 async function expectedHashes(dir: string, jobId: string, targetId: string, batches: Array<{ fileName: string; sha256: string }>) {
   const raw = await readTargetBytes(await resolveEvidenceTarget(targetId), `${dir}/${MANIFEST_FILE}`).catch(() => null);
-  let manifest: JobManifest | null = null;
+  let manifest: JobManifest | null;
   try {
     manifest = raw ? (JSON.parse(raw.toString("utf8")) as JobManifest) : null;
   } catch {

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { listJobsPage, ZJobsPageQuery } from "../../../jobs/list-jobs-page.ts";
 import { defineCommand } from "../../define-command.ts";
 import { iso, table } from "../../schema.ts";
