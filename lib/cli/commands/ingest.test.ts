@@ -120,17 +120,24 @@ test("import-mattermost: a bulk export is imported and audited", async () => {
   assert.match(bad.err, /^line 1: type: the first line must be the version line/);
 });
 
-test("seed: generates and loads a workspace; the same seed twice changes nothing", async () => {
-  const first = await run(seed, ["--posts", "200", "--seed", "9"]);
+test("seed: generates and loads a workspace; the same seed and --from twice changes nothing", async () => {
+  const from = "2026-01-01T00:00:00Z";
+  const earlier = new Set((await db().post.findMany({ select: { id: true } })).map((p) => p.id));
+  const first = await run(seed, ["--posts", "200", "--seed", "9", "--from", from, "--days", "10"]);
   assert.equal(first.code, 0, first.err);
-  assert.match(first.out, /^Seeded \d+ records \(seed 9\)/);
+  assert.match(first.out, /^Seeded \d+ records \(seed 9, 2026-01-01T00:00:00\.000Z to 2026-01-11T00:00:00\.000Z\)/);
   assert.match(first.out, /post_edited: \d+/);
   const posts = await db().post.count();
   assert.ok(posts >= 200);
-  assert.equal((await run(seed, ["--posts", "200", "--seed", "9"])).code, 0);
-  assert.equal(await db().post.count(), posts);
+  const snapshot = await db().post.findMany({ orderBy: { id: "asc" }, select: { id: true, updateAt: true, message: true } });
+  const seeded = snapshot.filter((p) => !earlier.has(p.id));
+  assert.ok(seeded.length >= 200);
+  assert.ok(seeded.every((p) => Number(p.updateAt) >= Date.parse(from) && Number(p.updateAt) <= Date.parse("2026-01-11T00:00:00Z")), "every post within --from + --days");
+  assert.equal((await run(seed, ["--posts", "200", "--seed", "9", "--from", from, "--days", "10"])).code, 0);
+  assert.deepEqual(await db().post.findMany({ orderBy: { id: "asc" }, select: { id: true, updateAt: true, message: true } }), snapshot);
   const audit = await lastAudit();
-  assert.deepEqual([audit.event_name, audit.meta.api_path, audit.event.parameters.posts], ["bulkImport", "cli:seed", 200]);
+  assert.deepEqual([audit.event_name, audit.meta.api_path, audit.event.parameters.posts, audit.event.parameters.from], ["bulkImport", "cli:seed", 200, Date.parse(from)]);
+  await assertUsageError(seed, ["--posts", "10", "--from", new Date(Date.now() - 86_400_000).toISOString()], /would end in the future/);
   await assertUsageError(seed, [], /--posts: is required/);
   await assertUsageError(seed, ["--posts", "1.5"], /--posts: must be a whole number/);
   await assertUsageError(seed, ["--posts", "0"], /--posts: must be a whole number/);
