@@ -11,6 +11,7 @@ import { queryDb } from "./fixtures/db.ts";
 import { chatWorkspace, createIngestTokenInConsole, ingest, removeTempDirs, tempDir, writeTemp, zipEntries } from "./fixtures/flows.ts";
 import { waitForHydration } from "./fixtures/hydration.ts";
 import { signIn } from "./fixtures/owner.ts";
+import { confirmDialog, toast } from "./fixtures/ui.ts";
 
 async function openAdmins(page: Page): Promise<void> {
   await page.goto("/admins");
@@ -27,7 +28,7 @@ async function setRight(page: Page, email: string, right: "Download", on: boolea
   else await box.uncheck();
   const mark = auditMark();
   await row.getByRole("button", { name: "Save rights" }).click();
-  await expect(page.getByRole("status").filter({ hasText: `Rights of ${email} saved.` })).toBeVisible();
+  await expect(toast(page, `Rights of ${email} saved.`)).toBeVisible();
   await expect.poll(() => auditSince(mark, { event_name: "updateUserRoles", status: "success" }).length).toBe(1);
   await page.reload();
   await waitForHydration(page, 'form[aria-labelledby="add-heading"]');
@@ -65,7 +66,7 @@ test("an admin with only the request right can request but not download, until t
   const rights = page.getByRole("group", { name: "Rights" });
   await rights.getByLabel("Request", { exact: true }).check();
   await page.getByRole("button", { name: "Add admin" }).click();
-  await expect(page.getByRole("status").filter({ hasText: `Added ${email}.` })).toBeVisible();
+  await expect(toast(page, `Added ${email}.`)).toBeVisible();
   const linkText = (await page.locator(".token-once").textContent())!.trim();
   expect(linkText).toMatch(/\/set-password\?token=[A-Za-z0-9_-]{20,}$/);
   const created = auditSince(addMark, { event_name: "createUser", status: "success" });
@@ -171,7 +172,8 @@ test("an admin with only the request right can request but not download, until t
   await openAdmins(page);
   const deactivateMark = auditMark();
   await page.locator(`tr[data-admin="${email}"]`).getByRole("button", { name: "Deactivate" }).click();
-  await expect(page.getByRole("status").filter({ hasText: `${email} deactivated; their sessions ended.` })).toBeVisible();
+  await (await confirmDialog(page, `Deactivate ${email}?`)).getByRole("button", { name: "Deactivate" }).click();
+  await expect(toast(page, `${email} deactivated; their sessions ended.`)).toBeVisible();
   const deleted = auditSince(deactivateMark, { event_name: "deleteUser", status: "success" });
   expect(deleted).toHaveLength(1);
   expect(deleted[0]!.event.resulting_state).toMatchObject({ disabled: true });

@@ -10,6 +10,7 @@ import { queryDb } from "./fixtures/db.ts";
 import { waitForHydration } from "./fixtures/hydration.ts";
 import { instance } from "./fixtures/instance.ts";
 import { OWNER_STATE } from "./fixtures/owner.ts";
+import { toast } from "./fixtures/ui.ts";
 
 const MASK = "********************************";
 const FORM = 'form[aria-label="Compliance export settings"]';
@@ -94,7 +95,7 @@ async function fill(page: Page, v: Values, password?: string): Promise<void> {
 async function save(page: Page): Promise<void> {
   await expect(saveButton(page)).toBeEnabled();
   await saveButton(page).click();
-  await expect(page.getByRole("status")).toHaveText("Settings saved.");
+  await expect(toast(page, "Settings saved.")).toBeVisible();
 }
 
 /** Saves v unless it is already what is stored (then the form is not dirty and Save is off). */
@@ -372,7 +373,7 @@ test("the SMTP password canary never reaches the browser, the audit log or the s
   await fill(page, GR_CUSTOM, canary);
   const markBeforeSave = auditMark();
   await saveButton(page).click();
-  await expect(page.getByRole("status")).toHaveText("Settings saved.");
+  await expect(toast(page, "Settings saved.")).toBeVisible();
   await expect(page.getByText("A password is set.")).toBeVisible();
   htmlSnapshots.push(await page.content());
   const saved = auditSince(markBeforeSave, { event_name: "patchConfig", status: "success" });

@@ -28,6 +28,7 @@ import {
   type JobView,
 } from "./fixtures/flows.ts";
 import { waitForHydration } from "./fixtures/hydration.ts";
+import { toast } from "./fixtures/ui.ts";
 
 const FORM = 'form[aria-label="Compliance export settings"]';
 
@@ -56,7 +57,7 @@ async function enableCsvExport(page: Page): Promise<void> {
   const save = page.getByRole("button", { name: "Save", exact: true });
   if (await save.isEnabled()) {
     await save.click();
-    await expect(page.locator(FORM).getByRole("status")).toHaveText("Settings saved.");
+    await expect(toast(page, "Settings saved.")).toBeVisible();
   }
   await expect(enable).toBeChecked();
   await expect(page.getByLabel("Batch Size:")).toHaveValue("10");

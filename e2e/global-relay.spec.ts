@@ -11,6 +11,7 @@ import { expectAccessible } from "./fixtures/a11y.ts";
 import { auditMark, auditSince } from "./fixtures/audit.ts";
 import { chatWorkspace, createIngestTokenInConsole, farDailyRunTime, ingest, listJobs, newestNewJobId, waitForIdleJobs } from "./fixtures/flows.ts";
 import { waitForHydration } from "./fixtures/hydration.ts";
+import { confirmDialog, toast } from "./fixtures/ui.ts";
 
 const FORM = 'form[aria-label="Compliance export settings"]';
 const ARCHIVE = "archive@archive.e2e.example";
@@ -63,7 +64,7 @@ test("Global Relay Custom over plain SMTP: test connection, run now, every email
   await page.getByLabel("Export Attachments:").uncheck();
   await expectAccessible(page, testInfo, "compliance-export-globalrelay-plain");
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.locator(FORM).getByRole("status")).toHaveText("Settings saved.");
+  await expect(toast(page, "Settings saved.")).toBeVisible();
   await expect(page.getByText("A password is set.")).toBeVisible();
 
   // 2. Test connection: connects, signs in, sends nothing, shows the server's answer; audited.
@@ -104,6 +105,7 @@ test("Global Relay Custom over plain SMTP: test connection, run now, every email
   await expect(pending).toHaveAttribute("data-status", "pending"); // appears by polling
   const cancelMark = auditMark();
   await pending.getByRole("button", { name: "Cancel" }).click();
+  await (await confirmDialog(page, "Cancel this export?")).getByRole("button", { name: "Cancel export" }).click();
   await expect(pending).toHaveAttribute("data-status", "canceled");
   await expect(pending).toContainText("Canceled");
   await expect(pending.getByRole("button", { name: "Cancel" })).toHaveCount(0);

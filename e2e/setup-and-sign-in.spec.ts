@@ -91,7 +91,7 @@ test("a wrong password shows the error and is audited as a failed login; the rig
 
   await page.getByLabel("Password").fill(OWNER.password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/compliance-export$/);
+  await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   expect(auditSince(mark, { event_name: "login", status: "success" })).toHaveLength(1);
 });
@@ -158,7 +158,7 @@ test("?next=//evil.example keeps the browser on this origin after sign-in", asyn
     await page.getByLabel("Email").fill(OWNER.email);
     await page.getByLabel("Password").fill(OWNER.password);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page, `next=${next}`).toHaveURL(/\/compliance-export$/);
+    await expect(page, `next=${next}`).toHaveURL(/\/$/);
     expect(new URL(page.url()).origin).toBe(baseURL);
   }
 });
@@ -175,7 +175,7 @@ test("a same-site ?next= is honoured after sign-in", async ({ page }) => {
 // Last: the state the "console" project starts from (a session nobody here signs out of).
 test("sign in as the owner for the later specs", async ({ page, context }) => {
   await signIn(page);
-  await expect(page).toHaveURL(/\/compliance-export$/);
+  await expect(page).toHaveURL(/\/$/);
   mkdirSync(path.dirname(OWNER_STATE), { recursive: true });
   await context.storageState({ path: OWNER_STATE });
 });

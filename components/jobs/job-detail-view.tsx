@@ -8,7 +8,7 @@ import { useConfirm } from "@/components/ui/dialog.tsx";
 import { DownloadLink } from "@/components/ui/download-link.tsx";
 import { formatBytes, plural } from "@/components/ui/format.ts";
 import { RelativeTime } from "@/components/ui/relative-time.tsx";
-import { StatusMessage, type Status } from "@/components/ui/status-message.tsx";
+import type { Status } from "@/components/ui/status-message.tsx";
 import { useToast } from "@/components/ui/toast.tsx";
 import { formatDuration } from "./format-time.ts";
 import { ACTIVE_STATUSES, formatLabel, shortId, STATUS_LABEL, TRIGGER_LABEL } from "./job-labels.ts";
@@ -30,7 +30,6 @@ export function JobDetailView({ detail, canRun, canDownload, actions }: { detail
   const router = useRouter();
   const confirm = useConfirm();
   const notify = useToast();
-  const [status, setStatus] = useState<Status | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [verify, setVerify] = useState<{ ok: boolean; problems: string[] } | null>(null);
   const active = ACTIVE_STATUSES.has(job.status);
@@ -44,19 +43,13 @@ export function JobDetailView({ detail, canRun, canDownload, actions }: { detail
 
   const run = async <T,>(name: string, call: () => Promise<Result<T>>, ok: (data: T) => Status | void) => {
     setBusy(name);
-    setStatus(null);
     try {
       const result = await call();
       const s = result.ok ? ok(result.data) : { kind: "error" as const, text: result.message };
-      if (s) {
-        setStatus(s);
-        notify(s.kind, s.text);
-      }
+      if (s) notify(s.kind, s.text);
       router.refresh();
     } catch {
-      const s = { kind: "error" as const, text: "The server could not be reached. Try again." };
-      setStatus(s);
-      notify(s.kind, s.text);
+      notify("error", "The server could not be reached. Try again.");
     } finally {
       setBusy(null);
     }
@@ -96,7 +89,6 @@ export function JobDetailView({ detail, canRun, canDownload, actions }: { detail
         </div>
       </div>
       <p><Link href="/jobs">← All jobs</Link></p>
-      <StatusMessage status={status} />
       {verify && !verify.ok && (
         <ul className="card status-error" aria-label="Verification problems">{verify.problems.map((p) => <li key={p} className="mono-break">{p}</li>)}</ul>
       )}

@@ -10,7 +10,7 @@ import { useConfirm } from "@/components/ui/dialog.tsx";
 import { DownloadLink } from "@/components/ui/download-link.tsx";
 import { formatBytes, plural } from "@/components/ui/format.ts";
 import { RelativeTime } from "@/components/ui/relative-time.tsx";
-import { StatusMessage, type Status } from "@/components/ui/status-message.tsx";
+import type { Status } from "@/components/ui/status-message.tsx";
 import { useToast } from "@/components/ui/toast.tsx";
 import { formatDuration } from "./format-time.ts";
 import { DEFAULT_FILTERS, formatLabel, shortId, startedBy, STATUS_LABEL, TRIGGER_LABEL } from "./job-labels.ts";
@@ -18,7 +18,7 @@ import { JobStatusBadge } from "./job-status-badge.tsx";
 import { useJobsQuery } from "./use-jobs-query.ts";
 import type { JobFilters } from "./job-labels.ts";
 
-type Result<T> = { ok: true; data: T } | { ok: false; message: string };
+type Result<T> = { ok: true; data: T } | { ok: false; message: string; fieldErrors?: Record<string, string> };
 type Props = {
   initialPage: JobsPage;
   canRun: boolean;
@@ -46,7 +46,6 @@ export function JobsTable(props: Props) {
   const [filters, setFilters] = useState<JobFilters>(DEFAULT_FILTERS);
   // Keyset paging: the `before` of every page seen on the way down, so "Newer" can go back up.
   const [trail, setTrail] = useState<Array<string | undefined>>([]);
-  const [status, setStatus] = useState<Status | null>(null);
   const [busy, setBusy] = useState<"now" | "from" | null>(null);
   const [exportFrom, setExportFrom] = useState("");
   const isDefault = JSON.stringify(filters) === JSON.stringify(DEFAULT_FILTERS);
@@ -69,16 +68,14 @@ export function JobsTable(props: Props) {
     setTrail((t) => t.slice(0, -1));
     setFilters((f) => ({ ...f, before: trail[trail.length - 1] }));
   };
-  const report = (s: Status) => {
-    setStatus(s);
-    notify(s.kind, s.text);
-  };
+  // Row and header actions answer with a toast (one message; the table itself shows the new job).
+  const report = (s: Status) => notify(s.kind, s.text);
   const start = async (kind: "now" | "from", call: () => Promise<Result<{ jobId: string }>>) => {
     setBusy(kind);
-    setStatus(null);
     try {
       const result = await call();
-      report(result.ok ? { kind: "ok", text: "The export job was created." } : { kind: "error", text: result.message });
+      // A refused field (a time in the future) says what is wrong rather than "some values are not valid".
+      report(result.ok ? { kind: "ok", text: "The export job was created." } : { kind: "error", text: Object.values(result.fieldErrors ?? {})[0] ?? result.message });
     } catch {
       report({ kind: "error", text: "The server could not be reached; no job was created. Try again." });
     } finally {
@@ -133,7 +130,6 @@ export function JobsTable(props: Props) {
           </p>
         </div>
       )}
-      <StatusMessage status={status} />
       {error && <p role="alert" className="status-error">{(error as Error).message}</p>}
 
       <div className="filters" role="group" aria-label="Filter the jobs">

@@ -11,7 +11,7 @@ export type ActionResult<T> = { ok: true; data: T } | { ok: false; message: stri
 
 /**
  * A react-hook-form form bound to one server action: the shared zod schema validates in the browser,
- * the action's field errors land on their fields, and the outcome is one status line plus a toast.
+ * the action's field errors land on their fields; success is a toast, a refusal a status line.
  * `submitInvalid`: values the browser refused still go to the server, which refuses them the same
  * way and audits the failed attempt (settings forms must leave that record).
  */
@@ -37,15 +37,13 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T>(
     } catch {
       result = { ok: false, message: "The server could not be reached; nothing was saved. Try again.", fieldErrors: {} };
     }
+    // One message per outcome: success is a toast, a refusal stays beside the form with its field errors.
     if (result.ok) {
-      const text = options.onSuccess(result.data, values) ?? "Saved.";
-      setStatus({ kind: "ok", text });
-      notify("ok", text);
+      notify("ok", options.onSuccess(result.data, values) ?? "Saved.");
       return;
     }
     for (const [field, message] of Object.entries(result.fieldErrors)) form.setError(field as FieldPath<z.input<S>>, { message });
     setStatus({ kind: "error", text: result.message });
-    notify("error", result.message);
   };
   const onSubmit = form.handleSubmit(
     (values) => send(values as unknown as z.input<S>),

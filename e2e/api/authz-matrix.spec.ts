@@ -28,6 +28,8 @@ type RouteRule =
 
 // ---- the route table: folder under app/ → method → rule ---------------------------------------
 const ROUTES: Record<string, Record<string, RouteRule>> = {
+  // Unknown API paths: a JSON 404 for everyone (e2e/console-pages.spec.ts checks the body).
+  "api/[...path]": Object.fromEntries(["GET", "POST", "PUT", "PATCH", "DELETE"].map((m) => [m, { access: "public", expect: 404 }])),
   "api/health": { GET: { access: "public", expect: 200 } },
   // Only CUSTODIAN_METRICS_TOKEN (or an API token) opens it; a session does not (e2e/api/metrics.spec.ts).
   "api/metrics": { GET: { access: "public", expect: 401 } },
@@ -78,6 +80,10 @@ const ACTIONS: Record<string, ActionRule> = {
   "app/(console)/compliance-export/actions.ts#saveExportSettingsAction": { access: "session", right: "configure", event: "patchConfig" },
   "app/(console)/compliance-export/actions.ts#runExportNowAction": { access: "session", right: "request", event: "createJob" },
   "app/(console)/compliance-export/actions.ts#cancelJobAction": { access: "session", right: "request", event: "cancelJob" },
+  "app/(console)/compliance-export/actions.ts#runExportFromAction": { access: "session", right: "request", event: "createJob" },
+  "app/(console)/jobs/actions.ts#cancelJobFromDetailAction": { access: "session", right: "request", event: "cancelJob" },
+  "app/(console)/jobs/actions.ts#retryJobAction": { access: "session", right: "request", event: "createJob" },
+  "app/(console)/jobs/actions.ts#verifyJobAction": { access: "session", right: ["request", "download", "configure"], event: "getComplianceReport" },
   "app/(console)/compliance-export/actions.ts#testGlobalRelayConnectionAction": { access: "session", right: "configure", event: "testSmtpConnection" },
   "app/(console)/ingest-tokens/actions.ts#createIngestTokenAction": { access: "session", right: "configure", event: "createIngestToken" },
   "app/(console)/ingest-tokens/actions.ts#revokeIngestTokenAction": { access: "session", right: "configure", event: "revokeIngestToken" },
@@ -91,7 +97,7 @@ const ACTIONS: Record<string, ActionRule> = {
 type PageRule =
   /** Served without a session; `expect` is the status then. */
   | { access: "public"; expect: number }
-  /** Behind requirePageSession; without the right the page is a 404. */
+  /** Behind requirePageSession; without the right the page is a 403 naming the right. */
   | { access: "session"; right: Requirement };
 
 // ---- the page table: folder under app/ → rule (issue 5: pages enforce rights on the server too) --
@@ -107,6 +113,8 @@ const PAGES: Record<string, PageRule> = {
   // Every admin may read the settings there; the form is read-only without configure.
   "(console)/compliance-export": { access: "session", right: "signed-in" },
   "(console)/ingest-tokens": { access: "session", right: "configure" },
+  "(console)/jobs": { access: "session", right: ["request", "download", "configure"] },
+  "(console)/jobs/[id]": { access: "session", right: ["request", "download", "configure"] },
   "(console)/notifications": { access: "session", right: "configure" },
   "(console)/requests": { access: "session", right: ["request", "download"] },
 };
@@ -403,7 +411,7 @@ test("route handlers × (no session, admin without the right, admin with it, own
 
 test("console pages × (no session, admin without the right, admin with it, owner)", async () => {
   for (const [folder, rule] of Object.entries(PAGES)) {
-    const url = urlOf(folder, {});
+    const url = urlOf(folder, { id: finishedJobId });
     if (rule.access === "public") {
       expect.soft((await anonymous.get(url, { maxRedirects: 0 })).status(), `GET ${url}`).toBe(rule.expect);
       continue;
@@ -417,11 +425,11 @@ test("console pages × (no session, admin without the right, admin with it, owne
     for (const rights of p.without) {
       const admin = admins.get(keyOf(rights))!;
       const res = await admin.ctx.get(url, { maxRedirects: 0 });
-      expect.soft(res.status(), `GET ${url} as ${admin.label}`).toBe(404);
+      expect.soft(res.status(), `GET ${url} as ${admin.label}`).toBe(403);
     }
     for (const who of [...p.with.map((r) => admins.get(keyOf(r))!), owner]) {
       const res = await who.ctx.get(url, { maxRedirects: 0 });
-      expect.soft(res.status(), `GET ${url} as ${who.label}`).toBe(url === "/" ? 307 : 200);
+      expect.soft(res.status(), `GET ${url} as ${who.label}`).toBe(200);
     }
   }
   // The settings page is open to every admin, but the job table only to request, download or configure.

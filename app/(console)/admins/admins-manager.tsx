@@ -23,10 +23,9 @@ export function AdminsManager({ admins, currentUserId, isOwner }: { admins: Admi
   const form = useForm<TAddAdminInput>({ resolver: zodResolver(ZAddAdminInput), defaultValues: { email: "", rights: [] } });
 
   const notify = useToast();
+  // Row actions answer with a toast; the add form keeps its refusal beside the form.
   const after = (result: { ok: boolean; message?: string }, ok: string) => {
-    const m = result.ok ? { kind: "ok" as const, text: ok } : { kind: "error" as const, text: result.message ?? "Refused." };
-    setMessage(m);
-    notify(m.kind, m.text);
+    notify(result.ok ? "ok" : "error", result.ok ? ok : result.message ?? "Refused.");
     router.refresh();
   };
   const onAdd = form.handleSubmit(async (values) => {
@@ -35,6 +34,7 @@ export function AdminsManager({ admins, currentUserId, isOwner }: { admins: Admi
       for (const [f, m] of Object.entries(result.fieldErrors)) form.setError(f as "email", { message: m });
       return setMessage({ kind: "error", text: result.message });
     }
+    setMessage(undefined);
     const token = result.data.token;
     setLink(token ? { email: values.email, url: `${window.location.origin}/set-password?token=${token}` } : undefined);
     form.reset({ email: "", rights: [] });
@@ -43,7 +43,6 @@ export function AdminsManager({ admins, currentUserId, isOwner }: { admins: Admi
 
   return (
     <>
-      <StatusMessage status={message} />
       <section className="card" aria-labelledby="admins-heading">
         <h2 id="admins-heading" style={{ fontSize: 18, marginTop: 0 }}>Admins and rights</h2>
         <div className="table-scroll">
@@ -79,6 +78,7 @@ export function AdminsManager({ admins, currentUserId, isOwner }: { admins: Admi
           </div>
         </fieldset>
         <button type="submit" disabled={form.formState.isSubmitting}>Add admin</button>
+        <StatusMessage status={message} />
         {link && (
           <div className="alert alert-ok" role="status" style={{ marginTop: 16 }}>
             <p>Send this one-time link to {link.email}; it lets them set their password and works for 72 hours. It is shown only now.</p>

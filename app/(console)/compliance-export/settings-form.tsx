@@ -80,14 +80,11 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; timeZon
       setView(result.data.view);
       reset(toFormValues(result.data.view));
       setReplacingPassword(!result.data.view.GlobalRelaySettings.SMTPPasswordSet);
-      const text = result.data.passwordCleared ? "Settings saved. The stored SMTP password was cleared because the server changed; enter it again." : "Settings saved.";
-      setStatus({ kind: "ok", text });
-      notify("ok", text);
+      notify("ok", result.data.passwordCleared ? "Settings saved. The stored SMTP password was cleared because the server changed; enter it again." : "Settings saved.");
       return;
     }
     for (const [field, message] of Object.entries(result.fieldErrors)) setError(field as FieldPath<TExportSettingsInput>, { message });
     setStatus({ kind: "error", text: result.message });
-    notify("error", result.message);
   };
   // Values the browser already refused still go to the server, which refuses them the same way
   // (one schema) and writes the failed patchConfig audit record a refused save must leave.

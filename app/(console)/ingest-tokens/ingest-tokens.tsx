@@ -34,7 +34,6 @@ export function IngestTokens({ tokens }: { tokens: TokenRow[] }) {
     const yes = await confirm({ title: `Revoke the token "${token.name}"?`, description: "Every request that sends this token is refused from now on. This cannot be undone; create a new token to replace it.", confirmLabel: "Revoke token", destructive: true });
     if (!yes) return;
     const result = await revokeIngestTokenAction({ tokenId: token.id });
-    if (!result.ok) setError(result.message);
     notify(result.ok ? "ok" : "error", result.ok ? `Token "${token.name}" revoked.` : result.message);
     router.refresh();
   };
