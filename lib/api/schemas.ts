@@ -17,6 +17,7 @@ export const ZApiError = z.object({ error: z.string(), fieldErrors: z.record(z.s
 export const ZJobView = z
   .object({
     id: z.string(),
+    policyId: z.string(),
     createdAt: z.number().int(),
     startedAt: z.number().int().nullable(),
     finishedAt: z.number().int().nullable(),
@@ -33,6 +34,7 @@ export const ZJobView = z
     warnings: z.number().int(),
     delivered: z.number().int().nullable(),
     batches: z.number().int(),
+    currentBatch: z.number().int().nullable(),
     error: z.string(),
     exportDir: z.string(),
     downloadable: z.boolean(),
@@ -42,7 +44,16 @@ export const ZJobView = z
   .meta({ id: "Job", description: "An export job; times are epoch milliseconds." });
 same<Same<z.output<typeof ZJobView>, JobView>>(true);
 
-export const ZJobsPage = z.object({ jobs: z.array(ZJobView), next: z.string().nullable(), total: z.number().int() }).meta({ id: "JobsPage" });
+export const ZJobsPage = z
+  .object({
+    jobs: z.array(ZJobView.extend({ size: z.number().int() })),
+    next: z.string().nullable(),
+    total: z.number().int(),
+    revision: z.string(),
+    changed: z.boolean(),
+    policies: z.array(z.string()),
+  })
+  .meta({ id: "JobsPage" });
 same<Same<z.output<typeof ZJobsPage>, JobsPage>>(true);
 
 export const ZHealth = z

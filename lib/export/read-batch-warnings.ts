@@ -1,5 +1,11 @@
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import yauzl from "yauzl";
-import { exportStore } from "../delivery/export-store.ts";
+import { LocalDirectoryTarget } from "../targets/local-directory-target.ts";
+import type { FileTarget } from "../targets/target.ts";
 
 export type BatchWarnings = { batch: number; fileName: string; lines: string[]; truncated: boolean; missing: boolean };
 
@@ -7,14 +13,14 @@ const MAX_BYTES = 256 * 1024;
 
 /**
  * The warning.txt of each batch zip that recorded warnings, for the job detail page: read from the
- * export store (at most 256 kB per batch, the rest is marked truncated). A batch whose zip is gone
- * (retention, a lost file) is reported as missing rather than failing the page.
+ * job's file target (at most 256 kB per batch, the rest is marked truncated). A batch whose zip is
+ * gone (retention, a lost file) is reported as missing rather than failing the page.
  */
-export async function readBatchWarnings(options: { exportDir: string; batches: Array<{ number: number; fileName: string; warnings: number }> }): Promise<BatchWarnings[]> {
+export async function readBatchWarnings(options: { target: FileTarget; exportDir: string; batches: Array<{ number: number; fileName: string; warnings: number }> }): Promise<BatchWarnings[]> {
   const out: BatchWarnings[] = [];
   for (const b of options.batches) {
     if (b.warnings === 0) continue;
-    const text = await readEntry(exportStore().resolve(`${options.exportDir}/${b.fileName}`), "warning.txt").catch(() => null);
+    const text = await withLocalFile(options.target, `${options.exportDir}/${b.fileName}`, (file) => readEntry(file, "warning.txt")).catch(() => null);
     if (text === null) {
       out.push({ batch: b.number, fileName: b.fileName, lines: [], truncated: false, missing: true });
       continue;
@@ -22,6 +28,19 @@ export async function readBatchWarnings(options: { exportDir: string; batches: A
     out.push({ batch: b.number, fileName: b.fileName, lines: text.text.split("\n").filter((l) => l !== ""), truncated: text.truncated, missing: false });
   }
   return out;
+}
+
+/** A zip needs random access: a local target's file as it is, any other target's copied to a temp file. */
+async function withLocalFile<T>(target: FileTarget, rel: string, use: (file: string) => Promise<T>): Promise<T> {
+  if (target instanceof LocalDirectoryTarget) return use(target.resolve(rel));
+  const dir = await mkdtemp(path.join(os.tmpdir(), "custodian-warnings-"));
+  try {
+    const file = path.join(dir, "batch.zip");
+    await pipeline(await target.openRead(rel), createWriteStream(file));
+    return await use(file);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function readEntry(zipFile: string, name: string): Promise<{ text: string; truncated: boolean } | null> {

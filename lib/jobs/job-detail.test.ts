@@ -9,11 +9,11 @@ import { componentActor } from "../audit/actor.ts";
 import { record } from "../audit/record.ts";
 import { createAdmin } from "../auth/create-admin.ts";
 import { db } from "../db/client.ts";
-import { exportStore } from "../delivery/export-store.ts";
+import { localExportTarget } from "../targets/resolve-target.ts";
 import { setExportSettings } from "../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { enqueueExportJob } from "./enqueue-job.ts";
-import { parseJobData } from "./job-data.ts";
+import { parseJobRequest } from "./job-request.ts";
 import { readJobDetail } from "./read-job-detail.ts";
 import { retryJob } from "./retry-job.ts";
 import { suggestNextStep } from "./suggest-next-step.ts";
@@ -34,7 +34,7 @@ beforeEach(async () => {
 });
 
 async function writeZip(rel: string, entries: Record<string, string>): Promise<number> {
-  const file = exportStore().resolve(rel);
+  const file = localExportTarget().resolve(rel);
   mkdirSync(path.dirname(file), { recursive: true });
   const zip = new ZipFile();
   for (const [name, text] of Object.entries(entries)) zip.addBuffer(Buffer.from(text), name);
@@ -90,7 +90,7 @@ test("Retry: only failed jobs; a ranged job is retried with its window, a daily 
   assert.notEqual(retried.id, ranged.id);
   assert.equal(retried.format, "json");
   assert.equal(retried.movesCursor, false);
-  assert.deepEqual([parseJobData(retried.data).requested_start, parseJobData(retried.data).requested_end], ["1000", "5000"]);
+  assert.deepEqual(parseJobRequest(retried.data, "").window, { start: 1000, end: 5000 });
   assert.equal(retried.initiatedByLabel, "alice@example.com");
 
   const daily = await enqueueExportJob({ trigger: "scheduled", initiatedBy: "", initiatedByLabel: "scheduler", format: "csv" });

@@ -25,8 +25,6 @@ export type JobView = {
   batches: number;
   /** The batch being written while the job runs (batches are numbered from 1), else null. */
   currentBatch: number | null;
-  /** Posts the window held when the job started (the progress bar's 100 %), when known. */
-  expectedMessages: number | null;
   error: string;
   exportDir: string;
   downloadable: boolean;
@@ -61,7 +59,6 @@ export function toJobView(job: JobRow, now = new Date()): JobView {
     delivered: job.targetFamily === "mailbox" ? job.emailsDelivered : null,
     batches: job.batchesWritten,
     currentBatch: job.status === "in_progress" || job.status === "cancel_requested" ? job.batchesWritten + 1 : null,
-    expectedMessages: data.total_posts_expected === undefined ? null : Number(data.total_posts_expected),
     error: job.error,
     exportDir: job.exportDir,
     downloadable: done && job.batchesWritten > 0 && !expired && job.targetFamily === "files",

@@ -1,5 +1,6 @@
 import { db } from "../db/client.ts";
 import { readBatchWarnings, type BatchWarnings } from "../export/read-batch-warnings.ts";
+import { resolveFileTarget } from "../targets/resolve-target.ts";
 import { getJobView, type JobView } from "./job-view.ts";
 import { suggestNextStep } from "./suggest-next-step.ts";
 
@@ -31,7 +32,7 @@ export async function readJobDetail(options: { jobId: string; now?: Date }): Pro
   const job = await getJobView(options.jobId, options.now);
   if (!job) return null;
   const [row, batches, records] = await Promise.all([
-    db().exportJob.findUniqueOrThrow({ where: { id: job.id }, select: { initiatedBy: true, initiatedByLabel: true } }),
+    db().exportJob.findUniqueOrThrow({ where: { id: job.id }, select: { initiatedBy: true, initiatedByLabel: true, targetId: true, targetFamily: true } }),
     db().exportBatch.findMany({ where: { jobId: job.id }, orderBy: { number: "asc" } }),
     db().auditRecord.findMany({
       where: { eventName: { in: JOB_EVENTS }, timestamp: { gte: new Date(job.createdAt - 60_000) }, json: { contains: job.id } },
@@ -54,7 +55,7 @@ export async function readJobDetail(options: { jobId: string; now?: Date }): Pro
     by: r.actor.user_id ? (email.get(r.actor.user_id) ?? r.actor.user_id) : r.actor.client,
     error: r.error.description ?? String(r.event.resulting_state.error ?? ""),
   }));
-  const warnings = job.warnings > 0 && job.exportDir && !job.expired ? await readBatchWarnings({ exportDir: job.exportDir, batches }) : [];
+  const warnings = job.warnings > 0 && job.exportDir && !job.expired && row.targetFamily === "files" ? await readBatchWarnings({ target: await resolveFileTarget(row.targetId), exportDir: job.exportDir, batches }) : [];
   return {
     job,
     startedBy: row.initiatedByLabel || row.initiatedBy,

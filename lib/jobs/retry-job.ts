@@ -1,8 +1,7 @@
 import { db } from "../db/client.ts";
 import { UserError } from "../errors/user-error.ts";
-import type { ExportFormat } from "../settings/schema.ts";
 import { createExportJob } from "./create-export-job.ts";
-import { parseJobData } from "./job-data.ts";
+import { parseJobRequest } from "./job-request.ts";
 import type { TCreateJobInput } from "./schema.ts";
 
 /**
@@ -14,12 +13,11 @@ export async function retryJob(options: { jobId: string; initiatedBy: string; in
   const job = await db().exportJob.findUnique({ where: { id: options.jobId } });
   if (!job) throw new UserError("No such job.", 404);
   if (job.status !== "error") throw new UserError(`Only a failed job can be retried; this one is ${job.status}.`, 409);
-  const data = parseJobData(job.data);
-  const format = (data.export_type ?? job.format) as ExportFormat;
-  const input: TCreateJobInput = job.movesCursor
+  const { format, window } = parseJobRequest(job.data, job.format);
+  const input: TCreateJobInput = job.movesCursor || !window
     ? { format }
-    : data.requested_end !== undefined
-      ? { format, start: Number(data.requested_start), end: Number(data.requested_end) }
-      : { format, exportFrom: Number(data.requested_start) };
+    : window.end !== undefined
+      ? { format, start: window.start, end: window.end }
+      : { format, exportFrom: window.start };
   return createExportJob({ input, trigger: "manual", initiatedBy: options.initiatedBy, initiatedByLabel: options.initiatedByLabel });
 }

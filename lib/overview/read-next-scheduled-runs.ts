@@ -1,4 +1,4 @@
-import { dailyRunInstant, localDateOf } from "../jobs/daily-schedule.ts";
+import { dailyRunInstant, localDateOf } from "../time/daily-run-instant.ts";
 import { loadExportSettings } from "../settings/export-settings-store.ts";
 
 export type NextScheduledRun = { policyId: string; enabled: boolean; at: number | null; dailyRunTime: string; timeZone: string };

@@ -13,7 +13,8 @@ export function routeOperationsOnDisk(root: string): string[] {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) walk(full);
-      else if (e.name === "route.ts") {
+      // A catch-all (app/api/[...path]: the JSON 404 for unknown paths) is not an operation.
+      else if (e.name === "route.ts" && !/\[\.\.\.\w+\]/.test(dir)) {
         const url = "/" + path.relative(path.join(root, "app"), dir).split(path.sep).filter((s) => !/^\(.*\)$/.test(s)).map((s) => s.replace(/^\[(\w+)\]$/, "{$1}")).join("/");
         for (const m of readFileSync(full, "utf8").matchAll(METHOD_EXPORT)) out.push(`${m[1]!.toLowerCase()} ${url}`);
       }
