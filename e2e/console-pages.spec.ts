@@ -12,17 +12,17 @@ import { expectNoHorizontalScroll } from "./fixtures/ui.ts";
 const WIDTHS = [320, 390, 768];
 let jobId = "";
 
-const PAGES: Array<{ path: () => string; title: string; h1: RegExp }> = [
-  { path: () => "/", title: "Overview · Custodian", h1: /^Overview$/ },
-  { path: () => "/compliance-export", title: "Compliance Export · Custodian", h1: /^Compliance Export$/ },
-  { path: () => "/jobs", title: "Export jobs · Custodian", h1: /^Export jobs$/ },
-  { path: () => `/jobs/${jobId}`, title: `Job ${jobId.slice(0, 8)} · Custodian`, h1: /^Job / },
-  { path: () => "/requests", title: "Export requests · Custodian", h1: /^Export requests$/ },
-  { path: () => "/audit-log", title: "Audit log · Custodian", h1: /^Audit log$/ },
-  { path: () => "/admins", title: "Admins · Custodian", h1: /^Admins$/ },
-  { path: () => "/notifications", title: "Notifications · Custodian", h1: /^Notifications$/ },
-  { path: () => "/ingest-tokens", title: "Ingest tokens · Custodian", h1: /^Ingest tokens$/ },
-  { path: () => "/account", title: "Your account · Custodian", h1: /^Your account$/ },
+const PAGES: Array<{ path: () => string; title: () => string; h1: RegExp }> = [
+  { path: () => "/", title: () => "Overview · Custodian", h1: /^Overview$/ },
+  { path: () => "/compliance-export", title: () => "Compliance Export · Custodian", h1: /^Compliance Export$/ },
+  { path: () => "/jobs", title: () => "Export jobs · Custodian", h1: /^Export jobs$/ },
+  { path: () => `/jobs/${jobId}`, title: () => `Job ${jobId.slice(0, 8)} · Custodian`, h1: /^Job / },
+  { path: () => "/requests", title: () => "Export requests · Custodian", h1: /^Export requests$/ },
+  { path: () => "/audit-log", title: () => "Audit log · Custodian", h1: /^Audit log$/ },
+  { path: () => "/admins", title: () => "Admins · Custodian", h1: /^Admins$/ },
+  { path: () => "/notifications", title: () => "Notifications · Custodian", h1: /^Notifications$/ },
+  { path: () => "/ingest-tokens", title: () => "Ingest tokens · Custodian", h1: /^Ingest tokens$/ },
+  { path: () => "/account", title: () => "Your account · Custodian", h1: /^Your account$/ },
 ];
 
 test.beforeAll(async ({ playwright }, testInfo) => {
@@ -52,7 +52,7 @@ for (const width of WIDTHS) {
 }
 
 test("the sign-in page and the 404 page fit a phone and pass axe", async ({ browser, baseURL }, testInfo) => {
-  const context = await browser.newContext({ baseURL, viewport: { width: 320, height: 640 } });
+  const context = await browser.newContext({ baseURL, viewport: { width: 320, height: 640 }, storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
   await page.goto("/login");
   await expect(page).toHaveTitle("Sign in · Custodian");
@@ -69,7 +69,7 @@ test("the sign-in page and the 404 page fit a phone and pass axe", async ({ brow
 test("each page has its own title, the console a favicon and a logo", async ({ page }) => {
   for (const p of PAGES) {
     await page.goto(p.path());
-    await expect(page).toHaveTitle(p.title);
+    await expect(page).toHaveTitle(p.title());
   }
   const icon = await page.locator('link[rel="icon"]').first().getAttribute("href");
   expect(icon).toBeTruthy();
@@ -105,7 +105,6 @@ test("a page the admin lacks the right for is a branded 403 naming the right; un
   expect(res?.status()).toBe(403);
   await expect(admin.getByRole("heading", { level: 1 })).toHaveText("You need the audit right");
   await expect(admin.getByText("Ask the owner of this Custodian installation")).toBeVisible();
-  await expect(admin.getByRole("navigation", { name: "Console sections" })).toBeVisible(); // inside the console
   await expectAccessible(admin, testInfo, "403");
   expect((await admin.goto("/admins"))?.status()).toBe(403);
   await expect(admin.getByRole("heading", { level: 1 })).toHaveText("You need the manage admins right");

@@ -1,14 +1,21 @@
+import { headers } from "next/headers";
+import { forbidden } from "next/navigation";
 import type { ReactNode } from "react";
 import { can } from "@/lib/auth/rights.ts";
 import { ConsoleProviders } from "@/components/console/console-providers.tsx";
 import { SidebarNav, type NavItem } from "@/components/console/sidebar-nav.tsx";
 import { logoutAction } from "@/app/(auth)/login/actions.ts";
+import { pageRight } from "@/app/_server/page-rights.ts";
 import { requirePageSession } from "@/app/_server/session.ts";
 
 export const dynamic = "force-dynamic";
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const { user } = await requirePageSession("/");
+  // Refused here, before anything streams, so a page load answers 403 (pages stream behind their
+  // loading skeletons, and a status cannot change once streaming started); pages check again.
+  const rule = pageRight((await headers()).get("x-custodian-path") ?? "");
+  if (rule && !can(user, rule.right)) forbidden();
   const compliance: NavItem[] = [
     { href: "/", label: "Overview" },
     { href: "/compliance-export", label: "Compliance Export" },

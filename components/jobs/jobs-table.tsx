@@ -117,7 +117,7 @@ export function JobsTable(props: Props) {
         )}
       </div>
       {props.canRun && props.runFrom && (
-        <div className="filters" role="group" aria-labelledby="export-from-label">
+        <div className="filters" role="group" aria-label="One-off export from a past moment">
           <div className="field">
             <label id="export-from-label" htmlFor="export-from">Export from…</label>
             <input id="export-from" type="datetime-local" value={exportFrom} max={localInputValue(Date.now())} onChange={(e) => setExportFrom(e.target.value)} aria-describedby="export-from-help" />

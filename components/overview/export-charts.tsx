@@ -96,7 +96,7 @@ function DataTable({ caption, head, rows }: { caption: string; head: string[]; r
   return (
     <details>
       <summary>Show as a table</summary>
-      <div className="table-scroll" style={{ maxHeight: 320 }}>
+      <div className="table-scroll" style={{ maxHeight: 320 }} tabIndex={0} role="region" aria-label={caption}>
         <table>
           <caption className="visually-hidden">{caption}</caption>
           <thead><tr>{head.map((h) => <th scope="col" key={h}>{h}</th>)}</tr></thead>

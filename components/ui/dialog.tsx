@@ -14,11 +14,27 @@ export type ConfirmOptions = {
 
 /** A modal confirmation (Radix Dialog: focus-trapped, Escape and the cancel button both refuse). */
 export function ConfirmDialog(props: ConfirmOptions & { open: boolean; onAnswer: (confirmed: boolean) => void }) {
+  // Opened without a Radix Trigger (from a promise or a held link click), so Radix cannot know where
+  // focus was: keep it and give it back on close.
+  // Read while rendering the opening: by the time effects run, Radix has moved focus into the dialog.
+  const opener = useRef<HTMLElement | null>(null);
+  const wasOpen = useRef(false);
+  if (props.open && !wasOpen.current && typeof document !== "undefined") opener.current = document.activeElement as HTMLElement | null;
+  wasOpen.current = props.open;
   return (
     <RadixDialog.Root open={props.open} onOpenChange={(open) => !open && props.onAnswer(false)}>
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="dialog-overlay" />
-        <RadixDialog.Content className="dialog" aria-describedby="confirm-dialog-description">
+        <RadixDialog.Content
+          className="dialog"
+          aria-describedby="confirm-dialog-description"
+          onCloseAutoFocus={(e) => {
+            if (opener.current?.isConnected) {
+              e.preventDefault();
+              opener.current.focus();
+            }
+          }}
+        >
           <RadixDialog.Title className="dialog-title">{props.title}</RadixDialog.Title>
           <RadixDialog.Description asChild>
             <div id="confirm-dialog-description" className="dialog-description">{props.description}</div>

@@ -106,7 +106,7 @@ const PAGES: Record<string, PageRule> = {
   "(auth)/set-password": { access: "public", expect: 200 },
   // Set-up is over once the owner exists.
   "(auth)/setup": { access: "public", expect: 404 },
-  "(console)": { access: "session", right: "signed-in" },
+  "(console)/(overview)": { access: "session", right: "signed-in" },
   "(console)/account": { access: "session", right: "signed-in" },
   "(console)/admins": { access: "session", right: "manage_admins" },
   "(console)/audit-log": { access: "session", right: "audit" },

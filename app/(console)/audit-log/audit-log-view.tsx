@@ -70,7 +70,7 @@ export function AuditLogView({ query, invalid, events, page }: Props) {
             </thead>
             <tbody>
               {page.rows.map((r) => (
-                <tr key={r.id} data-event={r.event} data-status={r.status}>
+                <tr key={r.id} data-id={r.id} data-event={r.event} data-status={r.status}>
                   <td data-label="When"><RelativeTime ms={r.at} /></td>
                   <td data-label="What">
                     <div className={r.status === "fail" ? "status-error" : undefined}>{r.line}</div>

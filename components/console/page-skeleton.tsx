@@ -1,5 +1,5 @@
-/** Shown at once while a console page loads on the server (route change feedback). */
-export default function Loading() {
+/** What a console page shows while it loads on the server (its route's loading.tsx). */
+export function PageSkeleton() {
   return (
     <div role="status" aria-live="polite" aria-busy="true">
       <span className="visually-hidden">Loading…</span>
