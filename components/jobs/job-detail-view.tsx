@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import type { JobDetail } from "@/lib/jobs/read-job-detail.ts";
+import type { JobDetail } from "@/lib/job-detail/read-job-detail.ts";
 import { useConfirm } from "@/components/ui/dialog.tsx";
 import { DownloadLink } from "@/components/ui/download-link.tsx";
 import { formatBytes, plural } from "@/components/ui/format.ts";

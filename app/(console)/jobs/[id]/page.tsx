@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { forbidden, notFound } from "next/navigation";
 import { can } from "@/lib/auth/rights.ts";
-import { readJobDetail } from "@/lib/jobs/read-job-detail.ts";
+import { readJobDetail } from "@/lib/job-detail/read-job-detail.ts";
 import { ZJobId } from "@/lib/jobs/schema.ts";
 import { JobDetailView } from "@/components/jobs/job-detail-view.tsx";
 import { requirePageSession } from "@/app/_server/session.ts";

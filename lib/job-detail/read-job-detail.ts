@@ -1,7 +1,7 @@
 import { db } from "../db/client.ts";
 import { readBatchWarnings, type BatchWarnings } from "../export/read-batch-warnings.ts";
 import { resolveFileTarget } from "../targets/resolve-target.ts";
-import { getJobView, type JobView } from "./job-view.ts";
+import { getJobView, type JobView } from "../jobs/job-view.ts";
 import { suggestNextStep } from "./suggest-next-step.ts";
 
 export type JobBatchRow = { number: number; fileName: string; messages: number; files: number; warnings: number; size: number; sha256: string; createdAt: number };
@@ -26,6 +26,9 @@ type AuditJson = {
   event: { parameters: Record<string, unknown>; prior_state: Record<string, unknown>; resulting_state: Record<string, unknown> };
   error: { description?: string };
 };
+
+// Joins the queue (lib/jobs) and the engine's files (lib/export) for one page, so neither folder
+// imports the other.
 
 /** Everything the job detail page shows: the job, its batches, its status history (from the audit log) and warnings. */
 export async function readJobDetail(options: { jobId: string; now?: Date }): Promise<JobDetail | null> {

@@ -12,10 +12,10 @@ import { db } from "../db/client.ts";
 import { localExportTarget } from "../targets/resolve-target.ts";
 import { setExportSettings } from "../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
-import { enqueueExportJob } from "./enqueue-job.ts";
-import { parseJobRequest } from "./job-request.ts";
+import { enqueueExportJob } from "../jobs/enqueue-job.ts";
+import { parseJobRequest } from "../jobs/job-request.ts";
 import { readJobDetail } from "./read-job-detail.ts";
-import { retryJob } from "./retry-job.ts";
+import { retryJob } from "../jobs/retry-job.ts";
 import { suggestNextStep } from "./suggest-next-step.ts";
 
 process.env.LOG_LEVEL = "silent";
