@@ -109,7 +109,7 @@ test("an admin with only the request right can request but not download, until t
   await expectAccessible(admin, testInfo, "requests");
   const today = await admin.evaluate(() => new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date()));
   await admin.getByLabel("From").fill(today);
-  await admin.getByLabel("To").fill(today);
+  await admin.getByLabel("To", { exact: true }).fill(today);
   await admin.getByLabel("Format").selectOption("csv");
   await admin.getByRole("button", { name: "Request export" }).click();
   await expect(admin.getByRole("status")).toHaveText(/Request accepted/);

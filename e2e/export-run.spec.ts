@@ -160,7 +160,7 @@ test("ingest a workspace, export it as CSV, watch the job table, download and re
     polled.push(...body.jobs.filter((j) => !before.has(j.id)).map((j) => j.status));
   });
   await page.getByRole("button", { name: "Run Compliance Export Now" }).click();
-  await expect(page.getByText("The export job was created.")).toBeVisible();
+  await expect(toast(page, "The export job was created.")).toBeVisible();
   const runId = await newestNewJobId(page, before);
   await expect(jobRow(page, runId)).toContainText("(manual)");
   await expect(jobRow(page, runId)).toHaveAttribute("data-status", "success", { timeout: 30_000 });

@@ -89,7 +89,7 @@ test("Global Relay Custom over plain SMTP: test connection, run now, every email
   await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
   const before = new Set((await listJobs(page.request)).map((j) => j.id));
   await page.getByRole("button", { name: "Run Compliance Export Now" }).click();
-  await expect(page.getByText("The export job was created.")).toBeVisible();
+  await expect(toast(page, "The export job was created.")).toBeVisible();
   const runId = await newestNewJobId(page, before);
   await expect(jobRow(page, runId)).toContainText("(manual)");
   const run = jobRow(page, runId);
