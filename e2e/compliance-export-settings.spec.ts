@@ -285,7 +285,9 @@ async function trySave(page: Page, bad: Bad): Promise<void> {
   await expect(page.getByText("Settings saved.")).toHaveCount(0);
 }
 
-test("bad values are refused beside their field and save nothing", async ({ page }) => {
+test("bad values are refused beside their field and save nothing", async ({ page }, testInfo) => {
+  // Two page loads per bad value, ten values: more than the default 30 s on a busy 2-core machine.
+  testInfo.setTimeout(90_000);
   await ensureSaved(page, GR_CUSTOM, `pw-${randomBytes(6).toString("hex")}`);
   const before = await storedSettings();
   for (const bad of BAD_INPUT) {
@@ -425,7 +427,7 @@ test("the SMTP password canary never reaches the browser, the audit log or the s
   expect(saves.length, "the two server-action saves").toBe(2);
   for (const r of saves) expect(r.bytes.includes("SMTPPasswordSet"), "server-action response body captured").toBe(true);
   expect(received.some((r) => /\/compliance-export\?_rsc=/.test(r.what) && r.bytes.includes('"SMTPPasswordSet":true')), "an RSC navigation payload").toBe(true);
-  expect(received.some((r) => /^GET \S+:\d+\/ → 307$/.test(r.what)), "the redirect from /").toBe(true);
+  expect(received.some((r) => /^GET \S+:\d+\/ → 200$/.test(r.what)), "the Overview at /").toBe(true);
   expect(seen.length, "bodies read through page.on('response')").toBeGreaterThan(10);
 
   expect(received.filter((r) => r.bytes.includes(canary)).map((r) => r.what), "responses carrying the canary").toEqual([]);

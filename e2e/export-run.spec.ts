@@ -162,7 +162,7 @@ test("ingest a workspace, export it as CSV, watch the job table, download and re
   await page.getByRole("button", { name: "Run Compliance Export Now" }).click();
   await expect(toast(page, "The export job was created.")).toBeVisible();
   const runId = await newestNewJobId(page, before);
-  await expect(jobRow(page, runId)).toContainText("(manual)");
+  await expect(jobRow(page, runId)).toContainText("Run now · owner@custodian.example");
   await expect(jobRow(page, runId)).toHaveAttribute("data-status", "success", { timeout: 30_000 });
   expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload), "the page was not reloaded").toBe(true);
   expect(polled.length, "the table refreshed itself from /api/v1/jobs?poll=1").toBeGreaterThan(0);

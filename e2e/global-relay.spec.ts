@@ -91,7 +91,7 @@ test("Global Relay Custom over plain SMTP: test connection, run now, every email
   await page.getByRole("button", { name: "Run Compliance Export Now" }).click();
   await expect(toast(page, "The export job was created.")).toBeVisible();
   const runId = await newestNewJobId(page, before);
-  await expect(jobRow(page, runId)).toContainText("(manual)");
+  await expect(jobRow(page, runId)).toContainText("Run now · owner@custodian.example");
   const run = jobRow(page, runId);
 
   // 4. While the archive holds its first reply, the job is in progress with a progress bar, and a
