@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     files: ["**/*.mjs", "**/*.cjs"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", module: "writable", require: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", module: "writable", require: "readonly", Buffer: "readonly", URL: "readonly" } },
   },
   // Playwright fixtures take `({}, testInfo)` when they need no fixture: its documented idiom.
   { files: ["e2e/**/*.ts"], rules: { "no-empty-pattern": "off" } },

@@ -11,7 +11,7 @@ const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", arg
 const context = await browser.newContext();
 const login = await context.newPage();
 await login.goto(`${base}/login`);
-await login.waitForFunction(() => Object.keys(document.querySelector("form") ?? {}).some((k) => k.startsWith("__reactProps$")));
+await login.waitForFunction(() => Object.keys(globalThis.document.querySelector("form") ?? {}).some((k) => k.startsWith("__reactProps$")));
 await login.getByLabel("Email").fill(process.env.EMAIL ?? "");
 await login.getByLabel("Password").fill(process.env.PASSWORD ?? "");
 await login.getByRole("button", { name: "Sign in" }).click();
