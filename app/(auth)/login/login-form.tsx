@@ -8,10 +8,10 @@ import { ZLoginInput, type TLoginInput } from "@/lib/auth/schema.ts";
 import { TextField } from "@/components/forms/text-field.tsx";
 import { loginAction } from "./actions.ts";
 
-export function LoginForm({ next }: { next: string }) {
+export function LoginForm({ next, email }: { next: string; email?: string }) {
   const router = useRouter();
   const [formError, setFormError] = useState<string>();
-  const { register, handleSubmit, formState } = useForm<TLoginInput>({ resolver: zodResolver(ZLoginInput) });
+  const { register, handleSubmit, formState } = useForm<TLoginInput>({ resolver: zodResolver(ZLoginInput), defaultValues: { email: email ?? "", password: "" } });
   const { errors, isSubmitting } = formState;
 
   const onSubmit = handleSubmit(async (values) => {

@@ -11,7 +11,7 @@ import { requestInfo } from "@/app/_server/request-info.ts";
 const AUDITABLE = {} as const;
 
 /** A new admin (or one whose password was reset) sets it through the one-time link. */
-export async function setPasswordAction(raw: unknown): Promise<ActionResult<null>> {
+export async function setPasswordAction(raw: unknown): Promise<ActionResult<{ email: string }>> {
   const info = await requestInfo();
   const actor = { userId: "", sessionId: "", client: info.userAgent, ipAddress: info.ipAddress };
   const parsed = ZSetPasswordInput.safeParse(raw);
@@ -19,7 +19,7 @@ export async function setPasswordAction(raw: unknown): Promise<ActionResult<null
   try {
     const user = await setPasswordWithToken({ token: parsed.data.token, password: parsed.data.password });
     await record({ eventName: "updatePassword", status: "success", actor: { ...actor, userId: user.userId }, objectType: "user", apiPath: "/set-password", parameters: auditParameters({ auditable: AUDITABLE }, parsed.data, { email: user.email, via: "one-time link" }) });
-    return { ok: true, data: null };
+    return { ok: true, data: { email: user.email } };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     await record({ eventName: "updatePassword", status: "fail", actor, objectType: "user", apiPath: "/set-password", error: { description: error.message, status_code: error.status } });

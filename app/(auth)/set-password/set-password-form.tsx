@@ -15,7 +15,8 @@ export function SetPasswordForm({ token }: { token: string }) {
   const { errors, isSubmitting } = formState;
   const onSubmit = handleSubmit(async (values) => {
     const result = await setPasswordAction(values);
-    if (result.ok) return router.replace("/login");
+    // The sign-in page then says the password is set, with the email filled in.
+    if (result.ok) return router.replace(`/login?password=set&email=${encodeURIComponent(result.data.email)}`);
     setFormError(result.message);
   });
   return (
