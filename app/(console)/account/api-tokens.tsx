@@ -9,6 +9,10 @@ import { ZApiTokenInput } from "@/lib/auth/api-token-schema.ts";
 import type { ApiTokenView } from "@/lib/auth/list-api-tokens.ts";
 import { FieldError } from "@/components/forms/field-error.tsx";
 import { formatTime } from "@/components/jobs/format-time.ts";
+import { CopyButton } from "@/components/ui/copy-button.tsx";
+import { useConfirm } from "@/components/ui/dialog.tsx";
+import { RelativeTime } from "@/components/ui/relative-time.tsx";
+import { useToast } from "@/components/ui/toast.tsx";
 import { createApiTokenAction, revokeApiTokenAction } from "./api-token-actions.ts";
 
 type Input = z.input<typeof ZApiTokenInput>;
@@ -27,9 +31,13 @@ export function ApiTokens({ tokens }: { tokens: ApiTokenView[] }) {
     reset({ name: "", expiresInDays: "90" });
     router.refresh();
   });
-  const revoke = async (tokenId: string) => {
-    const result = await revokeApiTokenAction({ tokenId });
-    if (!result.ok) setError(result.message);
+  const confirm = useConfirm();
+  const notify = useToast();
+  const revoke = async (token: ApiTokenView) => {
+    const yes = await confirm({ title: `Revoke the API token "${token.name}"?`, description: "Scripts that send it are refused from now on. This cannot be undone.", confirmLabel: "Revoke token", destructive: true });
+    if (!yes) return;
+    const result = await revokeApiTokenAction({ tokenId: token.id });
+    notify(result.ok ? "ok" : "error", result.ok ? `API token "${token.name}" revoked.` : result.message);
     router.refresh();
   };
 
@@ -61,27 +69,28 @@ export function ApiTokens({ tokens }: { tokens: ApiTokenView[] }) {
           <div className="alert alert-ok" role="status">
             <p>Token <strong>{created.name}</strong> created, valid until {formatTime(created.expiresAt)}. Copy it now; it will not be shown again.</p>
             <p className="token-once mono">{created.token}</p>
+            <CopyButton value={created.token} label="Copy token" />
           </div>
         )}
       </form>
       <section className="card" aria-label="Your API tokens">
-        <table>
+        <table className="stack">
           <thead>
             <tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col">Expires</th><th scope="col">Last used</th><th scope="col">State</th></tr>
           </thead>
           <tbody>
             {tokens.map((t) => (
               <tr key={t.id}>
-                <td>{t.name}</td>
-                <td>{formatTime(t.createdAt)}</td>
-                <td>{formatTime(t.expiresAt)}</td>
-                <td>{formatTime(t.lastUsedAt)}</td>
-                <td>
-                  {t.status === "revoked" ? `Revoked ${formatTime(t.revokedAt)}` : t.status === "expired" ? "Expired" : <button type="button" className="link" onClick={() => revoke(t.id)}>Revoke {t.name}</button>}
+                <td data-label="Name">{t.name}</td>
+                <td data-label="Created"><RelativeTime ms={t.createdAt} /></td>
+                <td data-label="Expires"><RelativeTime ms={t.expiresAt} /></td>
+                <td data-label="Last used">{t.lastUsedAt === null ? "Never" : <RelativeTime ms={t.lastUsedAt} />}</td>
+                <td data-label="State">
+                  {t.status === "revoked" ? <>Revoked <RelativeTime ms={t.revokedAt} /></> : t.status === "expired" ? "Expired" : <button type="button" className="link" onClick={() => revoke(t)}>Revoke {t.name}</button>}
                 </td>
               </tr>
             ))}
-            {tokens.length === 0 && <tr><td colSpan={5}>No API tokens yet.</td></tr>}
+            {tokens.length === 0 && <tr><td colSpan={5} data-label="">No API tokens yet.</td></tr>}
           </tbody>
         </table>
       </section>
