@@ -96,10 +96,11 @@ test("an admin with only the request right can request but not download, until t
   // The link worked once: opened again it says so before any form; a link without a token too.
   const reuse = await freshPage(browser, baseURL);
   await reuse.goto(linkText);
-  await expect(reuse.getByRole("alert")).toHaveText("This link was already used, has expired or was replaced. Ask the owner for a new one.");
+  await expect(reuse.locator(".alert-error")).toHaveText("This link was already used, has expired or was replaced. Ask the owner for a new one.");
+  await expect(reuse.locator(".alert-error")).toHaveAttribute("role", "alert");
   await expect(reuse.getByLabel("New password")).toHaveCount(0);
   await reuse.goto("/set-password");
-  await expect(reuse.getByRole("alert")).toContainText("This link is incomplete");
+  await expect(reuse.locator(".alert-error")).toContainText("This link is incomplete");
   await expect(reuse.getByLabel("New password")).toHaveCount(0);
   await reuse.context().close();
 
