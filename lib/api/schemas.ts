@@ -32,6 +32,7 @@ export const ZJobView = z
     messages: z.number().int(),
     files: z.number().int(),
     warnings: z.number().int(),
+    late: z.object({ count: z.number().int(), oldest: z.number().int().nullable() }).describe("Late arrivals exported first by this run, and the update time of the oldest."),
     delivered: z.number().int().nullable(),
     batches: z.number().int(),
     currentBatch: z.number().int().nullable(),

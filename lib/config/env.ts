@@ -35,6 +35,8 @@ export const ZEnv = z.object({
   CUSTODIAN_INGEST_MAX_FILE_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
   CUSTODIAN_PG_POOL_SIZE: positiveInt.default(10),
   CUSTODIAN_RETENTION_DAYS: positiveInt.default(30),
+  /** A run whose oldest late arrival is older than this (behind what earlier runs covered) ends `warning`. */
+  CUSTODIAN_LATE_WARNING_HOURS: positiveInt.default(24),
   CUSTODIAN_LINK_TTL_MINUTES: positiveInt.max(10080).default(60),
   CUSTODIAN_METRICS_TOKEN: z.string().min(24, "must be at least 24 characters (e.g. openssl rand -hex 32)").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

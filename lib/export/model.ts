@@ -34,6 +34,13 @@ export type ExportPost = {
   username: string;
   /** Props.from_bot === "true" when that key exists, else whether the author is a bot. */
   isBot: boolean;
+  /** The row's change-feed numbers (absent for posts made up by tests). */
+  feed?: { seq: number; createSeq: number; liveSeq: number; liveUpdateAt: number };
+  /**
+   * For a deleted post: whether its "created" entry is still owed — set by a run of the change feed
+   * (true when no earlier run exported the live post). Unset: Mattermost's rule, CreateAt >= job start.
+   */
+  createdEntryDue?: boolean;
 };
 
 export type ExportFileInfo = {

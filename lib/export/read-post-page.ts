@@ -27,35 +27,95 @@ type Row = {
   userEmail: string | null;
   username: string | null;
   userIsBot: boolean | number | null;
+  seq: number | string;
+  createSeq: number | string;
+  liveSeq: number | string;
+  liveUpdateAt: number | string;
+  readSeq: number | string;
 };
 
-/**
- * Up to `limit` posts after the cursor, in (updateAt, id) order, up to `until` inclusive, without
- * system posts — Mattermost's MessageExport query (§1.5), channel, team and author joined in.
- * One SQL statement that reads the same on SQLite and PostgreSQL; this is the export's hot path.
- * The keyset is written as `updateAt >= t AND (updateAt > t OR id > id0)` so both databases walk the
- * (updateAt, id) index from the cursor; the plain OR form makes SQLite scan from the start each page.
- */
-export async function readPostPage(options: { after: Cursor; until: number; limit: number }): Promise<ExportPost[]> {
-  const rows = (await readRows(POST_PAGE_SQL, [options.after.updateAt, options.after.postId, options.until, options.limit])) as Row[];
-  return rows.map(toExportPost);
+/** Which posts a page reads (besides the keyset position), as the plan states it. */
+export type PageSelection =
+  | {
+      kind: "feed";
+      /** Rows stamped in (feedFrom, feedTo], minus what the regions say was exported, not before exportFrom. */
+      feedFrom: number;
+      feedTo: number;
+      regions: ReadonlyArray<{ seqTo: number; keyTo: Cursor }>;
+      exportFrom: number;
+      /** late: up to the frontier (in its own batches, first); normal: after it. */
+      phase: "late" | "normal";
+      frontier: Cursor;
+    }
+  | { kind: "window"; select: "changed" | "created"; start: number; end: number; feedTo: number };
+
+/** A key condition `(updateAt, id) <op> (t, id0)` written so both databases walk the (updateAt, id) index. */
+function keyCondition(op: ">" | "<=", key: Cursor, param: (v: unknown) => string): string {
+  const t = param(key.updateAt);
+  const id = param(key.postId);
+  return op === ">" ? `(p."updateAt" >= ${t} AND (p."updateAt" > ${t} OR p."id" > ${id}))` : `(p."updateAt" <= ${t} AND (p."updateAt" < ${t} OR p."id" <= ${id}))`;
 }
 
-const POST_PAGE_SQL = `
+/** The WHERE clause of a selection (no keyset), with its parameters numbered from `params.length + 1`. */
+export function selectionSql(selection: PageSelection, params: unknown[]): string {
+  const param = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const where = [`p."type" NOT LIKE 'system\\_%' ESCAPE '\\'`];
+  if (selection.kind === "feed") {
+    where.push(`p."seq" > ${param(selection.feedFrom)}`, `p."seq" <= ${param(selection.feedTo)}`, `p."updateAt" >= ${param(selection.exportFrom)}`);
+    for (const r of selection.regions) where.push(`NOT (p."seq" <= ${param(r.seqTo)} AND ${keyCondition("<=", r.keyTo, param)})`);
+    where.push(selection.phase === "late" ? keyCondition("<=", selection.frontier, param) : keyCondition(">", selection.frontier, param));
+  } else {
+    where.push(`p."seq" <= ${param(selection.feedTo)}`);
+    if (selection.select === "changed") where.push(`p."updateAt" >= ${param(selection.start)}`, `p."updateAt" <= ${param(selection.end)}`);
+    else where.push(`p."createAt" >= ${param(selection.start)}`, `p."createAt" <= ${param(selection.end)}`);
+  }
+  return where.join(" AND ");
+}
+
+/**
+ * Up to `limit` selected posts after the cursor, in (updateAt, id) order, without system posts —
+ * Mattermost's MessageExport query (§1.5) with the change feed's selection, channel, team and author
+ * joined in. One statement that reads the same on SQLite and PostgreSQL; the export's hot path.
+ * `readSeq` is the feed counter in the same statement's snapshot: what this read could see.
+ */
+export async function readPostPage(options: { selection: PageSelection; after: Cursor; limit: number }): Promise<{ posts: ExportPost[]; readSeq: number }> {
+  const params: unknown[] = [];
+  const where = selectionSql(options.selection, params);
+  params.push(options.after.updateAt, options.after.postId);
+  const t = `$${params.length - 1}`;
+  const id = `$${params.length}`;
+  params.push(options.limit);
+  const sql = `${POST_PAGE_SELECT}
+  WHERE ${where} AND p."updateAt" >= ${t} AND (p."updateAt" > ${t} OR p."id" > ${id})
+  ORDER BY p."updateAt", p."id"
+  LIMIT $${params.length}`;
+  const rows = (await readRows(sql, params)) as Row[];
+  return { posts: rows.map(toExportPost), readSeq: rows.length > 0 ? Number(rows[0]!.readSeq) : 0 };
+}
+
+/** How many posts the selection holds (a progress bar's 100 %), and the oldest update time among them. */
+export async function summarizeSelection(selection: PageSelection): Promise<{ count: number; oldest: number | null }> {
+  const params: unknown[] = [];
+  const rows = await readRows(`SELECT COUNT(*) AS "n", MIN(p."updateAt") AS "oldest" FROM "Post" p WHERE ${selectionSql(selection, params)}`, params);
+  const r = rows[0] as { n: number | string; oldest: number | string | null };
+  return { count: Number(r.n), oldest: r.oldest === null ? null : Number(r.oldest) };
+}
+
+const POST_PAGE_SELECT = `
   SELECT p."id", p."createAt", p."updateAt", p."deleteAt", p."editAt", p."message", p."type", p."props",
          p."originalId", p."rootId", p."fileIds", p."channelId", p."userId",
+         p."seq", p."createSeq", p."liveSeq", p."liveUpdateAt",
+         (SELECT f."value" FROM "FeedSequence" f WHERE f."id" = 1) AS "readSeq",
          t."id" AS "teamId", t."name" AS "teamName", t."displayName" AS "teamDisplayName",
          c."name" AS "channelName", c."displayName" AS "channelDisplayName", c."type" AS "channelType",
          u."email" AS "userEmail", u."username" AS "username", u."isBot" AS "userIsBot"
   FROM "Post" p
   LEFT JOIN "ChatChannel" c ON c."id" = p."channelId"
   LEFT JOIN "ChatTeam" t ON t."id" = c."teamId"
-  LEFT JOIN "ChatUser" u ON u."id" = p."userId"
-  WHERE p."updateAt" >= $1 AND (p."updateAt" > $1 OR p."id" > $2)
-    AND p."updateAt" <= $3
-    AND p."type" NOT LIKE 'system\\_%' ESCAPE '\\'
-  ORDER BY p."updateAt", p."id"
-  LIMIT $4`;
+  LEFT JOIN "ChatUser" u ON u."id" = p."userId"`;
 
 function toExportPost(r: Row): ExportPost {
   const props = parseProps(r.props);
@@ -83,6 +143,7 @@ function toExportPost(r: Row): ExportPost {
     userEmail: r.userEmail ?? "",
     username: r.username ?? "",
     isBot: "from_bot" in props ? props.from_bot === "true" : Boolean(r.userIsBot),
+    feed: { seq: Number(r.seq), createSeq: Number(r.createSeq), liveSeq: Number(r.liveSeq), liveUpdateAt: Number(r.liveUpdateAt) },
   };
 }
 
@@ -119,18 +180,4 @@ function parseStringArray(json: string): string[] {
   } catch {
     return [];
   }
-}
-
-/** How many posts readPostPage would return from `after` up to `until` (the progress bar's 100 %). */
-export async function countSelectedPosts(options: { after: Cursor; until: number }): Promise<number> {
-  const { after, until } = options;
-  return db().post.count({
-    where: {
-      AND: [
-        { updateAt: { gte: BigInt(after.updateAt), lte: BigInt(until) } },
-        { OR: [{ updateAt: { gt: BigInt(after.updateAt) } }, { id: { gt: after.postId } }] },
-        { NOT: { type: { startsWith: "system_" } } },
-      ],
-    },
-  });
 }

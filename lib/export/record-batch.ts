@@ -1,5 +1,4 @@
 import type { Tx } from "../db/client.ts";
-import type { Key } from "./plan/export-plan.ts";
 import type { BatchRecord } from "./run-export.ts";
 
 /** The ExportBatch row of a recorded batch (inside the worker's fenced transaction). */
@@ -20,13 +19,9 @@ export async function recordExportBatch(tx: Tx, jobId: string, batch: BatchRecor
       warnings: batch.warnings,
       size: BigInt(batch.size),
       sha256: batch.sha256,
+      feedTo: BigInt(batch.feedTo),
+      readSeq: BigInt(batch.readSeq),
+      late: batch.late,
     },
   });
-}
-
-/** Moves a policy's cursor to the last post of a recorded batch. */
-export async function saveExportCursor(tx: Tx, options: { policyId: string; cursor: Key; jobId: string }): Promise<void> {
-  const { policyId, cursor, jobId } = options;
-  const at = { lastUpdateAt: BigInt(cursor.updateAt), lastPostId: cursor.postId, jobId };
-  await tx.exportCursor.upsert({ where: { policyId }, create: { policyId, ...at }, update: at });
 }

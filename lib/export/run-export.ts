@@ -1,19 +1,21 @@
 import type { ExportTarget } from "../targets/target.ts";
 import { batchFileName } from "./export-paths.ts";
-import type { BatchInput } from "./model.ts";
+import { markCreatedEntries } from "./feed/created-entries.ts";
+import { compareKeys, type FeedCursor } from "./feed/feed-cursor.ts";
+import type { BatchInput, ExportChannel, MemberHistoryRow } from "./model.ts";
 import { openAttachment } from "./open-attachment.ts";
 import type { ExportPlan, Key } from "./plan/export-plan.ts";
-import { readFilesForPosts, readPostPage } from "./read-post-page.ts";
+import { readFilesForPosts, readPostPage, type PageSelection } from "./read-post-page.ts";
 import { readWindowChannels } from "./read-window-channels.ts";
 import { writeBatch } from "./write-batch.ts";
 import { writerFor } from "./writers.ts";
 
 export type ExportOutcome =
-  | { kind: "finished"; plan: ExportPlan }
+  | { kind: "finished"; plan: ExportPlan; cursor: FeedCursor | null }
   | { kind: "canceled"; plan: ExportPlan }
   | { kind: "stopped"; plan: ExportPlan };
 
-/** One recorded batch: its row, and the plan with the progress after it. */
+/** One recorded batch: its row, the plan with the progress after it, and the policy's cursor. */
 export type BatchRecord = {
   plan: ExportPlan;
   batch: {
@@ -28,9 +30,12 @@ export type BatchRecord = {
     warnings: number;
     size: number;
     sha256: string;
+    feedTo: number;
+    readSeq: number;
+    late: boolean;
   };
   /** Where the policy's cursor stands after this batch; set only for runs that move it. */
-  cursor: Key | null;
+  cursor: FeedCursor | null;
   /** 0–99 while running. */
   percent: number;
 };
@@ -47,35 +52,55 @@ export type ExportHooks = {
   afterBatch?: (batchNumber: number) => Promise<void> | void;
 };
 
+type Window = { channels: Map<string, ExportChannel>; memberHistory: Map<string, MemberHistoryRow[]> };
+
 /**
  * Runs (or resumes) one export batch by batch: each batch is written to its target under a name
  * that is not visible until complete, then recorded — together with the job's resume point and the
  * policy's cursor — by `commitBatch`. A crash at any point leaves either a recorded batch or one
- * that the resumed job writes again with identical bytes.
+ * that the resumed job writes again with identical bytes. A run of the change feed exports its
+ * late arrivals first, in batches of their own, then the rest.
  */
 export async function runExport(options: { jobId: string; plan: ExportPlan; target: ExportTarget; hooks: ExportHooks }): Promise<ExportOutcome> {
   const { jobId, target, hooks } = options;
   let plan = options.plan;
   const writer = writerFor(plan.format, { timeZone: plan.timeZone, policyId: plan.policyId });
   if (target.family === "files") await target.removePartials(plan.exportDir);
-  // The whole job window, not the resume point: a batch written again after a takeover must come
-  // out byte-identical to its first writing (metadata.json carries this time).
-  const window = await readWindowChannels({ start: plan.jobStartTime, end: plan.jobEndTime });
+  // The windows are the job's, not the resume point's: a batch written again after a takeover
+  // must come out byte-identical to its first writing (metadata.json lists the window's channels).
+  const windows = new Map<string, Promise<Window>>();
+  const windowOf = (start: number, end: number) => {
+    const key = `${start}-${end}`;
+    if (!windows.has(key)) windows.set(key, readWindowChannels({ start, end }));
+    return windows.get(key)!;
+  };
 
   for (;;) {
     const stop = await hooks.checkpoint();
     if (stop === "cancel") return { kind: "canceled", plan };
     if (stop === "stop") return { kind: "stopped", plan };
 
-    const from = plan.progress.cursor;
-    const posts = await readPostPage({ after: from, until: plan.jobEndTime, limit: plan.batchSize + 1 });
-    if (posts.length === 0) break;
+    const p = plan.progress;
+    const late = p.phase === "late";
+    const page = await readPostPage({ selection: pageSelection(plan), after: p.cursor, limit: plan.batchSize + 1 });
+    const posts = page.posts;
+    if (posts.length === 0) {
+      if (!late) break;
+      // The late arrivals are done: the rest starts at the frontier. Nothing to record — a resume
+      // finds the late pass empty again and takes the same step.
+      plan = { ...plan, progress: { ...p, phase: "normal", cursor: frontierOf(plan) } };
+      continue;
+    }
     const more = posts.length > plan.batchSize;
     if (more) posts.pop();
     const last = posts[posts.length - 1]!;
-    const number = plan.progress.batches + 1;
-    const batchStart = from.updateAt;
-    const batchEnd = more ? last.updateAt : plan.jobEndTime;
+    const number = p.batches + 1;
+    const batchStart = late ? posts[0]!.updateAt : p.cursor.updateAt;
+    const batchEnd = late || more ? last.updateAt : Math.max(plan.jobEndTime, last.updateAt);
+    const window = late && plan.lateWindow ? await windowOf(plan.lateWindow.start, plan.lateWindow.end) : await windowOf(plan.jobStartTime, plan.jobEndTime);
+    if (plan.selection.kind === "feed") {
+      await markCreatedEntries({ posts, policyId: plan.policyId, exportFrom: plan.selection.exportFrom, cursor: { feedFrom: plan.selection.feedFrom, regions: plan.selection.regions, frontier: plan.selection.frontier } });
+    }
     const batch: BatchInput = {
       batchNumber: number,
       batchStart,
@@ -101,18 +126,20 @@ export async function runExport(options: { jobId: string; plan: ExportPlan; targ
     });
 
     const to = { updateAt: last.updateAt, postId: last.id };
-    const p = plan.progress;
-    // Posts of emails the archive refused are not exported (they are warnings to retry).
+    // Posts of emails the archive refused are not exported (they are warnings, to retry).
     const messages = written.delivery ? written.delivery.deliveredPosts : posts.length;
+    const oldest = posts[0]!.updateAt;
     const next: ExportPlan = {
       ...plan,
       progress: {
+        phase: p.phase,
         cursor: to,
         batches: number,
         messages: p.messages + messages,
         files: p.files + written.result.files,
         warnings: p.warnings + written.result.warnings.length,
         emailsDelivered: p.emailsDelivered + (written.delivery ? written.delivery.sent + written.delivery.skipped : 0),
+        late: late ? { count: p.late.count + posts.length, oldest: p.late.oldest === null ? oldest : Math.min(p.late.oldest, oldest) } : p.late,
       },
     };
     await hooks.commitBatch({
@@ -122,20 +149,57 @@ export async function runExport(options: { jobId: string; plan: ExportPlan; targ
         fileName,
         startTime: batchStart,
         endTime: batchEnd,
-        from,
+        from: p.cursor,
         to,
         messages,
         files: written.result.files,
         warnings: written.result.warnings.length,
         size: written.size,
         sha256: written.sha256,
+        feedTo: plan.selection.feedTo,
+        readSeq: page.readSeq,
+        late,
       },
-      cursor: plan.selection.kind === "cursor" ? to : null,
+      cursor: cursorAfterBatch(plan, to),
       percent: Math.min(99, Math.floor(((p.messages + posts.length) * 100) / Math.max(1, plan.expected))),
     });
     plan = next;
     await hooks.afterBatch?.(number);
-    if (!more) break;
+    if (!more && !late) break;
   }
-  return { kind: "finished", plan };
+  return { kind: "finished", plan, cursor: finalCursor(plan) };
+}
+
+function pageSelection(plan: ExportPlan): PageSelection {
+  const s = plan.selection;
+  return s.kind === "feed" ? { ...s, phase: plan.progress.phase } : s;
+}
+
+function frontierOf(plan: ExportPlan): Key {
+  return plan.selection.kind === "feed" ? plan.selection.frontier : plan.progress.cursor;
+}
+
+/**
+ * How far a run has covered time after a batch: past its last post once the late arrivals are done
+ * — but never past the run's end, so one post dated in the future does not make every later post
+ * a "late arrival".
+ */
+function frontierAfter(plan: ExportPlan, phase: "late" | "normal", to: Key): Key {
+  const frontier = frontierOf(plan);
+  if (phase === "late" || compareKeys(to, frontier) <= 0) return frontier;
+  return to.updateAt > plan.jobEndTime ? { updateAt: plan.jobEndTime, postId: "" } : to;
+}
+
+/** The cursor while a run is under way: what it exported so far is the region (its watermark, its key). */
+function cursorAfterBatch(plan: ExportPlan, to: Key): FeedCursor | null {
+  const s = plan.selection;
+  if (s.kind !== "feed") return null;
+  return { feedFrom: s.feedFrom, regions: [...s.regions, { seqTo: s.feedTo, keyTo: to }], frontier: frontierAfter(plan, plan.progress.phase, to) };
+}
+
+/** The cursor after a finished run: everything stamped up to its watermark is exported. */
+function finalCursor(plan: ExportPlan): FeedCursor | null {
+  const s = plan.selection;
+  if (s.kind !== "feed") return null;
+  return { feedFrom: s.feedTo, regions: [], frontier: frontierAfter(plan, plan.progress.phase, plan.progress.cursor) };
 }

@@ -18,10 +18,7 @@ export type RecordWriter = {
 type Buffered<Row> = Map<string, { index: number; row: Row }>;
 // Minimal shape of a Prisma model delegate, enough to replace rows by id.
 type Replaceable = {
-  findMany(args: {
-    where: { id: { in: string[] } };
-    select: { id: true; updateAt: true };
-  }): Promise<Array<{ id: string; updateAt: bigint }>>;
+  findMany(args: { where: { id: { in: string[] } } }): Promise<Array<Record<string, unknown> & { id: string; updateAt: bigint }>>;
   deleteMany(args: { where: { OR: Array<{ id: string; updateAt: { lte: bigint } }> } }): Promise<unknown>;
   createMany(args: { data: unknown[] }): Promise<unknown>;
 };
@@ -71,6 +68,8 @@ export function createRecordWriter(tx: Tx, warnings: IngestWarning[]): RecordWri
       if (target === "histories") {
         for (const { row } of histories.values()) {
           const { channelId, userId, joinTime } = row;
+          const stored = await tx.channelMemberHistory.findUnique({ where: { channelId_userId_joinTime: { channelId, userId, joinTime } } });
+          if (stored && (stored.leaveTime === row.leaveTime || row.leaveTime === null)) continue;
           // A leave, once recorded, is only replaced by another leave: a replayed record cannot reopen it.
           await tx.channelMemberHistory.upsert({
             where: { channelId_userId_joinTime: { channelId, userId, joinTime } },
@@ -161,12 +160,15 @@ async function replaceRows(options: { name: string; delegate: Replaceable; rows:
   const data: Row[] = [];
   for (let i = 0; i < ids.length; i += ROWS_PER_STATEMENT) {
     const chunk = ids.slice(i, i + ROWS_PER_STATEMENT);
-    const stored = await delegate.findMany({ where: { id: { in: chunk } }, select: { id: true, updateAt: true } });
-    const storedUpdateAt = new Map(stored.map((s) => [s.id, s.updateAt]));
+    const stored = await delegate.findMany({ where: { id: { in: chunk } } });
+    const storedById = new Map(stored.map((s) => [s.id, s]));
     const replaced: Array<{ id: string; updateAt: { lte: bigint } }> = [];
     for (const id of chunk) {
       const { index, row } = rows.get(id)!;
-      const current = storedUpdateAt.get(id);
+      const storedRow = storedById.get(id);
+      const current = storedRow?.updateAt;
+      // A replay of what is stored writes nothing: every write is a new version in the change feed.
+      if (storedRow && sameRow(storedRow, row)) continue;
       if (current !== undefined && current > row.updateAt) {
         warnings.push({ index, message: `${name} ${id}: kept the stored row, which is newer (update_at ${current} > ${row.updateAt})` });
         continue;
@@ -181,6 +183,11 @@ async function replaceRows(options: { name: string; delegate: Replaceable; rows:
   for (let i = 0; i < data.length; i += ROWS_PER_STATEMENT) {
     await delegate.createMany({ data: data.slice(i, i + ROWS_PER_STATEMENT) });
   }
+}
+
+/** Whether a stored row already holds every value of the new one. */
+function sameRow(stored: Record<string, unknown>, row: Record<string, unknown>): boolean {
+  return Object.entries(row).every(([key, value]) => stored[key] === value);
 }
 
 /**

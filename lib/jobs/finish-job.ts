@@ -1,13 +1,22 @@
-import { db } from "../db/client.ts";
+import { db, type Tx } from "../db/client.ts";
 import { fencedJobUpdate, type Lease } from "./lease.ts";
 import type { JobStatus } from "./job-status.ts";
 
-/** Ends a job under its lease: final status, progress, error text; frees the policy's slot. */
-export async function finishJob(options: { lease: Lease; status: Extract<JobStatus, "success" | "warning" | "error" | "canceled">; error?: string; now?: Date }): Promise<void> {
+/**
+ * Ends a job under its lease: final status, progress, error text; frees the policy's slot. `also`
+ * runs in the same transaction (the engine's last cursor move commits with the job's end).
+ */
+export async function finishJob(options: {
+  lease: Lease;
+  status: Extract<JobStatus, "success" | "warning" | "error" | "canceled">;
+  error?: string;
+  now?: Date;
+  also?: (tx: Tx) => Promise<void>;
+}): Promise<void> {
   const now = options.now ?? new Date();
   const done = options.status === "success" || options.status === "warning";
-  await db().$transaction((tx) =>
-    fencedJobUpdate(tx, options.lease, {
+  await db().$transaction(async (tx) => {
+    await fencedJobUpdate(tx, options.lease, {
       status: options.status,
       ...(done ? { progress: 100 } : {}),
       error: options.error ?? "",
@@ -15,8 +24,9 @@ export async function finishJob(options: { lease: Lease; status: Extract<JobStat
       activeSlot: null,
       leaseOwner: null,
       leaseExpiresAt: null,
-    }),
-  );
+    });
+    await options.also?.(tx);
+  });
 }
 
 /** Hands a job back (graceful shutdown): pending again, same data, claimable at once. */

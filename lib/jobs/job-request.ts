@@ -10,6 +10,8 @@ export const ZJobRequest = z.object({
   format: z.enum(EXPORT_FORMATS),
   /** A ranged run [start, end], or an --export-from run (end = when it starts). */
   window: z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative().optional() }).optional(),
+  /** For a window: posts changed in it (Mattermost's --start/--end), or created in it with all their later versions. */
+  select: z.enum(["changed", "created"]).optional(),
 });
 export type JobRequest = z.infer<typeof ZJobRequest>;
 

@@ -20,6 +20,8 @@ export type JobView = {
   messages: number;
   files: number;
   warnings: number;
+  /** Posts that arrived after an earlier run covered their time, exported first by this one; the oldest's update time. */
+  late: { count: number; oldest: number | null };
   /** Emails accepted by the archive (Global Relay over SMTP), else null. */
   delivered: number | null;
   batches: number;
@@ -56,6 +58,7 @@ export function toJobView(job: JobRow, now = new Date()): JobView {
     messages: job.messagesExported,
     files: job.filesExported,
     warnings: job.warningCount,
+    late: { count: job.lateArrivals, oldest: job.lateOldestAt === null ? null : Number(job.lateOldestAt) },
     delivered: job.targetFamily === "mailbox" ? job.emailsDelivered : null,
     batches: job.batchesWritten,
     currentBatch: job.status === "in_progress" || job.status === "cancel_requested" ? job.batchesWritten + 1 : null,

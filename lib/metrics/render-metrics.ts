@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import { db } from "../db/client.ts";
 import { processMetrics } from "./ingest-metrics.ts";
-import { lateArrivalsOf, readExportLag } from "./read-export-lag.ts";
+import { readExportLag } from "./read-export-lag.ts";
 
 const DONE = ["success", "warning"];
 
@@ -14,7 +14,7 @@ export async function renderMetrics(options: { now?: Date } = {}): Promise<{ con
   const now = options.now ?? new Date();
   const r = new Registry();
   const jobs = await db().exportJob.findMany({
-    select: { policyId: true, status: true, format: true, startedAt: true, finishedAt: true, messagesExported: true, filesExported: true, plan: true },
+    select: { policyId: true, status: true, format: true, startedAt: true, finishedAt: true, messagesExported: true, filesExported: true, lateArrivals: true },
   });
 
   const byStatus = new Gauge({ name: "custodian_jobs", help: "Export jobs by status and policy.", labelNames: ["status", "policy"], registers: [r] });
@@ -35,7 +35,7 @@ export async function renderMetrics(options: { now?: Date } = {}): Promise<{ con
     byStatus.inc({ status: j.status, policy: j.policyId });
     messages.inc({ policy: j.policyId, format: j.format }, j.messagesExported);
     files.inc({ policy: j.policyId, format: j.format }, j.filesExported);
-    const lateCount = lateArrivalsOf(j.plan);
+    const lateCount = j.lateArrivals;
     late.inc({ policy: j.policyId }, lateCount);
     if (DONE.includes(j.status) && j.finishedAt) {
       if (j.startedAt) duration.observe({ policy: j.policyId, format: j.format }, (j.finishedAt.getTime() - j.startedAt.getTime()) / 1000);

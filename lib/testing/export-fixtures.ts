@@ -499,15 +499,20 @@ export async function assertJobOutput(jobId: string, options: { complete?: boole
   const sha = new Map<string, string>();
   const rows = await readExportRows(dir);
   let prevEnd = start;
-  let prevCursor = { updateAt: start, postId: plan.selection.kind === "cursor" ? plan.selection.from.postId : "" };
+  const frontier = plan.selection.kind === "feed" ? plan.selection.frontier : { updateAt: start, postId: "" };
+  let prevCursor = plan.lateWindow ? { updateAt: -1, postId: "" } : frontier;
   let messages = 0;
   for (let i = 0; i < files.length; i++) {
     const name = files[i]!;
     const m = BATCH_FILE_NAME.exec(name)!;
     assert.equal(Number(m[1]), i + 1, `batch ${name} is number ${i + 1}`);
     assert.equal(m[1]!.length, Math.max(3, String(i + 1).length), `zero-padded batch number in ${name}`);
-    assert.equal(Number(m[2]), prevEnd, `${name} starts where the previous batch ended`);
     const b = batches[i]!;
+    if (!b.late && i > 0 && batches[i - 1]!.late) {
+      prevCursor = frontier;
+      prevEnd = start;
+    }
+    if (!b.late) assert.equal(Number(m[2]), prevEnd, `${name} starts where the previous batch ended`);
     assert.equal(b.number, i + 1);
     assert.equal(b.fileName, name);
     assert.equal(Number(b.startTime), Number(m[2]));
@@ -525,8 +530,10 @@ export async function assertJobOutput(jobId: string, options: { complete?: boole
     assert.ok(ids.size <= batchSize, `${name} holds ${ids.size} posts, more than the batch size ${batchSize}`);
     assert.equal(ids.size, b.messages, `${name}: ExportBatch.messages equals the posts in the file`);
     const last = i === files.length - 1 && options.complete !== false;
-    if (last) {
-      assert.equal(Number(m[3]), end, `the last batch ${name} ends at the job end`);
+    if (b.late) {
+      assert.equal(Number(m[3]), Number(b.toUpdateAt), `${name}: a late batch ends at its last post's updateAt`);
+    } else if (last) {
+      assert.equal(Number(m[3]), Math.max(end, Number(b.toUpdateAt)), `the last batch ${name} ends at the job end`);
     } else if (mine.every((r) => r.updateAt !== null)) {
       // (CSV rows carry every post's UpdateAt; Actiance omits it for created entries.)
       const maxUpdate = Math.max(...mine.map((r) => r.updateAt!));

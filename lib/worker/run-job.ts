@@ -2,9 +2,10 @@ import { componentActor } from "../audit/actor.ts";
 import { record } from "../audit/record.ts";
 import { db } from "../db/client.ts";
 import { writeJobManifest } from "../export/manifest/write-job-manifest.ts";
-import { parseExportPlan, type ExportPlan } from "../export/plan/export-plan.ts";
+import { saveFeedCursor } from "../export/feed/feed-cursor.ts";
+import { lateBeyondThreshold, parseExportPlan, type ExportPlan } from "../export/plan/export-plan.ts";
 import { planExport } from "../export/plan/plan-export.ts";
-import { recordExportBatch, saveExportCursor } from "../export/record-batch.ts";
+import { recordExportBatch } from "../export/record-batch.ts";
 import { runExport, type ExportHooks } from "../export/run-export.ts";
 import type { ClaimedJob } from "../jobs/claim-job.ts";
 import { deferJob, finishJob, releaseJob } from "../jobs/finish-job.ts";
@@ -16,7 +17,12 @@ import { SmtpDeliveryError } from "../targets/smtp/deliver-global-relay-batch.ts
 export const WORKER_NAME = "MessageExportWorker";
 const RETRY_DELAY_MS = 60_000;
 
-export type RunJobHooks = Pick<ExportHooks, "afterBatch"> & { now?: () => Date; smtp?: ResolveOptions["smtp"] };
+export type RunJobHooks = Pick<ExportHooks, "afterBatch"> & {
+  now?: () => Date;
+  smtp?: ResolveOptions["smtp"];
+  /** Called once the first start has planned the job, before the plan is stored (tests). */
+  onPlanned?: (plan: ExportPlan) => Promise<void> | void;
+};
 
 /**
  * Works one claimed job to its end: plans it on its first start, runs the export under a renewed
@@ -47,8 +53,6 @@ export async function runJob(options: { claimed: ClaimedJob; workerId: string; l
     await audit("error", "in_progress", error);
     return "error";
   }
-  await audit("in_progress", claimed.resumed ? "in_progress" : "pending");
-
   let leaseLost = false;
   const stopRenewing = keepLeaseAlive(lease, () => {
     leaseLost = true;
@@ -57,15 +61,18 @@ export async function runJob(options: { claimed: ClaimedJob; workerId: string; l
   try {
     const job = await db().exportJob.findUniqueOrThrow({ where: { id: claimed.id } });
     if (job.status === "cancel_requested") return await finish("canceled", "cancel_requested");
+    // Planned before anything is written: the plan's feed watermark is read while the run writes nothing.
     let plan: ExportPlan;
     if (job.plan) {
       plan = parseExportPlan(job.plan);
     } else {
       plan = await planExport({ job, now: now() });
+      await options.hooks?.onPlanned?.(plan);
       await db().$transaction((tx) =>
         fencedJobUpdate(tx, lease, { plan: JSON.stringify(plan), exportDir: plan.exportDir, windowStart: BigInt(plan.jobStartTime), windowEnd: BigInt(plan.jobEndTime) }),
       );
     }
+    await audit("in_progress", claimed.resumed ? "in_progress" : "pending");
     const target = await resolveTarget(plan.targetId, { smtp: options.hooks?.smtp });
     const outcome = await runExport({
       jobId: claimed.id,
@@ -90,10 +97,12 @@ export async function runJob(options: { claimed: ClaimedJob; workerId: string; l
               filesExported: p.files,
               warningCount: p.warnings,
               emailsDelivered: p.emailsDelivered,
+              lateArrivals: p.late.count,
+              lateOldestAt: p.late.oldest === null ? null : BigInt(p.late.oldest),
               progress: r.percent,
             });
             await recordExportBatch(tx, claimed.id, r.batch);
-            if (r.cursor) await saveExportCursor(tx, { policyId: job.policyId, cursor: r.cursor, jobId: claimed.id });
+            if (r.cursor) await saveFeedCursor(tx, { policyId: job.policyId, cursor: r.cursor, jobId: claimed.id });
           }),
         afterBatch: options.hooks?.afterBatch,
       },
@@ -104,8 +113,9 @@ export async function runJob(options: { claimed: ClaimedJob; workerId: string; l
       return "pending";
     }
     if (outcome.kind === "canceled") return await finish("canceled", "cancel_requested");
-    const status = outcome.plan.progress.warnings > 0 ? "warning" : "success";
-    await finishJob({ lease, status });
+    const status = outcome.plan.progress.warnings > 0 || lateBeyondThreshold(outcome.plan) ? "warning" : "success";
+    const finalCursor = outcome.cursor;
+    await finishJob({ lease, status, also: finalCursor ? (tx) => saveFeedCursor(tx, { policyId: job.policyId, cursor: finalCursor, jobId: claimed.id }) : undefined });
     // The signed, chained manifest (CloudTrail-style) of a finished export; a failure here is
     // logged, and `custodian verify` then reports the manifest as missing.
     await writeJobManifest({ jobId: claimed.id }).catch((error: unknown) => log.error({ err: error }, "export manifest not written"));

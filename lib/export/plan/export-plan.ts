@@ -28,11 +28,26 @@ export const ZExportPlan = z.object({
   policyId: z.string(),
   format: z.enum(WRITER_FORMATS),
   targetId: z.string(),
-  /** Which posts: from the policy's cursor (moves it), or every post changed in a fixed window. */
+  /**
+   * Which posts. `feed`: what the change feed holds for the policy beyond its cursor — every row
+   * stamped in (feedFrom, feedTo] that the regions do not mark as exported, from exportFrom on;
+   * the rows older than the frontier (late arrivals) first, in batches of their own. `window`: a
+   * fixed time window, by last change (Mattermost's --start/--end) or by creation with every later
+   * version (what a regulator asks for), as the feed stood at feedTo.
+   */
   selection: z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("cursor"), from: ZKey }),
-    z.object({ kind: z.literal("window"), start: z.number().int(), end: z.number().int() }),
+    z.object({
+      kind: z.literal("feed"),
+      feedFrom: count,
+      feedTo: count,
+      regions: z.array(z.object({ seqTo: count, keyTo: ZKey })),
+      frontier: ZKey,
+      exportFrom: z.number().int(),
+    }),
+    z.object({ kind: z.literal("window"), select: z.enum(["changed", "created"]), start: z.number().int(), end: z.number().int(), feedTo: count }),
   ]),
+  /** The late arrivals' time span (feed runs with late arrivals): their channel window. */
+  lateWindow: z.object({ start: z.number().int(), end: z.number().int() }).nullable(),
   /** Mattermost's job_start_time / job_end_time: the window the directory and batch names show. */
   jobStartTime: z.number().int(),
   jobEndTime: z.number().int(),
@@ -40,19 +55,31 @@ export const ZExportPlan = z.object({
   batchSize: z.number().int().positive(),
   exportAttachments: z.boolean(),
   timeZone: z.string(),
+  /** Late arrivals older than this (behind the frontier) make the run end `warning`. */
+  lateWarningMs: z.number().int().positive(),
   /** Posts the job expects to export (for the progress bar), counted when it first starts. */
   expected: count,
   progress: z.object({
-    /** The last post of the last recorded batch. */
+    /** late: exporting the late arrivals; normal: the rest. */
+    phase: z.enum(["late", "normal"]),
+    /** The last post of the last recorded batch of the phase (its start before the first). */
     cursor: ZKey,
     batches: count,
     messages: count,
     files: count,
     warnings: count,
     emailsDelivered: count,
+    /** Late arrivals exported, and the update time of the oldest. */
+    late: z.object({ count, oldest: z.number().int().nullable() }),
   }),
 });
 export type ExportPlan = z.infer<typeof ZExportPlan>;
+
+/** Whether the oldest late arrival lagged behind what earlier runs covered by more than the threshold. */
+export function lateBeyondThreshold(plan: ExportPlan): boolean {
+  const oldest = plan.progress.late.oldest;
+  return plan.selection.kind === "feed" && oldest !== null && plan.selection.frontier.updateAt - oldest > plan.lateWarningMs;
+}
 
 export function parseExportPlan(json: string): ExportPlan {
   return ZExportPlan.parse(JSON.parse(json));

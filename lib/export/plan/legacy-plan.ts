@@ -22,21 +22,28 @@ export function legacyPlan(job: { policyId: string; data: string; targetId: stri
     policyId: job.policyId,
     format: writerFormatOf(format),
     targetId: job.targetId,
-    selection: job.movesCursor ? { kind: "cursor", from: { updateAt: start, postId: d.job_start_id ?? "" } } : { kind: "window", start, end },
+    // Such a job only ever saw the rows written before the change feed, all stamped 1.
+    selection: job.movesCursor
+      ? { kind: "feed", feedFrom: 0, feedTo: 1, regions: [], frontier: { updateAt: start, postId: d.job_start_id ?? "" }, exportFrom: 0 }
+      : { kind: "window", select: "changed", start, end, feedTo: 1 },
+    lateWindow: null,
     jobStartTime: start,
     jobEndTime: end,
     exportDir: d.export_dir,
     batchSize: n(d.batch_size) || 10000,
     exportAttachments: d.export_attachments !== "false",
     timeZone: d.time_zone ?? "UTC",
+    lateWarningMs: 24 * 3_600_000,
     expected: n(d.total_posts_expected),
     progress: {
+      phase: "normal",
       cursor: { updateAt: n(d.batch_start_time), postId: d.batch_start_id ?? "" },
       batches: n(d.job_batch_number),
       messages: n(d.messages_exported),
       files: n(d.files_exported),
       warnings: 0,
       emailsDelivered: n(d.emails_delivered),
+      late: { count: 0, oldest: null },
     },
   };
 }

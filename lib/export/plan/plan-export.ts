@@ -1,18 +1,25 @@
+import { env } from "../../config/env.ts";
 import { db } from "../../db/client.ts";
 import { UserError } from "../../errors/user-error.ts";
 import { parseJobRequest } from "../../jobs/job-request.ts";
 import { loadExportSettings } from "../../settings/export-settings-store.ts";
 import { exportDirName } from "../export-paths.ts";
-import { countSelectedPosts } from "../read-post-page.ts";
+import { loadFeedCursor, readFeedWatermark } from "../feed/feed-cursor.ts";
+import { summarizeSelection } from "../read-post-page.ts";
 import { legacyPlan } from "./legacy-plan.ts";
-import { writerFormatOf, type ExportPlan } from "./export-plan.ts";
+import { writerFormatOf, type ExportPlan, type Key } from "./export-plan.ts";
 
 type PlannedJob = { id: string; policyId: string; format: string; data: string; plan: string; targetId: string; movesCursor: boolean };
 
+/** Below every selectable post: a late pass starts here. */
+const BEFORE_ALL: Key = { updateAt: -1, postId: "" };
+
 /**
- * The plan of a job (EXPORT-FORMATS.md §1.4), made the first time it starts: the window ends then;
- * it begins at the policy's cursor (the last post the previous runs exported), else at the moment
- * export was enabled, unless the job asked for an explicit window.
+ * The plan of a job (EXPORT-FORMATS.md §1.4), made the first time it starts. The feed is read up to
+ * its counter at this moment (every row stamped up to it is committed). A run that continues the
+ * policy's cursor exports what the feed holds beyond the cursor — late arrivals first — and its
+ * window, as Mattermost names it, runs from the cursor's frontier to now; a ranged run exports its
+ * window as the feed stands now.
  */
 export async function planExport(options: { job: PlannedJob; now: Date }): Promise<ExportPlan> {
   const { job, now } = options;
@@ -20,39 +27,52 @@ export async function planExport(options: { job: PlannedJob; now: Date }): Promi
   if (legacy) return legacy;
   const settings = await loadExportSettings();
   const request = parseJobRequest(job.data, job.format);
-
-  let start: number;
-  let startId = "";
-  if (request.window) {
-    start = request.window.start;
-  } else {
-    const cursor = await db().exportCursor.findUnique({ where: { policyId: job.policyId } });
-    if (cursor) {
-      start = Number(cursor.lastUpdateAt);
-      startId = cursor.lastPostId;
-    } else {
-      start = settings.ExportFromTimestamp;
-    }
-  }
-  const end = request.window?.end ?? now.getTime();
-  if (!Number.isSafeInteger(start) || start < 0) throw new UserError("The export window's start is not a valid time.");
-  if (end < start) throw new UserError(`The export window ends (${end}) before it starts (${start}).`);
-
-  const from = { updateAt: start, postId: startId };
-  return {
-    version: 1,
+  const feedTo = await readFeedWatermark();
+  const base = {
+    version: 1 as const,
     policyId: job.policyId,
     format: writerFormatOf(request.format),
     targetId: job.targetId,
-    selection: job.movesCursor ? { kind: "cursor", from } : { kind: "window", start, end },
-    jobStartTime: start,
-    jobEndTime: end,
-    exportDir: await uniqueExportDir(job.id, exportDirName({ now, timeZone: settings.TimeZone, start, end })),
     batchSize: settings.BatchSize,
     exportAttachments: settings.ExportAttachments,
     timeZone: settings.TimeZone,
-    expected: await countSelectedPosts({ after: from, until: end }),
-    progress: { cursor: from, batches: 0, messages: 0, files: 0, warnings: 0, emailsDelivered: 0 },
+    lateWarningMs: env().CUSTODIAN_LATE_WARNING_HOURS * 3_600_000,
+  };
+  const progress = { batches: 0, messages: 0, files: 0, warnings: 0, emailsDelivered: 0, late: { count: 0, oldest: null } };
+
+  if (request.window) {
+    const start = request.window.start;
+    const end = request.window.end ?? now.getTime();
+    if (end < start) throw new UserError(`The export window ends (${end}) before it starts (${start}).`);
+    const selection = { kind: "window" as const, select: request.select ?? ("changed" as const), start, end, feedTo };
+    return {
+      ...base,
+      selection,
+      lateWindow: null,
+      jobStartTime: start,
+      jobEndTime: end,
+      exportDir: await uniqueExportDir(job.id, exportDirName({ now, timeZone: settings.TimeZone, start, end })),
+      expected: (await summarizeSelection(selection)).count,
+      progress: { ...progress, phase: "normal", cursor: { updateAt: start, postId: "" } },
+    };
+  }
+
+  const cursor = await loadFeedCursor({ policyId: job.policyId, exportFrom: settings.ExportFromTimestamp });
+  const selection = { kind: "feed" as const, feedFrom: cursor.feedFrom, feedTo, regions: cursor.regions, frontier: cursor.frontier, exportFrom: settings.ExportFromTimestamp };
+  const late = await summarizeSelection({ ...selection, phase: "late" });
+  const normal = await summarizeSelection({ ...selection, phase: "normal" });
+  const start = cursor.frontier.updateAt;
+  const end = Math.max(now.getTime(), start);
+  if (!Number.isSafeInteger(start)) throw new UserError("The export window's start is not a valid time.");
+  return {
+    ...base,
+    selection,
+    lateWindow: late.count > 0 ? { start: late.oldest!, end: start } : null,
+    jobStartTime: start,
+    jobEndTime: end,
+    exportDir: await uniqueExportDir(job.id, exportDirName({ now, timeZone: settings.TimeZone, start, end })),
+    expected: late.count + normal.count,
+    progress: late.count > 0 ? { ...progress, phase: "late", cursor: BEFORE_ALL } : { ...progress, phase: "normal", cursor: cursor.frontier },
   };
 }
 

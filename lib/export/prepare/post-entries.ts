@@ -89,13 +89,14 @@ function entry(
 
 /**
  * The entries for one selected post, in generation order (getPostExport plus the extra created
- * entry of a deleted post whose CreateAt >= jobStartTime).
+ * entry of a deleted post whose creation no earlier run exported: post.createdEntryDue when the
+ * change feed decided it, else Mattermost's CreateAt >= jobStartTime).
  */
 export function entriesForPost(post: ExportPost, files: readonly ExportFileInfo[] | undefined, jobStartTime: number): PostEntry[] {
   const out: PostEntry[] = [];
   const deleted = isDeletedMessage(post);
   const editedOriginal = isEditedOriginalMessage(post);
-  if (deleted && !editedOriginal && post.createAt >= jobStartTime) {
+  if (deleted && !editedOriginal && (post.createdEntryDue ?? post.createAt >= jobStartTime)) {
     out.push(entry(post, { updatedType: "", updateAt: 0, message: post.message, editedNewMsgId: "" }, files, true));
   }
   if (editedOriginal) {
