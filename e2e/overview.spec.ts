@@ -1,5 +1,5 @@
 // Issue 12 item 1: the Overview is the landing page — per-policy status, next run, worker and lease
-// health, open warnings, and charts (Recharts SVG) of the last 30 days with their numbers as tables.
+// health, open warnings, and charts (visx SVG) of the last 30 days with their numbers as tables.
 import { expect, test } from "@playwright/test";
 import { expectAccessible } from "./fixtures/a11y.ts";
 import { createJob, waitForJob } from "./fixtures/flows.ts";
@@ -24,9 +24,12 @@ test("the console opens on the Overview: last success per policy, worker health,
   for (const name of ["Messages exported per day", "Files exported per day", "Job duration"]) {
     await expect(page.getByRole("heading", { name, level: 2 })).toBeVisible();
   }
-  const messages = page.getByRole("figure", { name: "Messages exported per day, last 30 days" });
-  await expect(messages.locator("svg.recharts-surface")).toBeVisible();
-  expect(await messages.locator(".recharts-bar-rectangle").count()).toBeGreaterThan(0);
+  const messages = page.getByRole("img", { name: "Messages exported per day, last 30 days" });
+  await expect(messages).toBeVisible();
+  // Today's bar, with its number in its title.
+  const bars = messages.locator(".chart-bar");
+  expect(await bars.count()).toBeGreaterThan(0);
+  await expect(bars.last().locator("title")).toHaveText(/^\d{2}-\d{2}: [\d,]+$/);
   // The numbers behind the chart: 30 days, today's row counts this job.
   const section = page.locator('section[aria-labelledby="chart-messages-heading"]');
   await section.getByText("Show as a table").click();

@@ -164,7 +164,7 @@ export function JobDetailView({ detail, canRun, canDownload, actions }: { detail
                     <td data-label="File" className="mono mono-break">{b.fileName}</td>
                     <td data-label="Messages">{b.messages.toLocaleString("en")}</td>
                     <td data-label="Files">{b.files.toLocaleString("en")}</td>
-                    <td data-label="Size">{formatBytes(b.size)}</td>
+                    <td data-label="Size" className="nowrap">{formatBytes(b.size)}</td>
                     <td data-label="SHA-256" className="mono mono-break small-text">{b.sha256 || "—"}</td>
                     <td data-label="Download">
                       {downloadable ? <a href={`/api/v1/exports/${job.id}/download?batch=${b.number}`} download aria-label={`Download batch ${b.number}`}>Download</a> : <span className="muted">—</span>}

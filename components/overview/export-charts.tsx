@@ -1,7 +1,10 @@
 "use client";
 
-import { useEffect, useMemo, useState } from "react";
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { AxisBottom, AxisLeft } from "@visx/axis";
+import { Group } from "@visx/group";
+import { scaleBand, scaleLinear } from "@visx/scale";
+import { Bar } from "@visx/shape";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { JobPoint } from "@/lib/overview/read-overview.ts";
 
 // Colour-blind-safe, each with at least 3:1 contrast on white (WCAG 1.4.11).
@@ -23,8 +26,9 @@ type DayRow = { day: string; label: string } & Record<string, number | string>;
 
 /**
  * Messages and files exported per day (per policy, stacked; a day without exports shows as zero, the
- * compliance red flag) and the duration of each job. Recharts renders SVG with its keyboard
- * accessibility layer; each chart also has its numbers as a table behind a toggle.
+ * compliance red flag) and the duration of each job. SVG drawn with visx's scales and axes (small,
+ * where Recharts alone was 100 kB gzip); every bar has a <title> with its numbers, the chart a
+ * label, and the numbers are also a table behind a toggle.
  */
 export function ExportCharts({ jobs, now, policies }: { jobs: JobPoint[]; now: number; policies: string[] }) {
   // Days are the viewer's; the server cannot know the zone, so bucket after mounting.
@@ -73,21 +77,63 @@ export function ExportCharts({ jobs, now, policies }: { jobs: JobPoint[]; now: n
   );
 }
 
+const HEIGHT = 220;
+const MARGIN = { top: 8, right: 8, bottom: 28, left: 48 };
+
+/** The width of the element, following resizes (the chart fills its card at any screen width). */
+function useWidth(): [React.RefObject<HTMLDivElement | null>, number] {
+  const ref = useRef<HTMLDivElement | null>(null);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry!.contentRect.width)));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
+}
+
 function Chart({ label, data, series, xKey = "label" }: { label: string; data: Array<Record<string, unknown>>; series: Array<{ key: string; name: string }>; xKey?: string }) {
+  const [ref, width] = useWidth();
+  const innerWidth = Math.max(0, width - MARGIN.left - MARGIN.right);
+  const innerHeight = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const total = (d: Record<string, unknown>) => series.reduce((n, s) => n + Number(d[s.key] ?? 0), 0);
+  const x = scaleBand<string>({ domain: data.map((d) => String(d[xKey])), range: [0, innerWidth], padding: 0.2 });
+  const y = scaleLinear<number>({ domain: [0, Math.max(1, ...data.map(total))], range: [innerHeight, 0], nice: true });
+  const everyNth = Math.max(1, Math.ceil(data.length / Math.max(1, Math.floor(innerWidth / 48))));
   return (
-    <div className="chart" role="figure" aria-label={label}>
-      <ResponsiveContainer width="100%" height={220}>
-        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e3e6eb" />
-          <XAxis dataKey={xKey} tick={{ fontSize: 11, fill: "#5b6272" }} interval="preserveStartEnd" minTickGap={12} />
-          <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: "#5b6272" }} width={44} />
-          <Tooltip />
-          {series.length > 1 && <Legend />}
-          {series.map((s, i) => (
-            <Bar key={s.key} dataKey={s.key} name={s.name} stackId="a" fill={PALETTE[i % PALETTE.length]} isAnimationActive={false} />
-          ))}
-        </BarChart>
-      </ResponsiveContainer>
+    <div className="chart" ref={ref}>
+      {width > 0 && (
+        <svg width={width} height={HEIGHT} role="img" aria-label={label} className="chart-svg">
+          <Group left={MARGIN.left} top={MARGIN.top}>
+            {y.ticks(4).map((t) => (
+              <line key={t} x1={0} x2={innerWidth} y1={y(t)} y2={y(t)} stroke="#e3e6eb" strokeDasharray="3 3" />
+            ))}
+            {data.map((d) => {
+              let base = 0;
+              return series.map((s, i) => {
+                const value = Number(d[s.key] ?? 0);
+                const top = y(base + value);
+                const height = y(base) - top;
+                base += value;
+                return value > 0 ? (
+                  <Bar key={`${String(d[xKey])}-${s.key}`} x={x(String(d[xKey])) ?? 0} y={top} width={x.bandwidth()} height={height} fill={PALETTE[i % PALETTE.length]} className="chart-bar">
+                    <title>{`${String(d[xKey])}${series.length > 1 ? ` · ${s.name}` : ""}: ${value.toLocaleString("en")}`}</title>
+                  </Bar>
+                ) : null;
+              });
+            })}
+            <AxisLeft scale={y} numTicks={4} tickFormat={(v) => Number(v).toLocaleString("en")} stroke="#5b6272" tickStroke="#5b6272" tickLabelProps={{ fill: "#5b6272", fontSize: 11 }} />
+            <AxisBottom top={innerHeight} scale={x} stroke="#5b6272" tickStroke="#5b6272" tickValues={x.domain().filter((_, i) => i % everyNth === 0)} tickLabelProps={{ fill: "#5b6272", fontSize: 11 }} />
+          </Group>
+        </svg>
+      )}
+      {series.length > 1 && (
+        <ul className="chart-legend" aria-label="Policies">
+          {series.map((s, i) => <li key={s.key}><span className="swatch" style={{ background: PALETTE[i % PALETTE.length] }} aria-hidden="true" /> {s.name}</li>)}
+        </ul>
+      )}
     </div>
   );
 }
