@@ -24,7 +24,8 @@ await cdp.send("Network.enable");
 await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
 const scripts = new Map();
 cdp.on("Network.responseReceived", (e) => {
-  if (e.type === "Script") scripts.set(e.requestId, { url: e.response.url, encoding: e.response.headers["content-encoding"] ?? "" });
+  const h = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  if (e.type === "Script") scripts.set(e.requestId, { url: e.response.url, encoding: h["content-encoding"] ?? "" });
 });
 cdp.on("Network.loadingFinished", (e) => {
   const s = scripts.get(e.requestId);
@@ -40,6 +41,7 @@ for (const [id, s] of scripts) {
   raw += bytes.length;
   gzip += gzipSync(bytes, { level: 9 }).length;
   wire += s.wire ?? 0;
+  if (process.env.VERBOSE) console.log(`${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1).padStart(7)} kB gzip  ${s.url.replace(base, "")}`);
 }
 const kB = (n) => `${(n / 1024).toFixed(1)} kB`;
 console.log(`${scripts.size} scripts on a cold load of ${base}/`);

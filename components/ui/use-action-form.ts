@@ -19,8 +19,8 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T>(
   schema: S;
   defaultValues: DefaultValues<z.input<S>>;
   action: (input: z.input<S> | z.output<S>) => Promise<ActionResult<T>>;
-  /** Called on success before the status is shown; return the status text. */
-  onSuccess: (data: T, values: z.input<S>) => string | void;
+  /** Called on success; returns the toast's text ("Saved." by default), or null when the form shows the result itself. */
+  onSuccess: (data: T, values: z.input<S>) => string | null | void;
   submitInvalid?: boolean;
   /** Reshape the values just before they are sent (e.g. drop an untouched secret). */
   prepare?: (values: z.input<S>) => z.input<S>;
@@ -39,7 +39,8 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T>(
     }
     // One message per outcome: success is a toast, a refusal stays beside the form with its field errors.
     if (result.ok) {
-      notify("ok", options.onSuccess(result.data, values) ?? "Saved.");
+      const text = options.onSuccess(result.data, values);
+      if (text !== null) notify("ok", text ?? "Saved.");
       return;
     }
     for (const [field, message] of Object.entries(result.fieldErrors)) form.setError(field as FieldPath<z.input<S>>, { message });

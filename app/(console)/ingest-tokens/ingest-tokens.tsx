@@ -1,15 +1,15 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
-import { ZCreateIngestTokenInput, type TCreateIngestTokenInput } from "@/lib/ingest/token-schema.ts";
+import { ZCreateIngestTokenInput } from "@/lib/ingest/token-schema.ts";
 import { FieldError } from "@/components/forms/field-error.tsx";
 import { CopyButton } from "@/components/ui/copy-button.tsx";
 import { useConfirm } from "@/components/ui/dialog.tsx";
 import { RelativeTime } from "@/components/ui/relative-time.tsx";
+import { StatusMessage } from "@/components/ui/status-message.tsx";
 import { useToast } from "@/components/ui/toast.tsx";
+import { useActionForm } from "@/components/ui/use-action-form.ts";
 import { createIngestTokenAction, revokeIngestTokenAction } from "./actions.ts";
 
 type TokenRow = { id: string; name: string; createdAt: number; createdBy: string; lastUsedAt: number | null; revokedAt: number | null };
@@ -17,17 +17,18 @@ type TokenRow = { id: string; name: string; createdAt: number; createdBy: string
 export function IngestTokens({ tokens }: { tokens: TokenRow[] }) {
   const router = useRouter();
   const [created, setCreated] = useState<{ name: string; token: string }>();
-  const [error, setError] = useState<string>();
-  const { register, handleSubmit, reset, formState } = useForm<TCreateIngestTokenInput>({ resolver: zodResolver(ZCreateIngestTokenInput) });
-
-  const onCreate = handleSubmit(async (values) => {
-    setError(undefined);
-    const result = await createIngestTokenAction(values);
-    if (!result.ok) return setError(result.message);
-    setCreated({ name: result.data.name, token: result.data.token });
-    reset({ name: "" });
-    router.refresh();
+  const { form, onSubmit: onCreate, status } = useActionForm({
+    schema: ZCreateIngestTokenInput,
+    defaultValues: { name: "" },
+    action: createIngestTokenAction,
+    onSuccess: (data: { name: string; token: string }) => {
+      setCreated({ name: data.name, token: data.token });
+      form.reset({ name: "" });
+      router.refresh();
+      return null; // the token is shown in the form, once
+    },
   });
+  const { register, formState } = form;
   const confirm = useConfirm();
   const notify = useToast();
   const revoke = async (token: TokenRow) => {
@@ -47,7 +48,7 @@ export function IngestTokens({ tokens }: { tokens: TokenRow[] }) {
           <FieldError id="name-error" message={formState.errors.name?.message} />
         </div>
         <button type="submit" disabled={formState.isSubmitting}>Create token</button>
-        {error && <p role="alert" className="status-error">{error}</p>}
+        <StatusMessage status={status} />
         {created && (
           <div className="alert alert-ok" role="status">
             <p>Token <strong>{created.name}</strong> created. Copy it now; it will not be shown again.</p>
