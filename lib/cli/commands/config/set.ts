@@ -10,7 +10,6 @@ import { readSecretInput } from "../../read-secret-input.ts";
 import { SECRET_MASK } from "../../../audit/mask.ts";
 import { announceDestinationChange } from "../../../notifications/announce-destination-change.ts";
 
-const BOOLEAN_KEYS = new Set(["EnableExport", "ExportAttachments"]);
 const SECRET_KEYS = new Set(["GlobalRelaySettings.SMTPPassword"]);
 
 export const set = defineCommand({
@@ -26,7 +25,7 @@ export const set = defineCommand({
   audit: { event: "patchConfig", objectType: "config" },
   async run({ input: { key, value }, out }) {
     const raw = SECRET_KEYS.has(key) ? (value === "-" ? await readSecretInput() : refuseInlineSecret(key)) : value;
-    const typed: unknown = BOOLEAN_KEYS.has(key) ? parseBoolean(key, raw) : raw;
+    const typed = typedValue(key, raw);
     const patch = key.split(".").reduceRight<unknown>((inner, part) => ({ [part]: inner }), typed);
     const parsed = ZExportSettingsInput.safeParse(applySettingsPatch(await loadExportSettings(), patch));
     if (!parsed.success) throw new UserError("invalid value", 400, fieldErrorsOf(parsed.error.issues));
@@ -44,6 +43,37 @@ export const set = defineCommand({
     };
   },
 });
+
+/**
+ * The command line gives text; the settings schema wants booleans and numbers where the form sends
+ * them. The key's own schema says which (every boolean or number key, now and later).
+ */
+export function typedValue(key: string, value: string): unknown {
+  const kind = leafKind(key);
+  if (kind === "boolean") return parseBoolean(key, value);
+  if (kind === "number") {
+    if (!/^-?[0-9]+(\.[0-9]+)?$/.test(value)) throw new CliUsageError(`${key} takes a number, not "${value}"`);
+    return Number(value);
+  }
+  return value;
+}
+
+type SchemaNode = { _zod: { def: { type: string; innerType?: SchemaNode; in?: SchemaNode } }; shape?: Record<string, SchemaNode> };
+
+/** "boolean" | "number" | another type name for a dotted settings key, or undefined for an unknown key. */
+function leafKind(key: string): string | undefined {
+  let node: SchemaNode | undefined = ZExportSettingsInput as unknown as SchemaNode;
+  for (const part of key.split(".")) node = node?.shape?.[part];
+  // Unwrap defaults and optionals; a pipe is typed by what it takes in.
+  for (let i = 0; node && i < 10; i++) {
+    const def: SchemaNode["_zod"]["def"] = node._zod.def;
+    if (def.innerType) node = def.innerType;
+    else if (def.type === "pipe" && def.in) node = def.in;
+    else break;
+  }
+  // A union (whole numbers: number | digits) already takes the text and checks it itself.
+  return node?._zod.def.type;
+}
 
 function parseBoolean(key: string, value: string): boolean {
   if (value === "true") return true;
