@@ -17,6 +17,20 @@ export const NUL_MESSAGE = "must not contain the NUL character (\\u0000); Postgr
 
 const hasNoNul = (s: string) => !s.includes("\u0000");
 
+/**
+ * Ids end up in export file and entry names, and paths are written into export zips verbatim
+ * (Mattermost parity): what could never be exported safely is refused at the door (issue 8 §3).
+ */
+export const UNSAFE_ID_MESSAGE = 'must not contain "/" or "\\", nor be "." or ".."; ids become parts of export file names';
+const isSafeId = (s: string) => !/[\\/]/.test(s) && s !== "." && s !== "..";
+export function unsafePathProblem(p: string): string | undefined {
+  if (p.includes("\u0000")) return NUL_MESSAGE;
+  if (p.includes("\\")) return 'must not contain "\\" (a backslash); use "/" between folders';
+  if (p.startsWith("/") || /^[A-Za-z]:/.test(p)) return "must be a relative path, not an absolute path";
+  if (p.split("/").includes("..")) return 'must not contain ".." segments';
+  return undefined;
+}
+
 function typeError(expected: string) {
   return (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : `must be ${expected}`);
 }
@@ -25,13 +39,15 @@ export const ZId = z
   .string({ error: typeError("a string id") })
   .min(1, "must not be empty")
   .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`)
-  .refine(hasNoNul, NUL_MESSAGE);
+  .refine(hasNoNul, NUL_MESSAGE)
+  .refine(isSafeId, UNSAFE_ID_MESSAGE);
 
 /** An id that may be "" (a DM's team, a reply-less post's root). */
 const ZOptionalId = z
   .string({ error: typeError("a string id") })
   .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`)
   .refine(hasNoNul, NUL_MESSAGE)
+  .refine(isSafeId, UNSAFE_ID_MESSAGE)
   .default("");
 
 export const ZText = z
@@ -189,7 +205,10 @@ export const ZFileInfo = z
     channel_id: ZOptionalId,
     name: ZName,
     /** The source system's path; with a files directory, where the bytes are (relative to it). */
-    path: ZOptionalText,
+    path: ZText.superRefine((p, ctx) => {
+      const problem = unsafePathProblem(p);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }).default(""),
     size: ZSize,
     mime_type: ZOptionalText,
     extension: ZOptionalText,

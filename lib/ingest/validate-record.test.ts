@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MAX_MESSAGE_BYTES } from "./schema.ts";
+import { MAX_MESSAGE_BYTES, UNSAFE_ID_MESSAGE } from "./schema.ts";
 import { T0, channel, everyRecordType, fileInfo, history, post, team, user } from "./test-records.ts";
 import { validateRecord } from "./validate-record.ts";
 
@@ -172,4 +172,29 @@ test("warnings: malformed email (kept), seconds instead of milliseconds", async 
   const seconds = await check(withBody(post("p1"), { create_at: 1_735_689_600, update_at: 1_735_689_600 }));
   assert.deepEqual(seconds.warnings.map((w) => w.message), ["post.create_at 1735689600 looks like seconds; times are epoch milliseconds"]);
   assert.deepEqual((await check(user)).warnings, []);
+});
+
+test("issue 8 §3: ids and paths that could never be exported safely are refused, naming the record and field", async () => {
+  for (const id of ["../p", "a/b", "a\\b", "/abs", ".", ".."]) {
+    assert.deepEqual(await errorsOf(post(id)), [`7 post.id: ${UNSAFE_ID_MESSAGE}`], id);
+  }
+  assert.deepEqual(await errorsOf(post("p", { root_id: "../r" })), [`7 post.root_id: ${UNSAFE_ID_MESSAGE}`]);
+  assert.deepEqual(await errorsOf(post("p", { file_ids: ["ok", "x/../y"] })), [`7 post.file_ids.1: ${UNSAFE_ID_MESSAGE}`]);
+  assert.deepEqual(await errorsOf(withBody(channel, { id: "c\\1" })), [`7 channel.id: ${UNSAFE_ID_MESSAGE}`]);
+  const paths: Array<[string, RegExp]> = [
+    ["/etc/passwd", /not an absolute path/],
+    ["C:/Users/x.pdf", /not an absolute path/],
+    ["a/../../b.pdf", /"\.\." segments/],
+    ["..", /"\.\." segments/],
+    ["dir\\file.pdf", /backslash/],
+  ];
+  for (const [p, message] of paths) {
+    const errors = await errorsOf(fileInfo("f1", { path: p }));
+    assert.equal(errors.length, 1, p);
+    assert.match(errors[0]!, /^7 file_info\.path: /, p);
+    assert.match(errors[0]!, message, p);
+  }
+  // Ordinary Mattermost ids and paths pass.
+  assert.deepEqual((await check(post("8xk3q1bn7jgm5ynf3x1hy5w9ze"))).errors, []);
+  assert.deepEqual((await check(fileInfo("f1", { path: "20250101/teams/t/channels/c/users/u/f1/report (1).pdf" }))).errors, []);
 });
