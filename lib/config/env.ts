@@ -33,6 +33,8 @@ export const ZEnv = z.object({
     .pipe(z.array(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, "must be host names (or host:port), comma-separated"))),
   CUSTODIAN_INGEST_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
   CUSTODIAN_INGEST_MAX_FILE_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
+  /** How long an ingest write waits for its turn (other writers in this process, then the database lock) before 503. */
+  CUSTODIAN_INGEST_LOCK_WAIT_SECONDS: positiveInt.default(30),
   CUSTODIAN_PG_POOL_SIZE: positiveInt.default(10),
   CUSTODIAN_RETENTION_DAYS: positiveInt.default(30),
   /** A run whose oldest late arrival is older than this (behind what earlier runs covered) ends `warning`. */

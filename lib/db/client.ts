@@ -3,6 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { env } from "../config/env.ts";
 import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
 import { closeReader } from "./sql.ts";
+import { closeWriteConnection } from "./write-connection.ts";
 import { preparePrivateSqliteFile } from "./sqlite-file.ts";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
@@ -42,6 +43,7 @@ export function databaseProvider(): DatabaseTarget["provider"] {
 
 export async function disconnectDb(): Promise<void> {
   await closeReader();
+  await closeWriteConnection();
   const cached = globalForDb.custodianDb;
   globalForDb.custodianDb = undefined;
   await cached?.client.$disconnect();

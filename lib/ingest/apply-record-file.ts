@@ -11,8 +11,6 @@ export async function applyRecordFile(options: {
   return applyRecordStream({
     open: () => readRecordLines(options.file),
     filesDir: options.filesDir,
-    // A file may hold millions of records; its one transaction may take a while.
-    transactionTimeoutMs: 6 * 3600_000,
     onProgress: options.onProgress,
   });
 }

@@ -1,6 +1,8 @@
-import { db } from "../db/client.ts";
+import { createReadStream } from "node:fs";
+import { findStoredFile, writeFileBytes } from "./file-store.ts";
 import { isWriteConflict } from "./is-write-conflict.ts";
 import { validateRecord } from "./validate-record.ts";
+import { withIngestTransaction } from "./with-ingest-transaction.ts";
 import { createRecordWriter } from "./write-records.ts";
 import {
   MAX_REPORTED_ISSUES,
@@ -23,7 +25,6 @@ export type ApplyStreamOptions = {
   /** Called once per pass; must yield the same items each time (a file read twice). */
   open: () => AsyncIterable<SourceItem> | Iterable<SourceItem>;
   filesDir?: string;
-  transactionTimeoutMs?: number;
   /** For sources already in memory: keep the validated records for pass 2 instead of reading and validating again. */
   keepValid?: boolean;
   onProgress?: (progress: { phase: "validate" | "write"; records: number }) => void;
@@ -31,10 +32,15 @@ export type ApplyStreamOptions = {
 
 const PROGRESS_EVERY = 10_000;
 const MAX_ATTEMPTS = 5;
+/** Validation hands the thread back this often, so one large request does not hold up the others. */
+const YIELD_EVERY = 500;
+const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Two passes over a record source, so memory stays bounded however long it is: pass 1 validates
- * every record and writes nothing; only if all pass, pass 2 writes them all in ONE transaction.
+ * every record and writes nothing; only if all pass, pass 2 writes them all in ONE transaction
+ * (with-ingest-transaction.ts). Records kept in memory (keepValid) have their attachment bytes
+ * copied and looked up between the passes, so their transaction does no file I/O.
  */
 export async function applyRecordStream(options: ApplyStreamOptions): Promise<ApplyResult> {
   const errors: IngestError[] = [];
@@ -70,25 +76,24 @@ export async function applyRecordStream(options: ApplyStreamOptions): Promise<Ap
       if (options.keepValid) kept.push(checked.valid);
     }
     if (++seen % PROGRESS_EVERY === 0) options.onProgress?.({ phase: "validate", records: seen });
+    if (seen % YIELD_EVERY === 0) await yieldToEventLoop();
   }
   if (errorCount > 0) return { ok: false, errors, errorCount, warnings, warningCount };
+  if (options.keepValid) await prepareFiles(kept);
 
   let applyWarnings: IngestWarning[] = [];
   for (let attempt = 1; ; attempt++) {
     applyWarnings = [];
     try {
-      await db().$transaction(
-        async (tx) => {
-          const writer = createRecordWriter(tx, applyWarnings);
-          let written = 0;
-          for await (const valid of options.keepValid ? kept : validateAgain(options)) {
-            await writer.write(valid);
-            if (++written % PROGRESS_EVERY === 0) options.onProgress?.({ phase: "write", records: written });
-          }
-          await writer.finish();
-        },
-        { maxWait: 60_000, timeout: options.transactionTimeoutMs ?? 10 * 60_000 },
-      );
+      await withIngestTransaction(async (sql) => {
+        const writer = createRecordWriter(sql, applyWarnings);
+        let written = 0;
+        for await (const valid of options.keepValid ? kept : validateAgain(options)) {
+          await writer.write(valid);
+          if (++written % PROGRESS_EVERY === 0) options.onProgress?.({ phase: "write", records: written });
+        }
+        await writer.finish();
+      });
       break;
     } catch (error) {
       // Two batches writing the same new ids at once (PostgreSQL): the loser rolls back and runs
@@ -109,6 +114,16 @@ export async function applyRecordStream(options: ApplyStreamOptions): Promise<Ap
   }
   applyWarnings.forEach(addWarning);
   return { ok: true, counts, warnings, warningCount };
+}
+
+/** Copies bytes from the files directory into the store and finds bytes uploaded earlier, before the transaction. */
+async function prepareFiles(records: ValidRecord[]): Promise<void> {
+  for (const valid of records) {
+    if (valid.record.type !== "file_info") continue;
+    const fileId = valid.record.file_info.id;
+    if (valid.sourceFile) valid.stored = await writeFileBytes({ fileId, source: createReadStream(valid.sourceFile) });
+    else valid.sidecar = await findStoredFile(fileId);
+  }
 }
 
 async function* validateAgain(options: ApplyStreamOptions): AsyncGenerator<ValidRecord> {

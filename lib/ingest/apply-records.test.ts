@@ -5,6 +5,7 @@ import { db } from "../db/client.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { applyRecords } from "./apply-records.ts";
 import { derivedId } from "./ids.ts";
+import { replacedVersionId } from "./write/decide-post-write.ts";
 import { storeFileBytes } from "./file-store.ts";
 import { T0, channel, everyRecordType, fileInfo, post, team, user } from "./test-records.ts";
 
@@ -118,19 +119,28 @@ test("the same batch twice gives the same rows (idempotent by id)", async () => 
   assert.deepEqual(await snapshot(), first);
 });
 
-test("a record with a known id replaces the stored row, unless the stored row is newer", async () => {
+test("a record with a known id replaces the stored row, unless the stored row is newer; replaced text is kept as a version", async () => {
   await apply([post("p1")]);
   await apply([post("p1", { message: "second", update_at: T0 + 2000 }), post("p1", { message: "third", update_at: T0 + 3000 })]);
-  const rows = await db().post.findMany();
-  assert.equal(rows.length, 1);
-  assert.equal(rows[0]!.message, "third");
-  assert.equal(rows[0]!.updateAt, BigInt(T0 + 3000));
+  const live = async () => db().post.findUniqueOrThrow({ where: { id: "p1" } });
+  assert.equal((await live()).message, "third");
+  assert.equal((await live()).updateAt, BigInt(T0 + 3000));
+  assert.equal((await live()).editAt, BigInt(T0 + 3000), "labelled as an edit");
 
   const stale = await apply([post("p1", { message: "stale", update_at: T0 + 2500 })]);
   assert.deepEqual(stale.warnings, [{ index: 0, message: `post p1: kept the stored row, which is newer (update_at ${T0 + 3000} > ${T0 + 2500})` }]);
   const tie = await apply([post("p1", { message: "corrected", update_at: T0 + 3000 })]);
   assert.deepEqual(tie.warnings, []);
-  assert.equal((await db().post.findUnique({ where: { id: "p1" } }))!.message, "corrected");
+  assert.equal((await live()).message, "corrected");
+  const versions = await db().post.findMany({ where: { originalId: "p1" }, orderBy: [{ updateAt: "asc" }, { message: "asc" }] });
+  assert.deepEqual(
+    versions.map((v) => [v.message, Number(v.deleteAt), Number(v.updateAt), v.id]),
+    [
+      ["message p1", T0 + 2000, T0 + 2000, replacedVersionId("p1", T0 + 2000, "message p1")],
+      ["second", T0 + 3000, T0 + 3000, replacedVersionId("p1", T0 + 3000, "second")],
+      ["third", T0 + 3000, T0 + 3000, replacedVersionId("p1", T0 + 3000, "third")],
+    ],
+  );
 });
 
 test("a replayed stream (create, edit, delete) converges to the same state", async () => {

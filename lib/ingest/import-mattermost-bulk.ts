@@ -17,7 +17,6 @@ export async function importMattermostBulk(options: {
   return applyRecordStream({
     open: () => readBulkRecords(options.file, { filesDir: options.filesDir, firstPostAt, sawVersion: false, directChannels: new Set() }),
     filesDir: options.filesDir,
-    transactionTimeoutMs: 6 * 3600_000,
     onProgress: options.onProgress,
   });
 }

@@ -1,6 +1,6 @@
 import type { ChannelMemberHistoryRecord, ChannelRecord, FileInfoRecord, PostRecord, TeamRecord, UserRecord } from "./schema.ts";
 
-// Parsed records → Prisma rows (camelCase, BigInt times, JSON text columns).
+// Parsed records → table rows (camelCase columns, epoch-ms numbers, JSON text columns).
 
 export function teamRow(t: TeamRecord) {
   return {
@@ -8,9 +8,9 @@ export function teamRow(t: TeamRecord) {
     name: t.name,
     displayName: t.display_name,
     type: t.type,
-    createAt: BigInt(t.create_at),
-    updateAt: BigInt(t.update_at),
-    deleteAt: BigInt(t.delete_at),
+    createAt: t.create_at,
+    updateAt: t.update_at,
+    deleteAt: t.delete_at,
   };
 }
 
@@ -21,9 +21,9 @@ export function channelRow(c: ChannelRecord) {
     type: c.type,
     name: c.name,
     displayName: c.display_name,
-    createAt: BigInt(c.create_at),
-    updateAt: BigInt(c.update_at),
-    deleteAt: BigInt(c.delete_at),
+    createAt: c.create_at,
+    updateAt: c.update_at,
+    deleteAt: c.delete_at,
   };
 }
 
@@ -36,9 +36,9 @@ export function userRow(u: UserRecord) {
     lastName: u.last_name,
     nickname: u.nickname,
     isBot: u.is_bot,
-    createAt: BigInt(u.create_at),
-    updateAt: BigInt(u.update_at),
-    deleteAt: BigInt(u.delete_at),
+    createAt: u.create_at,
+    updateAt: u.update_at,
+    deleteAt: u.delete_at,
   };
 }
 
@@ -46,8 +46,8 @@ export function memberHistoryRow(h: ChannelMemberHistoryRecord) {
   return {
     channelId: h.channel_id,
     userId: h.user_id,
-    joinTime: BigInt(h.join_time),
-    leaveTime: h.leave_time === null ? null : BigInt(h.leave_time),
+    joinTime: h.join_time,
+    leaveTime: h.leave_time,
   };
 }
 
@@ -56,10 +56,10 @@ export function postRow(p: PostRecord) {
     id: p.id,
     channelId: p.channel_id,
     userId: p.user_id,
-    createAt: BigInt(p.create_at),
-    updateAt: BigInt(p.update_at),
-    editAt: BigInt(p.edit_at),
-    deleteAt: BigInt(p.delete_at),
+    createAt: p.create_at,
+    updateAt: p.update_at,
+    editAt: p.edit_at,
+    deleteAt: p.delete_at,
     message: p.message,
     type: p.type,
     props: JSON.stringify(p.props),
@@ -78,12 +78,12 @@ export function fileInfoRow(f: FileInfoRecord, stored: { storeKey: string; sha25
     channelId: f.channel_id,
     name: f.name,
     path: f.path,
-    size: BigInt(f.size),
+    size: f.size,
     mimeType: f.mime_type,
     extension: f.extension,
-    createAt: BigInt(f.create_at),
-    updateAt: BigInt(f.update_at),
-    deleteAt: BigInt(f.delete_at),
+    createAt: f.create_at,
+    updateAt: f.update_at,
+    deleteAt: f.delete_at,
     storeKey: stored.storeKey,
     sha256: stored.sha256,
   };

@@ -25,9 +25,10 @@ export const UNSAFE_ID_MESSAGE = 'must not contain "/" or "\\", nor be "." or ".
 const isSafeId = (s: string) => !/[\\/]/.test(s) && s !== "." && s !== "..";
 export function unsafePathProblem(p: string): string | undefined {
   if (p.includes("\u0000")) return NUL_MESSAGE;
-  if (p.includes("\\")) return 'must not contain "\\" (a backslash); use "/" between folders';
-  if (p.startsWith("/") || /^[A-Za-z]:/.test(p)) return "must be a relative path, not an absolute path";
-  if (p.split("/").includes("..")) return 'must not contain ".." segments';
+  const quoted = JSON.stringify(p.length > 200 ? `${p.slice(0, 200)}…` : p);
+  if (p.includes("\\")) return `${quoted} must not contain "\\" (a backslash); use "/" between folders`;
+  if (p.startsWith("/") || /^[A-Za-z]:/.test(p)) return `${quoted} must be a relative path, not an absolute path`;
+  if (p.split("/").includes("..")) return `${quoted} must not contain ".." segments`;
   return undefined;
 }
 

@@ -25,6 +25,10 @@ export type ValidRecord = {
   record: IngestRecord;
   /** For file_info with a files directory: the verified absolute path of its bytes. */
   sourceFile?: string;
+  /** Bytes already copied into the file store for it (before the write transaction). */
+  stored?: { storeKey: string; sha256: string };
+  /** Bytes uploaded earlier under its id, looked up before the write transaction (null: none). */
+  sidecar?: { storeKey: string; sha256: string } | null;
 };
 
 export const MAX_REPORTED_ISSUES = 1000;
