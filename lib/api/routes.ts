@@ -185,6 +185,7 @@ export const API_ROUTES: ApiRoute[] = [
       413: refusal("Larger than CUSTODIAN_INGEST_MAX_BYTES."),
       415: refusal("Not application/json."),
       422: json(ZIngestRefusal, "Some records are invalid; nothing was written."),
+      503: refusal("Other writers held the database past CUSTODIAN_INGEST_LOCK_WAIT_SECONDS; nothing was written. Retry after `Retry-After` seconds."),
     },
     audit: "bulkImport",
   },
@@ -195,7 +196,7 @@ export const API_ROUTES: ApiRoute[] = [
     access: { kind: "ingest-token" },
     params: z.object({ fileId: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/) }),
     body: { schema: z.string().meta({ format: "binary" }), contentType: "application/octet-stream" },
-    responses: { 201: json(ZIngestFileResult, "Stored."), 400: refusal("Invalid file id or no body."), 401: refusal("No valid ingest token."), 413: refusal("Larger than CUSTODIAN_INGEST_MAX_FILE_BYTES.") },
+    responses: { 201: json(ZIngestFileResult, "Stored."), 400: refusal("Invalid file id or no body."), 401: refusal("No valid ingest token."), 413: refusal("Larger than CUSTODIAN_INGEST_MAX_FILE_BYTES."), 503: refusal("The database stayed busy; the bytes are stored, not yet linked. Retry after `Retry-After` seconds.") },
     audit: "bulkImport",
   },
 ];

@@ -5,8 +5,8 @@ import path from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { env } from "../config/env.ts";
-import { db } from "../db/client.ts";
 import { UserError } from "../errors/user-error.ts";
+import { withIngestTransaction } from "./with-ingest-transaction.ts";
 
 /**
  * Custodian's local store of attachment bytes, one file per FileInfo id:
@@ -110,11 +110,15 @@ export async function storeFileBytes(options: {
   maxBytes?: number;
 }): Promise<StoredFile & { linked: boolean }> {
   const stored = await writeFileBytes(options);
-  const { count } = await db().fileInfo.updateMany({
-    where: { id: options.fileId },
-    data: { storeKey: stored.storeKey, sha256: stored.sha256 },
+  // The same bytes sent again change nothing: every write to FileInfo is a new version in the change feed.
+  const linked = await withIngestTransaction(async (sql) => {
+    const rows = await sql.all(`SELECT "storeKey", "sha256" FROM "FileInfo" WHERE "id" = $1`, [options.fileId]);
+    if (rows.length === 0) return false;
+    if (rows[0]!.storeKey !== stored.storeKey || rows[0]!.sha256 !== stored.sha256)
+      await sql.run(`UPDATE "FileInfo" SET "storeKey" = $1, "sha256" = $2 WHERE "id" = $3`, [stored.storeKey, stored.sha256, options.fileId]);
+    return true;
   });
-  return { ...stored, linked: count > 0 };
+  return { ...stored, linked };
 }
 
 /** A read stream of stored bytes (FileInfo.storeKey). */

@@ -3,6 +3,8 @@ import path from "node:path";
 import { componentActor } from "../audit/actor.ts";
 import { record } from "../audit/record.ts";
 import { CliUsageError } from "../cli/cli-error.ts";
+import { DatabaseBusyError } from "../db/write-connection.ts";
+import { UserError } from "../errors/user-error.ts";
 import { formatCounts, formatIngestErrors, formatWarnings } from "./format-apply-result.ts";
 import type { ApplyResult } from "./types.ts";
 
@@ -30,8 +32,9 @@ export async function runFileImport(options: { apiPath: string; file: string; fi
     result = await options.apply({ file, filesDir, onProgress });
   } catch (error) {
     const description = error instanceof Error ? error.message : String(error);
-    await record({ eventName: "bulkImport", status: "fail", actor, objectType: "import", apiPath, parameters, error: { description, status_code: 500 } });
-    throw error;
+    const busy = error instanceof DatabaseBusyError;
+    await record({ eventName: "bulkImport", status: "fail", actor, objectType: "import", apiPath, parameters, error: { description, status_code: busy ? 503 : 500 } });
+    throw busy ? new UserError(description, 503) : error;
   }
 
   if (!result.ok) {

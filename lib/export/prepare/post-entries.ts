@@ -110,7 +110,10 @@ export function entriesForPost(post: ExportPost, files: readonly ExportFileInfo[
     );
   } else if (deleted) {
     out.push(entry(post, { updatedType: "Deleted", updateAt: post.deleteAt, message: "delete " + post.message, editedNewMsgId: "" }, files, false));
-  } else if (post.updateAt > post.createAt) {
+  } else if (post.updateAt > post.createAt || post.editAt > 0) {
+    // `|| editAt > 0` (Custodian): a text replaced by re-ingest without moving update_at keeps the old
+    // text as an edited original and marks the live row edited (lib/ingest/write/decide-post-write.ts);
+    // it is an EditedNewMsg even when update_at = create_at. Mattermost's own edits always move update_at.
     const updatedType = post.editAt > 0 ? "EditedNewMsg" : "UpdatedNoMsgChange";
     out.push(entry(post, { updatedType, updateAt: post.updateAt, message: post.message, editedNewMsgId: "" }, files, false));
   } else {

@@ -1,8 +1,9 @@
 import { env } from "@/lib/config/env.ts";
 import { UserError } from "@/lib/errors/user-error.ts";
+import { DatabaseBusyError } from "@/lib/db/write-connection.ts";
 import { applyRecords } from "@/lib/ingest/apply-records.ts";
 import { recordIngestRequest } from "@/lib/metrics/ingest-metrics.ts";
-import { readBodyText, tokenRoute } from "@/app/_server/route.ts";
+import { jsonError, readBodyText, tokenRoute } from "@/app/_server/route.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -20,7 +21,18 @@ const handle = tokenRoute({ audit: { event: "bulkImport", objectType: "import", 
     throw new UserError("The body is not valid JSON.", 400);
   }
   if (!Array.isArray(records)) throw new UserError("The body must be a JSON array of records.", 400);
-  const result = await applyRecords({ records });
+  let result;
+  try {
+    result = await applyRecords({ records });
+  } catch (error) {
+    // Other writers held the database past the wait budget: nothing was written; the client retries.
+    if (!(error instanceof DatabaseBusyError)) throw error;
+    return {
+      response: jsonError(503, error.message, undefined, { "Retry-After": String(error.retryAfterSeconds) }),
+      audit: { parameters: { records: records.length } },
+      failed: { description: error.message, status_code: 503 },
+    };
+  }
   if (!result.ok) {
     const description = `${result.errorCount} invalid record(s); nothing was written`;
     return {
