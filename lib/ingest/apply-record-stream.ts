@@ -25,6 +25,7 @@ export type ApplyStreamOptions = {
   /** Called once per pass; must yield the same items each time (a file read twice). */
   open: () => AsyncIterable<SourceItem> | Iterable<SourceItem>;
   filesDir?: string;
+  missingFiles?: "refuse" | "warn";
   /** For sources already in memory: keep the validated records for pass 2 instead of reading and validating again. */
   keepValid?: boolean;
   onProgress?: (progress: { phase: "validate" | "write"; records: number }) => void;
@@ -68,7 +69,7 @@ export async function applyRecordStream(options: ApplyStreamOptions): Promise<Ap
       addError({ index: item.index, ...item.problem });
       continue;
     }
-    const checked = await validateRecord(item, { filesDir: options.filesDir });
+    const checked = await validateRecord(item, { filesDir: options.filesDir, missingFiles: options.missingFiles });
     checked.errors.forEach(addError);
     checked.warnings.forEach(addWarning);
     if (checked.valid) {
@@ -130,7 +131,7 @@ async function* validateAgain(options: ApplyStreamOptions): AsyncGenerator<Valid
   for await (const item of options.open()) {
     if ("warning" in item) continue;
     if ("problem" in item) throw new RecordApplyError(item.index, item.problem.field, item.problem.message);
-    const checked = await validateRecord(item, { filesDir: options.filesDir });
+    const checked = await validateRecord(item, { filesDir: options.filesDir, missingFiles: options.missingFiles });
     // Only if the source changed between the passes.
     if (!checked.valid) {
       const first = checked.errors[0]!;

@@ -17,6 +17,7 @@ export async function importMattermostBulk(options: {
   return applyRecordStream({
     open: () => readBulkRecords(options.file, { filesDir: options.filesDir, firstPostAt, sawVersion: false, directChannels: new Set() }),
     filesDir: options.filesDir,
+    missingFiles: "warn",
     onProgress: options.onProgress,
   });
 }

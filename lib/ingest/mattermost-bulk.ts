@@ -5,7 +5,7 @@ import type { SourceItem } from "./apply-record-stream.ts";
 import { derivedId } from "./ids.ts";
 import { mimeTypeOf } from "./mime-type.ts";
 import { resolveSourceFile } from "./resolve-source-file.ts";
-import { ZEpochMs, ZMessage, ZName, ZOptionalText, ZProps, ZText, type IngestRecordInput } from "./schema.ts";
+import { nullAsDefault, ZEpochMs, ZMessage, ZName, ZOptionalText, ZProps, ZText, type IngestRecordInput } from "./schema.ts";
 
 /**
  * Mattermost bulk export (`mmctl export`, JSON lines; server/channels/app/imports/import_types.go)
@@ -20,21 +20,25 @@ import { ZEpochMs, ZMessage, ZName, ZOptionalText, ZProps, ZText, type IngestRec
  * member's join_time is the time of the channel's first post in the file (0 if it has none).
  */
 
-const ZAttachments = z.array(z.object({ path: ZText.min(1, "must not be empty") })).default(() => []);
+// Mattermost writes an empty list or map, and an unset optional value, as null (see nullAsDefault).
+const ZAttachments = nullAsDefault(z.array(z.object({ path: ZText.min(1, "must not be empty") })).default(() => []));
+const ZBulkText = nullAsDefault(ZOptionalText);
+const ZBulkTime = nullAsDefault(ZEpochMs.optional());
 
 const messageFields = {
   user: ZName,
-  type: ZOptionalText,
-  message: ZMessage.default(""),
+  type: ZBulkText,
+  message: nullAsDefault(ZMessage.default("")),
   props: ZProps,
   create_at: ZEpochMs,
-  edit_at: ZEpochMs.optional(),
+  edit_at: ZBulkTime,
   attachments: ZAttachments,
+  // reactions, flagged_by, is_pinned, thread followers: not part of an archive, accepted and ignored.
 };
 
 const ZReply = z.object(messageFields);
 
-const postFields = { ...messageFields, replies: z.array(ZReply).default(() => []) };
+const postFields = { ...messageFields, replies: nullAsDefault(z.array(ZReply).default(() => [])) };
 
 const ZUsernames = z.array(ZName).min(1, "must list the members").max(8, "a group message has at most 8 members");
 
@@ -42,41 +46,41 @@ export const ZBulkLine = z.discriminatedUnion("type", [
   z.object({ type: z.literal("version"), version: z.number() }),
   z.object({
     type: z.literal("team"),
-    team: z.object({ name: ZName, display_name: ZOptionalText, type: z.enum(["O", "I"]).default("O") }),
+    team: z.object({ name: ZName, display_name: ZBulkText, type: nullAsDefault(z.enum(["O", "I"]).default("O")) }),
   }),
   z.object({
     type: z.literal("channel"),
     channel: z.object({
       team: ZName,
       name: ZName,
-      display_name: ZOptionalText,
+      display_name: ZBulkText,
       type: z.enum(["O", "P"], { error: 'must be "O" (public) or "P" (private)' }),
-      deleted_at: ZEpochMs.optional(),
+      deleted_at: ZBulkTime,
     }),
   }),
   z.object({
     type: z.literal("user"),
     user: z.object({
       username: ZName,
-      email: ZOptionalText,
-      nickname: ZOptionalText,
-      first_name: ZOptionalText,
-      last_name: ZOptionalText,
-      delete_at: ZEpochMs.optional(),
-      teams: z
-        .array(z.object({ name: ZName, channels: z.array(z.object({ name: ZName })).default(() => []) }))
-        .default(() => []),
+      email: ZBulkText,
+      nickname: ZBulkText,
+      first_name: ZBulkText,
+      last_name: ZBulkText,
+      delete_at: ZBulkTime,
+      teams: nullAsDefault(
+        z.array(z.object({ name: ZName, channels: nullAsDefault(z.array(z.object({ name: ZName })).default(() => [])) })).default(() => []),
+      ),
     }),
   }),
   z.object({
     type: z.literal("bot"),
-    bot: z.object({ username: ZName, display_name: ZOptionalText, delete_at: ZEpochMs.optional() }),
+    bot: z.object({ username: ZName, display_name: ZBulkText, delete_at: ZBulkTime }),
   }),
   z.object({ type: z.literal("post"), post: z.object({ team: ZName, channel: ZName, ...postFields }) }),
   z.object({
     type: z.literal("direct_channel"),
     direct_channel: z
-      .object({ members: ZUsernames.optional(), participants: z.array(z.object({ username: ZName })).optional() })
+      .object({ members: nullAsDefault(ZUsernames.optional()), participants: nullAsDefault(z.array(z.object({ username: ZName })).optional()) })
       .refine((d) => d.members || d.participants, { message: "needs members or participants" }),
   }),
   z.object({ type: z.literal("direct_post"), direct_post: z.object({ channel_members: ZUsernames, ...postFields }) }),
@@ -107,7 +111,8 @@ export async function convertBulkLine(value: unknown, lineNumber: number, contex
   const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
   if (!context.sawVersion && type !== "version")
     return problem("type", 'the first line must be the version line {"type":"version","version":1}');
-  const parsed = ZBulkLine.safeParse(value);
+  const nul = replaceNul(value);
+  const parsed = ZBulkLine.safeParse(nul.value);
   if (!parsed.success) {
     return parsed.error.issues.map((issue) => ({
       index: lineNumber,
@@ -116,6 +121,8 @@ export async function convertBulkLine(value: unknown, lineNumber: number, contex
   }
   const line = parsed.data;
   const out: SourceItem[] = [];
+  if (nul.fields.length > 0)
+    out.push({ index: lineNumber, warning: `NUL character(s) in ${nul.fields.join(", ")} stored as U+FFFD (the replacement character): PostgreSQL text cannot hold NUL` });
   const emit = (record: IngestRecordInput) => out.push({ index: lineNumber, value: record });
   const joinTime = (channel: string) => context.firstPostAt.get(channel) ?? 0;
 
@@ -207,8 +214,9 @@ export async function convertBulkLine(value: unknown, lineNumber: number, contex
       const { extension, mimeType } = mimeTypeOf(name);
       let size = 0;
       if (context.filesDir) {
+        // A bad path is reported by record validation; a missing file there too, as a warning.
         const source = await resolveSourceFile({ filesDir: context.filesDir, relativePath: attachment.path });
-        if (source.ok) size = source.size; // a bad path is reported by record validation
+        if (source.ok) size = source.size;
       } else {
         out.push({ index: lineNumber, warning: `attachment "${attachment.path}" recorded without its bytes (no files directory given)` });
       }
@@ -250,6 +258,35 @@ export async function convertBulkLine(value: unknown, lineNumber: number, contex
     });
     return id;
   }
+}
+
+/**
+ * A bulk export's text may hold NUL (a group message of a real export did), which PostgreSQL text
+ * cannot store. Every NUL in a string or key is replaced by U+FFFD, the replacement character —
+ * what CommonMark (Mattermost's renderer) shows for it — on SQLite and PostgreSQL alike; the line
+ * gets a warning naming the fields. Other control characters are stored as they are.
+ */
+export function replaceNul(value: unknown): { value: unknown; fields: string[] } {
+  const fields: string[] = [];
+  const walk = (v: unknown, path: string): unknown => {
+    if (typeof v === "string") {
+      if (!v.includes("\u0000")) return v;
+      fields.push(path || "(line)");
+      return v.replaceAll("\u0000", "\uFFFD");
+    }
+    if (Array.isArray(v)) return v.map((item, i) => walk(item, `${path}.${i}`));
+    if (typeof v === "object" && v !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [key, child] of Object.entries(v)) {
+        const name = key.includes("\u0000") ? (fields.push(`${path}.${JSON.stringify(key)} (a key)`), key.replaceAll("\u0000", "\uFFFD")) : key;
+        Object.defineProperty(out, name, { value: walk(child, path ? `${path}.${key}` : key), enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
+    return v;
+  };
+  const cleaned = walk(value, "");
+  return { value: fields.length > 0 ? cleaned : value, fields: fields.map((f) => f.replace(/^\./, "")) };
 }
 
 /** A direct (2 usernames) or group (3 to 8) channel, named the way Mattermost names them. */

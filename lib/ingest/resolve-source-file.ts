@@ -1,7 +1,7 @@
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 
-export type SourceFile = { ok: true; path: string; size: number } | { ok: false; message: string };
+export type SourceFile = { ok: true; path: string; size: number } | { ok: false; message: string; missing?: true };
 
 /**
  * Finds a record's file bytes inside the files directory, never outside it: absolute paths, ".."
@@ -18,7 +18,7 @@ export async function resolveSourceFile(options: { filesDir: string; relativePat
   try {
     real = await realpath(path.resolve(root, rel));
   } catch {
-    return { ok: false, message: `"${rel}" does not exist in the files directory` };
+    return { ok: false, message: `"${rel}" does not exist in the files directory`, missing: true };
   }
   if (!real.startsWith(root + path.sep))
     return { ok: false, message: `"${rel}" leads outside the files directory (through a symbolic link)` };

@@ -96,14 +96,21 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * `null` read as "left out" (then the default applies): Go's JSON marshalling writes an empty
+ * (nil) slice or map as null, so Mattermost sends `"file_ids": null`, `"props": null`, …
+ */
+export const nullAsDefault = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema);
+
 // Props are kept verbatim (a "__proto__" key included), so a hand-rolled check rather than z.record.
-export const ZProps = z
+const ZPropsObject = z
   .custom<Record<string, unknown>>(isPlainObject, { error: typeError("a JSON object") })
   .superRefine((value, ctx) => {
     const bytes = Buffer.byteLength(JSON.stringify(value), "utf8");
     if (bytes > MAX_PROPS_BYTES) ctx.addIssue({ code: "custom", message: `is ${bytes} bytes as JSON; the limit is ${MAX_PROPS_BYTES}` });
   })
   .default(() => ({}));
+export const ZProps = nullAsDefault(ZPropsObject);
 
 function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
@@ -188,7 +195,7 @@ export const ZPost = z
     props: ZProps,
     root_id: ZOptionalId,
     original_id: ZOptionalId,
-    file_ids: z.array(ZId, { error: typeError("an array of file ids") }).max(MAX_FILE_IDS).default(() => []),
+    file_ids: nullAsDefault(z.array(ZId, { error: typeError("an array of file ids") }).max(MAX_FILE_IDS).default(() => [])),
     hashtags: ZOptionalText,
   })
   .transform((p) => ({

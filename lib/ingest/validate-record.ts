@@ -13,7 +13,10 @@ const SECONDS_LOOKALIKE = 100_000_000_000;
  * Checks one raw record. Never touches the database; with a files directory, checks that a
  * file_info's bytes are there (and inside it).
  */
-export async function validateRecord(input: IndexedInput, options: { filesDir?: string } = {}): Promise<RecordValidation> {
+export async function validateRecord(
+  input: IndexedInput,
+  options: { filesDir?: string; /** A bulk export may name attachments it does not hold: keep the record, warn. */ missingFiles?: "refuse" | "warn" } = {},
+): Promise<RecordValidation> {
   const { index, value } = input;
   const fail = (field: string, message: string): RecordValidation => ({ errors: [{ index, field, message }], warnings: [] });
 
@@ -48,6 +51,10 @@ export async function validateRecord(input: IndexedInput, options: { filesDir?: 
       warnings.push({ index, message: `file_info ${file.id} has no path, so no bytes were stored for it` });
     } else {
       const source = await resolveSourceFile({ filesDir: options.filesDir, relativePath: file.path });
+      if (!source.ok && source.missing && options.missingFiles === "warn") {
+        warnings.push({ index, message: `attachment file "${file.path}" is missing from the files directory; the post and its file info are kept without the bytes` });
+        return { valid, errors: [], warnings };
+      }
       if (!source.ok) return { errors: [{ index, field: "file_info.path", message: source.message }], warnings };
       valid.sourceFile = source.path;
       if (file.size !== source.size)
