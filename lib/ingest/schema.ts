@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isTimeZone } from "../settings/schema.ts";
 
 /**
  * Ingest records: Mattermost REST API JSON (snake_case), one `{"type": T, T: {...}}` object per
@@ -244,6 +245,22 @@ export const ZPostDeleted = z.object({ post_id: ZId, delete_at: ZEpochMs, delete
 export const ZMemberJoined = z.object({ channel_id: ZId, user_id: ZId, time: ZEpochMs });
 export const ZMemberLeft = z.object({ channel_id: ZId, user_id: ZId, time: ZEpochMs });
 
+// ---- attestations ---------------------------------------------------------------------------
+
+const ZCount = z.number({ error: typeError("a whole number") }).int("must be a whole number").min(0, "must not be negative").max(2_000_000_000);
+
+/** "This many posts and files existed in this channel on this day" (docs/ingest.md, Source attestations). */
+export const ZAttestation = z.object({
+  channel_id: ZId,
+  day: z
+    .string({ error: typeError("a date YYYY-MM-DD") })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
+    .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "is not a calendar date"),
+  time_zone: z.string({ error: typeError("an IANA time zone") }).refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin or UTC"),
+  posts: ZCount,
+  files: ZCount.default(0),
+});
+
 export const RECORD_SCHEMAS = {
   team: ZTeam,
   channel: ZChannel,
@@ -256,6 +273,7 @@ export const RECORD_SCHEMAS = {
   post_deleted: ZPostDeleted,
   member_joined: ZMemberJoined,
   member_left: ZMemberLeft,
+  attestation: ZAttestation,
 } as const;
 
 export type RecordType = keyof typeof RECORD_SCHEMAS;
@@ -279,6 +297,7 @@ export const ZIngestRecord = z.discriminatedUnion("type", [
   recordOf("post_deleted"),
   recordOf("member_joined"),
   recordOf("member_left"),
+  recordOf("attestation"),
 ]);
 
 export type TeamRecord = z.output<typeof ZTeam>;
@@ -292,6 +311,7 @@ export type PostEditedEvent = z.output<typeof ZPostEdited>;
 export type PostDeletedEvent = z.output<typeof ZPostDeleted>;
 export type MemberJoinedEvent = z.output<typeof ZMemberJoined>;
 export type MemberLeftEvent = z.output<typeof ZMemberLeft>;
+export type AttestationRecord = z.output<typeof ZAttestation>;
 /** A parsed record: every field present, defaults applied. */
 export type IngestRecord = z.output<typeof ZIngestRecord>;
 /** What a client may send (optional fields may be left out). */

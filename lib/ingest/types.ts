@@ -60,5 +60,6 @@ export function emptyCounts(): RecordCounts {
     post_deleted: 0,
     member_joined: 0,
     member_left: 0,
+    attestation: 0,
   };
 }

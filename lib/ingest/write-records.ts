@@ -8,6 +8,7 @@ import { findStoredFile, writeFileBytes } from "./file-store.ts";
 import { channelRow, fileInfoRow, memberHistoryRow, postRow, teamRow, userRow } from "./record-rows.ts";
 import type { FileInfoRecord } from "./schema.ts";
 import { ConcurrentChangeError, type IngestWarning, type ValidRecord } from "./types.ts";
+import { writeAttestation } from "./attestations/write-attestation.ts";
 import { decidePostWrite } from "./write/decide-post-write.ts";
 import {
   CHANNEL,
@@ -128,6 +129,9 @@ export function createRecordWriter(sql: WriteSql, warnings: IngestWarning[]): Re
         warn(index, await applyPostDelete(sql, { index, event: record.post_deleted }));
         return;
       }
+      case "attestation":
+        await writeAttestation(sql, record.attestation);
+        return;
       case "member_joined":
       case "member_left": {
         const event = record.type === "member_joined" ? record.member_joined : record.member_left;

@@ -3,8 +3,9 @@ import { sweepExpiredExports } from "../export/sweep-expired-exports.ts";
 import { logger } from "../log/logger.ts";
 import { checkMissedSchedule } from "../notifications/check-missed-schedule.ts";
 import { notifyFinishedJobs } from "../notifications/notify-finished-jobs.ts";
+import { notifyShortDays } from "../notifications/notify-short-days.ts";
 
-/** Background chores beside the job loop: notifications and audit digests every 30 s, the retention sweep hourly. */
+/** Background chores beside the job loop: notifications and audit digests every 30 s, short attested days every 10 minutes, the retention sweep hourly. */
 export function startMaintenance(): () => void {
   let ticks = 0;
   const tick = async () => {
@@ -16,6 +17,7 @@ export function startMaintenance(): () => void {
       } catch (error) {
         logger().error({ err: error }, "audit digest write failed");
       }
+      if (ticks % 20 === 0) await notifyShortDays(); // every 10 minutes: each check counts posts per attested day
       if (ticks++ % 120 === 0) await sweepExpiredExports();
     } catch (error) {
       logger().error({ err: error }, "maintenance tick failed");

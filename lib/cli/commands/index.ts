@@ -13,6 +13,7 @@ export const COMMANDS: Record<string, Loader> = {
   export: () => import("./export.ts"),
   jobs: () => import("./jobs/index.ts"),
   verify: () => import("./verify.ts"),
+  completeness: () => import("./completeness.ts"),
   "verify-audit": () => import("./verify-audit.ts"),
   ingest: () => import("./ingest.ts"),
   "import-mattermost": () => import("./import-mattermost.ts"),
