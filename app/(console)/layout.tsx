@@ -21,6 +21,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     { href: "/compliance-export", label: "Compliance Export" },
     ...(can(user, ["request", "download", "configure"]) ? [{ href: "/jobs", label: "Export jobs" }] : []),
     ...(can(user, ["request", "download"]) ? [{ href: "/requests", label: "Export requests" }] : []),
+    ...(can(user, ["audit", "request"]) ? [{ href: "/completeness", label: "Completeness" }] : []),
     ...(can(user, "audit") ? [{ href: "/audit-log", label: "Audit log" }] : []),
   ];
   const administration: NavItem[] = [

@@ -112,6 +112,8 @@ const PAGES: Record<string, PageRule> = {
   "(console)/audit-log": { access: "session", right: "audit" },
   // Every admin may read the settings there; the form is read-only without configure.
   "(console)/compliance-export": { access: "session", right: "signed-in" },
+  // Attested vs received per channel-day: for those who review (audit) and those who ask for exports (request).
+  "(console)/completeness": { access: "session", right: ["audit", "request"] },
   "(console)/ingest-tokens": { access: "session", right: "configure" },
   "(console)/jobs": { access: "session", right: ["request", "download", "configure"] },
   "(console)/jobs/[id]": { access: "session", right: ["request", "download", "configure"] },
