@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { findStoredFile, writeFileBytes } from "./file-store.ts";
 import { isWriteConflict } from "./is-write-conflict.ts";
-import { validateRecord } from "./validate-record.ts";
+import { needsFileCheck, validateRecord, validateRecordSync } from "./validate-record.ts";
 import { withIngestTransaction } from "./with-ingest-transaction.ts";
 import { createRecordWriter } from "./write-records.ts";
 import {
@@ -69,7 +69,7 @@ export async function applyRecordStream(options: ApplyStreamOptions): Promise<Ap
       addError({ index: item.index, ...item.problem });
       continue;
     }
-    const checked = await validateRecord(item, { filesDir: options.filesDir, missingFiles: options.missingFiles });
+    const checked = needsFileCheck(item.value, options) ? await validateRecord(item, options) : validateRecordSync(item);
     checked.errors.forEach(addError);
     checked.warnings.forEach(addWarning);
     if (checked.valid) {

@@ -9,20 +9,35 @@ export type RecordValidation = { valid?: ValidRecord; errors: IngestError[]; war
 // Before 1973-03-03 in milliseconds, but a plausible date in seconds: the MM-49009 mix-up.
 const SECONDS_LOOKALIKE = 100_000_000_000;
 
+export type ValidateOptions = {
+  filesDir?: string;
+  /** A bulk export may name attachments it does not hold: keep the record, warn. */
+  missingFiles?: "refuse" | "warn";
+};
+
 /**
  * Checks one raw record. Never touches the database; with a files directory, checks that a
  * file_info's bytes are there (and inside it).
  */
-export async function validateRecord(
-  input: IndexedInput,
-  options: { filesDir?: string; /** A bulk export may name attachments it does not hold: keep the record, warn. */ missingFiles?: "refuse" | "warn" } = {},
-): Promise<RecordValidation> {
+export async function validateRecord(input: IndexedInput, options: ValidateOptions = {}): Promise<RecordValidation> {
+  const checked = validateRecordSync(input);
+  if (checked.valid?.record.type === "file_info" && options.filesDir) return checkSourceFile(checked, options.filesDir, options.missingFiles);
+  return checked;
+}
+
+/** Whether validateRecord needs the file system for this record (else validateRecordSync says it all). */
+export function needsFileCheck(value: unknown, options: ValidateOptions): boolean {
+  return options.filesDir !== undefined && (value as { type?: unknown } | null)?.type === "file_info";
+}
+
+/** Everything validateRecord checks but a file_info's bytes in a files directory. */
+export function validateRecordSync(input: IndexedInput): RecordValidation {
   const { index, value } = input;
   const fail = (field: string, message: string): RecordValidation => ({ errors: [{ index, field, message }], warnings: [] });
 
   if (typeof value !== "object" || value === null || Array.isArray(value))
     return fail("record", 'must be a JSON object like {"type": "post", "post": {...}}');
-  const unstorable = findUnstorableText(value);
+  const unstorable = mayHoldUnstorableText(value) ? findUnstorableText(value) : [];
   if (unstorable.length > 0) return { errors: unstorable.map((u) => ({ index, ...u })), warnings: [] };
 
   const type = (value as { type?: unknown }).type;
@@ -45,23 +60,38 @@ export async function validateRecord(
   const warnings = recordWarnings(record).map((message) => ({ index, message }));
   const valid: ValidRecord = { index, record };
 
-  if (record.type === "file_info" && options.filesDir) {
-    const file = record.file_info;
-    if (file.path === "") {
-      warnings.push({ index, message: `file_info ${file.id} has no path, so no bytes were stored for it` });
-    } else {
-      const source = await resolveSourceFile({ filesDir: options.filesDir, relativePath: file.path });
-      if (!source.ok && source.missing && options.missingFiles === "warn") {
-        warnings.push({ index, message: `attachment file "${file.path}" is missing from the files directory; the post and its file info are kept without the bytes` });
-        return { valid, errors: [], warnings };
-      }
-      if (!source.ok) return { errors: [{ index, field: "file_info.path", message: source.message }], warnings };
-      valid.sourceFile = source.path;
-      if (file.size !== source.size)
-        warnings.push({ index, message: `file_info ${file.id} says size ${file.size} but "${file.path}" has ${source.size} bytes` });
-    }
-  }
   return { valid, errors: [], warnings };
+}
+
+async function checkSourceFile(checked: RecordValidation, filesDir: string, missingFiles: ValidateOptions["missingFiles"]): Promise<RecordValidation> {
+  const valid = checked.valid!;
+  const { index } = valid;
+  const warnings = [...checked.warnings];
+  if (valid.record.type !== "file_info") return checked;
+  const file = valid.record.file_info;
+  if (file.path === "") {
+    warnings.push({ index, message: `file_info ${file.id} has no path, so no bytes were stored for it` });
+    return { valid, errors: [], warnings };
+  }
+  const source = await resolveSourceFile({ filesDir, relativePath: file.path });
+  if (!source.ok && source.missing && missingFiles === "warn") {
+    warnings.push({ index, message: `attachment file "${file.path}" is missing from the files directory; the post and its file info are kept without the bytes` });
+    return { valid, errors: [], warnings };
+  }
+  if (!source.ok) return { errors: [{ index, field: "file_info.path", message: source.message }], warnings };
+  const withSource = { ...valid, sourceFile: source.path };
+  if (file.size !== source.size) warnings.push({ index, message: `file_info ${file.id} says size ${file.size} but "${file.path}" has ${source.size} bytes` });
+  return { valid: withSource, errors: [], warnings };
+}
+
+/**
+ * A cheap look for what findUnstorableText finds: JSON.stringify writes NUL as \u0000 and a lone
+ * surrogate as \udXXX (a paired one, an emoji, stays as it is). A false alarm (a text that spells
+ * "\u0000") only costs the full walk.
+ */
+function mayHoldUnstorableText(value: unknown): boolean {
+  const json = JSON.stringify(value);
+  return json.includes("\\u0000") || /\\ud[89a-f]/.test(json);
 }
 
 function recordWarnings(record: IngestRecord): string[] {
