@@ -16,7 +16,7 @@ const DIST = path.join(ROOT, "dist");
 const SOURCES = ["lib", "scripts", "package.json", "tsconfig.json", "prisma/sqlite/schema.prisma", "prisma/postgresql/schema.prisma"];
 // Tests and test helpers are not part of the build; generated clients follow from the schemas.
 const SKIP = /(\.test\.tsx?$)|(^|\/)(generated|testing)(\/|$)/;
-export const ENTRIES = { start: "scripts/start.ts", worker: "scripts/worker.ts", cli: "lib/cli/main.ts" };
+export const ENTRIES = { start: "scripts/start.ts", worker: "scripts/worker.ts", cli: "lib/cli/main.ts", "ingest-thread": "lib/ingest/thread/ingest-thread.ts" };
 const KEEP_BUILDS = 3;
 
 /** A fingerprint of every source the compiled entry points depend on. */

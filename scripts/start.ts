@@ -37,6 +37,10 @@ async function main(): Promise<void> {
   const result = await migrate(config.DATABASE_URL);
   logger().info({ database: redactDatabaseUrl(config.DATABASE_URL), applied: result.applied }, "database ready");
   if (!dev) buildIfNeeded(inheritedUmask);
+  // Ingest requests are applied on a worker thread (lib/ingest/thread/): compiled beside this script, or the sources through tsx.
+  process.env.CUSTODIAN_INGEST_THREAD ??= import.meta.filename.endsWith(".ts")
+    ? path.join(root, "lib/ingest/thread/ingest-thread.ts")
+    : path.join(import.meta.dirname, "ingest-thread.js");
 
   const app = next({ dev, dir: root, port: config.PORT, hostname: process.env.HOSTNAME ?? "0.0.0.0" });
   const handle = app.getRequestHandler();

@@ -56,6 +56,7 @@ test("every record type is written, with counts", async () => {
     post_deleted: 1,
     member_joined: 1,
     member_left: 1,
+    attestation: 0,
   });
   const s = await snapshot();
   assert.deepEqual(s.teams, [

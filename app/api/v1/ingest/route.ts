@@ -1,7 +1,7 @@
 import { env } from "@/lib/config/env.ts";
 import { UserError } from "@/lib/errors/user-error.ts";
 import { DatabaseBusyError } from "@/lib/db/write-connection.ts";
-import { applyRecords } from "@/lib/ingest/apply-records.ts";
+import { applyIngestBody } from "@/lib/ingest/thread/apply-ingest-body.ts";
 import { recordIngestRequest } from "@/lib/metrics/ingest-metrics.ts";
 import { jsonError, readBodyText, tokenRoute } from "@/app/_server/route.ts";
 
@@ -14,36 +14,31 @@ export const dynamic = "force-dynamic";
 const handle = tokenRoute({ audit: { event: "bulkImport", objectType: "import", apiPath: "/api/v1/ingest" } }, async ({ request }) => {
   if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) throw new UserError("Send the records as application/json.", 415);
   const text = await readBodyText(request, env().CUSTODIAN_INGEST_MAX_BYTES);
-  let records: unknown;
+  let outcome;
   try {
-    records = JSON.parse(text);
-  } catch {
-    throw new UserError("The body is not valid JSON.", 400);
-  }
-  if (!Array.isArray(records)) throw new UserError("The body must be a JSON array of records.", 400);
-  let result;
-  try {
-    result = await applyRecords({ records });
+    outcome = await applyIngestBody(text);
   } catch (error) {
     // Other writers held the database past the wait budget: nothing was written; the client retries.
     if (!(error instanceof DatabaseBusyError)) throw error;
     return {
       response: jsonError(503, error.message, undefined, { "Retry-After": String(error.retryAfterSeconds) }),
-      audit: { parameters: { records: records.length } },
       failed: { description: error.message, status_code: 503 },
     };
   }
+  if (outcome.kind === "invalid-json") throw new UserError("The body is not valid JSON.", 400);
+  if (outcome.kind === "not-an-array") throw new UserError("The body must be a JSON array of records.", 400);
+  const { result, records } = outcome;
   if (!result.ok) {
     const description = `${result.errorCount} invalid record(s); nothing was written`;
     return {
       response: Response.json({ error: `${description}.`, errors: result.errors, errorCount: result.errorCount }, { status: 422 }),
-      audit: { parameters: { records: records.length } },
+      audit: { parameters: { records } },
       failed: { description, status_code: 422 },
     };
   }
   return {
     response: Response.json({ counts: result.counts, warnings: result.warnings, warningCount: result.warningCount }),
-    audit: { parameters: { records: records.length }, resultingState: { counts: result.counts, warnings: result.warningCount } },
+    audit: { parameters: { records }, resultingState: { counts: result.counts, warnings: result.warningCount } },
   };
 });
 
