@@ -19,6 +19,7 @@ const PAGES: Array<{ path: () => string; title: () => string; h1: RegExp }> = [
   { path: () => `/jobs/${jobId}`, title: () => `Job ${jobId.slice(0, 8)} · Custodian`, h1: /^Job / },
   { path: () => "/requests", title: () => "Export requests · Custodian", h1: /^Export requests$/ },
   { path: () => "/audit-log", title: () => "Audit log · Custodian", h1: /^Audit log$/ },
+  { path: () => "/completeness", title: () => "Completeness · Custodian", h1: /^Completeness$/ },
   { path: () => "/admins", title: () => "Admins · Custodian", h1: /^Admins$/ },
   { path: () => "/notifications", title: () => "Notifications · Custodian", h1: /^Notifications$/ },
   { path: () => "/ingest-tokens", title: () => "Ingest tokens · Custodian", h1: /^Ingest tokens$/ },

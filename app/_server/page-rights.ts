@@ -7,6 +7,7 @@ export const PAGE_RIGHTS: Array<{ path: RegExp; right: Requirement; label: strin
   { path: /^\/(notifications|ingest-tokens)(?=$|[/?])/, right: "configure", label: "the configure right" },
   { path: /^\/requests(?=$|[/?])/, right: ["request", "download"], label: "the request or download right" },
   { path: /^\/jobs(?=$|[/?])/, right: ["request", "download", "configure"], label: "the request, download or configure right" },
+  { path: /^\/completeness(?=$|[/?])/, right: ["audit", "request"], label: "the audit or request right" },
 ];
 
 export function pageRight(path: string): (typeof PAGE_RIGHTS)[number] | undefined {
