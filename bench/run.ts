@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { migrate } from "../lib/db/migrate.ts";
+import { printIngestTable, runIngestBench } from "./ingest.ts";
 import { seedPosts } from "./seed-posts.ts";
 
 const posts = Number(process.env.BENCH_POSTS ?? 1_000_000);
@@ -43,3 +44,6 @@ for (const r of results) {
   console.log(`| ${r.name} | ${r.posts.toLocaleString()} | ${r.seconds.toFixed(1)} | ${Math.round(r.posts / r.seconds).toLocaleString()} | ${mb.toFixed(1)} | ${(mb / r.seconds).toFixed(1)} | ${Number.isNaN(r.maxRssMb) ? "—" : r.maxRssMb.toFixed(0)} | ${(r.seconds / baseline).toFixed(2)} |`);
 }
 if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
+
+// Ingest throughput and responsiveness (bench/ingest.ts), in the same run.
+if (!process.env.BENCH_SKIP_INGEST) printIngestTable(await runIngestBench());

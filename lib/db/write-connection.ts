@@ -54,21 +54,32 @@ function openSqlite(url: string, file: string): WriteConnection {
   const conn = new Database(file, { timeout: 0 });
   conn.pragma("journal_mode = WAL");
   conn.pragma("synchronous = NORMAL");
-  const cache = new Map<string, Database.Statement>();
+  // A statement whose placeholders are $1…$n once each, in order, binds positionally (cheaper than
+  // an object of named parameters per row); any other falls back to the names "1"…"n".
+  const cache = new Map<string, { stmt: Database.Statement; positional: boolean }>();
   const statement = (sql: string) => {
-    let stmt = cache.get(sql);
-    if (!stmt) {
-      stmt = conn.prepare(sql);
-      cache.set(sql, stmt);
+    let entry = cache.get(sql);
+    if (!entry) {
+      const numbers = [...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
+      const positional = numbers.every((n, i) => n === i + 1);
+      entry = { stmt: conn.prepare(positional ? sql.replace(/\$\d+/g, "?") : sql), positional };
+      cache.set(sql, entry);
     }
-    return stmt;
+    return entry;
   };
-  const named = (params: unknown[]) => Object.fromEntries(params.map((p, i) => [String(i + 1), toSqliteValue(p)]));
+  const bind = (entry: { positional: boolean }, params: unknown[]) =>
+    entry.positional ? params.map(toSqliteValue) : [Object.fromEntries(params.map((p, i) => [String(i + 1), toSqliteValue(p)]))];
   return {
     url,
     dialect: "sqlite",
-    all: async (sql, params = []) => statement(sql).all(named(params)) as SqlRow[],
-    run: async (sql, params = []) => statement(sql).run(named(params)).changes,
+    all: async (sql, params = []) => {
+      const entry = statement(sql);
+      return entry.stmt.all(...bind(entry, params)) as SqlRow[];
+    },
+    run: async (sql, params = []) => {
+      const entry = statement(sql);
+      return entry.stmt.run(...bind(entry, params)).changes;
+    },
     async begin(deadline) {
       const started = Date.now();
       for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {

@@ -1,20 +1,23 @@
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { databaseProvider } from "../../db/client.ts";
 import { DatabaseBusyError } from "../../db/write-connection.ts";
 import { logger } from "../../log/logger.ts";
 import { applyIngestText, type IngestBodyOutcome } from "./apply-ingest-text.ts";
 import type { ThreadReply, ThreadRequest } from "./ingest-thread.ts";
 
 /**
- * Applies an ingest request body (issue 11 item 6): in the server, on a worker thread of its own
- * (CUSTODIAN_INGEST_THREAD, set by scripts/start.ts to the thread's entry file), so that parsing,
- * validating and writing a maximum-size request never holds up the other requests — on SQLite the
- * write transaction holds the database lock and must not hand this thread back midway (see
- * with-ingest-transaction.ts). Without it (tests, other entry points) the body is applied here.
+ * Applies an ingest request body (issue 11 item 6). On PostgreSQL the server does it on a worker
+ * thread of its own (CUSTODIAN_INGEST_THREAD, set by scripts/start.ts to the thread's entry file), so
+ * that parsing, validating and writing a maximum-size request never holds up the other requests.
+ * On SQLite it is done here, validation handing the thread back every 500 records and the write in
+ * one go: a write transaction on another thread would make every write of this thread (audit
+ * records, the worker's job rows) wait for SQLite's lock synchronously, in its busy handler, which
+ * measured far worse (docs/benchmarks.md). Without the variable (tests, the CLI) it is done here.
  */
 export async function applyIngestBody(text: string): Promise<IngestBodyOutcome> {
   const entry = process.env.CUSTODIAN_INGEST_THREAD;
-  if (!entry) return applyIngestText(text);
+  if (!entry || databaseProvider() === "sqlite") return applyIngestText(text);
   return ingestThread(entry).apply(text);
 }
 
