@@ -38,6 +38,9 @@ export const ZJobView = z
     currentBatch: z.number().int().nullable(),
     error: z.string(),
     exportDir: z.string(),
+    targetId: z.string(),
+    targetName: z.string().describe("The target the export went to (a local directory, an S3 bucket or an archive mailbox)."),
+    legalHold: z.object({ reason: z.string(), by: z.string(), at: z.number().int().nullable() }).nullable().describe("Set while the export is on legal hold: it never expires."),
     downloadable: z.boolean(),
     expiresAt: z.number().int().nullable(),
     expired: z.boolean(),
@@ -86,6 +89,7 @@ export const ZSettingsView = z
     ExportFromTimestamp: z.number(),
     BatchSize: z.number().int(),
     ExportAttachments: z.boolean(),
+    Destination: z.string().meta({ description: "The id of the target (local directory or S3 bucket) the file formats go to; a PATCH may give its name." }),
     GlobalRelaySettings: ZGlobalRelayView,
   })
   .meta({ id: "MessageExportSettings" });

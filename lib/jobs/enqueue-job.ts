@@ -34,7 +34,7 @@ export type EnqueueOptions = {
 export async function enqueueExportJob(options: EnqueueOptions) {
   const policyId = options.policyId ?? "default";
   const movesCursor = !options.window;
-  const target = options.target ?? defaultTargetFor(options.format);
+  const target = options.target ?? (await defaultTargetFor(options.format));
   const request: JobRequest = { format: options.format, ...(options.window ? { window: options.window } : {}) };
   try {
     return await db().exportJob.create({

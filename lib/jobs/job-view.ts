@@ -1,5 +1,5 @@
-import { env } from "../config/env.ts";
 import { db } from "../db/client.ts";
+import { loadTargetDirectory, retentionFor, type TargetSummary } from "../targets/target-directory.ts";
 import { isActive } from "./job-status.ts";
 
 /** A job as the console and the API show it (JSON-safe: times as epoch ms). */
@@ -29,6 +29,11 @@ export type JobView = {
   currentBatch: number | null;
   error: string;
   exportDir: string;
+  /** Where the export went: the target's id and name (never a secret). */
+  targetId: string;
+  targetName: string;
+  /** On legal hold: never expires; why, by whom and when. */
+  legalHold: { reason: string; by: string; at: number | null } | null;
   downloadable: boolean;
   expiresAt: number | null;
   expired: boolean;
@@ -36,9 +41,14 @@ export type JobView = {
 
 type JobRow = Awaited<ReturnType<ReturnType<typeof db>["exportJob"]["findFirstOrThrow"]>>;
 
-export function toJobView(job: JobRow, now = new Date()): JobView {
+/**
+ * `targets` (loadTargetDirectory) names the job's target and gives its retention: the local
+ * default (CUSTODIAN_RETENTION_DAYS) without it; an S3 target's own days, or never.
+ */
+export function toJobView(job: JobRow, now = new Date(), targets?: Map<string, TargetSummary>): JobView {
   const done = job.status === "success" || job.status === "warning";
-  const expiresAt = done && job.finishedAt && !job.legalHold ? job.finishedAt.getTime() + env().CUSTODIAN_RETENTION_DAYS * 86_400_000 : null;
+  const days = retentionFor(job.targetId, targets);
+  const expiresAt = done && job.finishedAt && !job.legalHold && days !== null ? job.finishedAt.getTime() + days * 86_400_000 : null;
   const expired = job.filesDeletedAt !== null || (expiresAt !== null && now.getTime() >= expiresAt);
   const end = job.finishedAt ?? (isActive(job.status) ? now : null);
   return {
@@ -64,6 +74,9 @@ export function toJobView(job: JobRow, now = new Date()): JobView {
     currentBatch: job.status === "in_progress" || job.status === "cancel_requested" ? job.batchesWritten + 1 : null,
     error: job.error,
     exportDir: job.exportDir,
+    targetId: job.targetId,
+    targetName: targets?.get(job.targetId)?.name ?? job.targetId,
+    legalHold: job.legalHold ? { reason: job.legalHoldReason, by: job.legalHoldBy, at: job.legalHoldAt?.getTime() ?? null } : null,
     downloadable: done && job.batchesWritten > 0 && !expired && job.targetFamily === "files",
     expiresAt,
     expired,
@@ -72,10 +85,11 @@ export function toJobView(job: JobRow, now = new Date()): JobView {
 
 export async function listJobViews(options: { limit?: number; now?: Date } = {}): Promise<JobView[]> {
   const rows = await db().exportJob.findMany({ orderBy: { createdAt: "desc" }, take: options.limit ?? 50 });
-  return rows.map((r) => toJobView(r, options.now));
+  const targets = await loadTargetDirectory();
+  return rows.map((r) => toJobView(r, options.now, targets));
 }
 
 export async function getJobView(id: string, now?: Date): Promise<JobView | null> {
   const row = await db().exportJob.findUnique({ where: { id } });
-  return row ? toJobView(row, now) : null;
+  return row ? toJobView(row, now, await loadTargetDirectory()) : null;
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { db } from "../db/client.ts";
 import { UserError } from "../errors/user-error.ts";
 import { JOB_STATUSES, JOB_TRIGGERS } from "./job-status.ts";
+import { loadTargetDirectory } from "../targets/target-directory.ts";
 import { toJobView, type JobView } from "./job-view.ts";
 import { ZInstant, ZJobId } from "./schema.ts";
 
@@ -94,8 +95,9 @@ export async function listJobsPage(options: { query: z.output<typeof ZJobsPageQu
   const page = rows.slice(0, q.limit);
   const sizes = page.length === 0 ? [] : await db().exportBatch.groupBy({ by: ["jobId"], where: { jobId: { in: page.map((r) => r.id) } }, _sum: { size: true } });
   const sizeOf = new Map(sizes.map((s) => [s.jobId, Number(s._sum.size ?? 0)]));
+  const targets = await loadTargetDirectory();
   return {
-    jobs: page.map((r) => ({ ...toJobView(r, options.now), size: sizeOf.get(r.id) ?? 0 })),
+    jobs: page.map((r) => ({ ...toJobView(r, options.now, targets), size: sizeOf.get(r.id) ?? 0 })),
     next: rows.length > q.limit ? page.at(-1)!.id : null,
     total,
     revision,

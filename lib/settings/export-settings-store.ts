@@ -5,27 +5,33 @@ import { defaultExportSettings, globalRelayEndpoint, type ExportSettings, type E
 export { globalRelayEndpoint } from "./schema.ts";
 
 const KEY = "MessageExportSettings";
+/**
+ * Mattermost's GlobalRelaySettings are the configuration of the built-in archive mailbox target
+ * "globalrelay" (lib/targets): the Compliance Export page, `config set` and the settings API read
+ * and write them there, so the page and the Targets page edit the same row.
+ */
+const GLOBAL_RELAY_TARGET = { id: "globalrelay", name: "Global Relay" };
 
-type Stored = ExportSettings & { GlobalRelaySettings: ExportSettings["GlobalRelaySettings"] & { SMTPPassword: string } };
-
-function mergeDefaults(raw: Partial<Stored>): ExportSettings {
-  const d = defaultExportSettings();
-  return { ...d, ...raw, GlobalRelaySettings: { ...d.GlobalRelaySettings, ...(raw.GlobalRelaySettings ?? {}) } };
-}
+type GlobalRelay = ExportSettings["GlobalRelaySettings"];
 
 /** The export settings with the SMTP password opened for the stored endpoint (server-side use only). */
 export async function loadExportSettings(tx: Tx = db()): Promise<ExportSettings> {
   const row = await tx.setting.findUnique({ where: { key: KEY } });
-  const stored = mergeDefaults(row ? (JSON.parse(row.value) as Partial<Stored>) : {});
-  const sealed = stored.GlobalRelaySettings.SMTPPassword;
-  return { ...stored, GlobalRelaySettings: { ...stored.GlobalRelaySettings, SMTPPassword: openBoundSecret(sealed, globalRelayEndpoint(stored.GlobalRelaySettings)) } };
+  const target = await tx.target.findUnique({ where: { id: GLOBAL_RELAY_TARGET.id } });
+  const d = defaultExportSettings();
+  const raw = (row ? JSON.parse(row.value) : {}) as Partial<ExportSettings>;
+  const gr: GlobalRelay = { ...d.GlobalRelaySettings, ...(target ? (JSON.parse(target.config) as Partial<GlobalRelay>) : {}), SMTPPassword: "" };
+  gr.SMTPPassword = target ? openBoundSecret(target.secret, globalRelayEndpoint(gr)) : "";
+  return { ...d, ...raw, GlobalRelaySettings: gr };
 }
 
 export async function writeExportSettings(settings: ExportSettings, tx: Tx = db()): Promise<void> {
-  const pw = settings.GlobalRelaySettings.SMTPPassword;
-  const stored = { ...settings, GlobalRelaySettings: { ...settings.GlobalRelaySettings, SMTPPassword: sealBoundSecret(pw, globalRelayEndpoint(settings.GlobalRelaySettings)) } };
-  const value = JSON.stringify(stored);
+  const { GlobalRelaySettings: gr, ...rest } = settings;
+  const { SMTPPassword, ...config } = gr;
+  const value = JSON.stringify(rest);
   await tx.setting.upsert({ where: { key: KEY }, create: { key: KEY, value }, update: { value } });
+  const target = { config: JSON.stringify(config), secret: sealBoundSecret(SMTPPassword, globalRelayEndpoint(gr)) };
+  await tx.target.upsert({ where: { id: GLOBAL_RELAY_TARGET.id }, create: { ...GLOBAL_RELAY_TARGET, kind: "smtp", ...target }, update: target });
 }
 
 /** The settings as the browser may see them. */

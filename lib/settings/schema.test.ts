@@ -61,7 +61,8 @@ function expectFieldError(patch: Patch, path: string, why: string): string {
 test("the base object is valid and comes back unchanged", () => {
   const r = ZExportSettingsInput.safeParse(base());
   assert.ok(r.success, JSON.stringify(r.error?.issues));
-  assert.deepEqual(r.data, base());
+  // The destination defaults to the built-in local target.
+  assert.deepEqual(r.data, { ...base(), Destination: "local" });
 });
 
 test("DailyRunTime: the HH:MM catalogue", () => {

@@ -88,6 +88,8 @@ export const ZExportSettingsInput = z
     ExportFormat: z.enum(EXPORT_FORMATS, "Choose an export format."),
     BatchSize: wholeNumber("Batch size", 1, 1_000_000),
     ExportAttachments: z.boolean(),
+    /** Where the file formats go: a local-directory or S3 target, by id or name (stored as its id). */
+    Destination: z.string().trim().min(1, "Choose a destination.").max(200).default("local"),
     GlobalRelaySettings: ZGlobalRelaySettingsInput,
   })
   .superRefine((v, ctx) => {
@@ -112,6 +114,7 @@ export const EXPORT_SETTINGS_AUDIT_FIELDS = {
   ExportFormat: true,
   BatchSize: true,
   ExportAttachments: true,
+  Destination: true,
   GlobalRelaySettings: {
     CustomerType: true,
     SMTPUsername: true,
@@ -131,7 +134,12 @@ const DESTINATION_PATHS = new Set(
 
 /** The config diffs that redirect the archive feed: the Global Relay destination, or switching mail delivery on or off. */
 export function exportDestinationDiffs<D extends { path: string; base_val: unknown; actual_val: unknown }>(diffs: D[]): D[] {
-  return diffs.filter((d) => DESTINATION_PATHS.has(d.path) || (d.path === "MessageExportSettings.ExportFormat" && (d.base_val === "globalrelay" || d.actual_val === "globalrelay")));
+  return diffs.filter(
+    (d) =>
+      DESTINATION_PATHS.has(d.path) ||
+      d.path === "MessageExportSettings.Destination" ||
+      (d.path === "MessageExportSettings.ExportFormat" && (d.base_val === "globalrelay" || d.actual_val === "globalrelay")),
+  );
 }
 export type TExportSettingsParsed = z.output<typeof ZExportSettingsInput>;
 
@@ -155,6 +163,7 @@ export function defaultExportSettings(): ExportSettings {
     ExportFromTimestamp: 0,
     BatchSize: 10000,
     ExportAttachments: true,
+    Destination: "local",
     GlobalRelaySettings: {
       CustomerType: "A9",
       SMTPUsername: "",

@@ -16,6 +16,7 @@ export function applySettingsPatch(current: ExportSettings, patch: unknown): TEx
     ExportFormat: current.ExportFormat,
     BatchSize: current.BatchSize,
     ExportAttachments: current.ExportAttachments,
+    Destination: current.Destination,
     GlobalRelaySettings: gr,
   };
   const p = patch as Record<string, unknown>;

@@ -52,6 +52,17 @@ async function storedRow(): Promise<string | undefined> {
   return (await db().setting.findUnique({ where: { key: KEY } }))?.value;
 }
 
+/** The Global Relay settings live in the built-in "globalrelay" target row (lib/targets). */
+async function storedTarget(): Promise<{ config: string; secret: string }> {
+  return db().target.findUniqueOrThrow({ where: { id: "globalrelay" }, select: { config: true, secret: true } });
+}
+
+/** No settings row, and the Global Relay target as the migration leaves a fresh install. */
+async function resetSettings(): Promise<void> {
+  await db().setting.deleteMany();
+  await db().target.update({ where: { id: "globalrelay" }, data: { config: "{}", secret: "" } });
+}
+
 function input(patch: Partial<Omit<TExportSettingsInput, "GlobalRelaySettings">> & { GlobalRelaySettings?: Partial<TExportSettingsInput["GlobalRelaySettings"]> } = {}) {
   const gr: TExportSettingsInput["GlobalRelaySettings"] = {
     CustomerType: "A9",
@@ -171,16 +182,18 @@ test("a truncated authentication tag is refused (GCM tags must be the full 16 by
 
 // ---- the store -----------------------------------------------------------------------------------
 
-test("writeExportSettings seals the password; the Setting row never holds the plaintext", async () => {
+test("writeExportSettings seals the password in the Global Relay target; no row holds the plaintext", async () => {
   const settings: ExportSettings = { ...defaultExportSettings(), GlobalRelaySettings: { ...defaultExportSettings().GlobalRelaySettings, SMTPPassword: "canary-pw-Ωmega-52c1" } };
   await writeExportSettings(settings);
   const raw = await storedRow();
   assert.ok(raw);
   assert.ok(!raw.includes("canary-pw"), "plaintext in the Setting row");
-  const stored = JSON.parse(raw);
+  assert.equal(JSON.parse(raw).GlobalRelaySettings, undefined, "the Global Relay settings are the target's");
+  const target = await storedTarget();
+  assert.ok(!target.config.includes("canary-pw") && !target.secret.includes("canary-pw"), "plaintext in the target row");
   // Sealed together with the endpoint it is bound to (issue 11 item 2: lib/settings/secret-binding.ts).
-  assert.match(stored.GlobalRelaySettings.SMTPPassword, /^bound1:v1:[^:]+:[^:]+:[^:]+$/);
-  const opened = JSON.parse(openWith(Buffer.from(readFileSync(keyFile(), "utf8").trim(), "hex"), stored.GlobalRelaySettings.SMTPPassword.slice("bound1:".length))) as { s: string; e: string };
+  assert.match(target.secret, /^bound1:v1:[^:]+:[^:]+:[^:]+$/);
+  const opened = JSON.parse(openWith(Buffer.from(readFileSync(keyFile(), "utf8").trim(), "hex"), target.secret.slice("bound1:".length))) as { s: string; e: string };
   assert.equal(opened.s, "canary-pw-Ωmega-52c1");
   assert.match(opened.e, /"customerType","A9"/);
 
@@ -189,22 +202,20 @@ test("writeExportSettings seals the password; the Setting row never holds the pl
 
   // An empty password is stored as empty, not as the encryption of "".
   await writeExportSettings(defaultExportSettings());
-  assert.equal(JSON.parse((await storedRow())!).GlobalRelaySettings.SMTPPassword, "");
+  assert.equal((await storedTarget()).secret, "");
   assert.equal((await loadExportSettings()).GlobalRelaySettings.SMTPPassword, "");
-  await db().setting.deleteMany();
+  await resetSettings();
 });
 
-test("a tampered Setting row makes loading fail clearly", async () => {
+test("a tampered target row makes loading fail clearly", async () => {
   await writeExportSettings({ ...defaultExportSettings(), GlobalRelaySettings: { ...defaultExportSettings().GlobalRelaySettings, SMTPPassword: "canary-row-tamper" } });
-  const stored = JSON.parse((await storedRow())!);
-  const parts = stored.GlobalRelaySettings.SMTPPassword.split(":");
-  const body = Buffer.from(parts[4], "base64");
+  const parts = (await storedTarget()).secret.split(":");
+  const body = Buffer.from(parts[4]!, "base64");
   body[body.length - 1] = body[body.length - 1]! ^ 0x80;
   parts[4] = body.toString("base64");
-  stored.GlobalRelaySettings.SMTPPassword = parts.join(":");
-  await db().setting.update({ where: { key: KEY }, data: { value: JSON.stringify(stored) } });
+  await db().target.update({ where: { id: "globalrelay" }, data: { secret: parts.join(":") } });
   await assert.rejects(loadExportSettings(), /A stored secret cannot be decrypted/);
-  await db().setting.deleteMany();
+  await resetSettings();
 });
 
 test("with no row the defaults are loaded", async () => {
@@ -215,7 +226,7 @@ test("with no row the defaults are loaded", async () => {
 // ---- saveExportSettings --------------------------------------------------------------------------
 
 test("Global Relay enabled without any password is rejected and nothing is written", async () => {
-  await db().setting.deleteMany();
+  await resetSettings();
   for (const SMTPPassword of [undefined, SECRET_MASK, ""]) {
     const err = await saveExportSettings({ input: input({ EnableExport: true, ExportFormat: "globalrelay", GlobalRelaySettings: { SMTPPassword } }) }).then(
       () => assert.fail(`accepted with SMTPPassword ${JSON.stringify(SMTPPassword)}`),
@@ -229,11 +240,11 @@ test("Global Relay enabled without any password is rejected and nothing is writt
   // globalrelay-zip does not mail anything: no password needed.
   const zip = await saveExportSettings({ input: input({ EnableExport: true, ExportFormat: "globalrelay-zip" }), now: new Date("2026-01-01T00:00:00Z") });
   assert.equal(zip.after.GlobalRelaySettings.SMTPPassword, "");
-  await db().setting.deleteMany();
+  await resetSettings();
 });
 
 test("password: kept when absent or the mask, replaced otherwise; diffs mask it on both sides", async () => {
-  await db().setting.deleteMany();
+  await resetSettings();
   const first = await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPPassword: "canary-first-Q1" } }) });
   assert.equal(first.after.GlobalRelaySettings.SMTPPassword, "canary-first-Q1");
   assert.ok(!JSON.stringify(first.diffs).includes("canary-first"));
@@ -242,7 +253,7 @@ test("password: kept when absent or the mask, replaced otherwise; diffs mask it 
     base_val: "",
     actual_val: SECRET_MASK,
   });
-  assert.ok(!(await storedRow())!.includes("canary-first"));
+  assert.ok(!(await storedRow())!.includes("canary-first") && !JSON.stringify(await storedTarget()).includes("canary-first"));
 
   for (const SMTPPassword of [undefined, SECRET_MASK]) {
     const rowBefore = await db().setting.findUnique({ where: { key: KEY } });
@@ -262,7 +273,7 @@ test("password: kept when absent or the mask, replaced otherwise; diffs mask it 
   const replaced = await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPPassword: "canary-second-Q2" } }) });
   assert.deepEqual(replaced.diffs, [{ path: "MessageExportSettings.GlobalRelaySettings.SMTPPassword", base_val: SECRET_MASK, actual_val: SECRET_MASK }]);
   assert.equal((await loadExportSettings()).GlobalRelaySettings.SMTPPassword, "canary-second-Q2");
-  assert.ok(!(await storedRow())!.includes("canary-second"));
+  assert.ok(!(await storedRow())!.includes("canary-second") && !JSON.stringify(await storedTarget()).includes("canary-second"));
 
   // With a stored password, Global Relay can be enabled by sending the mask back.
   const gr = await saveExportSettings({ input: input({ EnableExport: true, ExportFormat: "globalrelay", GlobalRelaySettings: { SMTPPassword: SECRET_MASK } }), now: new Date("2026-02-01T00:00:00Z") });
@@ -277,11 +288,11 @@ test("password: kept when absent or the mask, replaced otherwise; diffs mask it 
   );
   assert.equal(await storedRow(), rowBefore);
   assert.equal((await loadExportSettings()).GlobalRelaySettings.SMTPPassword, "canary-second-Q2");
-  await db().setting.deleteMany();
+  await resetSettings();
 });
 
 test("ExportFromTimestamp is set when the export is first enabled, and only then", async () => {
-  await db().setting.deleteMany();
+  await resetSettings();
   const t0 = new Date("2026-03-01T09:00:00.000Z");
   const off = await saveExportSettings({ input: input(), now: t0 });
   assert.equal(off.after.ExportFromTimestamp, 0, "saving while disabled does not start the clock");
@@ -311,11 +322,11 @@ test("ExportFromTimestamp is set when the export is first enabled, and only then
 
   const unchanged = await saveExportSettings({ input: input({ EnableExport: true }), now: new Date("2026-03-10T00:00:00Z") });
   assert.deepEqual(unchanged.diffs, []);
-  await db().setting.deleteMany();
+  await resetSettings();
 });
 
 test("config diffs list only the changed leaves, with Mattermost paths", async () => {
-  await db().setting.deleteMany();
+  await resetSettings();
   await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPPassword: "canary-diff-pw" } }) });
 
   const time = await saveExportSettings({ input: input({ DailyRunTime: "7:05" }) });
@@ -333,11 +344,11 @@ test("config diffs list only the changed leaves, with Mattermost paths", async (
       { path: "MessageExportSettings.GlobalRelaySettings.CustomSMTPPort", base_val: 25, actual_val: 587 },
     ],
   );
-  await db().setting.deleteMany();
+  await resetSettings();
 });
 
 test("config diffs show where archive mail goes (username, address) in clear; only the password is masked (issue 11 item 3)", async () => {
-  await db().setting.deleteMany();
+  await resetSettings();
   await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPUsername: "user-old", EmailAddress: "old@archive.example", SMTPPassword: "canary-pw-3" } }) });
   const r = await saveExportSettings({
     input: input({ GlobalRelaySettings: { SMTPUsername: "user-new", EmailAddress: "new@archive.example", SMTPPassword: "canary-pw-4" } }),
@@ -357,7 +368,7 @@ test("config diffs show where archive mail goes (username, address) in clear; on
     { path: "MessageExportSettings.GlobalRelaySettings.SMTPUsername", base_val: "user-new", actual_val: "" },
     { path: "MessageExportSettings.GlobalRelaySettings.SMTPPassword", base_val: SECRET_MASK, actual_val: "" },
   ]);
-  await db().setting.deleteMany();
+  await resetSettings();
 });
 
 test("configDiffs walks nested objects and reports added and removed leaves", () => {
@@ -389,10 +400,10 @@ test("toSettingsView never carries the password, only whether one is set", async
   assert.equal(toSettingsView(defaultExportSettings()).GlobalRelaySettings.SMTPPasswordSet, false);
 
   // Through the store too.
-  await db().setting.deleteMany();
+  await resetSettings();
   await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPPassword: "canary-view-stored" } }) });
   const stored = toSettingsView(await loadExportSettings());
   assert.equal(JSON.stringify(stored).includes("canary-view-stored"), false);
   assert.equal(stored.GlobalRelaySettings.SMTPPasswordSet, true);
-  await db().setting.deleteMany();
+  await resetSettings();
 });

@@ -37,6 +37,8 @@ export interface FileTarget {
   removeDir(dir: string): Promise<void>;
   /** A direct download URL valid for `ttlSeconds`, where the kind supports it (S3); else undefined. */
   presign?(path: string, options: { ttlSeconds: number; fileName: string }): Promise<string>;
+  /** Puts or lifts a storage-level legal hold on everything under `dir` (S3 Object Lock); returns how many objects. */
+  setLegalHold?(dir: string, on: boolean): Promise<number>;
 }
 
 /** One email of a batch, as the EML writer hands it over. */

@@ -73,7 +73,7 @@ export async function runJob(options: { claimed: ClaimedJob; workerId: string; l
       );
     }
     await audit("in_progress", claimed.resumed ? "in_progress" : "pending");
-    const target = await resolveTarget(plan.targetId, { smtp: options.hooks?.smtp });
+    const target = await resolveTarget(plan.targetId, { smtp: options.hooks?.smtp, forWriting: true });
     const outcome = await runExport({
       jobId: claimed.id,
       plan,
