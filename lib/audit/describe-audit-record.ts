@@ -126,6 +126,24 @@ export function describeAuditRecord(record: AuditRecordJson, actor: string): str
     case "revokeIngestToken":
       what = "revoked an ingest token";
       break;
+    case "createTarget":
+      what = `added the export target ${str(r.name) || str(p.name)}${str(r.destination) ? ` (${str(r.destination)})` : ""}`;
+      break;
+    case "patchTarget":
+      what = `changed the export target ${str(r.name) || str(p.name)}`;
+      break;
+    case "deleteTarget":
+      what = `removed the export target ${str(prior.name) || str(p.target_id)}`;
+      break;
+    case "testTargetConnection":
+      what = `tested the connection of the export target ${str(p.name) || str(p.target_id)}`;
+      break;
+    case "holdExport":
+      what = `put export ${short(jobId)} on legal hold${str(p.reason) ? `: ${str(p.reason)}` : ""}`;
+      break;
+    case "releaseExport":
+      what = `released export ${short(jobId)} from legal hold`;
+      break;
     default:
       what = record.event_name;
   }

@@ -56,6 +56,15 @@ export const ZAuditEventName = z.enum([
   /** An admin API token was created or revoked. */
   "createApiToken",
   "revokeApiToken",
+  /** An export target (local directory, S3 bucket, archive mailbox) was added, changed or removed; Custodian's own events. */
+  "createTarget",
+  "patchTarget",
+  "deleteTarget",
+  /** A target's "Test connection" (S3: a probe object written, read back and deleted; SMTP: a session without mail). */
+  "testTargetConnection",
+  /** An export was put on legal hold, or released from it (it never expires while held). */
+  "holdExport",
+  "releaseExport",
   /** An admin API token's first use of the day (UTC); later calls that day are audited as their own events only. */
   "useApiToken",
 ]);
@@ -71,5 +80,6 @@ export const AUDIT_OBJECT_TYPES = [
   "policy",
   "import",
   "token",
+  "target",
 ] as const;
 export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];

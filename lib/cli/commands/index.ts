@@ -19,5 +19,6 @@ export const COMMANDS: Record<string, Loader> = {
   "import-mattermost": () => import("./import-mattermost.ts"),
   seed: () => import("./seed.ts"),
   token: () => import("./token/index.ts"),
+  target: () => import("./target/index.ts"),
   migrate: () => import("./migrate.ts"),
 };

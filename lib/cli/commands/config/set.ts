@@ -19,7 +19,7 @@ export const set = defineCommand({
   schema: z.object({ key: z.string().min(1), value: z.string() }),
   details:
     "Keys are Mattermost's MessageExportSettings names: EnableExport, DailyRunTime, TimeZone, ExportFormat,\n" +
-    "BatchSize, ExportAttachments, GlobalRelaySettings.{CustomerType,SMTPUsername,SMTPPassword,EmailAddress,\n" +
+    "BatchSize, ExportAttachments, Destination (a target's name: where the file formats go), GlobalRelaySettings.{CustomerType,SMTPUsername,SMTPPassword,EmailAddress,\n" +
     "CustomSMTPServerName,CustomSMTPPort,SMTPServerTimeout}.\n" +
     "Secrets: config set GlobalRelaySettings.SMTPPassword -   reads the value from standard input.",
   audit: { event: "patchConfig", objectType: "config" },

@@ -30,8 +30,10 @@ export const show = defineCommand({
         ["batches", String(j.batches)],
         ["warnings", String(j.warnings)],
         ...(j.delivered !== null ? ([["delivered", String(j.delivered)]] as Array<[string, string]>) : []),
+        ["target", j.targetName],
         ["export dir", j.exportDir || "-"],
-        ["downloadable", j.downloadable ? `yes, until ${iso(j.expiresAt)}` : j.expired ? "no (expired)" : "no"],
+        ["downloadable", j.downloadable ? (j.expiresAt === null ? "yes" : `yes, until ${iso(j.expiresAt)}`) : j.expired ? "no (expired)" : "no"],
+        ...(j.legalHold ? ([["legal hold", `${j.legalHold.reason} (by ${j.legalHold.by || "?"}, ${iso(j.legalHold.at)})`]] as Array<[string, string]>) : []),
         ...(j.error ? ([["error", j.error]] as Array<[string, string]>) : []),
       ];
       return rows.map(([k, v]) => `${k.padEnd(13)}${v}`);
