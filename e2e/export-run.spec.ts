@@ -69,9 +69,11 @@ const jobRow = (page: Page, jobId: string) => page.locator(`tr[data-job-id="${jo
 type CsvRow = Record<string, string>;
 
 /** Every batch of an export zip: its name, entries, posts.csv rows and metadata.json. */
+/** Every batch of an export zip (its entries sit under the export's directory, beside manifest.json): name, entries, posts.csv rows and metadata.json. */
 function readExport(zipFile: string, dir: string): Array<{ name: string; entries: string[]; rows: CsvRow[]; metadata: { MessagesCount: number; Channels: Record<string, { MessagesCount: number }> } }> {
-  return zipEntries(zipFile).map((name, i) => {
-    const inner = writeTemp(dir, `inner-${i}.zip`, zipEntry(zipFile, name));
+  return zipEntries(zipFile).filter((entry) => /\/batch\d{3,}-[^/]*\.zip$/.test(entry)).map((entry, i) => {
+    const name = entry.slice(entry.lastIndexOf("/") + 1);
+    const inner = writeTemp(dir, `inner-${i}.zip`, zipEntry(zipFile, entry));
     const entries = zipEntries(inner);
     const rows = parseCsv(zipEntry(inner, "posts.csv"), { columns: true, relax_quotes: false }) as CsvRow[];
     const metadata = JSON.parse(zipEntry(inner, "metadata.json").toString("utf8")) as { MessagesCount: number; Channels: Record<string, { MessagesCount: number }> };
@@ -123,6 +125,10 @@ test("ingest a workspace, export it as CSV, watch the job table, download and re
   const zipFile = `${work}/ranged.zip`;
   await download.saveAs(zipFile);
   const listing = zipListing(zipFile);
+  const top = zipEntries(zipFile)[0]!.split("/")[0]!;
+  expect(top, "entries sit under the export's directory").toMatch(/^compliance-export-/);
+  expect(zipEntries(zipFile).every((e) => e.startsWith(`${top}/`))).toBe(true);
+  expect(zipEntries(zipFile), "the manifest travels with the batches, so the receiver can verify").toContain(`${top}/manifest.json`);
   const batches = readExport(zipFile, work);
   expect(batches.map((b) => b.name), listing).toEqual([1, 2, 3, 4].map((n) => expect.stringMatching(new RegExp(`^batch00${n}-\\d+-\\d+\\.zip$`))));
   for (const b of batches) expect(b.entries, b.name).toEqual(["posts.csv", "metadata.json"]);
@@ -176,6 +182,7 @@ test("ingest a workspace, export it as CSV, watch the job table, download and re
   const res = await page.request.get(`/api/v1/exports/${runId}/download`);
   expect(res.status()).toBe(200);
   expect(res.headers()["content-type"]).toBe("application/zip");
+  expect(Number(res.headers()["content-length"]), "Content-Length is the zip's size").toBe((await res.body()).length);
   const runZip = writeTemp(work, "run-now.zip", await res.body());
   const runIds = new Set(readExport(runZip, work).flatMap((b) => b.rows.map((r) => r["Post Id"] ?? "")));
   for (const id of fresh.postRowIds) expect(runIds.has(id), `run now exported ${id}`).toBe(true);

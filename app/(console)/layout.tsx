@@ -26,7 +26,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   ];
   const administration: NavItem[] = [
     ...(can(user, "manage_admins") ? [{ href: "/admins", label: "Admins" }] : []),
-    ...(can(user, "configure") ? [{ href: "/notifications", label: "Notifications" }, { href: "/ingest-tokens", label: "Ingest tokens" }] : []),
+    ...(can(user, "configure") ? [{ href: "/targets", label: "Targets" }, { href: "/notifications", label: "Notifications" }, { href: "/ingest-tokens", label: "Ingest tokens" }] : []),
     { href: "/account", label: "Your account" },
   ];
   const account = (

@@ -12,7 +12,7 @@ import type { Status } from "@/components/ui/status-message.tsx";
 import { useToast } from "@/components/ui/toast.tsx";
 import { formatDuration } from "./format-time.ts";
 import { ACTIVE_STATUSES, formatLabel, shortId, STATUS_LABEL, TRIGGER_LABEL } from "./job-labels.ts";
-import { JobLegalHoldSlot, JobReconciliationSlot } from "./job-detail-slots.tsx";
+import { JobLegalHoldSlot, JobReconciliationSlot, type LegalHoldActions } from "./job-detail-slots.tsx";
 import { JobStatusBadge } from "./job-status-badge.tsx";
 
 type Result<T> = { ok: true; data: T } | { ok: false; message: string };
@@ -20,12 +20,12 @@ type Actions = {
   cancel: (input: { jobId: string }) => Promise<Result<unknown>>;
   retry: (input: { jobId: string }) => Promise<Result<{ jobId: string }>>;
   verify: (input: { jobId: string }) => Promise<Result<{ ok: boolean; problems: string[]; checkedJobs: number }>>;
-};
+} & Partial<LegalHoldActions>;
 
 const EVENT_LABEL: Record<string, string> = { createJob: "Created", cancelJob: "Cancel", updateJobStatus: "Status change" };
 
 /** /jobs/<id>: what ran, for whom, what it wrote, what went wrong and what to do next. */
-export function JobDetailView({ detail, canRun, canDownload, actions }: { detail: JobDetail; canRun: boolean; canDownload: boolean; actions: Actions }) {
+export function JobDetailView({ detail, canRun, canDownload, canHold, actions }: { detail: JobDetail; canRun: boolean; canDownload: boolean; canHold?: boolean; actions: Actions }) {
   const { job } = detail;
   const router = useRouter();
   const confirm = useConfirm();
@@ -135,11 +135,14 @@ export function JobDetailView({ detail, canRun, canDownload, actions }: { detail
             <dd>{plural(job.messages, "message")}, {plural(job.files, "file")}{job.delivered !== null ? `, ${plural(job.delivered, "email")} delivered` : ""}</dd>
             <dt>Warnings</dt>
             <dd>{job.warnings}</dd>
+            <dt>Target</dt>
+            <dd>{job.targetName}</dd>
             <dt>Directory</dt>
             <dd className="mono">{job.exportDir || "—"}</dd>
             <dt>Download</dt>
             <dd>
               {downloadable ? <DownloadLink href={`/api/v1/exports/${job.id}/download`} label="Download all batches" expiresAt={job.expiresAt} /> : job.expired ? "Expired" : job.downloadable ? "Needs the download right" : "Not available"}
+              {job.legalHold && <div className="small-text">On legal hold: never expires</div>}
             </dd>
           </dl>
         </section>
@@ -221,7 +224,7 @@ export function JobDetailView({ detail, canRun, canDownload, actions }: { detail
         )}
       </section>
 
-      <JobLegalHoldSlot job={job} />
+      <JobLegalHoldSlot job={job} canHold={canHold} actions={actions.hold && actions.release ? { hold: actions.hold, release: actions.release } : undefined} />
     </>
   );
 }

@@ -201,7 +201,7 @@ function JobRow({ job, canRun, canDownload, onCancel }: { job: JobListRow; canRu
         <RelativeTime ms={job.createdAt} />
         <div className="muted small-text">{startedBy(job)}</div>
       </td>
-      <td data-label="Format">{formatLabel(job.format)}</td>
+      <td data-label="Format">{formatLabel(job.format)}<div className="muted small-text" title="Target">→ {job.targetName}</div></td>
       <td data-label="Window" className="small-text">
         {job.windowStart !== null ? <><RelativeTime ms={job.windowStart} /> → {job.windowEnd !== null ? <RelativeTime ms={job.windowEnd} /> : "now"}</> : "—"}
         {job.durationMs !== null && <div className="muted">took {formatDuration(job.durationMs)}</div>}

@@ -18,7 +18,7 @@ const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const RIGHTS = ["configure", "request", "download", "audit", "manage_admins"] as const;
 type Right = (typeof RIGHTS)[number];
 /** What a session-signed route or action needs (lib/auth/rights.ts's Requirement). */
-type Requirement = Right | readonly Right[] | "signed-in" | "owner";
+type Requirement = Right | readonly Right[] | { all: readonly Right[] } | "signed-in" | "owner";
 
 type RouteRule =
   | { access: "public"; expect: number }
@@ -52,6 +52,20 @@ const ROUTES: Record<string, Record<string, RouteRule>> = {
   "api/v1/jobs/[jobId]": { GET: { access: "session", right: ["request", "download", "configure"], event: "getComplianceReport" } },
   // The job has finished: 409 for whoever may cancel.
   "api/v1/jobs/[jobId]/cancel": { POST: { access: "session", right: "request", event: "cancelJob" } },
+  // Legal hold needs both rights; without a reason the hold is refused (400), the release of a job not held changes nothing.
+  "api/v1/jobs/[jobId]/hold": { POST: { access: "session", right: { all: ["download", "configure"] }, event: "holdExport", body: { matrixProbe: 1 } } },
+  "api/v1/jobs/[jobId]/release": { POST: { access: "session", right: { all: ["download", "configure"] }, event: "releaseExport" } },
+  "api/v1/targets": {
+    GET: { access: "session", right: "configure", event: "getConfig" },
+    // Not a target (no kind): 400.
+    POST: { access: "session", right: "configure", event: "createTarget", body: { matrixProbe: 1 } },
+  },
+  // No target "matrix-dummy": 404 for whoever may change targets.
+  "api/v1/targets/[targetId]": {
+    PATCH: { access: "session", right: "configure", event: "patchTarget", body: { name: "matrix" } },
+    DELETE: { access: "session", right: "configure", event: "deleteTarget" },
+  },
+  "api/v1/targets/[targetId]/test": { POST: { access: "session", right: "configure", event: "testTargetConnection" } },
 };
 
 type ActionRule =
@@ -188,7 +202,7 @@ function urlOf(folder: string, params: Record<string, string>): string {
 
 type Principal = { label: string; ctx: APIRequestContext; userId: string; rights: readonly Right[] | "owner"; email: string; password: string };
 
-const rightsOf = (req: Requirement): readonly Right[] => (req === "signed-in" || req === "owner" ? [] : typeof req === "string" ? [req as Right] : req);
+const rightsOf = (req: Requirement): readonly Right[] => (req === "signed-in" || req === "owner" ? [] : typeof req === "string" ? [req as Right] : "all" in req ? req.all : req);
 const keyOf = (rights: readonly Right[]) => [...rights].sort().join("+") || "none";
 
 /** Admins for a requirement: each holder of one of its rights, and who holds none of them. */
@@ -197,6 +211,8 @@ function principalsFor(req: Requirement): { with: Right[][]; without: Right[][] 
   // Owner-only: no grant of rights is enough, all of them included.
   if (req === "owner") return { with: [], without: [[...RIGHTS], []] };
   const needed = rightsOf(req);
+  // All of several: only an admin holding every one passes; holding all but one is refused.
+  if (typeof req === "object" && "all" in req) return { with: [[...needed]], without: [...needed.map((r) => RIGHTS.filter((x) => x !== r)), []] };
   return { with: needed.map((r) => [r]), without: [RIGHTS.filter((r) => !needed.includes(r)), []] };
 }
 

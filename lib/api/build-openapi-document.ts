@@ -41,7 +41,7 @@ export function buildOpenApiDocument(options: { version?: string } = {}): Return
       description:
         "Chat compliance exports. Admin routes take the console's session cookie or `Authorization: Bearer <API token>` " +
         "(an admin's personal token, acting with that admin's current rights); the ingest routes take an ingest token. " +
-        "`x-custodian-right` names the right a route needs (a list: any one of them); every call is audited under `x-custodian-audit-event`.",
+        "`x-custodian-right` names the right a route needs (a list: any one of them; `{ all: [...] }`: every one of them); every call is audited under `x-custodian-audit-event`.",
     },
     components: {
       securitySchemes: {

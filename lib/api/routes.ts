@@ -3,10 +3,16 @@ import { ZAuditQuery } from "../audit/schema.ts";
 import type { Requirement } from "../auth/rights.ts";
 import { ZJobsPageQuery } from "../jobs/list-jobs-page.ts";
 import { ZCreateJobInput, ZJobId } from "../jobs/schema.ts";
+import { ZLegalHoldInput } from "../downloads/set-legal-hold.ts";
 import { ZExportSettingsInput, ZGlobalRelaySettingsInput } from "../settings/schema.ts";
+import { ZTargetInput } from "../targets/schema.ts";
 import {
   ZApiError,
   ZAuditsPage,
+  ZConnectionTest,
+  ZLegalHoldResponse,
+  ZTargetList,
+  ZTargetView,
   ZHealth,
   ZIngestFileResult,
   ZIngestRefusal,
@@ -46,6 +52,8 @@ const json = (schema: z.ZodType, description: string): Body => ({ schema, descri
 const refusal = (description: string): Body => ({ schema: ZApiError, description });
 const ADMIN_ERRORS = { 401: refusal("No valid session or API token."), 403: refusal("The admin lacks the right (audited).") };
 const jobParams = z.object({ jobId: ZJobId });
+const targetParams = z.object({ targetId: z.string().max(200) });
+const HOLD: Requirement = { all: ["download", "configure"] };
 const READ_JOBS: Requirement = ["request", "download", "configure"];
 
 /** PATCH accepts any subset of the settings, nested too, with the form's rules. */
@@ -116,6 +124,76 @@ export const API_ROUTES: ApiRoute[] = [
     params: jobParams,
     responses: { 200: json(z.object({ status: z.string() }), "The job's new status."), ...ADMIN_ERRORS, 404: refusal("No such job."), 409: refusal("The job has finished.") },
     audit: "cancelJob",
+  },
+  {
+    method: "post",
+    path: "/api/v1/jobs/{jobId}/hold",
+    summary: "Put a finished export on legal hold",
+    description: "Needs both `download` and `configure`. A held export never expires; on an S3 target whose bucket has Object Lock every object also gets an S3 legal hold.",
+    access: { kind: "admin", right: HOLD },
+    params: jobParams,
+    body: { schema: ZLegalHoldInput },
+    responses: { 200: json(ZLegalHoldResponse, "Held."), 400: refusal("No reason."), ...ADMIN_ERRORS, 404: refusal("No such export."), 409: refusal("Still running."), 410: refusal("The files were already deleted."), 502: refusal("The bucket refused the S3 legal hold.") },
+    audit: "holdExport",
+  },
+  {
+    method: "post",
+    path: "/api/v1/jobs/{jobId}/release",
+    summary: "Release an export from legal hold",
+    access: { kind: "admin", right: HOLD },
+    params: jobParams,
+    responses: { 200: json(ZLegalHoldResponse, "Released."), ...ADMIN_ERRORS, 404: refusal("No such export."), 409: refusal("Still running."), 502: refusal("The bucket refused to lift the S3 legal hold.") },
+    audit: "releaseExport",
+  },
+  {
+    method: "get",
+    path: "/api/v1/targets",
+    summary: "The export targets (local directories, S3 buckets, archive mailboxes)",
+    description: "Secrets never leave the server: `secretSet` says whether one is stored.",
+    access: { kind: "admin", right: "configure" },
+    responses: { 200: json(ZTargetList, "Every target, with what uses it."), ...ADMIN_ERRORS },
+    audit: "getConfig",
+  },
+  {
+    method: "post",
+    path: "/api/v1/targets",
+    summary: "Add an export target",
+    description: "`secret` is the S3 secret access key or the SMTP password: write-only, bound to the endpoint it is entered for.",
+    access: { kind: "admin", right: "configure" },
+    body: { schema: ZTargetInput },
+    responses: { 201: json(z.object({ target: ZTargetView }), "Added."), 400: refusal("Invalid values (fieldErrors by path)."), ...ADMIN_ERRORS, 409: refusal("The name is taken.") },
+    audit: "createTarget",
+  },
+  {
+    method: "patch",
+    path: "/api/v1/targets/{targetId}",
+    summary: "Change an export target",
+    description: "Fields left out keep their values. A stored secret is kept unless the endpoint fields it belongs to change: then give it again (400 otherwise).",
+    access: { kind: "admin", right: "configure" },
+    params: targetParams,
+    body: { schema: z.object({ name: z.string(), disabled: z.boolean(), config: z.record(z.string(), z.unknown()), secret: z.string() }).partial() },
+    responses: { 200: json(z.object({ target: ZTargetView, secretCleared: z.boolean() }), "Changed."), 400: refusal("Invalid values."), ...ADMIN_ERRORS, 404: refusal("No such target."), 409: refusal("In use, or the name is taken.") },
+    audit: "patchTarget",
+  },
+  {
+    method: "delete",
+    path: "/api/v1/targets/{targetId}",
+    summary: "Remove an export target",
+    description: "Refused for the built-in targets and while the Compliance Export (or a running job) uses it.",
+    access: { kind: "admin", right: "configure" },
+    params: targetParams,
+    responses: { 200: json(z.object({ removed: z.string() }), "Removed."), ...ADMIN_ERRORS, 404: refusal("No such target."), 409: refusal("Built in, or in use.") },
+    audit: "deleteTarget",
+  },
+  {
+    method: "post",
+    path: "/api/v1/targets/{targetId}/test",
+    summary: "Test a target's connection",
+    description: "S3: write, read back and delete a probe object; SMTP: connect, STARTTLS, AUTH, QUIT; a directory: write and delete a probe file. At most 5 connection tests per admin per 10 minutes.",
+    access: { kind: "admin", right: "configure" },
+    params: targetParams,
+    responses: { 200: json(ZConnectionTest, "The outcome (ok false with the server's answer when it failed)."), ...ADMIN_ERRORS, 404: refusal("No such target."), 429: refusal("Too many connection tests.") },
+    audit: "testTargetConnection",
   },
   {
     method: "get",

@@ -4,6 +4,7 @@ import type { Health } from "../health/check-health.ts";
 import type { JobsPage } from "../jobs/list-jobs-page.ts";
 import type { JobView } from "../jobs/job-view.ts";
 import { CUSTOMER_TYPES, EXPORT_FORMATS, type ExportSettingsView } from "../settings/schema.ts";
+import type { TargetView } from "../targets/stored-target.ts";
 
 // What the HTTP API answers, as zod schemas: they feed the OpenAPI document (lib/api/routes.ts) and
 // e2e/api/openapi.spec.ts validates real responses against it. The `Same<…>` lines make the type
@@ -133,3 +134,22 @@ export const ZIngestRefusal = z.object({
   errorCount: z.number().int(),
 });
 export const ZIngestFileResult = z.object({ fileId: z.string(), size: z.number().int(), sha256: z.string(), linked: z.boolean() });
+
+export const ZTargetView = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["local", "s3", "smtp"]),
+    name: z.string(),
+    config: z.record(z.string(), z.unknown()).describe("The kind's configuration (lib/targets/schema.ts); never a secret."),
+    disabled: z.boolean(),
+    secretSet: z.boolean().meta({ description: "The secret (S3 secret access key, SMTP password) itself is write-only." }),
+    builtIn: z.boolean(),
+    destination: z.string(),
+    retentionDays: z.number().int().nullable(),
+    updatedAt: z.number().int(),
+  })
+  .meta({ id: "Target" });
+same<Same<Omit<z.output<typeof ZTargetView>, "config">, Omit<TargetView, "config">>>(true);
+export const ZTargetList = z.object({ targets: z.array(ZTargetView.extend({ inUse: z.string().nullable() })) });
+export const ZConnectionTest = z.object({ ok: z.boolean(), message: z.string() });
+export const ZLegalHoldResponse = z.object({ legalHold: z.object({ reason: z.string(), by: z.string(), at: z.number().int().nullable() }).nullable(), objects: z.number().int() });

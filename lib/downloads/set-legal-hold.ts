@@ -5,6 +5,8 @@ import { resolveEvidenceTarget } from "../targets/resolve-target.ts";
 
 export const ZLegalHoldInput = z.object({ reason: z.string().trim().min(1, "Give the reason for the hold (a matter, a case number).").max(500, "The reason is at most 500 characters.") }).strict();
 export type TLegalHoldInput = z.output<typeof ZLegalHoldInput>;
+/** The console's hold: the job and the reason. */
+export const ZLegalHoldRequest = ZLegalHoldInput.extend({ jobId: z.string().regex(/^[0-9a-f-]{36}$/, "Not a job id.") }).strict();
 
 export type LegalHoldChange = {
   jobId: string;

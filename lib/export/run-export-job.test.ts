@@ -366,20 +366,22 @@ test("exactly once across every CSV cursor run (ranged run excluded)", () => {
   assertExactlyOnce(allRows, allExpected, { label: "all CSV cursor runs" });
 });
 
-test("download: the whole export streams as one zip of its batch files; ?batch=N gives that batch; unfinished jobs get 409", async () => {
+test("download: the whole export streams as one zip of its batches and manifest under the export's directory, with its size known; ?batch=N gives that batch; unfinished jobs get 409", async () => {
   const files = (await assertJobOutput(run2)).files;
   const dir = await jobExportDir(run2);
+  const top = path.basename(dir);
   const whole = await openExportDownload({ jobId: run2 });
-  assert.equal(whole.fileName, `${path.basename(dir)}.zip`);
-  assert.deepEqual(whole.files, files);
+  assert.equal(whole.fileName, `${top}.zip`);
+  assert.deepEqual(whole.files, [...files, "manifest.json"]);
   const zipPath = path.join(scratch, whole.fileName);
   await pipeline(whole.stream, createWriteStream(zipPath));
+  assert.equal(whole.size, (await readFile(zipPath)).length, "the size (Content-Length) is known before the first byte");
   const { stdout: listing } = await run("unzip", ["-Z1", zipPath]);
-  assert.deepEqual(listing.split("\n").filter(Boolean), files, "the download's entries are the batch files, at its root, in order");
+  assert.deepEqual(listing.split("\n").filter(Boolean), [...files, "manifest.json"].map((f) => `${top}/${f}`), "the batches in order, then the manifest, under the export's directory");
   const { stdout: tested } = await run("unzip", ["-t", zipPath]);
   assert.match(tested, /No errors detected/);
-  for (const name of files) {
-    const { stdout } = await run("unzip", ["-p", zipPath, name], { encoding: "buffer", maxBuffer: 64 * 1024 * 1024 });
+  for (const name of [...files, "manifest.json"]) {
+    const { stdout } = await run("unzip", ["-p", zipPath, `${top}/${name}`], { encoding: "buffer", maxBuffer: 64 * 1024 * 1024 });
     const inner = path.join(scratch, `inner-${name}`);
     await writeFile(inner, stdout as unknown as Buffer);
     assert.equal(await sha256File(inner), await sha256File(path.join(dir, name)), `${name} inside the download is byte-identical`);

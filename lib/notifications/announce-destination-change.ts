@@ -14,7 +14,7 @@ export type DestinationNotice = { sent: boolean; to: string[]; reason?: string }
  * somewhere else, with the old and new values. `via` is the mail server to use: for a change of
  * the notification server itself, the previous one, which the admin who changed it cannot read.
  */
-export async function announceDestinationChange(options: { what: "Compliance Export" | "Notifications"; diffs: ConfigDiff[]; changedBy: string; via?: NotificationSettings; now?: Date }): Promise<DestinationNotice> {
+export async function announceDestinationChange(options: { what: "Compliance Export" | "Notifications" | "Export targets"; diffs: ConfigDiff[]; changedBy: string; via?: NotificationSettings; now?: Date }): Promise<DestinationNotice> {
   const previous = options.via && notificationMailConfigured(options.via) ? options.via : undefined;
   const settings = previous ?? (await loadNotificationSettings());
   const admins = await db().adminUser.findMany({
@@ -26,12 +26,12 @@ export async function announceDestinationChange(options: { what: "Compliance Exp
   if (to.length === 0) return { sent: false, to, reason: "nobody to tell" };
   const show = (v: unknown) => (v === SECRET_MASK ? "(a password)" : v === "" || v === undefined ? "(empty)" : Array.isArray(v) ? v.join(", ") || "(empty)" : String(v));
   const text = [
-    `${options.changedBy} changed where ${options.what === "Compliance Export" ? "the compliance archive is sent" : "Custodian's notification email goes"}:`,
+    `${options.changedBy} changed where ${options.what === "Notifications" ? "Custodian's notification email goes" : "the compliance archive is sent"}:`,
     "",
     ...options.diffs.map((d) => `${d.path}: ${show(d.base_val)} -> ${show(d.actual_val)}`),
     "",
     `At ${(options.now ?? new Date()).toISOString()}. If this was not meant to happen, review the audit log and the settings:`,
-    consoleUrl(options.what === "Compliance Export" ? "compliance-export" : "notifications"),
+    consoleUrl(options.what === "Compliance Export" ? "compliance-export" : options.what === "Export targets" ? "targets" : "notifications"),
   ].join("\n");
   try {
     await sendEmail(settings, { to, subject: `[Custodian] ${options.what}: the destination was changed`, text });

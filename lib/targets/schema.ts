@@ -1,4 +1,3 @@
-import path from "node:path";
 import { z } from "zod";
 import type { AuditFieldsOf } from "../audit/auditable.ts";
 import { ZGlobalRelaySettingsInput, globalRelayEndpoint } from "../settings/schema.ts";
@@ -40,7 +39,7 @@ export const ZTargetName = text("The name", 80).min(1, "Give the target a name."
 
 /** An absolute directory; "" is the export directory (CUSTODIAN_EXPORT_DIR), the built-in target's. */
 export const ZLocalConfig = z.object({
-  path: text("The path", 1024).refine((v) => v === "" || path.isAbsolute(v), "Enter an absolute path, such as /srv/custodian/exports."),
+  path: text("The path", 1024).refine((v) => v === "" || v.startsWith("/") || /^[A-Za-z]:[\\/]/.test(v), "Enter an absolute path, such as /srv/custodian/exports."),
 });
 
 /** S3 bucket naming rules (3–63 characters, lower case, digits, dots and hyphens). */
@@ -115,6 +114,10 @@ export type TargetConfigOf<K extends TargetKindName> = K extends "local" ? Local
 export const TARGET_AUDIT_FIELDS = { kind: true, name: true, disabled: true, config: true, secret: "secret" } as const satisfies AuditFieldsOf<{ kind: string; name: string; disabled?: boolean; config: unknown; secret?: string }>;
 
 export const ZTargetRef = z.object({ id: z.string().trim().min(1).max(200) });
+
+/** The Targets page's save: a new target (no id) or a change to one. */
+export const ZTargetSave = z.object({ id: z.string().trim().max(200).optional(), target: ZTargetInput });
+export const TARGET_SAVE_AUDIT_FIELDS = { id: true, target: TARGET_AUDIT_FIELDS } as const satisfies AuditFieldsOf<z.input<typeof ZTargetSave>>;
 
 /**
  * The fields a stored secret is bound to (lib/settings/secret-binding.ts): for S3 the endpoint,

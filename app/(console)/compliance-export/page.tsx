@@ -3,6 +3,7 @@ import { can } from "@/lib/auth/rights.ts";
 import { listJobsPage, ZJobsPageQuery } from "@/lib/jobs/list-jobs-page.ts";
 import { readExportSettingsView } from "@/lib/settings/read-export-settings-view.ts";
 import { serverTimeZone } from "@/lib/settings/schema.ts";
+import { listTargets } from "@/lib/targets/list-targets.ts";
 import { DEFAULT_FILTERS } from "@/components/jobs/job-labels.ts";
 import { JobsTable } from "@/components/jobs/jobs-table.tsx";
 import { requestInfo } from "@/app/_server/request-info.ts";
@@ -23,10 +24,14 @@ export default async function ComplianceExportPage() {
   return (
     <>
       <h1>Compliance Export</h1>
-      {view ? <ExportSettingsForm initial={view} timeZones={timeZoneOptions()} /> : <p className="card">The export settings are shown to admins with the configure right.</p>}
+      {view ? <ExportSettingsForm initial={view} timeZones={timeZoneOptions()} destinations={await destinationOptions()} /> : <p className="card">The export settings are shown to admins with the configure right.</p>}
       {jobs && <JobsTable initialPage={jobs} canRun={can(session.user, "request")} canDownload={can(session.user, "download")} runNow={runExportNowAction} runFrom={runExportFromAction} cancel={cancelJobAction} />}
     </>
   );
+}
+
+async function destinationOptions() {
+  return (await listTargets()).filter((t) => t.kind !== "smtp").map((t) => ({ id: t.id, name: t.name, destination: t.destination, disabled: t.disabled }));
 }
 
 function timeZoneOptions(): string[] {

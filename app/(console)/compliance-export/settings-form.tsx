@@ -30,11 +30,15 @@ function toFormValues(view: ExportSettingsView): TExportSettingsInput {
     ExportFormat: view.ExportFormat,
     BatchSize: String(view.BatchSize),
     ExportAttachments: view.ExportAttachments,
+    Destination: view.Destination,
     GlobalRelaySettings: { ...gr, CustomSMTPPort: String(gr.CustomSMTPPort), SMTPServerTimeout: String(gr.SMTPServerTimeout), SMTPPassword: undefined },
   };
 }
 
-export function ExportSettingsForm(props: { initial: ExportSettingsView; timeZones: string[] }) {
+/** A target the file formats may go to (a local directory or an S3 bucket). */
+export type DestinationOption = { id: string; name: string; destination: string; disabled: boolean };
+
+export function ExportSettingsForm(props: { initial: ExportSettingsView; timeZones: string[]; destinations: DestinationOption[] }) {
   const notify = useToast();
   const [view, setView] = useState(props.initial);
   const [replacingPassword, setReplacingPassword] = useState(!props.initial.GlobalRelaySettings.SMTPPasswordSet);
@@ -118,11 +122,23 @@ export function ExportSettingsForm(props: { initial: ExportSettingsView; timeZon
         </div>
       </Setting>
 
-      <Setting label="Export Format:" htmlFor="ExportFormat" help={format === "globalrelay" ? "Emails are sent to the Global Relay archive over SMTP." : "Files are written to the export store as one zip per batch, available to admins with the download right for 30 days."} error={err("ExportFormat")?.message} name="ExportFormat" disabled={off}>
+      <Setting label="Export Format:" htmlFor="ExportFormat" help={format === "globalrelay" ? "Emails are sent to the Global Relay archive over SMTP." : "Files are written to the Destination below as one zip per batch, available to admins with the download right for as long as the destination keeps them."} error={err("ExportFormat")?.message} name="ExportFormat" disabled={off}>
         <select {...register("ExportFormat")} {...field("ExportFormat")} disabled={off}>
           {FORMAT_ORDER.map((f) => <option key={f} value={f}>{EXPORT_FORMAT_LABELS[f]}</option>)}
         </select>
       </Setting>
+
+      {format !== "globalrelay" && (
+        <Setting label="Destination:" htmlFor="Destination" help="Where the batch files go: a local directory or an S3-compatible bucket. Add targets on the Targets page." error={err("Destination")?.message} name="Destination" disabled={off}>
+          <select {...register("Destination")} {...field("Destination")} disabled={off}>
+            {props.destinations.map((d) => (
+              <option key={d.id} value={d.id} disabled={d.disabled && d.id !== view.Destination}>
+                {d.name} — {d.destination}{d.disabled ? " (disabled)" : ""}
+              </option>
+            ))}
+          </select>
+        </Setting>
+      )}
 
       {format === "globalrelay" && (
         <>

@@ -4,6 +4,7 @@ import { verifyJobExport } from "@/lib/export/manifest/verify-job-export.ts";
 import { cancelJob } from "@/lib/jobs/cancel-job.ts";
 import { retryJob } from "@/lib/jobs/retry-job.ts";
 import { ZJobRef } from "@/lib/jobs/schema.ts";
+import { setLegalHold, ZLegalHoldRequest } from "@/lib/downloads/set-legal-hold.ts";
 import { defineAction } from "@/app/_server/action.ts";
 
 export const cancelJobFromDetailAction = defineAction(
@@ -27,5 +28,22 @@ export const verifyJobAction = defineAction(
   async ({ input }) => {
     const result = await verifyJobExport({ jobId: input.jobId });
     return { data: result, audit: { parameters: { job_id: input.jobId, verify: true }, resultingState: { ok: result.ok, problems: result.problems.length } } };
+  },
+);
+
+/** Legal hold needs both download and configure: the export never expires while held. */
+export const holdJobAction = defineAction(
+  { id: "/jobs#hold", schema: ZLegalHoldRequest, right: { all: ["download", "configure"] }, event: "holdExport", objectType: "export", auditable: { jobId: true, reason: true } },
+  async ({ input, session }) => {
+    const change = await setLegalHold({ jobId: input.jobId, hold: true, reason: input.reason, by: session.user.email });
+    return { data: change, audit: { parameters: { job_id: input.jobId }, resultingState: { legal_hold: true, objects: change.objects, unchanged: change.unchanged } } };
+  },
+);
+
+export const releaseJobAction = defineAction(
+  { id: "/jobs#release", schema: ZJobRef, right: { all: ["download", "configure"] }, event: "releaseExport", objectType: "export", auditable: { jobId: true } },
+  async ({ input }) => {
+    const change = await setLegalHold({ jobId: input.jobId, hold: false, by: "" });
+    return { data: change, audit: { parameters: { job_id: input.jobId }, resultingState: { legal_hold: false, objects: change.objects, unchanged: change.unchanged } } };
   },
 );

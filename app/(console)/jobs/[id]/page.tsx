@@ -5,7 +5,7 @@ import { readJobDetail } from "@/lib/job-detail/read-job-detail.ts";
 import { ZJobId } from "@/lib/jobs/schema.ts";
 import { JobDetailView } from "@/components/jobs/job-detail-view.tsx";
 import { requirePageSession } from "@/app/_server/session.ts";
-import { cancelJobFromDetailAction, retryJobAction, verifyJobAction } from "../actions.ts";
+import { cancelJobFromDetailAction, holdJobAction, releaseJobAction, retryJobAction, verifyJobAction } from "../actions.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -25,7 +25,8 @@ export default async function JobDetailPage({ params }: { params: Promise<{ id: 
       detail={detail}
       canRun={can(session.user, "request")}
       canDownload={can(session.user, "download")}
-      actions={{ cancel: cancelJobFromDetailAction, retry: retryJobAction, verify: verifyJobAction }}
+      canHold={can(session.user, { all: ["download", "configure"] })}
+      actions={{ cancel: cancelJobFromDetailAction, retry: retryJobAction, verify: verifyJobAction, hold: holdJobAction, release: releaseJobAction }}
     />
   );
 }

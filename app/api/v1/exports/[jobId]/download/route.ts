@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import { record } from "@/lib/audit/record.ts";
 import { UserError } from "@/lib/errors/user-error.ts";
 import { verifyDownloadLink } from "@/lib/export/download-links.ts";
-import { openExportDownload } from "@/lib/export/open-export-download.ts";
+import { openExportDownload, presignExportBatch } from "@/lib/export/open-export-download.ts";
 import { ZJobId } from "@/lib/jobs/schema.ts";
 import { requestInfoFrom } from "@/app/_server/request-info.ts";
 import { internalError, jsonError, sessionRoute } from "@/app/_server/route.ts";
@@ -18,7 +18,10 @@ function parseTarget(request: Request, jobId: string | undefined): { jobId: stri
   return { jobId: id.data, batch: batch === null ? undefined : Number(batch) };
 }
 
-async function download(target: { jobId: string; batch?: number }): Promise<{ response: Response; files: string[] }> {
+async function download(target: { jobId: string; batch?: number }): Promise<{ response: Response; files: string[]; presigned: boolean }> {
+  // A batch on an S3 target: a short-lived presigned URL (no longer than a signed link) straight to the bucket.
+  const presigned = target.batch !== undefined ? await presignExportBatch({ jobId: target.jobId, batch: target.batch }) : null;
+  if (presigned) return { response: new Response(null, { status: 302, headers: { Location: presigned.url, "Cache-Control": "no-store" } }), files: [presigned.fileName], presigned: true };
   const d = await openExportDownload(target);
   const asciiName = d.fileName.replace(/[^A-Za-z0-9._-]/g, "_");
   const headers: Record<string, string> = {
@@ -28,13 +31,13 @@ async function download(target: { jobId: string; batch?: number }): Promise<{ re
     "X-Content-Type-Options": "nosniff",
   };
   if (d.size !== undefined) headers["Content-Length"] = String(d.size);
-  return { response: new Response(Readable.toWeb(d.stream) as ReadableStream, { headers }), files: d.files };
+  return { response: new Response(Readable.toWeb(d.stream) as ReadableStream, { headers }), files: d.files, presigned: false };
 }
 
 const withSession = sessionRoute({ right: "download", audit: { event: "downloadComplianceReport", objectType: "export", apiPath: API_PATH } }, async ({ request, params }) => {
   const target = parseTarget(request, params.jobId);
-  const { response, files } = await download(target);
-  return { response, audit: { parameters: { job_id: target.jobId, ...(target.batch ? { batch: target.batch } : {}) }, resultingState: { files } } };
+  const { response, files, presigned } = await download(target);
+  return { response, audit: { parameters: { job_id: target.jobId, ...(target.batch ? { batch: target.batch } : {}) }, resultingState: { files, ...(presigned ? { presigned_url: true } : {}) } } };
 });
 
 /** With ?link=<signed token>: no session needed; the link's issuer must still hold the download right. */
@@ -49,8 +52,8 @@ async function withLink(request: Request, jobId: string | undefined, token: stri
     const link = await verifyDownloadLink({ token, jobId: target.jobId, requestedBatch: target.batch });
     actor.userId = link.userId;
     const batch = link.batch;
-    const { response, files } = await download({ jobId: target.jobId, batch });
-    await audit("success", { parameters: { job_id: target.jobId, link_id: link.linkId, ...(batch ? { batch } : {}) }, resultingState: { files } });
+    const { response, files, presigned } = await download({ jobId: target.jobId, batch });
+    await audit("success", { parameters: { job_id: target.jobId, link_id: link.linkId, ...(batch ? { batch } : {}) }, resultingState: { files, ...(presigned ? { presigned_url: true } : {}) } });
     return response;
   } catch (error) {
     if (!(error instanceof UserError)) return internalError(error, API_PATH);
