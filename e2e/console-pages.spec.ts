@@ -21,6 +21,7 @@ const PAGES: Array<{ path: () => string; title: () => string; h1: RegExp }> = [
   { path: () => "/audit-log", title: () => "Audit log · Custodian", h1: /^Audit log$/ },
   { path: () => "/completeness", title: () => "Completeness · Custodian", h1: /^Completeness$/ },
   { path: () => "/admins", title: () => "Admins · Custodian", h1: /^Admins$/ },
+  { path: () => "/targets", title: () => "Targets · Custodian", h1: /^Targets$/ },
   { path: () => "/notifications", title: () => "Notifications · Custodian", h1: /^Notifications$/ },
   { path: () => "/ingest-tokens", title: () => "Ingest tokens · Custodian", h1: /^Ingest tokens$/ },
   { path: () => "/account", title: () => "Your account · Custodian", h1: /^Your account$/ },

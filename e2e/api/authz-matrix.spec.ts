@@ -106,6 +106,11 @@ const ACTIONS: Record<string, ActionRule> = {
   // Only the owner vouches for a notification server an admin changed (issue 11 item 3).
   "app/(console)/notifications/actions.ts#confirmNotificationServerAction": { access: "session", right: "owner", event: "patchConfig" },
   "app/(console)/requests/actions.ts#requestExportAction": { access: "session", right: "request", event: "createJob" },
+  "app/(console)/targets/actions.ts#saveTargetAction": { access: "session", right: "configure", event: "patchTarget" },
+  "app/(console)/targets/actions.ts#removeTargetAction": { access: "session", right: "configure", event: "deleteTarget" },
+  "app/(console)/targets/actions.ts#testTargetAction": { access: "session", right: "configure", event: "testTargetConnection" },
+  "app/(console)/jobs/actions.ts#holdJobAction": { access: "session", right: { all: ["download", "configure"] }, event: "holdExport" },
+  "app/(console)/jobs/actions.ts#releaseJobAction": { access: "session", right: { all: ["download", "configure"] }, event: "releaseExport" },
 };
 
 type PageRule =
@@ -133,6 +138,7 @@ const PAGES: Record<string, PageRule> = {
   "(console)/jobs/[id]": { access: "session", right: ["request", "download", "configure"] },
   "(console)/notifications": { access: "session", right: "configure" },
   "(console)/requests": { access: "session", right: ["request", "download"] },
+  "(console)/targets": { access: "session", right: "configure" },
 };
 
 /** Arguments a permitted caller sends: refused by every action's schema (400), so nothing is done. */

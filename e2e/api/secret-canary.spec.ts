@@ -97,6 +97,29 @@ test("no secret-like input reaches an audit record, a log line or a response, on
   await act(owner, "app/(console)/notifications/actions.ts", "saveNotificationSettingsAction", [notify(canary("notify-invalid"), { SMTPPort: "0" })]);
   expect((await act(owner, "app/(console)/notifications/actions.ts", "saveNotificationSettingsAction", [notify(canary("notify-save"))])).result).toMatchObject({ ok: true });
 
+  // ---- export target secrets (S3 secret access key, SMTP password): the Targets page and its API --
+  const s3 = (secret: string, extra: Record<string, unknown> = {}) => ({
+    kind: "s3", name: `canary-bucket-${randomBytes(3).toString("hex")}`, disabled: false, secret,
+    config: { endpoint: "http://127.0.0.1:9", region: "us-east-1", bucket: "canary-bucket", prefix: "", accessKeyId: "AKIACANARY", forcePathStyle: true },
+    ...extra,
+  });
+  await act(owner, "app/(console)/targets/actions.ts", "saveTargetAction", [{ target: s3(canary("s3-invalid"), { config: { bucket: "Not A Bucket!" } }) }]);
+  const savedTarget = await act(owner, "app/(console)/targets/actions.ts", "saveTargetAction", [{ target: s3(canary("s3-save")) }]);
+  expect(savedTarget.result).toMatchObject({ ok: true });
+  const targetId = (savedTarget.result!.data as { target: { id: string } }).target.id;
+  await act(owner, "app/(console)/targets/actions.ts", "testTargetAction", [{ id: targetId }]);
+  const smtpTarget = { kind: "smtp", name: `canary-mailbox-${randomBytes(3).toString("hex")}`, disabled: false, secret: canary("smtp-target"), config: { CustomerType: "CUSTOM", SMTPUsername: "archiver", EmailAddress: "archive@archive.example", CustomSMTPServerName: "127.0.0.1", CustomSMTPPort: 9, SMTPServerTimeout: 5, AllowPlainSMTP: true } };
+  for (const [method, url, body] of [
+    ["post", "/api/v1/targets", s3(canary("api-s3-invalid"), { config: { bucket: "x" } })],
+    ["post", "/api/v1/targets", smtpTarget],
+    ["patch", `/api/v1/targets/${targetId}`, { secret: canary("api-s3-replace"), config: { bucket: "Not A Bucket!" } }],
+    ["patch", `/api/v1/targets/${targetId}`, { secret: canary("api-s3-replace-ok") }],
+  ] as const) {
+    const res = method === "post" ? await owner.post(url, { data: body }) : await owner.patch(url, { data: body });
+    responses.push(await res.text());
+  }
+  responses.push(await (await owner.get("/api/v1/targets")).text());
+
   // ---- bearer and link tokens -------------------------------------------------------------------
   for (const res of [
     await anonymous.post("/api/v1/ingest", { headers: { Authorization: `Bearer ${canary("ingest-token")}`, "Content-Type": "application/json" }, data: "[]" }),

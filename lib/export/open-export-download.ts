@@ -4,7 +4,7 @@ import { ZipFile } from "yazl";
 import { env } from "../config/env.ts";
 import { db } from "../db/client.ts";
 import { resolveEvidenceTarget, resolveFileTarget } from "../targets/resolve-target.ts";
-import { loadTargetDirectory } from "../targets/target-directory.ts";
+import { loadTargetDirectory, retentionFor } from "../targets/target-directory.ts";
 import type { FileTarget } from "../targets/target.ts";
 import { UserError } from "../errors/user-error.ts";
 import { toJobView } from "../jobs/job-view.ts";
@@ -39,9 +39,12 @@ export async function openExportDownload(options: { jobId: string; batch?: numbe
   const batchNames = new Set(batches.map((b) => b.fileName));
   // The evidence (manifest, reconciliation) is whatever else the directory holds beside the batches.
   const evidenceStore = await resolveEvidenceTarget(job.targetId);
-  const evidence = (await evidenceStore.list(dir)).filter((f) => !batchNames.has(f.name) && !/^batch\d{3,}-.*\.zip$/.test(f.name));
+  const listed = await evidenceStore.list(dir);
+  const evidence = listed.filter((f) => !batchNames.has(f.name) && !/^batch\d{3,}-.*\.zip$/.test(f.name));
+  // Sizes as stored (what the zip will carry), not as recorded: a changed file is `verify`'s to report.
+  const storedSize = new Map(listed.map((f) => [f.name, f.size]));
   const entries = [
-    ...batches.map((b) => ({ name: b.fileName, size: Number(b.size), store })),
+    ...batches.map((b) => ({ name: b.fileName, size: storedSize.get(b.fileName) ?? Number(b.size), store })),
     ...evidence.map((f) => ({ name: f.name, size: f.size, store: evidenceStore })),
   ];
   // Every file is checked before the first byte goes out, so a refusal is a clean 410; each is
@@ -83,8 +86,9 @@ export async function presignExportBatch(options: { jobId: string; batch: number
 async function downloadableJob(options: { jobId: string; now?: Date }) {
   const job = await db().exportJob.findUnique({ where: { id: options.jobId } });
   if (!job) throw new UserError("No such export.", 404);
-  const view = toJobView(job, options.now, await loadTargetDirectory());
-  if (view.expired) throw new UserError("This export has expired: its target's retention period is over and its files were deleted.", 410);
+  const directory = await loadTargetDirectory();
+  const view = toJobView(job, options.now, directory);
+  if (view.expired) throw new UserError(`This export has expired: downloads are kept for ${retentionFor(job.targetId, directory) ?? "?"} days after the export finished.`, 410);
   if (!view.downloadable) throw new UserError(`This export has no files to download (status: ${job.status}).`, 409);
   return { job, store: await resolveFileTarget(job.targetId) };
 }

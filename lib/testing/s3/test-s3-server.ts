@@ -20,6 +20,13 @@ export type TestS3Server = {
   secretAccessKey: string;
   /** Unfinished multipart uploads in the bucket: key and upload id. */
   uploads(): Promise<Array<{ key: string; uploadId: string }>>;
+  /**
+   * While on, CompleteMultipartUpload requests are held unanswered (and dropped when their client
+   * goes away): a writer can be killed after its parts went up, before its object exists.
+   */
+  holdCompletes(on: boolean): void;
+  /** CompleteMultipartUpload requests held so far. */
+  heldCompletes(): number;
   stop(): Promise<void>;
 };
 
@@ -41,8 +48,15 @@ export async function startTestS3Server(options: { bucket?: string } = {}): Prom
     return out.sort((a, c) => (a.key < c.key ? -1 : 1));
   };
 
+  let hold = false;
+  let held = 0;
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (hold && req.method === "POST" && url.searchParams.has("uploadId")) {
+      held++;
+      req.resume();
+      return;
+    }
     const [, b, ...rest] = url.pathname.split("/");
     if (req.method === "GET" && b && rest.join("") === "" && url.searchParams.has("uploads")) {
       void listUploads(b, url.searchParams.get("prefix") ?? "", res);
@@ -77,6 +91,10 @@ export async function startTestS3Server(options: { bucket?: string } = {}): Prom
     accessKeyId: "S3RVER",
     secretAccessKey: "S3RVER",
     uploads: () => uploads(),
+    holdCompletes: (on) => {
+      hold = on;
+    },
+    heldCompletes: () => held,
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
