@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { migrate } from "../lib/db/migrate.ts";
 import { printIngestTable, runIngestBench } from "./ingest.ts";
+import { printTargetsTable, runTargetsBench } from "./targets.ts";
 import { seedPosts } from "./seed-posts.ts";
 
 const posts = Number(process.env.BENCH_POSTS ?? 1_000_000);
@@ -44,6 +45,9 @@ for (const r of results) {
   console.log(`| ${r.name} | ${r.posts.toLocaleString()} | ${r.seconds.toFixed(1)} | ${Math.round(r.posts / r.seconds).toLocaleString()} | ${mb.toFixed(1)} | ${(mb / r.seconds).toFixed(1)} | ${Number.isNaN(r.maxRssMb) ? "—" : r.maxRssMb.toFixed(0)} | ${(r.seconds / baseline).toFixed(2)} |`);
 }
 if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
+
+// The same kind of export to a local directory and to an S3 target (bench/targets.ts), in the same run.
+if (!process.env.BENCH_SKIP_TARGETS) printTargetsTable(await runTargetsBench());
 
 // Ingest throughput and responsiveness (bench/ingest.ts), in the same run.
 if (!process.env.BENCH_SKIP_INGEST) printIngestTable(await runIngestBench());
