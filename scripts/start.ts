@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import { keepDeclaredLength } from "../lib/http/declared-length.ts";
 import path from "node:path";
 import next from "next";
 import { env } from "../lib/config/env.ts";
@@ -67,6 +68,9 @@ async function main(): Promise<void> {
         .catch((error: unknown) => logger().error({ err: error }, "audit of a refused cross-site request failed"));
       return;
     }
+    // Next.js drops a route handler's Content-Length; a download that knows its size says it in
+    // this header instead, and it goes out as Content-Length (lib/http/declared-length.ts).
+    keepDeclaredLength(res);
     void handle(req, res);
   });
   server.listen(config.PORT, listenHost, () => {

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { record } from "@/lib/audit/record.ts";
+import { DECLARED_LENGTH_HEADER } from "@/lib/http/declared-length.ts";
 import { UserError } from "@/lib/errors/user-error.ts";
 import { verifyDownloadLink } from "@/lib/export/download-links.ts";
 import { openExportDownload, presignExportBatch } from "@/lib/export/open-export-download.ts";
@@ -30,7 +31,7 @@ async function download(target: { jobId: string; batch?: number }): Promise<{ re
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
   };
-  if (d.size !== undefined) headers["Content-Length"] = String(d.size);
+  if (d.size !== undefined) headers[DECLARED_LENGTH_HEADER] = String(d.size);
   return { response: new Response(Readable.toWeb(d.stream) as ReadableStream, { headers }), files: d.files, presigned: false };
 }
 
