@@ -67,6 +67,14 @@ export const ZAuditEventName = z.enum([
   "releaseExport",
   /** An admin API token's first use of the day (UTC); later calls that day are audited as their own events only. */
   "useApiToken",
+  /** Attachment encryption (docs/attachment-encryption.md); Custodian's own events. The first attachment key was made. */
+  "createAttachmentKey",
+  /** `keys rotate`: a new attachment key, every stored file's data key re-wrapped under it, the old keys retired. */
+  "rotateAttachmentKey",
+  /** `keys export`: the owner wrote an attachment key to a key file. */
+  "exportAttachmentKey",
+  /** The store migration encrypted files stored before encryption (`keys encrypt-store` or the worker). */
+  "encryptFileStore",
 ]);
 export type AuditEventName = z.infer<typeof ZAuditEventName>;
 
@@ -81,5 +89,6 @@ export const AUDIT_OBJECT_TYPES = [
   "import",
   "token",
   "target",
+  "key",
 ] as const;
 export type AuditObjectType = (typeof AUDIT_OBJECT_TYPES)[number];

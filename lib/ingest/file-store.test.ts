@@ -38,7 +38,10 @@ test("store keys come from the id's hash and never trust the id as a path", () =
   }
   assert.equal(storeKeyForFile("A"), `${sha("A").slice(0, 2)}/x.${sha("A")}`, "upper case is hashed (case-insensitive disks)");
   assert.throws(() => storeKeyForFile(""), UserError);
-  assert.throws(() => openStoredFile("../x"), UserError);
+});
+
+test("a store key that is not one is refused before any file is opened", async () => {
+  await assert.rejects(openStoredFile("../x"), UserError);
 });
 
 test("bytes are streamed into the store with their sha256 and size, and can be read back", async () => {
@@ -49,7 +52,7 @@ test("bytes are streamed into the store with their sha256 and size, and can be r
   const row = await db().fileInfo.findUniqueOrThrow({ where: { id: "f1" } });
   assert.equal(row.storeKey, stored.storeKey);
   assert.equal(row.sha256, stored.sha256);
-  assert.equal(await text(openStoredFile(stored.storeKey)), "hello world");
+  assert.equal(await text(await openStoredFile(stored.storeKey)), "hello world");
   assert.deepEqual(readdirSync(path.join(env().fileStoreDir, "tmp")), [], "no temp file left");
 });
 
@@ -67,7 +70,7 @@ test("--files: a file_info path inside the directory stores its bytes", async ()
   assert.ok(result.ok);
   const row = await db().fileInfo.findUniqueOrThrow({ where: { id: "f2" } });
   assert.equal(row.sha256, sha("pdf"));
-  assert.equal(await text(openStoredFile(row.storeKey)), "pdf");
+  assert.equal(await text(await openStoredFile(row.storeKey)), "pdf");
   assert.equal((await db().fileInfo.findUniqueOrThrow({ where: { id: "f3" } })).sha256, sha("pdf"));
 });
 

@@ -1,18 +1,21 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, type ReadStream } from "node:fs";
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdir, open, rm } from "node:fs/promises";
 import path from "node:path";
 import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { env } from "../config/env.ts";
+import { openPlaintext, readMeta, startFileEncryption } from "../encryption/stored-file.ts";
 import { UserError } from "../errors/user-error.ts";
 import { withIngestTransaction } from "./with-ingest-transaction.ts";
 
 /**
  * Custodian's local store of attachment bytes, one file per FileInfo id:
  *   <fileStoreDir>/<first 2 hex of sha256(id)>/<id, or "x." + sha256(id) when the id is not [a-z0-9_-]>
- * plus "<that>.meta" ({"sha256","size"}). The key depends only on the id, so bytes may arrive
- * before their file_info record: applying a file_info links bytes already stored under its id.
+ * with "<that>.meta" ({"sha256","size","encryption"}) and the bytes AES-256-GCM encrypted beside it
+ * (lib/encryption/stored-file.ts, docs/attachment-encryption.md). The key depends only on the id, so
+ * bytes may arrive before their file_info record: applying a file_info links bytes already stored
+ * under its id. sha256 and size are the plaintext's: a file's identity does not change with its key.
  */
 
 export type StoredFile = { storeKey: string; sha256: string; size: number };
@@ -32,12 +35,12 @@ export function storeKeyForFile(fileId: string): string {
   return `${hash.slice(0, 2)}/${SAFE_ID.test(fileId) ? fileId : `x.${hash}`}`;
 }
 
-function storePath(storeKey: string): string {
+export function storePath(storeKey: string): string {
   if (!STORE_KEY.test(storeKey)) throw new UserError(`Not a file store key: ${JSON.stringify(storeKey)}`, 400);
   return path.join(env().fileStoreDir, storeKey);
 }
 
-/** Streams bytes into the store (temp file, fsync, rename) and returns where they are, their sha256 and size. */
+/** Streams bytes into the store encrypted (temp file, fsync, rename, then the .meta) and returns where they are, their sha256 and size. */
 export async function writeFileBytes(options: {
   fileId: string;
   source: Readable;
@@ -47,7 +50,7 @@ export async function writeFileBytes(options: {
 }): Promise<StoredFile> {
   const storeKey = storeKeyForFile(options.fileId);
   const finalPath = storePath(storeKey);
-  const tmpDir = path.join(env().fileStoreDir, "tmp");
+  const tmpDir = storeTmpDir();
   await mkdir(tmpDir, { recursive: true });
   await mkdir(path.dirname(finalPath), { recursive: true });
   const tmp = path.join(tmpDir, `${randomBytes(12).toString("hex")}.part`);
@@ -64,36 +67,33 @@ export async function writeFileBytes(options: {
       done(null, chunk);
     },
   });
+  const encryption = startFileEncryption();
+  const durable = options.durable !== false;
   try {
-    await pipeline(options.source, measure, createWriteStream(tmp, { flags: "wx", mode: 0o600 }));
-    if (options.durable !== false) {
+    await pipeline(options.source, measure, encryption.cipher, createWriteStream(tmp, { flags: "wx", mode: 0o600 }));
+    if (durable) {
       // fsync through a second descriptor: the data must be on disk before the rename publishes it.
       const handle = await open(tmp, "r+");
       await handle.sync().finally(() => handle.close());
     }
+    const meta = await encryption.publish({ dataPath: finalPath, tmp, tmpDir, sha256: hash.digest("hex"), size, durable });
+    return { storeKey, sha256: meta.sha256, size };
   } catch (error) {
     await rm(tmp, { force: true });
     throw error;
   }
-  await rename(tmp, finalPath);
-  const stored = { storeKey, sha256: hash.digest("hex"), size };
-  await writeSmallFileAtomically(`${finalPath}.meta`, JSON.stringify({ sha256: stored.sha256, size }), tmpDir);
-  return stored;
 }
 
-// No fsync: a lost or torn sidecar only means the bytes are not linked until uploaded again.
-async function writeSmallFileAtomically(target: string, text: string, tmpDir: string): Promise<void> {
-  const tmp = path.join(tmpDir, `${randomBytes(12).toString("hex")}.part`);
-  await writeFile(tmp, text, { flag: "wx", mode: 0o600 });
-  await rename(tmp, target);
+export function storeTmpDir(): string {
+  return path.join(env().fileStoreDir, "tmp");
 }
 
 /** The bytes already stored under a file id, or null. */
 export async function findStoredFile(fileId: string): Promise<StoredFile | null> {
   const storeKey = storeKeyForFile(fileId);
   try {
-    const meta = JSON.parse(await readFile(`${storePath(storeKey)}.meta`, "utf8")) as { sha256: string; size: number };
-    return { storeKey, sha256: meta.sha256, size: meta.size };
+    const meta = await readMeta(storePath(storeKey));
+    return meta ? { storeKey, sha256: meta.sha256, size: meta.size } : null;
   } catch {
     return null;
   }
@@ -121,7 +121,10 @@ export async function storeFileBytes(options: {
   return { ...stored, linked };
 }
 
-/** A read stream of stored bytes (FileInfo.storeKey). */
-export function openStoredFile(storeKey: string): ReadStream {
-  return createReadStream(storePath(storeKey));
+/**
+ * The plaintext of stored bytes (FileInfo.storeKey), streamed and decrypted; an encrypted file is
+ * authenticated before its first byte is returned (IntegrityError from lib/encryption/envelope.ts).
+ */
+export async function openStoredFile(storeKey: string): Promise<Readable> {
+  return openPlaintext(storePath(storeKey));
 }
