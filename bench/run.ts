@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { migrate } from "../lib/db/migrate.ts";
+import { printCryptoTable, runCryptoBench } from "./attachment-crypto.ts";
 import { printIngestTable, runIngestBench } from "./ingest.ts";
 import { printTargetsTable, runTargetsBench } from "./targets.ts";
 import { seedPosts } from "./seed-posts.ts";
@@ -51,3 +52,6 @@ if (!process.env.BENCH_SKIP_TARGETS) printTargetsTable(await runTargetsBench());
 
 // Ingest throughput and responsiveness (bench/ingest.ts), in the same run.
 if (!process.env.BENCH_SKIP_INGEST) printIngestTable(await runIngestBench());
+
+// Attachment encryption throughput (bench/attachment-crypto.ts), in the same run.
+if (!process.env.BENCH_SKIP_CRYPTO) printCryptoTable(await runCryptoBench());

@@ -57,3 +57,14 @@ test("a settings save with no diff, and a refused one, say so", () => {
   assert.equal(describeAuditRecord(rec({ event: "patchConfig" }), "a"), "a saved the settings without changes");
   assert.equal(describeAuditRecord(rec({ event: "patchConfig", status: "fail", error: "Some values are not valid" }), "a"), "a tried to change the settings — refused: Some values are not valid");
 });
+
+test("attachment key events read as sentences naming key ids and counts", () => {
+  const cases: Array<[AuditRecordJson, string]> = [
+    [rec({ event: "createAttachmentKey", result: { key_id: "k1" } }), "worker created the attachment key k1"],
+    [rec({ event: "rotateAttachmentKey", result: { key_id: "k3", rewrapped: 120, retired: ["k1", "k2"], finished: true } }), "worker rotated the attachment keys to k3 (120 files re-wrapped, k1, k2 retired)"],
+    [rec({ event: "exportAttachmentKey", parameters: { key_id: "k2", out: "/secure/k2.jwk" } }), "worker exported the attachment key k2 to a key file"],
+    [rec({ event: "exportAttachmentKey", status: "fail", parameters: { id: "k2", out: "/secure/k2.jwk", passwordStdin: true }, error: "That is not the owner's password." }), "worker tried to export the attachment key k2 — refused: That is not the owner's password."],
+    [rec({ event: "encryptFileStore", result: { encrypted: 40, mismatched: 0, remaining: 0 } }), "worker encrypted 40 stored attachments written before encryption"],
+  ];
+  for (const [r, line] of cases) assert.equal(describeAuditRecord(r, "worker"), line);
+});

@@ -126,6 +126,18 @@ export function describeAuditRecord(record: AuditRecordJson, actor: string): str
     case "revokeIngestToken":
       what = "revoked an ingest token";
       break;
+    case "createAttachmentKey":
+      what = `created the attachment key ${str(r.key_id)}`;
+      break;
+    case "rotateAttachmentKey":
+      what = record.status === "success" ? `rotated the attachment keys to ${str(r.key_id)} (${str(r.rewrapped) || "0"} files re-wrapped${Array.isArray(r.retired) && r.retired.length ? `, ${(r.retired as string[]).join(", ")} retired` : ""})` : "tried to rotate the attachment keys";
+      break;
+    case "exportAttachmentKey":
+      what = `${record.status === "success" ? "exported" : "tried to export"} the attachment key ${str(p.key_id) || str(p.id)}${record.status === "success" ? " to a key file" : ""}`;
+      break;
+    case "encryptFileStore":
+      what = `encrypted ${str(r.encrypted) || "0"} stored attachments written before encryption`;
+      break;
     case "createTarget":
       what = `added the export target ${str(r.name) || str(p.name)}${str(r.destination) ? ` (${str(r.destination)})` : ""}`;
       break;

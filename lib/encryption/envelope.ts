@@ -75,5 +75,10 @@ export function fileDecryptor(dataKey: Buffer, nonce: Buffer, tag: Buffer): Deci
   return decipher;
 }
 
+/** Whether an error is a GCM decipher's tag check failing (Node's message; the error has no code). */
+export function isAuthenticationFailure(error: unknown): boolean {
+  return error instanceof Error && /unable to authenticate data/.test(error.message);
+}
+
 export const b64 = (bytes: Buffer): string => bytes.toString("base64");
 export const unb64 = (text: string): Buffer => Buffer.from(text, "base64");

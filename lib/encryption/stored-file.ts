@@ -12,6 +12,7 @@ import {
   fileDecryptor,
   fileEncryptor,
   IntegrityError,
+  isAuthenticationFailure,
   KEY_WRAP_ALGORITHM,
   newDataKey,
   unb64,
@@ -151,6 +152,7 @@ async function verifyPass(handle: FileHandle, meta: StoredMeta & { encryption: E
   } catch (error) {
     if (readError) throw readError;
     if (error instanceof IntegrityError) throw error;
+    if (!isAuthenticationFailure(error)) throw error;
     throw new IntegrityError("the stored ciphertext failed its AES-GCM authentication", hash.digest("hex"));
   }
   const actual = hash.digest("hex");

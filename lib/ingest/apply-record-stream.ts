@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import { ensureAttachmentKey } from "../encryption/key-events.ts";
 import { findStoredFile, writeFileBytes } from "./file-store.ts";
 import { isWriteConflict } from "./is-write-conflict.ts";
 import { needsFileCheck, validateRecord, validateRecordSync } from "./validate-record.ts";
@@ -81,6 +82,8 @@ export async function applyRecordStream(options: ApplyStreamOptions): Promise<Ap
   }
   if (errorCount > 0) return { ok: false, errors, errorCount, warnings, warningCount };
   if (options.keepValid) await prepareFiles(kept);
+  // Bytes copied inside the transaction are encrypted under a key that must exist before it.
+  else if (options.filesDir) await ensureAttachmentKey("ingest");
 
   let applyWarnings: IngestWarning[] = [];
   for (let attempt = 1; ; attempt++) {

@@ -21,4 +21,5 @@ export const COMMANDS: Record<string, Loader> = {
   token: () => import("./token/index.ts"),
   target: () => import("./target/index.ts"),
   migrate: () => import("./migrate.ts"),
+  keys: () => import("./keys/index.ts"),
 };
