@@ -22,8 +22,9 @@ export async function runCryptoBench(mb = Number(process.env.BENCH_CRYPTO_MB ?? 
   resetEnvForTests();
   const { migrate } = await import("../lib/db/migrate.ts");
   const { disconnectDb } = await import("../lib/db/client.ts");
-  const { storePath, writeFileBytes } = await import("../lib/ingest/file-store.ts");
-  const { openCiphertext, openPlaintext } = await import("../lib/encryption/stored-file.ts");
+  const { storePath, storeTmpDir, writeFileBytes } = await import("../lib/ingest/file-store.ts");
+  const { openPlaintext } = await import("../lib/encryption/stored-file.ts");
+  const { openCiphertext } = await import("../lib/encryption/open-ciphertext.ts");
   await migrate(process.env.DATABASE_URL);
 
   const source = path.join(dir, "source.bin");
@@ -57,7 +58,7 @@ export async function runCryptoBench(mb = Number(process.env.BENCH_CRYPTO_MB ?? 
       await pipeline(createReadStream(tmp), sink());
       await rm(tmp);
     });
-    await time("read, decrypt off: verify pass + ciphertext as it is", async () => pipeline(await openCiphertext(stored), sink()));
+    await time("read, decrypt off: verify pass + ciphertext as it is", async () => pipeline(await openCiphertext(stored, { tmpDir: storeTmpDir() }), sink()));
   } finally {
     await disconnectDb();
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });

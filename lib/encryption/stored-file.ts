@@ -110,7 +110,7 @@ export async function dataKeyOf(envelope: FileEnvelope): Promise<Buffer> {
 }
 
 /** Where a file's current bytes are, read consistently: the .meta, then its blob (or the plaintext). */
-async function openCurrent(dataPath: string): Promise<{ meta: StoredMeta | null; handle: FileHandle }> {
+export async function openCurrent(dataPath: string): Promise<{ meta: StoredMeta | null; handle: FileHandle }> {
   // A migration or an upload may replace the version between reading the .meta and opening its
   // bytes (the plaintext goes at once); the .meta read again then names the new one.
   for (let attempt = 0; ; attempt++) {
@@ -130,7 +130,7 @@ async function openCurrent(dataPath: string): Promise<{ meta: StoredMeta | null;
  * SHA-256 recorded at write: what a reader needs before it hands out any plaintext (GCM proves
  * authenticity only at the end of the stream). Throws IntegrityError.
  */
-async function verifyPass(handle: FileHandle, meta: StoredMeta & { encryption: EncryptionRecord }, dataKey: Buffer): Promise<void> {
+export async function verifyPass(handle: FileHandle, meta: StoredMeta & { encryption: EncryptionRecord }, dataKey: Buffer): Promise<void> {
   const e = meta.encryption;
   const hash = createHash("sha256");
   let size = 0;
@@ -176,67 +176,6 @@ export async function openPlaintext(dataPath: string, options: { verify?: boolea
     await handle.close();
     throw error;
   }
-}
-
-/** A stream of ciphertext and what decrypts it, for exports made with "decrypt" off. */
-export type EncryptedSource = {
-  /** Complete once the stream has ended (the tag of a file encrypted on the way). */
-  envelope: () => FileEnvelope;
-  /** SHA-256 and size of the plaintext the ciphertext stands for. */
-  plaintextSha256: () => string;
-  plaintextSize: () => number;
-};
-
-const ENCRYPTED_SOURCE = Symbol.for("custodian.encryptedSource");
-
-/** The envelope carried by a stream that openCiphertext returned, or undefined for plaintext. */
-export function encryptedSourceOf(stream: unknown): EncryptedSource | undefined {
-  return (stream as { [ENCRYPTED_SOURCE]?: EncryptedSource } | null)?.[ENCRYPTED_SOURCE];
-}
-
-/**
- * The stored ciphertext as it is, authenticated first (IntegrityError), with its envelope. A
- * file the migration has not reached yet is encrypted on the way with a fresh data key under the
- * current attachment key, so every attachment of such an export reads the same way.
- */
-export async function openCiphertext(dataPath: string): Promise<Readable> {
-  const { meta, handle } = await openCurrent(dataPath);
-  let stream: Readable;
-  let source: EncryptedSource;
-  try {
-    if (meta?.encryption) {
-      const m = meta as StoredMeta & { encryption: EncryptionRecord };
-      await verifyPass(handle, m, await dataKeyOf(m.encryption));
-      const { blob: _blob, ...envelope } = m.encryption;
-      stream = handle.createReadStream({ start: 0 });
-      source = { envelope: () => envelope, plaintextSha256: () => m.sha256, plaintextSize: () => m.size };
-    } else {
-      const key = await currentAttachmentKey();
-      if (key.created) await noteKeyCreated(key.id);
-      const { dataKey, nonce } = newDataKey();
-      const cipher = fileEncryptor(dataKey, nonce);
-      const hash = createHash("sha256");
-      let size = 0;
-      const measure = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
-          size += chunk.length;
-          done(null, chunk);
-        },
-      });
-      let sha256: string | undefined;
-      stream = pipeline(handle.createReadStream({ start: 0 }), measure, cipher, () => {});
-      source = {
-        envelope: () => envelopeOf(key, dataKey, nonce, cipher.getAuthTag()),
-        plaintextSha256: () => (sha256 ??= hash.digest("hex")),
-        plaintextSize: () => size,
-      };
-    }
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
-  return Object.assign(stream, { [ENCRYPTED_SOURCE]: source });
 }
 
 /** Reads a plaintext file's bytes from disk for the migration: a plain stream, no .meta involved. */

@@ -3,7 +3,6 @@ import { batchFileName } from "./export-paths.ts";
 import { markCreatedEntries } from "./feed/created-entries.ts";
 import { compareKeys, type FeedCursor } from "./feed/feed-cursor.ts";
 import type { BatchInput, ExportChannel, MemberHistoryRow } from "./model.ts";
-import { openAttachment } from "./open-attachment.ts";
 import type { ExportPlan, Key } from "./plan/export-plan.ts";
 import { readFilesForPosts, readPostPage, type PageSelection } from "./read-post-page.ts";
 import { readWindowChannels } from "./read-window-channels.ts";
@@ -121,7 +120,8 @@ export async function runExport(options: { jobId: string; plan: ExportPlan; targ
       batchNumber: number,
       path: `${plan.exportDir}/${fileName}`,
       mtime: new Date(plan.jobEndTime),
-      fill: (sink) => writer({ batch, zip: sink, openAttachment }),
+      decryptAttachments: plan.decryptAttachments,
+      fill: (sink, openAttachment) => writer({ batch, zip: sink, openAttachment }),
       beforePublish: hooks.beforePublish,
     });
 

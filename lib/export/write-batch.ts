@@ -1,5 +1,8 @@
+import { encryptedEntry, ENCRYPTION_FILE, renderEncryptionManifest, type EncryptedEntry } from "../encryption/encryption-manifest.ts";
+import { encryptedSourceOf } from "../encryption/open-ciphertext.ts";
 import type { ExportTarget, MailboxBatchResult } from "../targets/target.ts";
-import type { BatchResult, ZipSink } from "./model.ts";
+import type { BatchResult, OpenAttachment, ZipSink } from "./model.ts";
+import { openAttachment, openAttachmentCiphertext } from "./open-attachment.ts";
 import { writeZip } from "./write-zip.ts";
 
 export type WrittenBatch = {
@@ -24,14 +27,17 @@ export async function writeBatch(options: {
   path: string;
   /** Every entry's time, so a batch written again comes out byte-identical. */
   mtime: Date;
-  fill: (sink: ZipSink) => Promise<BatchResult>;
+  /** false: attachments go in as their stored ciphertext and the zip ends with encryption.json (file targets; the plan refuses it for emails). */
+  decryptAttachments?: boolean;
+  fill: (sink: ZipSink, openAttachment: OpenAttachment) => Promise<BatchResult>;
   /** Throws when the batch must not become visible (the lease was lost). */
   beforePublish: () => Promise<void>;
 }): Promise<WrittenBatch> {
   const { target } = options;
   if (target.family === "files") {
     const upload = await target.openWrite(options.path);
-    const written = await writeZip({ target: upload, mtime: options.mtime, fill: options.fill });
+    const fill = options.decryptAttachments === false ? (sink: ZipSink) => fillWithCiphertext(sink, options.fill) : (sink: ZipSink) => options.fill(sink, openAttachment);
+    const written = await writeZip({ target: upload, mtime: options.mtime, fill });
     try {
       await options.beforePublish();
     } catch (error) {
@@ -44,7 +50,7 @@ export async function writeBatch(options: {
   const mailbox = await target.openBatch({ jobId: options.jobId, batchNumber: options.batchNumber });
   const onlyEmails = () => Promise.reject(new Error(`${target.label} accepts emails only; choose the Global Relay EML format.`));
   try {
-    const result = await options.fill({ addText: onlyEmails, addStream: onlyEmails, addEmail: (_name, email) => mailbox.send(email) });
+    const result = await options.fill({ addText: onlyEmails, addStream: onlyEmails, addEmail: (_name, email) => mailbox.send(email) }, openAttachment);
     const delivery = await mailbox.finish();
     await options.beforePublish();
     return { result: { ...result, warnings: [...result.warnings, ...delivery.warnings.filter((w) => !result.warnings.includes(w))] }, size: 0, sha256: "", delivery };
@@ -52,4 +58,24 @@ export async function writeBatch(options: {
     await mailbox.abort();
     throw error;
   }
+}
+
+/**
+ * "Decrypt" off: the writer copies each attachment's stored ciphertext; every entry that carries an
+ * envelope is listed, by its path in the zip, in encryption.json — the zip's last entry, written
+ * even when the batch has no attachment (docs/attachment-encryption.md).
+ */
+async function fillWithCiphertext(sink: ZipSink, fill: (sink: ZipSink, openAttachment: OpenAttachment) => Promise<BatchResult>): Promise<BatchResult> {
+  const files: EncryptedEntry[] = [];
+  const recording: ZipSink = {
+    ...sink,
+    addStream: async (name, source) => {
+      await sink.addStream(name, source);
+      const encrypted = encryptedSourceOf(source);
+      if (encrypted) files.push(encryptedEntry(name, encrypted.envelope, { sha256: encrypted.plaintextSha256, size: encrypted.plaintextSize }));
+    },
+  };
+  const result = await fill(recording, openAttachmentCiphertext);
+  await sink.addText(ENCRYPTION_FILE, renderEncryptionManifest(files));
+  return result;
 }

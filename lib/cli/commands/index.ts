@@ -22,4 +22,5 @@ export const COMMANDS: Record<string, Loader> = {
   target: () => import("./target/index.ts"),
   migrate: () => import("./migrate.ts"),
   keys: () => import("./keys/index.ts"),
+  "decrypt-export": () => import("./decrypt-export.ts"),
 };

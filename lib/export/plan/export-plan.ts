@@ -54,6 +54,12 @@ export const ZExportPlan = z.object({
   exportDir: z.string(),
   batchSize: z.number().int().positive(),
   exportAttachments: z.boolean(),
+  /**
+   * true: attachments are exported in plaintext. false: as their stored AES-256-GCM ciphertext,
+   * each batch zip ending with encryption.json (docs/attachment-encryption.md); zip formats only.
+   * Plans stored before this field existed read as true.
+   */
+  decryptAttachments: z.boolean().default(true),
   timeZone: z.string(),
   /** Late arrivals older than this (behind the frontier) make the run end `warning`. */
   lateWarningMs: z.number().int().positive(),

@@ -32,6 +32,7 @@ export function legacyPlan(job: { policyId: string; data: string; targetId: stri
     exportDir: d.export_dir,
     batchSize: n(d.batch_size) || 10000,
     exportAttachments: d.export_attachments !== "false",
+    decryptAttachments: true,
     timeZone: d.time_zone ?? "UTC",
     lateWarningMs: 24 * 3_600_000,
     expected: n(d.total_posts_expected),

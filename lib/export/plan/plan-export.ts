@@ -21,12 +21,16 @@ const BEFORE_ALL: Key = { updateAt: -1, postId: "" };
  * window, as Mattermost names it, runs from the cursor's frontier to now; a ranged run exports its
  * window as the feed stands now.
  */
-export async function planExport(options: { job: PlannedJob; now: Date }): Promise<ExportPlan> {
+export async function planExport(options: { job: PlannedJob; now: Date; decryptAttachments?: boolean }): Promise<ExportPlan> {
   const { job, now } = options;
   const legacy = legacyPlan(job);
   if (legacy) return legacy;
   const settings = await loadExportSettings();
   const request = parseJobRequest(job.data, job.format);
+  const decryptAttachments = options.decryptAttachments ?? true;
+  // An email has no place for encryption.json, and the archive must read what it indexes.
+  if (!decryptAttachments && writerFormatOf(request.format) === "eml")
+    throw new UserError("Attachments can stay encrypted only in a zip format (CSV, Actiance XML, JSON): Global Relay emails carry them decrypted.");
   const feedTo = await readFeedWatermark();
   const base = {
     version: 1 as const,
@@ -35,6 +39,7 @@ export async function planExport(options: { job: PlannedJob; now: Date }): Promi
     targetId: job.targetId,
     batchSize: settings.BatchSize,
     exportAttachments: settings.ExportAttachments,
+    decryptAttachments,
     timeZone: settings.TimeZone,
     lateWarningMs: env().CUSTODIAN_LATE_WARNING_HOURS * 3_600_000,
   };
