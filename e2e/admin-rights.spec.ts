@@ -147,7 +147,12 @@ test("an admin with only the request right can request but not download, until t
   expect(granted.headers()["content-type"]).toBe("application/zip");
   const zip = writeTemp(work, "request.zip", await granted.body());
   expect(zipEntries(zip).length).toBeGreaterThan(0);
-  for (const name of zipEntries(zip)) expect(name).toMatch(/^batch\d{3}-\d+-\d+\.zip$/);
+  // The whole export sits under its directory: the batches, then the evidence (manifest, reconciliation).
+  const entries = zipEntries(zip);
+  const batchEntries = entries.filter((name) => /^[^/]+\/batch\d{3}-\d+-\d+\.zip$/.test(name));
+  expect(batchEntries.length).toBeGreaterThan(0);
+  for (const name of entries) expect(name).toMatch(/^[^/]+\/(batch\d{3}-\d+-\d+\.zip|[a-z-]+\.(json|txt))$/);
+  expect(entries).toContain(`${batchEntries[0]!.split("/")[0]}/manifest.json`);
   expect(auditSince(mark, { event_name: "downloadComplianceReport", status: "success" }).map((r) => r.actor.user_id)).toEqual([adminId]);
 
   // While they hold the right, the admin makes a signed link; it works without a session.

@@ -133,8 +133,12 @@ function diffs(rec: AuditLine | undefined): Array<{ path: string; base_val: unkn
 }
 
 async function storedSettings(): Promise<Record<string, unknown> & { GlobalRelaySettings: Record<string, unknown> }> {
+  // The Global Relay fields live in the built-in "globalrelay" target since the targets migration.
   const rows = await queryDb<{ value: string }>(`SELECT "value" FROM "Setting" WHERE "key" = 'MessageExportSettings'`);
-  return JSON.parse(rows[0]?.value ?? "{}");
+  const target = await queryDb<{ config: string; secret: string }>(`SELECT "config", "secret" FROM "Target" WHERE "id" = 'globalrelay'`);
+  const settings = JSON.parse(rows[0]?.value ?? "{}") as Record<string, unknown>;
+  const gr = { ...(JSON.parse(target[0]?.config ?? "{}") as Record<string, unknown>), SMTPPassword: target[0]?.secret ?? "" };
+  return { ...settings, GlobalRelaySettings: gr };
 }
 
 test("the page starts switched off, with the settings below the toggle disabled", async ({ page }, testInfo) => {

@@ -51,7 +51,7 @@ test("add an S3 target, test it, export to it and download a batch through a pre
   expect(auditSince(mark, { event_name: "testTargetConnection", status: "success" })).toHaveLength(1);
 
   // The Compliance Export's Destination: the new bucket (the API takes the target's name).
-  const patched = await page.request.patch("/api/v1/config/export", { data: { Destination: name } });
+  const patched = await page.request.patch("/api/v1/config/export", { data: { ExportFormat: "csv", Destination: name } });
   expect(patched.status(), await patched.text()).toBe(200);
   await page.goto("/compliance-export");
   await expect(page.getByLabel("Destination:").locator("option:checked")).toContainText(name);

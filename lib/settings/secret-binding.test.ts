@@ -109,10 +109,12 @@ describe("Global Relay / Custom SMTP", () => {
 
   test("a password edited into the database for another endpoint is not opened", async () => {
     await saveExportSettings({ input: grInput({ SMTPPassword: SECRET }) });
-    const row = await db().setting.findUniqueOrThrow({ where: { key: "MessageExportSettings" } });
-    const stored = JSON.parse(row.value) as { GlobalRelaySettings: Record<string, unknown> };
-    stored.GlobalRelaySettings.CustomSMTPServerName = "evil.example";
-    await db().setting.update({ where: { key: "MessageExportSettings" }, data: { value: JSON.stringify(stored) } });
+    // The Global Relay settings live in the built-in "globalrelay" target since the targets migration.
+    const row = await db().target.findUniqueOrThrow({ where: { id: "globalrelay" } });
+    const config = JSON.parse(row.config) as Record<string, unknown>;
+    assert.equal(config.CustomSMTPServerName, "smtp.archive.example");
+    config.CustomSMTPServerName = "evil.example";
+    await db().target.update({ where: { id: "globalrelay" }, data: { config: JSON.stringify(config) } });
     assert.equal((await loadExportSettings()).GlobalRelaySettings.SMTPPassword, "");
   });
 });
