@@ -64,7 +64,7 @@ test("jobs group by policy from the start: a second policy gets its own card", a
   assert.deepEqual(new Set(o.jobs.map((j) => j.policyId)), new Set(["default", "legal-hold"]));
 });
 
-test("warnings: a failed job (linked), a missed schedule; nothing invented for sources that do not exist yet", async () => {
+test("warnings: a failed job (linked), a missed schedule; no late arrivals or mismatches where there are none", async () => {
   const failed = await finished({ status: "error", agoMs: 3 * HOUR, error: "SMTP 535 authentication failed" });
   await finished({ status: "success", agoMs: 30 * HOUR, messages: 1 });
   const o = await readOverview({ now: NOW });
@@ -96,4 +96,16 @@ test("the chart series: every job finished in the last 30 days with its counts a
   const b = await finished({ status: "success", agoMs: DAY, messages: 0 });
   const o = await readOverview({ now: NOW });
   assert.deepEqual(o.jobs.map((j) => [j.id, j.messages, j.files, j.durationMs]), [[a, 12, 2, 90_000], [b, 0, 0, 90_000]]);
+});
+
+test("late arrivals: a run that exported late-arriving messages is a warning linked to its job, with the oldest", async () => {
+  await finished({ status: "success", agoMs: 2 * HOUR, messages: 3 });
+  const late = await finished({ status: "warning", agoMs: HOUR, messages: 8 });
+  await db().exportJob.update({ where: { id: late }, data: { lateArrivals: 5, lateOldestAt: BigInt(NOW.getTime() - 3 * DAY) } });
+  const stale = await finished({ status: "success", agoMs: 31 * DAY });
+  await db().exportJob.update({ where: { id: stale }, data: { lateArrivals: 9, lateOldestAt: BigInt(NOW.getTime() - 40 * DAY) } });
+  const warnings = (await readOverview({ now: NOW })).warnings.filter((w) => w.kind === "late_arrivals");
+  assert.equal(warnings.length, 1, "only runs of the last 30 days");
+  assert.equal(warnings[0]!.jobId, late);
+  assert.match(warnings[0]!.text, /^5 late-arriving message\(s\) .*oldest from 2026-06-12T12:00:00.000Z/);
 });

@@ -65,7 +65,10 @@ export async function readOverview(options: { now?: Date } = {}): Promise<Overvi
   for (const d of failedDeliveries) {
     warnings.push({ kind: "failed_delivery", text: `${d._count._all} archive email(s) were not accepted (failed or unconfirmed delivery).`, jobId: d.jobId });
   }
-  for (const l of late) warnings.push({ kind: "late_arrivals", text: `${l.count} late record(s) for policy ${l.policyId}.`, jobId: l.jobId, at: l.at });
+  for (const l of late) {
+    const oldest = l.oldest === null ? "" : ` (oldest from ${new Date(l.oldest).toISOString()})`;
+    warnings.push({ kind: "late_arrivals", text: `${l.count} late-arriving message(s) exported by a run of policy ${l.policyId}${oldest}: the source delivered them after the run that should have carried them.`, jobId: l.jobId, at: l.at });
+  }
   for (const m of mismatches) warnings.push({ kind: "attestation_mismatch", text: `Policy ${m.policyId}, channel ${m.channelId} on ${m.day}: ${m.attested} attested, ${m.received} received.` });
 
   return {
