@@ -135,6 +135,12 @@ export function describeAuditRecord(record: AuditRecordJson, actor: string): str
     case "exportAttachmentKey":
       what = `${record.status === "success" ? "exported" : "tried to export"} the attachment key ${str(p.key_id) || str(p.id)}${record.status === "success" ? " to a key file" : ""}`;
       break;
+    case "repairExportManifest":
+      what = `wrote the missing manifest of export ${short(jobId)}`;
+      break;
+    case "retryDeliveries":
+      what = record.status === "success" ? `retried the refused deliveries of job ${short(jobId)} (${str(r.delivered) || "0"} accepted, ${str(r.refused) || "0"} refused again)` : `tried to retry the refused deliveries of job ${short(jobId)}`;
+      break;
     case "encryptFileStore":
       what = `encrypted ${str(r.encrypted) || "0"} stored attachments written before encryption`;
       break;

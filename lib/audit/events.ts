@@ -75,6 +75,10 @@ export const ZAuditEventName = z.enum([
   "exportAttachmentKey",
   /** The store migration encrypted files stored before encryption (`keys encrypt-store` or the worker). */
   "encryptFileStore",
+  /** `verify --repair` wrote a missing manifest for an export whose batches were intact; Custodian's own event. */
+  "repairExportManifest",
+  /** "Retry failed deliveries": the emails the archive refused were sent again; Custodian's own event. */
+  "retryDeliveries",
 ]);
 export type AuditEventName = z.infer<typeof ZAuditEventName>;
 

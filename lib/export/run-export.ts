@@ -1,4 +1,4 @@
-import type { ExportTarget } from "../targets/target.ts";
+import type { ExportTarget, RefusedEmail } from "../targets/target.ts";
 import { batchFileName } from "./export-paths.ts";
 import { markCreatedEntries } from "./feed/created-entries.ts";
 import { compareKeys, type FeedCursor } from "./feed/feed-cursor.ts";
@@ -35,6 +35,8 @@ export type BatchRecord = {
   };
   /** Where the policy's cursor stands after this batch; set only for runs that move it. */
   cursor: FeedCursor | null;
+  /** Emails of the batch the archive refused (mailbox targets): recorded with the batch, retried on request. */
+  refused: RefusedEmail[];
   /** 0–99 while running. */
   percent: number;
 };
@@ -161,6 +163,7 @@ export async function runExport(options: { jobId: string; plan: ExportPlan; targ
         late,
       },
       cursor: cursorAfterBatch(plan, to),
+      refused: written.delivery?.refused ?? [],
       percent: Math.min(99, Math.floor(((p.messages + posts.length) * 100) / Math.max(1, plan.expected))),
     });
     plan = next;

@@ -1,6 +1,10 @@
 import { db } from "../db/client.ts";
 
-export type ClaimedJob = { id: string; epoch: number; attempts: number; maxAttempts: number; resumed: boolean };
+/**
+ * `attempts` counts every claim; `attemptsWithoutProgress` the consecutive claims since the job last
+ * committed a batch (this one included): a job that keeps making progress is never given up on.
+ */
+export type ClaimedJob = { id: string; epoch: number; attempts: number; attemptsWithoutProgress: number; maxAttempts: number; resumed: boolean };
 
 /**
  * Claims the oldest runnable job with a lease: a pending one, or one whose worker stopped renewing
@@ -19,7 +23,7 @@ export async function claimNextJob(options: { workerId: string; leaseMs: number;
     },
     orderBy: { createdAt: "asc" },
     take: 5,
-    select: { id: true, status: true, leaseEpoch: true, attempts: true, maxAttempts: true },
+    select: { id: true, status: true, leaseEpoch: true, attempts: true, attemptsWithoutProgress: true, maxAttempts: true },
   });
   for (const c of candidates) {
     const { count } = await db().exportJob.updateMany({
@@ -34,11 +38,19 @@ export async function claimNextJob(options: { workerId: string; leaseMs: number;
         leaseEpoch: c.leaseEpoch + 1,
         leaseExpiresAt: new Date(now.getTime() + options.leaseMs),
         attempts: c.attempts + 1,
+        attemptsWithoutProgress: c.attemptsWithoutProgress + 1,
       },
     });
     if (count === 1) {
       await db().exportJob.updateMany({ where: { id: c.id, startedAt: null }, data: { startedAt: now } });
-      return { id: c.id, epoch: c.leaseEpoch + 1, attempts: c.attempts + 1, maxAttempts: c.maxAttempts, resumed: c.status !== "pending" || c.attempts > 0 };
+      return {
+        id: c.id,
+        epoch: c.leaseEpoch + 1,
+        attempts: c.attempts + 1,
+        attemptsWithoutProgress: c.attemptsWithoutProgress + 1,
+        maxAttempts: c.maxAttempts,
+        resumed: c.status !== "pending" || c.attempts > 0,
+      };
     }
   }
   return null;

@@ -31,7 +31,10 @@ export async function finishJob(options: {
 
 /** Hands a job back (graceful shutdown): pending again, same data, claimable at once. */
 export async function releaseJob(lease: Lease): Promise<void> {
-  await db().$transaction((tx) => fencedJobUpdate(tx, lease, { status: "pending", leaseOwner: null, leaseExpiresAt: null, attempts: { decrement: 1 } }));
+  await db().$transaction(async (tx) => {
+    await fencedJobUpdate(tx, lease, { status: "pending", leaseOwner: null, leaseExpiresAt: null, attempts: { decrement: 1 } });
+    await tx.exportJob.updateMany({ where: { id: lease.jobId, attemptsWithoutProgress: { gt: 0 } }, data: { attemptsWithoutProgress: { decrement: 1 } } });
+  });
 }
 
 /**

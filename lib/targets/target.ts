@@ -51,11 +51,16 @@ export type MailboxEmail = {
   from: string;
   /** Posts (database rows) the email carries, counted as delivered when the archive accepts it. */
   posts: number;
+  /** Their ids (listed when the archive refuses the email). */
+  postIds?: string[];
   /** A fresh stream of the email, byte-identical on every call (a retry resends the same bytes). */
   stream(): Readable;
   /** Filled in while a stream is read (missing attachments). */
   warnings: string[];
 };
+
+/** An email the archive refused with a permanent reply: not delivered, listed on the job, retried on request. */
+export type RefusedEmail = { messageId: string; channelId: string; posts: number; postIds: string[]; reply: string };
 
 export type MailboxBatchResult = {
   sent: number;
@@ -67,7 +72,7 @@ export type MailboxBatchResult = {
   ambiguous: number;
   /** Posts carried by accepted emails (this run and earlier ones). */
   deliveredPosts: number;
-  refused: Array<{ messageId: string; channelId: string; posts: number; reply: string }>;
+  refused: RefusedEmail[];
   warnings: string[];
 };
 

@@ -1,7 +1,6 @@
 import { componentActor } from "../audit/actor.ts";
 import { record } from "../audit/record.ts";
-import { db } from "../db/client.ts";
-import { writeJobManifest } from "../export/manifest/write-job-manifest.ts";
+import { db, type Tx } from "../db/client.ts";
 import { saveFeedCursor } from "../export/feed/feed-cursor.ts";
 import { lateBeyondThreshold, parseExportPlan, type ExportPlan } from "../export/plan/export-plan.ts";
 import { planExport } from "../export/plan/plan-export.ts";
@@ -13,9 +12,15 @@ import { fencedJobUpdate, keepLeaseAlive, LeaseLostError, renewLease, type Lease
 import { logger } from "../log/logger.ts";
 import { resolveTarget, type ResolveOptions } from "../targets/resolve-target.ts";
 import { SmtpDeliveryError } from "../targets/smtp/deliver-global-relay-batch.ts";
+import { adminErrorText } from "../errors/admin-error-text.ts";
+import { isTransientDatabaseError } from "../errors/transient-database-error.ts";
+import { finishJobEvidence, ManifestNotWrittenError } from "./finish-job-evidence.ts";
+import { recordRefusedDeliveries } from "../targets/smtp/refused-deliveries.ts";
 
 export const WORKER_NAME = "MessageExportWorker";
 const RETRY_DELAY_MS = 60_000;
+/** A passing database error: back off briefly (growing with each attempt without progress), then any worker resumes. */
+const DB_RETRY_DELAY_MS = 5_000;
 
 export type RunJobHooks = Pick<ExportHooks, "afterBatch"> & {
   now?: () => Date;
@@ -46,10 +51,11 @@ export async function runJob(options: { claimed: ClaimedJob; workerId: string; l
       resultingState: { status, ...(error ? { error } : {}) },
     });
 
-  if (claimed.attempts > claimed.maxAttempts) {
-    const error = `Gave up after ${claimed.maxAttempts} attempts: the worker stopped ${claimed.maxAttempts} times while running this job.`;
+  if (claimed.attemptsWithoutProgress > claimed.maxAttempts) {
+    const n = claimed.maxAttempts;
+    const error = `Gave up after ${n} attempts without progress: the job was started ${n} times in a row without writing a new batch (the worker stopped, or an error kept recurring).`;
     log.error({ error }, "Failed job");
-    await finishJob({ lease, status: "error", error });
+    await finishWithEvidence("error", error);
     await audit("error", "in_progress", error);
     return "error";
   }
@@ -100,8 +106,11 @@ export async function runJob(options: { claimed: ClaimedJob; workerId: string; l
               lateArrivals: p.late.count,
               lateOldestAt: p.late.oldest === null ? null : BigInt(p.late.oldest),
               progress: r.percent,
+              attemptsWithoutProgress: 0,
+              lastProgressAt: now(),
             });
             await recordExportBatch(tx, claimed.id, r.batch);
+            if (r.refused.length > 0) await recordRefusedDeliveries(tx, { jobId: claimed.id, batchNumber: r.batch.number, refused: r.refused });
             if (r.cursor) await saveFeedCursor(tx, { policyId: job.policyId, cursor: r.cursor, jobId: claimed.id });
           }),
         afterBatch: options.hooks?.afterBatch,
@@ -115,25 +124,43 @@ export async function runJob(options: { claimed: ClaimedJob; workerId: string; l
     if (outcome.kind === "canceled") return await finish("canceled", "cancel_requested");
     const status = outcome.plan.progress.warnings > 0 || lateBeyondThreshold(outcome.plan) ? "warning" : "success";
     const finalCursor = outcome.cursor;
-    await finishJob({ lease, status, also: finalCursor ? (tx) => saveFeedCursor(tx, { policyId: job.policyId, cursor: finalCursor, jobId: claimed.id }) : undefined });
-    // The signed, chained manifest (CloudTrail-style) of a finished export; a failure here is
-    // logged, and `custodian verify` then reports the manifest as missing.
-    await writeJobManifest({ jobId: claimed.id }).catch((error: unknown) => log.error({ err: error }, "export manifest not written"));
+    // The signed, chained manifest (CloudTrail-style) is part of finishing: written before the job
+    // becomes success, so a failure here leaves the job to be resumed, and the resume writes it again.
+    await finishWithEvidence(status, undefined, finalCursor ? (tx) => saveFeedCursor(tx, { policyId: job.policyId, cursor: finalCursor, jobId: claimed.id }) : undefined);
     await audit(status, "in_progress");
     log.info({ status, ...outcome.plan.progress }, "export job finished");
     return status;
   } catch (error) {
     if (error instanceof LeaseLostError || leaseLost) return "lease_lost";
-    if (error instanceof SmtpDeliveryError && !error.permanent && claimed.attempts < claimed.maxAttempts) {
-      const retryAt = new Date(Date.now() + RETRY_DELAY_MS * claimed.attempts);
+    const retries = claimed.attemptsWithoutProgress < claimed.maxAttempts;
+    if (error instanceof SmtpDeliveryError && !error.permanent && retries) {
+      const retryAt = new Date(Date.now() + RETRY_DELAY_MS * claimed.attemptsWithoutProgress);
       log.warn({ error: error.message, retry_at: retryAt.toISOString() }, "delivery failed; the job will be retried");
       await deferJob(lease, retryAt, `Delivery failed, retrying at ${retryAt.toISOString()}: ${error.message}`).catch(() => {});
+      return "retry";
+    }
+    if (error instanceof ManifestNotWrittenError && retries) {
+      // Every batch is written; only the evidence is missing. The resume finds nothing left to
+      // export and writes the manifest again before the job may become success.
+      const retryAt = new Date(Date.now() + RETRY_DELAY_MS * claimed.attemptsWithoutProgress);
+      log.error({ err: error.reason, retry_at: retryAt.toISOString() }, "export manifest not written; the job will finish later");
+      await deferJob(lease, retryAt, `The export is written but its manifest is not (${adminErrorText(error.reason)}); finishing again at ${retryAt.toISOString()}.`).catch(() => {});
+      return "retry";
+    }
+    if (isTransientDatabaseError(error) && retries) {
+      // Released (no owner, lease ending at retryAt): this or any worker resumes from the last batch.
+      const retryAt = new Date(Date.now() + DB_RETRY_DELAY_MS * claimed.attemptsWithoutProgress);
+      log.warn({ err: error, retry_at: retryAt.toISOString() }, "passing database error; the job will be resumed");
+      await deferJob(lease, retryAt, `A database connection failed; resuming at ${retryAt.toISOString()}.`).catch((deferError: unknown) =>
+        // The database is still away: the lease runs out by itself and the job is claimed again then.
+        log.warn({ err: deferError }, "could not hand the job back; its lease will expire"),
+      );
       return "retry";
     }
     const message = describeError(error);
     log.error({ err: error, error: message }, "Failed job");
     try {
-      await finishJob({ lease, status: "error", error: message });
+      await finishWithEvidence("error", message);
       await audit("error", "in_progress", message);
     } catch (finishError) {
       if (!(finishError instanceof LeaseLostError)) throw finishError;
@@ -144,17 +171,24 @@ export async function runJob(options: { claimed: ClaimedJob; workerId: string; l
   }
 
   async function finish(status: "canceled", previous: string): Promise<string> {
-    await finishJob({ lease, status });
+    await finishWithEvidence(status);
     await audit(status, previous);
     return status;
+  }
+
+  /** Ends the job with its evidence in place: no `.partial` left behind, the manifest written first. */
+  async function finishWithEvidence(status: "success" | "warning" | "error" | "canceled", error?: string, also?: (tx: Tx) => Promise<void>): Promise<void> {
+    const at = new Date();
+    await finishJobEvidence({ jobId: claimed.id, status, finishedAt: at, log });
+    await finishJob({ lease, status, error, now: at, also });
   }
 }
 
 function describeError(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   if (e?.code === "ENOSPC") return "The export store is full (disk full); no batch was lost. Free space and the next run continues.";
-  if (e?.code === "EACCES" || e?.code === "EPERM") return `The export store is not writable: ${e.message}`;
-  return e instanceof Error ? e.message : String(error);
+  if (e?.code === "EACCES" || e?.code === "EPERM") return `The export store is not writable: ${adminErrorText(e)}`;
+  return adminErrorText(error);
 }
 
 export async function jobStatus(jobId: string): Promise<string | undefined> {

@@ -72,5 +72,18 @@ export function sha256Hex(bytes: Buffer | string): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** Successful jobs get a manifest; these are the statuses the chain and the verifier consider. */
+/** Successful jobs get a manifest even without batches; these are the statuses the chain and the verifier consider. */
 export const MANIFESTED_STATUSES = ["success", "warning"];
+
+/** Jobs that ended otherwise get one when they left batches: their files are evidence too (issue 15 item 8). */
+export const MANIFESTED_WITH_BATCHES = ["error", "canceled"];
+
+/** Whether a job that ended with `status` after `batches` batches has a manifest in its policy's chain. */
+export function hasManifest(status: string, batches: number): boolean {
+  return MANIFESTED_STATUSES.includes(status) || (MANIFESTED_WITH_BATCHES.includes(status) && batches > 0);
+}
+
+/** The same rule as a Prisma filter on ExportJob. */
+export const manifestedJobWhere = {
+  OR: [{ status: { in: MANIFESTED_STATUSES } }, { status: { in: MANIFESTED_WITH_BATCHES }, batchesWritten: { gt: 0 } }],
+};

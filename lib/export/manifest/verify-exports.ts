@@ -1,7 +1,7 @@
 import { db } from "../../db/client.ts";
 import { resolveEvidenceTarget } from "../../targets/resolve-target.ts";
 import { readTargetBytes, sha256OfStored } from "../../targets/target.ts";
-import { MANIFEST_FILE, MANIFESTED_STATUSES, sha256Hex, verifyManifestSignature, type JobManifest } from "./manifest-format.ts";
+import { MANIFEST_FILE, manifestedJobWhere, sha256Hex, verifyManifestSignature, type JobManifest } from "./manifest-format.ts";
 
 export type VerifyResult = { ok: boolean; problems: string[]; /** jobs whose exports were checked */ checked: number };
 
@@ -20,7 +20,8 @@ type JobState = {
 };
 
 /**
- * Verifies every successful export job with an export directory, oldest first (RELIABILITY.md
+ * Verifies every finished export job with an export directory and a manifest — successful ones, and
+ * errored or canceled ones that left batches — oldest first (RELIABILITY.md
  * check 21, CloudTrail parity): manifest present and signed, every listed file present with its
  * SHA-256, no stray or moved files, and each manifest chained to the previous one of its policy.
  * Jobs whose files the retention sweep deleted are skipped. Read-only.
@@ -32,7 +33,7 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
   const jobs = await db().exportJob.findMany({
     where: {
       exportDir: { not: "" },
-      status: { in: MANIFESTED_STATUSES },
+      ...manifestedJobWhere,
       finishedAt: options.now ? { not: null, lte: options.now } : { not: null },
       ...(options.policyId !== undefined ? { policyId: options.policyId } : {}),
     },
@@ -85,7 +86,7 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
     for (const [name, sha] of s.present) if (!listedNames.has(name)) strayBySha.set(sha, { dir: s.dir, name });
   }
 
-  // The chain: each job's predecessor among the successful jobs of its policy (deleted ones too).
+  // The chain: each job's predecessor among the manifested jobs of its policy (deleted ones too).
   const previousOf = new Map<string, (typeof jobs)[number] | null>();
   const lastOfPolicy = new Map<string, (typeof jobs)[number]>();
   for (const job of jobs) {

@@ -8,9 +8,11 @@ import { previousChainJob } from "./previous-job.ts";
  * Writes `manifest.json` into a finished job's export directory (also for a job without batches):
  * every batch file with its size and SHA-256, the previous manifest's SHA-256 (the chain) and an
  * HMAC signature. A job without an export directory gets none. Deterministic: writing it again
- * gives the same bytes while the previous manifest is unchanged.
+ * gives the same bytes while the previous manifest is unchanged. `finishedAt` is the moment the
+ * job is about to be marked finished (the manifest is written before that, issue 15 item 7); it
+ * places the job in its policy's chain. Without it, the job's stored finishedAt.
  */
-export async function writeJobManifest(options: { jobId: string }): Promise<{ path: string } | null> {
+export async function writeJobManifest(options: { jobId: string; finishedAt?: Date }): Promise<{ path: string } | null> {
   const job = await db().exportJob.findUnique({
     where: { id: options.jobId },
     select: { id: true, exportDir: true, format: true, windowStart: true, windowEnd: true, finishedAt: true, policyId: true, movesCursor: true, targetId: true },
@@ -22,7 +24,7 @@ export async function writeJobManifest(options: { jobId: string }): Promise<{ pa
     select: { number: true, fileName: true, size: true, sha256: true, startTime: true, endTime: true },
   });
   const store = await resolveEvidenceTarget(job.targetId);
-  const prev = await previousChainJob(job);
+  const prev = await previousChainJob({ ...job, finishedAt: options.finishedAt ?? job.finishedAt });
   let previous: ManifestPrevious | null = null;
   if (prev) {
     const bytes = await readTargetBytes(await resolveEvidenceTarget(prev.targetId), `${prev.exportDir}/${MANIFEST_FILE}`).catch(() => null);

@@ -211,7 +211,7 @@ export class SmtpBatchDelivery implements MailboxBatch {
           await markFailure(email.messageId, "failed", failure.message);
           result.failed++;
           const reply = failure.response ?? failure.message;
-          result.refused.push({ messageId: email.messageId, channelId: email.channelId, posts, reply });
+          result.refused.push({ messageId: email.messageId, channelId: email.channelId, posts, postIds: email.postIds ?? [], reply });
           result.warnings.push(`Global Relay rejected ${email.messageId} (channel ${email.channelId}, ${posts} post(s)): ${reply}`);
           log.error({ ...this.logFields, message_id: email.messageId, err: failure.message }, "Global Relay rejected an email");
           return;

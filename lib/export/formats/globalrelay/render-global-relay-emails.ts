@@ -31,6 +31,8 @@ export type GlobalRelayEmail = {
   messages: number;
   /** Distinct posts (database rows) listed: what an archive mailbox counts as delivered. */
   posts: number;
+  /** Their ids. */
+  postIds: string[];
   /** Files this email attaches (missing ones included, as empty parts). */
   attachments: number;
   /** Posts whose attachments were left out for size. */
@@ -109,6 +111,7 @@ function emailOf(options: RenderGlobalRelayEmailsOptions, part: ConversationPart
     to: addresses,
     messages: postLines.length,
     posts: new Set(postLines.map((m) => m.postId)).size,
+    postIds: [...new Set(postLines.map((m) => m.postId))],
     attachments: part.attachments.length,
     removed: part.removed,
     stream: () => emlStream({ headers, text, html, attachments: part.attachments, openAttachment: options.openAttachment, tally }),
