@@ -14,12 +14,14 @@ import { formatDuration } from "./format-time.ts";
 import { ACTIVE_STATUSES, formatLabel, shortId, STATUS_LABEL, TRIGGER_LABEL } from "./job-labels.ts";
 import { JobLegalHoldSlot, JobReconciliationSlot, type LegalHoldActions } from "./job-detail-slots.tsx";
 import { JobStatusBadge } from "./job-status-badge.tsx";
+import { RefusedDeliveries, type RetryDeliveriesAction } from "./refused-deliveries.tsx";
 
 type Result<T> = { ok: true; data: T } | { ok: false; message: string };
 type Actions = {
   cancel: (input: { jobId: string }) => Promise<Result<unknown>>;
   retry: (input: { jobId: string }) => Promise<Result<{ jobId: string }>>;
   verify: (input: { jobId: string }) => Promise<Result<{ ok: boolean; problems: string[]; checkedJobs: number }>>;
+  retryDeliveries?: RetryDeliveriesAction;
 } & Partial<LegalHoldActions>;
 
 const EVENT_LABEL: Record<string, string> = { createJob: "Created", cancelJob: "Cancel", updateJobStatus: "Status change" };
@@ -149,6 +151,8 @@ export function JobDetailView({ detail, canRun, canDownload, canHold, actions }:
       </div>
 
       <JobReconciliationSlot job={job} />
+
+      <RefusedDeliveries job={job} canRun={canRun} retry={actions.retryDeliveries} />
 
       <section className="card" aria-labelledby="batches-heading">
         <h2 id="batches-heading">Batches</h2>

@@ -54,6 +54,8 @@ const ROUTES: Record<string, Record<string, RouteRule>> = {
   "api/v1/jobs/[jobId]/cancel": { POST: { access: "session", right: "request", event: "cancelJob" } },
   // Legal hold needs both rights; without a reason the hold is refused (400), the release of a job not held changes nothing.
   "api/v1/jobs/[jobId]/hold": { POST: { access: "session", right: { all: ["download", "configure"] }, event: "holdExport", body: { matrixProbe: 1 } } },
+  // The job has no refused deliveries: 409 for whoever may run exports.
+  "api/v1/jobs/[jobId]/retry-deliveries": { POST: { access: "session", right: "request", event: "retryDeliveries" } },
   "api/v1/jobs/[jobId]/release": { POST: { access: "session", right: { all: ["download", "configure"] }, event: "releaseExport" } },
   "api/v1/targets": {
     GET: { access: "session", right: "configure", event: "getConfig" },
@@ -97,6 +99,7 @@ const ACTIONS: Record<string, ActionRule> = {
   "app/(console)/compliance-export/actions.ts#runExportFromAction": { access: "session", right: "request", event: "createJob" },
   "app/(console)/jobs/actions.ts#cancelJobFromDetailAction": { access: "session", right: "request", event: "cancelJob" },
   "app/(console)/jobs/actions.ts#retryJobAction": { access: "session", right: "request", event: "createJob" },
+  "app/(console)/jobs/actions.ts#retryDeliveriesAction": { access: "session", right: "request", event: "retryDeliveries" },
   "app/(console)/jobs/actions.ts#verifyJobAction": { access: "session", right: ["request", "download", "configure"], event: "getComplianceReport" },
   "app/(console)/compliance-export/actions.ts#testGlobalRelayConnectionAction": { access: "session", right: "configure", event: "testSmtpConnection" },
   "app/(console)/ingest-tokens/actions.ts#createIngestTokenAction": { access: "session", right: "configure", event: "createIngestToken" },

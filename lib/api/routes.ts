@@ -127,6 +127,21 @@ export const API_ROUTES: ApiRoute[] = [
   },
   {
     method: "post",
+    path: "/api/v1/jobs/{jobId}/retry-deliveries",
+    summary: "Send the emails the archive refused again",
+    description: "A finished Global Relay (SMTP) job: re-renders the batches that had refused emails and sends only those, under the same Message-IDs; accepted ones count as exported. The job's view lists them in `refusedDeliveries`.",
+    access: { kind: "admin", right: "request" },
+    params: jobParams,
+    responses: {
+      200: json(z.object({ delivered: z.number().int(), posts: z.number().int(), refused: z.number().int(), changed: z.number().int() }), "What the archive did with them."),
+      ...ADMIN_ERRORS,
+      404: refusal("No such job."),
+      409: refusal("Still running, not a mailbox export, or nothing refused."),
+    },
+    audit: "retryDeliveries",
+  },
+  {
+    method: "post",
     path: "/api/v1/jobs/{jobId}/hold",
     summary: "Put a finished export on legal hold",
     description: "Needs both `download` and `configure`. A held export never expires; on an S3 target whose bucket has Object Lock every object also gets an S3 legal hold.",

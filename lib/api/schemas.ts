@@ -45,6 +45,21 @@ export const ZJobView = z
     downloadable: z.boolean(),
     expiresAt: z.number().int().nullable(),
     expired: z.boolean(),
+    refusedDeliveries: z
+      .array(
+        z.object({
+          messageId: z.string(),
+          batchNumber: z.number().int(),
+          channelId: z.string(),
+          postIds: z.array(z.string()),
+          posts: z.number().int(),
+          reply: z.string(),
+          status: z.enum(["refused", "delivered"]),
+          resolvedAt: z.string().nullable(),
+        }),
+      )
+      .optional()
+      .describe("One job's view of an archive-mailbox export: the emails the archive refused (their posts are not counted in `messages`); `delivered` once a retry got them accepted."),
   })
   .meta({ id: "Job", description: "An export job; times are epoch milliseconds." });
 same<Same<z.output<typeof ZJobView>, JobView>>(true);

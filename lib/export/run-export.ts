@@ -2,7 +2,7 @@ import type { ExportTarget, RefusedEmail } from "../targets/target.ts";
 import { batchFileName } from "./export-paths.ts";
 import { markCreatedEntries } from "./feed/created-entries.ts";
 import { compareKeys, type FeedCursor } from "./feed/feed-cursor.ts";
-import type { BatchInput, ExportChannel, MemberHistoryRow } from "./model.ts";
+import type { BatchInput, ExportChannel, ExportPost, MemberHistoryRow } from "./model.ts";
 import type { ExportPlan, Key } from "./plan/export-plan.ts";
 import { readFilesForPosts, readPostPage, type PageSelection } from "./read-post-page.ts";
 import { readWindowChannels } from "./read-window-channels.ts";
@@ -98,23 +98,7 @@ export async function runExport(options: { jobId: string; plan: ExportPlan; targ
     const number = p.batches + 1;
     const batchStart = late ? posts[0]!.updateAt : p.cursor.updateAt;
     const batchEnd = late || more ? last.updateAt : Math.max(plan.jobEndTime, last.updateAt);
-    const window = late && plan.lateWindow ? await windowOf(plan.lateWindow.start, plan.lateWindow.end) : await windowOf(plan.jobStartTime, plan.jobEndTime);
-    if (plan.selection.kind === "feed") {
-      await markCreatedEntries({ posts, policyId: plan.policyId, exportFrom: plan.selection.exportFrom, cursor: { feedFrom: plan.selection.feedFrom, regions: plan.selection.regions, frontier: plan.selection.frontier } });
-    }
-    const batch: BatchInput = {
-      batchNumber: number,
-      batchStart,
-      batchEnd,
-      jobStartTime: plan.jobStartTime,
-      exportPeriodStart: plan.jobStartTime,
-      jobEndTime: plan.jobEndTime,
-      posts,
-      filesByPost: await readFilesForPosts(posts),
-      channels: window.channels,
-      memberHistory: window.memberHistory,
-      exportAttachments: plan.exportAttachments,
-    };
+    const batch = await batchInputOf({ plan, number, batchStart, batchEnd, late, posts, windowOf });
     const fileName = target.family === "files" ? batchFileName({ number, start: batchStart, end: batchEnd }) : "";
     const written = await writeBatch({
       target,
@@ -176,6 +160,50 @@ export async function runExport(options: { jobId: string; plan: ExportPlan; targ
 function pageSelection(plan: ExportPlan): PageSelection {
   const s = plan.selection;
   return s.kind === "feed" ? { ...s, phase: plan.progress.phase } : s;
+}
+
+/** What the writer gets for one batch: its posts with their files, the window's channels, the created entries due. */
+async function batchInputOf(o: {
+  plan: ExportPlan;
+  number: number;
+  batchStart: number;
+  batchEnd: number;
+  late: boolean;
+  posts: ExportPost[];
+  windowOf: (start: number, end: number) => Promise<Window>;
+}): Promise<BatchInput> {
+  const { plan, posts } = o;
+  const window = o.late && plan.lateWindow ? await o.windowOf(plan.lateWindow.start, plan.lateWindow.end) : await o.windowOf(plan.jobStartTime, plan.jobEndTime);
+  if (plan.selection.kind === "feed") {
+    await markCreatedEntries({ posts, policyId: plan.policyId, exportFrom: plan.selection.exportFrom, cursor: { feedFrom: plan.selection.feedFrom, regions: plan.selection.regions, frontier: plan.selection.frontier } });
+  }
+  return {
+    batchNumber: o.number,
+    batchStart: o.batchStart,
+    batchEnd: o.batchEnd,
+    jobStartTime: plan.jobStartTime,
+    exportPeriodStart: plan.jobStartTime,
+    jobEndTime: plan.jobEndTime,
+    posts,
+    filesByPost: await readFilesForPosts(posts),
+    channels: window.channels,
+    memberHistory: window.memberHistory,
+    exportAttachments: plan.exportAttachments,
+  };
+}
+
+/**
+ * One recorded batch rendered again, as its job first wrote it (the same posts from the same
+ * position; "Retry failed deliveries" resends the emails the archive refused from it). A post
+ * changed since then renders differently and gets another Message-ID.
+ */
+export async function renderRecordedBatch(o: { plan: ExportPlan; batch: { number: number; startTime: number; endTime: number; from: Key; to: Key; late: boolean } }): Promise<BatchInput> {
+  const { plan, batch } = o;
+  const selection: PageSelection = plan.selection.kind === "feed" ? { ...plan.selection, phase: batch.late ? "late" : "normal" } : plan.selection;
+  const page = await readPostPage({ selection, after: batch.from, limit: plan.batchSize });
+  const posts = page.posts.filter((p) => compareKeys({ updateAt: p.updateAt, postId: p.id }, batch.to) <= 0);
+  const windowOf = (start: number, end: number) => readWindowChannels({ start, end });
+  return batchInputOf({ plan, number: batch.number, batchStart: batch.startTime, batchEnd: batch.endTime, late: batch.late, posts, windowOf });
 }
 
 function frontierOf(plan: ExportPlan): Key {

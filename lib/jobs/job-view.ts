@@ -1,4 +1,5 @@
 import { db } from "../db/client.ts";
+import { listRefusedDeliveries, type RefusedDeliveryView } from "../targets/smtp/refused-deliveries.ts";
 import { loadTargetDirectory, retentionFor, type TargetSummary } from "../targets/target-directory.ts";
 import { isActive } from "./job-status.ts";
 
@@ -37,6 +38,8 @@ export type JobView = {
   downloadable: boolean;
   expiresAt: number | null;
   expired: boolean;
+  /** One job's view only: the emails the archive refused (not counted in `messages`), and any a retry got accepted. */
+  refusedDeliveries?: RefusedDeliveryView[];
 };
 
 type JobRow = Awaited<ReturnType<ReturnType<typeof db>["exportJob"]["findFirstOrThrow"]>>;
@@ -91,5 +94,7 @@ export async function listJobViews(options: { limit?: number; now?: Date } = {})
 
 export async function getJobView(id: string, now?: Date): Promise<JobView | null> {
   const row = await db().exportJob.findUnique({ where: { id } });
-  return row ? toJobView(row, now, await loadTargetDirectory()) : null;
+  if (!row) return null;
+  const view = toJobView(row, now, await loadTargetDirectory());
+  return row.targetFamily === "mailbox" ? { ...view, refusedDeliveries: await listRefusedDeliveries(id) } : view;
 }

@@ -8,17 +8,38 @@
 // It claims and works jobs (claimNextJob + runJob) until none is runnable, printing one JSON line
 // per event on stdout: {"event":"ready"}, {"event":"claimed","jobId","epoch","attempts"},
 // {"event":"batch","n"}, {"event":"finished","jobId","status"}, {"event":"idle"}, {"event":"error","message"}.
+// Optional KILL_AT_LEDGER_SENT=n: the process SIGKILLs itself when the delivery ledger is about to
+// record the n-th email the archive accepted (after its 250, before the ledger commit).
 
 import { once } from "node:events";
 import { claimNextJob } from "../jobs/claim-job.ts";
 import { runJob } from "../worker/run-job.ts";
-import { db, disconnectDb } from "../db/client.ts";
+import { db, disconnectDb, type Db } from "../db/client.ts";
 
 function emit(event: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify({ ...event, pid: process.pid, at: Date.now() }) + "\n");
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Swaps the process's Prisma client for one that dies at the n-th "sent" mark of the delivery ledger. */
+function killAtLedgerSent(n: number): void {
+  const g = globalThis as unknown as { custodianDb?: { url: string; client: Db } };
+  db();
+  const original = g.custodianDb!;
+  let seen = 0;
+  const client = original.client.$extends({
+    query: {
+      deliveryLedger: {
+        async update({ args, query }) {
+          if ((args.data as { status?: string }).status === "sent" && ++seen === n) process.kill(process.pid, "SIGKILL");
+          return query(args);
+        },
+      },
+    },
+  }) as unknown as Db;
+  g.custodianDb = { url: original.url, client };
+}
 
 async function main(): Promise<void> {
   const workerId = process.env.WORKER_ID ?? `child-${process.pid}`;
@@ -28,6 +49,8 @@ async function main(): Promise<void> {
   const jobId = process.env.JOB_ID || undefined;
   if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL is required");
 
+  const killAt = Number(process.env.KILL_AT_LEDGER_SENT ?? "0");
+  if (killAt > 0) killAtLedgerSent(killAt);
   // Connect before the barrier so racing workers start claiming at the same moment.
   await db().exportJob.count();
   if (process.env.WAIT_FOR_GO === "1") {

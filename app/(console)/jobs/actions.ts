@@ -1,6 +1,7 @@
 "use server";
 
 import { verifyJobExport } from "@/lib/export/manifest/verify-job-export.ts";
+import { retryRefusedDeliveries } from "@/lib/export/retry-refused-deliveries.ts";
 import { cancelJob } from "@/lib/jobs/cancel-job.ts";
 import { retryJob } from "@/lib/jobs/retry-job.ts";
 import { ZJobRef } from "@/lib/jobs/schema.ts";
@@ -20,6 +21,15 @@ export const retryJobAction = defineAction(
   async ({ input, session }) => {
     const job = await retryJob({ jobId: input.jobId, initiatedBy: session.user.id, initiatedByLabel: session.user.email });
     return { data: { jobId: job.id }, audit: { parameters: { retry_of: input.jobId }, resultingState: { job_id: job.id, status: job.status, format: job.format } } };
+  },
+);
+
+/** Same right as running an export: it sends export content to the archive. */
+export const retryDeliveriesAction = defineAction(
+  { id: "/jobs#retryDeliveries", schema: ZJobRef, right: "request", event: "retryDeliveries", objectType: "job", auditable: { jobId: true } },
+  async ({ input }) => {
+    const result = await retryRefusedDeliveries({ jobId: input.jobId });
+    return { data: result, audit: { parameters: { job_id: input.jobId }, resultingState: { ...result } } };
   },
 );
 

@@ -36,7 +36,11 @@ export const show = defineCommand({
         ...(j.legalHold ? ([["legal hold", `${j.legalHold.reason} (by ${j.legalHold.by || "?"}, ${iso(j.legalHold.at)})`]] as Array<[string, string]>) : []),
         ...(j.error ? ([["error", j.error]] as Array<[string, string]>) : []),
       ];
-      return rows.map(([k, v]) => `${k.padEnd(13)}${v}`);
+      const refused = (j.refusedDeliveries ?? []).map(
+        (r) => `${r.status === "refused" ? "refused" : "delivered"}    batch ${r.batchNumber}, channel ${r.channelId}, ${r.posts} post(s) [${r.postIds.join(" ")}] ${r.messageId}${r.status === "refused" ? `: ${r.reply}` : " (accepted on retry)"}`,
+      );
+      const hint = (j.refusedDeliveries ?? []).some((r) => r.status === "refused") ? [`retry them: custodian jobs retry-deliveries ${j.id}`] : [];
+      return [...rows.map(([k, v]) => `${k.padEnd(13)}${v}`), ...refused, ...hint];
     });
     return { audit: { parameters: { job_id: input.id } } };
   },
