@@ -4,7 +4,6 @@
 // claims with a clock past the lease. The tests share one database and run in order.
 import assert from "node:assert/strict";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import net from "node:net";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { resetEnvForTests } from "../config/env.ts";
@@ -16,6 +15,7 @@ import { enqueueExportJob } from "../jobs/enqueue-job.ts";
 import { LeaseLostError } from "../jobs/lease.ts";
 import { runCliInProcess } from "../cli/testing/run-cli.ts";
 import { assertExactlyOnce, assertJobOutput, expectedEntries, ExportFixture, FIXTURE_BASE, jobExportDir, jobPlan, readExportRows, setExportSettings } from "../testing/export-fixtures.ts";
+import { startPgProxy } from "../testing/pg-proxy.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { runJob, type RunJobHooks } from "./run-job.ts";
 
@@ -263,39 +263,6 @@ test("item 6: a permanent database error fails the job with an admin-readable te
   assert.match(row.error, /does not exist in the current database/);
   assert.equal(await work(await claim(await enqueue())), "success");
 });
-
-/** A TCP proxy in front of PostgreSQL that can cut every connection and refuse new ones. */
-async function startPgProxy(target: URL): Promise<{ url: string; cut: (down: boolean) => void; close: () => Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  let down = false;
-  const server = net.createServer((client) => {
-    if (down) return void client.destroy();
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on("error", () => {});
-      s.on("close", () => {
-        sockets.delete(s);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream);
-    upstream.pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const proxied = new URL(target.toString());
-  proxied.hostname = "127.0.0.1";
-  proxied.port = String((server.address() as net.AddressInfo).port);
-  return {
-    url: proxied.toString(),
-    cut: (d) => {
-      down = d;
-      for (const s of sockets) s.destroy();
-    },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 test("item 6: the database connection drops mid-export (PostgreSQL: every connection cut by a TCP proxy; SQLite: SQLITE_BUSY) — retried, resumed, exactly once", async () => {
   await fx.addPosts(15);

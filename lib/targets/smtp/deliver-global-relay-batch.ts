@@ -9,7 +9,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { ConnectionOptions } from "node:tls";
 import { env } from "../../config/env.ts";
 import { logger } from "../../log/logger.ts";
-import { ledgerStatus, markAttempt, markFailure, markSent, type LedgerStatus } from "./delivery-ledger.ts";
+import { ledgerEntry, markAttempt, markDuplicateRisk, markFailure, markSent, type LedgerStatus } from "./delivery-ledger.ts";
 import { SmtpFailure, SmtpSession, type SmtpCredentials } from "./smtp-session.ts";
 import { smtpEndpoint, type GlobalRelaySmtpSettings, type SmtpEndpoint } from "./smtp-endpoint.ts";
 import type { MailboxBatch, MailboxBatchResult, MailboxEmail } from "../target.ts";
@@ -174,8 +174,11 @@ export class SmtpBatchDelivery implements MailboxBatch {
     const key = { messageId: email.messageId, jobId: this.options.jobId, batchNumber: this.options.batchNumber, channelId: email.channelId, part: email.part };
     // The ledger is keyed by Message-ID alone, which depends only on what the email holds: any
     // later job (a resume, a retry, a continuation after an error) recognises an accepted email.
-    let before: LedgerStatus | undefined = (await ledgerStatus(email.messageId)) ?? undefined;
+    const entry = await ledgerEntry(email.messageId);
+    let before: LedgerStatus | undefined = entry?.status;
     if (before === "sent") {
+      // Sent again by an attempt whose batch was not recorded (so neither was its warning): report it here.
+      if (entry!.duplicateRisk) this.possibleDuplicate(email, "was sent again in an earlier attempt after its delivery was in doubt");
       result.skipped++;
       result.deliveredPosts += posts;
       return;
@@ -185,9 +188,11 @@ export class SmtpBatchDelivery implements MailboxBatch {
     if (before === "ambiguous") {
       resentAfterLoss = true;
       this.possibleDuplicate(email, "lost its reply in an earlier run and is sent again");
+      await markDuplicateRisk(email.messageId);
     } else if (before === "in_flight") {
       resentAfterLoss = true;
       this.possibleDuplicate(email, "was being sent when an earlier run stopped and is sent again");
+      await markDuplicateRisk(email.messageId);
     }
     for (;;) {
       const current = await this.sessionFor();
@@ -222,6 +227,7 @@ export class SmtpBatchDelivery implements MailboxBatch {
           if (resentAfterLoss) throw new SmtpDeliveryError(`${failure.message}; ${email.messageId} may or may not have arrived`, false);
           resentAfterLoss = true;
           this.possibleDuplicate(email, `was sent again after ${failure.message}`);
+          await markDuplicateRisk(email.messageId);
           log.warn({ ...this.logFields, message_id: email.messageId, err: failure.message }, "Global Relay reply lost after the message was sent; sending it again (may be duplicated)");
           continue;
         }

@@ -14,8 +14,22 @@ export type LedgerStatus = "pending" | "in_flight" | "sent" | "ambiguous" | "fai
 export type LedgerKey = { messageId: string; jobId: string; batchNumber: number; channelId: string; part: number };
 
 export async function ledgerStatus(messageId: string): Promise<LedgerStatus | null> {
-  const row = await db().deliveryLedger.findUnique({ where: { messageId }, select: { status: true } });
-  return (row?.status as LedgerStatus | undefined) ?? null;
+  return (await ledgerEntry(messageId))?.status ?? null;
+}
+
+/** The status, and whether the email was sent again after its fate was unknown (it may be in the archive twice). */
+export async function ledgerEntry(messageId: string): Promise<{ status: LedgerStatus; duplicateRisk: boolean } | null> {
+  const row = await db().deliveryLedger.findUnique({ where: { messageId }, select: { status: true, duplicateRisk: true } });
+  return row ? { status: row.status as LedgerStatus, duplicateRisk: row.duplicateRisk } : null;
+}
+
+/**
+ * Remembers that the email is being sent again after a lost reply or an interrupted delivery: a
+ * later attempt that finds it sent still reports it, should the attempt that reported it first not
+ * have committed its batch.
+ */
+export async function markDuplicateRisk(messageId: string): Promise<void> {
+  await db().deliveryLedger.updateMany({ where: { messageId }, data: { duplicateRisk: true } });
 }
 
 /**

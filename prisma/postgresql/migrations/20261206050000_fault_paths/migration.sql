@@ -2,6 +2,9 @@
 ALTER TABLE "ExportJob" ADD COLUMN     "attemptsWithoutProgress" INTEGER NOT NULL DEFAULT 0,
 ADD COLUMN     "lastProgressAt" TIMESTAMP(3);
 
+-- AlterTable
+ALTER TABLE "DeliveryLedger" ADD COLUMN     "duplicateRisk" BOOLEAN NOT NULL DEFAULT false;
+
 -- CreateTable
 CREATE TABLE "RefusedDelivery" (
     "jobId" TEXT NOT NULL,

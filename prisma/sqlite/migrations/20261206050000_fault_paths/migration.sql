@@ -1,6 +1,7 @@
 -- AlterTable (ADD COLUMN rather than Prisma's table rebuild: ExportJob keeps its rows and indexes as they are)
 ALTER TABLE "ExportJob" ADD COLUMN "attemptsWithoutProgress" INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE "ExportJob" ADD COLUMN "lastProgressAt" DATETIME;
+ALTER TABLE "DeliveryLedger" ADD COLUMN "duplicateRisk" BOOLEAN NOT NULL DEFAULT false;
 
 -- CreateTable
 CREATE TABLE "RefusedDelivery" (
