@@ -225,14 +225,24 @@ test("three incremental Global Relay runs under SIGKILLs after the archive's 250
     const posts = await fx.addPosts(9 + pick(5));
     for (const p of posts.filter(() => rnd() < 0.2)) await fx.editPost(p.id, `edited ${p.id}`, fx.tick(1000));
     expectedPosts += new Set(fx.takeChanges().map((c) => c.id)).size;
-    // Faults on the archive's side for the in-process attempts (the killed workers run without them).
+    // Faults on the archive's side: one 451, one lost reply and one 550 at random points of the run's
+    // first emails, and a few more at random.
+    const base = smtp.messages.length;
+    const planned = new Map<number, "tempfail" | "lostReply" | "refused">();
+    for (const kind of ["tempfail", "lostReply", "refused"] as const) {
+      let at = base + 1 + pick(8);
+      while (planned.has(at)) at++;
+      planned.set(at, kind);
+    }
     smtp.faults.onData = (ctx) => {
-      if (ctx.index <= start) return undefined;
       const r = rnd();
-      if (r < 0.06) return (figures.smtpFaults.tempfail++, { kind: "reply", code: 451, message: "Try again later" });
-      if (r < 0.1) return (figures.smtpFaults.lostReply++, { kind: "drop" });
-      if (r < 0.13) return (figures.smtpFaults.refused++, { kind: "reply", code: 550, message: "5.7.1 refused" });
-      return undefined;
+      const kind = planned.get(ctx.index) ?? (r < 0.03 ? "tempfail" : r < 0.05 ? "lostReply" : r < 0.07 ? "refused" : undefined);
+      planned.delete(ctx.index);
+      if (!kind) return undefined;
+      figures.smtpFaults[kind]++;
+      if (kind === "tempfail") return { kind: "reply", code: 451, message: "Try again later" };
+      if (kind === "lostReply") return { kind: "drop" };
+      return { kind: "reply", code: 550, message: "5.7.1 refused" };
     };
     const runJobs = await incrementalRun("globalrelay", { kills: 1, resets: 1 });
     smtp.faults.onData = undefined;
@@ -252,6 +262,7 @@ test("three incremental Global Relay runs under SIGKILLs after the archive's 250
   const emails = { expectedPosts, deliveredPosts: delivered, emailsExpected: ledger.length, emailsFound: accepted.size, emailsDuplicated: duplicated, duplicatesReported: reported, emailsMissing: ledger.filter((l) => !accepted.has(l.messageId)).length, refusedThenRetried: refusedRows };
   console.log(`fault property, emails: ${JSON.stringify(emails)}`);
   console.log(`fault property, totals: ${JSON.stringify(figures)}`);
+  assert.ok(figures.smtpFaults.tempfail + figures.smtpFaults.lostReply + figures.smtpFaults.refused > 0, "SMTP faults were injected");
   assert.ok(ledger.every((l) => l.status === "sent"), `every email accepted in the end: ${ledger.filter((l) => l.status !== "sent").map((l) => `${l.messageId} ${l.status}`).join(", ")}`);
   assert.equal(emails.emailsMissing, 0);
   assert.equal(delivered, expectedPosts, "every post delivered once across the runs");
