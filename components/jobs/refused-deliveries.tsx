@@ -7,7 +7,7 @@ import { plural } from "@/components/ui/format.ts";
 import { useToast } from "@/components/ui/toast.tsx";
 
 type Result<T> = { ok: true; data: T } | { ok: false; message: string };
-export type RetryDeliveriesAction = (input: { jobId: string }) => Promise<Result<{ delivered: number; posts: number; refused: number; changed: number }>>;
+export type RetryDeliveriesAction = (input: { jobId: string }) => Promise<Result<{ delivered: number; posts: number; refused: number; changed: number; possibleDuplicates: number }>>;
 
 const FINISHED = new Set(["success", "warning", "error", "canceled"]);
 

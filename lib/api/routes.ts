@@ -133,7 +133,7 @@ export const API_ROUTES: ApiRoute[] = [
     access: { kind: "admin", right: "request" },
     params: jobParams,
     responses: {
-      200: json(z.object({ delivered: z.number().int(), posts: z.number().int(), refused: z.number().int(), changed: z.number().int() }), "What the archive did with them."),
+      200: json(z.object({ delivered: z.number().int(), posts: z.number().int(), refused: z.number().int(), changed: z.number().int(), possibleDuplicates: z.number().int() }), "What the archive did with them."),
       ...ADMIN_ERRORS,
       404: refusal("No such job."),
       409: refusal("Still running, not a mailbox export, or nothing refused."),

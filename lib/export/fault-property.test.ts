@@ -116,12 +116,13 @@ function dropConnection(): () => void {
   };
 }
 
-/** One in-process attempt at the job, maybe with the connection dropped after its first batch. */
+/** One in-process attempt at the job, maybe with the connection dropped at its start or after its first batch. */
 async function attempt(jobId: string, reset: boolean): Promise<void> {
   clock += 3_600_000;
   const claimed = await claimNextJob({ workerId: "w-property", leaseMs: 60_000, jobId, now: new Date(clock) });
   if (!claimed) return;
-  let restore: (() => void) | null = null;
+  // Half the resets hit the attempt's first read, the others come after its first batch.
+  let restore: (() => void) | null = reset && rnd() < 0.5 ? dropConnection() : null;
   try {
     await runJob({
       claimed,
@@ -267,4 +268,7 @@ test("three incremental Global Relay runs under SIGKILLs after the archive's 250
   assert.equal(emails.emailsMissing, 0);
   assert.equal(delivered, expectedPosts, "every post delivered once across the runs");
   assert.ok(duplicated <= reported, `${duplicated} emails arrived twice, ${reported} possible duplicates reported`);
+  const flagged = new Set(ledger.filter((l) => l.duplicateRisk).map((l) => l.messageId));
+  const unflagged = [...accepted].filter(([mid, n]) => n > 1 && !flagged.has(mid)).map(([mid]) => mid);
+  assert.deepEqual(unflagged, [], "every email that arrived twice is marked as a possible duplicate");
 });

@@ -15,6 +15,8 @@ export type RetryDeliveriesResult = {
   refused: number;
   /** Emails that no longer render the same (a post changed since): not sent, still listed. */
   changed: number;
+  /** Emails a copy of which may already have arrived (a lost reply before the refusal): job warnings. */
+  possibleDuplicates: number;
 };
 
 const FINISHED = ["success", "warning", "error", "canceled"];
@@ -35,7 +37,7 @@ export async function retryRefusedDeliveries(options: { jobId: string; smtp?: Re
   const target = await resolveTarget(plan.targetId, { smtp: options.smtp, forWriting: true });
   if (target.family !== "mailbox") throw new UserError("This export was written to files; there is nothing to deliver.", 409);
   const writer = writerFor(plan.format, { timeZone: plan.timeZone, policyId: plan.policyId });
-  const result: RetryDeliveriesResult = { delivered: 0, posts: 0, refused: 0, changed: 0 };
+  const result: RetryDeliveriesResult = { delivered: 0, posts: 0, refused: 0, changed: 0, possibleDuplicates: 0 };
 
   for (const number of [...new Set(pending.map((p) => p.batchNumber))]) {
     const wanted = new Set(pending.filter((p) => p.batchNumber === number).map((p) => p.messageId));
@@ -91,12 +93,14 @@ export async function retryRefusedDeliveries(options: { jobId: string; smtp?: Re
         await db().refusedDelivery.update({ where, data: { status: "delivered", resolvedAt: now } });
       }
     }
-    if (emails > 0) {
+    if (emails > 0 || delivery.ambiguous > 0) {
+      // An email that may have arrived before it was refused (a lost reply) is a possible duplicate: a warning, as in a run.
       await db().$transaction([
-        db().exportBatch.update({ where: { jobId_number: { jobId: job.id, number } }, data: { messages: { increment: posts } } }),
-        db().exportJob.update({ where: { id: job.id }, data: { messagesExported: { increment: posts }, emailsDelivered: { increment: emails } } }),
+        db().exportBatch.update({ where: { jobId_number: { jobId: job.id, number } }, data: { messages: { increment: posts }, warnings: { increment: delivery.ambiguous } } }),
+        db().exportJob.update({ where: { id: job.id }, data: { messagesExported: { increment: posts }, emailsDelivered: { increment: emails }, warningCount: { increment: delivery.ambiguous } } }),
       ]);
     }
+    result.possibleDuplicates += delivery.ambiguous;
     result.delivered += emails;
     result.posts += posts;
   }

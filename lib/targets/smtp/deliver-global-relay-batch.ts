@@ -189,6 +189,10 @@ export class SmtpBatchDelivery implements MailboxBatch {
       resentAfterLoss = true;
       this.possibleDuplicate(email, "lost its reply in an earlier run and is sent again");
       await markDuplicateRisk(email.messageId);
+    } else if (entry?.duplicateRisk) {
+      // A copy may have arrived in an earlier attempt (a lost reply), whatever failed after it.
+      resentAfterLoss = true;
+      this.possibleDuplicate(email, "may have arrived in an earlier attempt and is sent again");
     } else if (before === "in_flight") {
       resentAfterLoss = true;
       this.possibleDuplicate(email, "was being sent when an earlier run stopped and is sent again");
