@@ -81,6 +81,8 @@ test("a failed job gets a next step that fits its error", async () => {
   assert.match(d!.nextStep!, /Free disk space/);
   assert.match(suggestNextStep("SMTP 535 5.7.8 authentication failed"), /Test connection/);
   assert.match(suggestNextStep("something odd"), /Retry the job/);
+  assert.match(suggestNextStep("Gave up after 3 attempts without progress: the job was started 3 times in a row without writing a new batch"), /without writing a batch/);
+  assert.match(suggestNextStep("Database error (P2022): The column does not exist"), /database refused/);
 });
 
 test("Retry: only failed jobs; a ranged job is retried with its window, a daily one continues the cursor", async () => {

@@ -5,6 +5,8 @@
 export function suggestNextStep(error: string): string {
   const e = error.toLowerCase();
   if (/enospc|no space|disk full|quota/.test(e)) return "Free disk space where the export store lives (CUSTODIAN_EXPORT_DIR), then retry: the retry continues after the last finished batch.";
+  if (/without progress/.test(e)) return "The job was started several times in a row without writing a batch. Check the server log for this job's id (the worker stopping, or an error that keeps recurring), fix the cause, then retry: the retry continues after the last finished batch.";
+  if (/^database error/.test(e)) return "The database refused an operation. Check the server log for this job's id and the database's health, then retry.";
   if (/smtp|auth|535|credentials|password/.test(e)) return "Check the Global Relay SMTP settings with Test connection on the Compliance Export page, then retry.";
   if (/econnrefused|etimedout|timeout|enotfound|network|connection/.test(e)) return "The archive or a server could not be reached. Check the network and the server name, then retry.";
   if (/lease|worker|heartbeat/.test(e)) return "The worker stopped while running the job. Check that a worker is running (Overview → Worker), then retry.";
