@@ -8,6 +8,8 @@
 // It claims and works jobs (claimNextJob + runJob) until none is runnable, printing one JSON line
 // per event on stdout: {"event":"ready"}, {"event":"claimed","jobId","epoch","attempts"},
 // {"event":"batch","n"}, {"event":"finished","jobId","status"}, {"event":"idle"}, {"event":"error","message"}.
+// Optional STALL_AFTER_CLAIM=1: claim, print "claimed", then wait forever (a worker that dies before
+// writing anything, for the parent to kill).
 // Optional KILL_AT_LEDGER_SENT=n: the process SIGKILLs itself when the delivery ledger is about to
 // record the n-th email the archive accepted (after its 250, before the ledger commit).
 
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
     const claimed = await claimNextJob({ workerId, leaseMs, jobId });
     if (!claimed) break;
     emit({ event: "claimed", jobId: claimed.id, epoch: claimed.epoch, attempts: claimed.attempts });
+    if (process.env.STALL_AFTER_CLAIM === "1") await new Promise(() => setInterval(() => {}, 60_000));
     const status = await runJob({
       claimed,
       workerId,

@@ -3,6 +3,9 @@
 // anything, exactly as a killed worker leaves the job (in progress, lease held). The next attempt
 // claims with a clock past the lease. The tests share one database and run in order.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -98,6 +101,40 @@ test("items 2, 8, 1: claims without progress give up ('without progress'), the e
   const union = [...(await readExportRows(dir)), ...(await readExportRows(await jobExportDir(next)))];
   assertExactlyOnce(union, expectedEntries(changes, (await jobPlan(id)).jobStartTime), { label: "gave up + continuation" });
   assert.deepEqual((await verifyExports()).problems, []);
+});
+
+/** A worker process on the job, SIGKILLed after its first committed batch (`at: "batch"`) or right after its claim (`at: "claim"`, nothing written). */
+async function killWorker(jobId: string, at: "batch" | "claim"): Promise<void> {
+  await db().exportJob.updateMany({ where: { id: jobId, status: "in_progress" }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
+  const child = spawn(process.execPath, ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")], {
+    cwd: process.cwd(),
+    env: { ...process.env, DATABASE_URL: t.url, CUSTODIAN_DATA_DIR: t.dataDir, LOG_LEVEL: "silent", WORKER_ID: "w-child", JOB_ID: jobId, SLOW_MS: "60000", STALL_AFTER_CLAIM: at === "claim" ? "1" : "" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    if (line.includes(at === "claim" ? '"event":"claimed"' : '"event":"batch"')) child.kill("SIGKILL");
+  });
+  const [, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
+  assert.equal(signal, "SIGKILL");
+  await db().exportJob.updateMany({ where: { id: jobId, status: "in_progress" }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
+}
+
+test("item 1: a worker SIGKILLed after a batch, then three times before writing anything: the job ends error, and the continuation exports exactly what one run would", async () => {
+  const posts = await fx.addPosts(20);
+  for (const p of posts.filter((_, i) => i % 3 === 2)) await fx.deletePost(p.id, fx.tick(1000));
+  const changes = fx.takeChanges();
+  const id = await enqueue(3);
+  await killWorker(id, "batch");
+  for (let k = 0; k < 3; k++) await killWorker(id, "claim");
+  assert.equal(await work(await claim(id)), "error");
+  const failed = await jobRow(id);
+  assert.match(failed.error, /^Gave up after 3 attempts without progress/);
+  assert.equal(failed.attempts, 5);
+  assert.ok(failed.batchesWritten >= 1);
+  const next = await enqueue();
+  assert.equal(await work(await claim(next)), "success", (await jobRow(next)).error);
+  const union = [...(await readExportRows(await jobExportDir(id))), ...(await readExportRows(await jobExportDir(next)))];
+  assertExactlyOnce(union, expectedEntries(changes, (await jobPlan(id)).jobStartTime), { label: "killed 4× + continuation" });
 });
 
 test("items 8 and 9: an errored job leaves no .partial, and verify catches a flipped byte or a deleted batch in its files", async () => {
