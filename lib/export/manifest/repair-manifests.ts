@@ -10,10 +10,11 @@ export type RepairResult = { repaired: string[]; notRepaired: string[] };
 
 /**
  * `verify --repair` (issue 15 item 7): writes the manifest an older export is missing — a crash or
- * a write failure between "success" and the manifest, before manifests became part of finishing —
- * when every one of its batch files is present with the SHA-256 recorded at commit. A later manifest
- * of the same policy that chained to the missing one (link `null`) is written again too, under the
- * same condition, so the chain verifies. A job whose files differ is left alone (and reported).
+ * a write failure between "success" and the manifest, before manifests became part of finishing; a
+ * failed export from before failed exports joined the chain — when every one of its batch files is
+ * present with the SHA-256 recorded at commit. The next manifest of the same policy, whose link can
+ * no longer match the one written now, is written again too, under the same condition, so the
+ * chain verifies. A job whose files differ is left alone (and reported).
  * One `repairExportManifest` audit record per manifest written.
  */
 export async function repairManifests(options: { policyId?: string; actor?: AuditActor } = {}): Promise<RepairResult> {
@@ -41,7 +42,8 @@ export async function repairManifests(options: { policyId?: string; actor?: Audi
         parsed = null;
       }
       const m = parsed as JobManifest | null;
-      needed = verifyManifestSignature(parsed) && m!.previous?.job_id === previous.jobId && m!.previous.manifest_sha256 === null;
+      // (Or past it: an errored export written before such exports joined the chain.)
+      needed = verifyManifestSignature(parsed) && (m!.previous?.job_id !== previous.jobId || m!.previous.manifest_sha256 !== previous.sha256);
     }
     if (needed) {
       if (await batchesIntact(store, job.exportDir, job.batches)) {
