@@ -40,8 +40,12 @@ function openReader(url: string): Reader {
   };
 }
 
+/** Tests: each is told every statement readRows runs (to assert what a query asks, not only what comes back). */
+export const readRowsObservers = new Set<(sql: string, params: readonly unknown[]) => void>();
+
 /** Rows of a read-only statement, straight from the driver. */
 export async function readRows(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  for (const observe of readRowsObservers) observe(sql, params);
   const url = env().DATABASE_URL;
   let reader = globalForReader.custodianReader;
   if (!reader || reader.url !== url) {

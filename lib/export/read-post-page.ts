@@ -1,5 +1,7 @@
 import { db } from "../db/client.ts";
 import { readRows } from "../db/sql.ts";
+import { postFilterSql } from "../policies/filter-sql.ts";
+import type { PolicyFilter } from "../policies/policy-filter.ts";
 import type { ChannelType, ExportFileInfo, ExportPost } from "./model.ts";
 
 export type Cursor = { updateAt: number; postId: string };
@@ -34,8 +36,8 @@ type Row = {
   readSeq: number | string;
 };
 
-/** Which posts a page reads (besides the keyset position), as the plan states it. */
-export type PageSelection =
+/** Which posts a page reads (besides the keyset position), as the plan states it; `scope` is the policy's filter. */
+export type PageSelection = (
   | {
       kind: "feed";
       /** Rows stamped in (feedFrom, feedTo], minus what the regions say was exported, not before exportFrom. */
@@ -47,7 +49,8 @@ export type PageSelection =
       phase: "late" | "normal";
       frontier: Cursor;
     }
-  | { kind: "window"; select: "changed" | "created"; start: number; end: number; feedTo: number };
+  | { kind: "window"; select: "changed" | "created"; start: number; end: number; feedTo: number }
+) & { scope?: PolicyFilter | null };
 
 /** A key condition `(updateAt, id) <op> (t, id0)` written so both databases walk the (updateAt, id) index. */
 function keyCondition(op: ">" | "<=", key: Cursor, param: (v: unknown) => string): string {
@@ -72,6 +75,8 @@ export function selectionSql(selection: PageSelection, params: unknown[]): strin
     if (selection.select === "changed") where.push(`p."updateAt" >= ${param(selection.start)}`, `p."updateAt" <= ${param(selection.end)}`);
     else where.push(`p."createAt" >= ${param(selection.start)}`, `p."createAt" <= ${param(selection.end)}`);
   }
+  const scope = postFilterSql(selection.scope, param);
+  if (scope) where.push(scope);
   return where.join(" AND ");
 }
 

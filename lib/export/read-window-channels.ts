@@ -1,4 +1,7 @@
 import { db } from "../db/client.ts";
+import { readRows } from "../db/sql.ts";
+import { channelFilterSql, postFilterSql } from "../policies/filter-sql.ts";
+import type { PolicyFilter } from "../policies/policy-filter.ts";
 import type { ChannelType, ExportChannel, MemberHistoryRow } from "./model.ts";
 
 /**
@@ -6,16 +9,21 @@ import type { ChannelType, ExportChannel, MemberHistoryRow } from "./model.ts";
  * it — and their member history during the window (§3.5). Channels and memberships, not posts,
  * are held in memory: their number does not grow with the export.
  */
-export async function readWindowChannels(options: { start: number; end: number }): Promise<{ channels: Map<string, ExportChannel>; memberHistory: Map<string, MemberHistoryRow[]> }> {
+export async function readWindowChannels(options: { start: number; end: number; scope?: PolicyFilter | null }): Promise<{ channels: Map<string, ExportChannel>; memberHistory: Map<string, MemberHistoryRow[]> }> {
   const start = BigInt(options.start);
   const end = BigInt(options.end);
-  // groupBy runs as SQL GROUP BY; Prisma's `distinct` would fetch every post of the window.
-  const [postChannels, joinChannels, leaveChannels] = await Promise.all([
-    db().post.groupBy({ by: ["channelId"], where: { updateAt: { gte: start, lte: end }, NOT: { type: { startsWith: "system_" } } } }),
-    db().channelMemberHistory.groupBy({ by: ["channelId"], where: { joinTime: { gte: start, lte: end } } }),
-    db().channelMemberHistory.groupBy({ by: ["channelId"], where: { leaveTime: { gte: start, lte: end } } }),
-  ]);
-  const ids = [...new Set([...postChannels, ...joinChannels, ...leaveChannels].map((r) => r.channelId))].sort();
+  let ids: string[];
+  const scoped = await scopedWindowChannelIds(options);
+  if (scoped) ids = scoped;
+  else {
+    // groupBy runs as SQL GROUP BY; Prisma's `distinct` would fetch every post of the window.
+    const [postChannels, joinChannels, leaveChannels] = await Promise.all([
+      db().post.groupBy({ by: ["channelId"], where: { updateAt: { gte: start, lte: end }, NOT: { type: { startsWith: "system_" } } } }),
+      db().channelMemberHistory.groupBy({ by: ["channelId"], where: { joinTime: { gte: start, lte: end } } }),
+      db().channelMemberHistory.groupBy({ by: ["channelId"], where: { leaveTime: { gte: start, lte: end } } }),
+    ]);
+    ids = [...new Set([...postChannels, ...joinChannels, ...leaveChannels].map((r) => r.channelId))].sort();
+  }
   const channels = new Map<string, ExportChannel>();
   const memberHistory = new Map<string, MemberHistoryRow[]>();
   for (let i = 0; i < ids.length; i += 500) {
@@ -47,4 +55,28 @@ export async function readWindowChannels(options: { start: number; end: number }
     }
   }
   return { channels, memberHistory };
+}
+
+/**
+ * The window's channels under a policy's filter, in SQL (lib/policies/filter-sql.ts): channels with
+ * a selected post updated in the window, or a join or leave in it in a channel the filter keeps.
+ * Null without a filter.
+ */
+async function scopedWindowChannelIds(options: { start: number; end: number; scope?: PolicyFilter | null }): Promise<string[] | null> {
+  const params: unknown[] = [];
+  const param = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const posts = postFilterSql(options.scope, param);
+  const channels = channelFilterSql(options.scope, param, options);
+  if (!posts && !channels) return null;
+  const start = param(options.start);
+  const end = param(options.end);
+  const sql = `SELECT DISTINCT x."channelId" FROM (
+    SELECT p."channelId" FROM "Post" p WHERE p."updateAt" >= ${start} AND p."updateAt" <= ${end} AND p."type" NOT LIKE 'system\\_%' ESCAPE '\\'${posts ? ` AND ${posts}` : ""}
+    UNION SELECT h."channelId" FROM "ChannelMemberHistory" h JOIN "ChatChannel" c ON c."id" = h."channelId"
+      WHERE ((h."joinTime" >= ${start} AND h."joinTime" <= ${end}) OR (h."leaveTime" >= ${start} AND h."leaveTime" <= ${end}))${channels ? ` AND ${channels}` : ""}
+  ) x ORDER BY x."channelId"`;
+  return (await readRows(sql, params)).map((r) => String(r.channelId)).sort();
 }

@@ -72,7 +72,7 @@ export async function runExport(options: { jobId: string; plan: ExportPlan; targ
   const windows = new Map<string, Promise<Window>>();
   const windowOf = (start: number, end: number) => {
     const key = `${start}-${end}`;
-    if (!windows.has(key)) windows.set(key, readWindowChannels({ start, end }));
+    if (!windows.has(key)) windows.set(key, readWindowChannels({ start, end, scope: plan.scope }));
     return windows.get(key)!;
   };
 
@@ -159,7 +159,7 @@ export async function runExport(options: { jobId: string; plan: ExportPlan; targ
 
 function pageSelection(plan: ExportPlan): PageSelection {
   const s = plan.selection;
-  return s.kind === "feed" ? { ...s, phase: plan.progress.phase } : s;
+  return s.kind === "feed" ? { ...s, phase: plan.progress.phase, scope: plan.scope } : { ...s, scope: plan.scope };
 }
 
 /** What the writer gets for one batch: its posts with their files, the window's channels, the created entries due. */

@@ -15,7 +15,6 @@ import { defaultExportSettings, ZExportSettingsInput, type ExportSettings, type 
 
 // RELIABILITY.md check 32 (secret canary, mask semantics, config_diffs) and AUDIT-LOG.md.
 
-const KEY = "MessageExportSettings";
 let t: TestDatabase;
 
 function useKey(value: string | undefined): void {
@@ -48,8 +47,10 @@ function keyFile(): string {
   return path.join(env().dataDir, "secret.key");
 }
 
+/** The export settings are the default export policy's row (lib/policies). */
 async function storedRow(): Promise<string | undefined> {
-  return (await db().setting.findUnique({ where: { key: KEY } }))?.value;
+  const row = await db().exportPolicy.findUnique({ where: { id: "default" } });
+  return row ? JSON.stringify({ ...row, exportFrom: Number(row.exportFrom) }) : undefined;
 }
 
 /** The Global Relay settings live in the built-in "globalrelay" target row (lib/targets). */
@@ -60,6 +61,7 @@ async function storedTarget(): Promise<{ config: string; secret: string }> {
 /** No settings row, and the Global Relay target as the migration leaves a fresh install. */
 async function resetSettings(): Promise<void> {
   await db().setting.deleteMany();
+  await db().exportPolicy.deleteMany();
   await db().target.update({ where: { id: "globalrelay" }, data: { config: "{}", secret: "" } });
 }
 
@@ -256,12 +258,12 @@ test("password: kept when absent or the mask, replaced otherwise; diffs mask it 
   assert.ok(!(await storedRow())!.includes("canary-first") && !JSON.stringify(await storedTarget()).includes("canary-first"));
 
   for (const SMTPPassword of [undefined, SECRET_MASK]) {
-    const rowBefore = await db().setting.findUnique({ where: { key: KEY } });
+    const rowBefore = await db().exportPolicy.findUnique({ where: { id: "default" } });
     const r = await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPPassword } }) });
     assert.deepEqual(r.diffs, [], `no change for ${JSON.stringify(SMTPPassword)}`);
     assert.equal(r.after.GlobalRelaySettings.SMTPPassword, "canary-first-Q1");
     assert.equal((await loadExportSettings()).GlobalRelaySettings.SMTPPassword, "canary-first-Q1");
-    const rowAfter = await db().setting.findUnique({ where: { key: KEY } });
+    const rowAfter = await db().exportPolicy.findUnique({ where: { id: "default" } });
     assert.deepEqual(rowAfter, rowBefore, "an unchanged save does not rewrite the row");
   }
 

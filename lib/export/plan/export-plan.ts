@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZPolicyFilter } from "../../policies/policy-filter.ts";
 import type { ExportFormat } from "../../settings/schema.ts";
 
 /** What the batch writers produce; Mattermost's `globalrelay` and `globalrelay-zip` are both EML. */
@@ -46,6 +47,8 @@ export const ZExportPlan = z.object({
     }),
     z.object({ kind: z.literal("window"), select: z.enum(["changed", "created"]), start: z.number().int(), end: z.number().int(), feedTo: count }),
   ]),
+  /** The policy's filter (lib/policies), applied in the queries; null: every conversation. Older plans read as null. */
+  scope: ZPolicyFilter.nullable().default(null),
   /** The late arrivals' time span (feed runs with late arrivals): their channel window. */
   lateWindow: z.object({ start: z.number().int(), end: z.number().int() }).nullable(),
   /** Mattermost's job_start_time / job_end_time: the window the directory and batch names show. */

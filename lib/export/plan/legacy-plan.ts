@@ -22,6 +22,7 @@ export function legacyPlan(job: { policyId: string; data: string; targetId: stri
     policyId: job.policyId,
     format: writerFormatOf(format),
     targetId: job.targetId,
+    scope: null,
     // Such a job only ever saw the rows written before the change feed, all stamped 1.
     selection: job.movesCursor
       ? { kind: "feed", feedFrom: 0, feedTo: 1, regions: [], frontier: { updateAt: start, postId: d.job_start_id ?? "" }, exportFrom: 0 }

@@ -2,7 +2,7 @@ import { env } from "../../config/env.ts";
 import { db } from "../../db/client.ts";
 import { UserError } from "../../errors/user-error.ts";
 import { parseJobRequest } from "../../jobs/job-request.ts";
-import { loadExportSettings } from "../../settings/export-settings-store.ts";
+import { loadPolicy } from "../../policies/policy-store.ts";
 import { exportDirName } from "../export-paths.ts";
 import { loadFeedCursor, readFeedWatermark } from "../feed/feed-cursor.ts";
 import { summarizeSelection } from "../read-post-page.ts";
@@ -25,9 +25,12 @@ export async function planExport(options: { job: PlannedJob; now: Date; decryptA
   const { job, now } = options;
   const legacy = legacyPlan(job);
   if (legacy) return legacy;
-  const settings = await loadExportSettings();
+  // The job's policy (the default one: the Compliance Export settings) decides what and how.
+  const policy = await loadPolicy(job.policyId);
+  if (!policy) throw new UserError(`The job's export policy "${job.policyId}" does not exist.`);
+  const settings = { BatchSize: policy.batchSize, ExportAttachments: policy.exportAttachments, TimeZone: policy.timeZone, ExportFromTimestamp: policy.exportFrom };
   const request = parseJobRequest(job.data, job.format);
-  const decryptAttachments = options.decryptAttachments ?? true;
+  const decryptAttachments = options.decryptAttachments ?? policy.decryptAttachments;
   // An email has no place for encryption.json, and the archive must read what it indexes.
   if (!decryptAttachments && writerFormatOf(request.format) === "eml")
     throw new UserError("Attachments can stay encrypted only in a zip format (CSV, Actiance XML, JSON): Global Relay emails carry them decrypted.");
@@ -40,6 +43,7 @@ export async function planExport(options: { job: PlannedJob; now: Date; decryptA
     batchSize: settings.BatchSize,
     exportAttachments: settings.ExportAttachments,
     decryptAttachments,
+    scope: policy.filter,
     timeZone: settings.TimeZone,
     lateWarningMs: env().CUSTODIAN_LATE_WARNING_HOURS * 3_600_000,
   };
@@ -57,15 +61,15 @@ export async function planExport(options: { job: PlannedJob; now: Date; decryptA
       jobStartTime: start,
       jobEndTime: end,
       exportDir: await uniqueExportDir(job.id, exportDirName({ now, timeZone: settings.TimeZone, start, end })),
-      expected: (await summarizeSelection(selection)).count,
+      expected: (await summarizeSelection({ ...selection, scope: policy.filter })).count,
       progress: { ...progress, phase: "normal", cursor: { updateAt: start, postId: "" } },
     };
   }
 
   const cursor = await loadFeedCursor({ policyId: job.policyId, exportFrom: settings.ExportFromTimestamp });
   const selection = { kind: "feed" as const, feedFrom: cursor.feedFrom, feedTo, regions: cursor.regions, frontier: cursor.frontier, exportFrom: settings.ExportFromTimestamp };
-  const late = await summarizeSelection({ ...selection, phase: "late" });
-  const normal = await summarizeSelection({ ...selection, phase: "normal" });
+  const late = await summarizeSelection({ ...selection, phase: "late", scope: policy.filter });
+  const normal = await summarizeSelection({ ...selection, phase: "normal", scope: policy.filter });
   const start = cursor.frontier.updateAt;
   const end = Math.max(now.getTime(), start);
   if (!Number.isSafeInteger(start)) throw new UserError("The export window's start is not a valid time.");
