@@ -210,7 +210,7 @@ describe("notifyFinishedJobs", () => {
 describe("checkMissedSchedule", () => {
   test("enabled export with no successful run for over 26 h: one email, then none for 24 h", async () => {
     await db().exportJob.deleteMany({});
-    await db().setting.deleteMany({ where: { key: "MissedScheduleAlertedAt" } });
+    await db().exportPolicy.updateMany({ data: { missedAlertAt: null } });
     await saveSettings();
     smtp.take();
     await setExportSettings({ EnableExport: true, ExportFromTimestamp: NOW.getTime() - 10 * 24 * HOUR, DailyRunTime: "02:30", TimeZone: "Europe/Berlin" });
@@ -237,7 +237,7 @@ describe("checkMissedSchedule", () => {
 
   test("no email when a daily run succeeded recently, when export is off, or notifications are off", async () => {
     await db().exportJob.deleteMany({});
-    await db().setting.deleteMany({ where: { key: "MissedScheduleAlertedAt" } });
+    await db().exportPolicy.updateMany({ data: { missedAlertAt: null } });
     smtp.take();
     await setExportSettings({ EnableExport: true, ExportFromTimestamp: NOW.getTime() - 10 * 24 * HOUR });
     await saveSettings();
@@ -261,7 +261,7 @@ describe("checkMissedSchedule", () => {
 
   test("the mail server down: not recorded as alerted, so the next check sends it", async () => {
     await db().exportJob.deleteMany({});
-    await db().setting.deleteMany({ where: { key: "MissedScheduleAlertedAt" } });
+    await db().exportPolicy.updateMany({ data: { missedAlertAt: null } });
     await saveSettings();
     smtp.take();
     await setExportSettings({ EnableExport: true, ExportFromTimestamp: NOW.getTime() - 10 * 24 * HOUR });

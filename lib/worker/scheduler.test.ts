@@ -6,7 +6,7 @@ import { setExportSettings } from "../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { cancelJob } from "../jobs/cancel-job.ts";
 import { enqueueExportJob } from "../jobs/enqueue-job.ts";
-import { scheduleDailyExport } from "./schedule-daily-export.ts";
+import { schedulePolicyRun as scheduleDailyExport } from "./schedule-policy-runs.ts";
 
 process.env.LOG_LEVEL = "silent";
 

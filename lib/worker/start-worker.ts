@@ -1,5 +1,5 @@
 import { startJobLoop } from "./job-loop.ts";
-import { startScheduler } from "./schedule-daily-export.ts";
+import { startScheduler } from "./schedule-policy-runs.ts";
 import { WORKER_NAME } from "./run-job.ts";
 import { logger } from "../log/logger.ts";
 import { startHeartbeat } from "./heartbeat.ts";
