@@ -68,6 +68,20 @@ const ROUTES: Record<string, Record<string, RouteRule>> = {
     DELETE: { access: "session", right: "configure", event: "deleteTarget" },
   },
   "api/v1/targets/[targetId]/test": { POST: { access: "session", right: "configure", event: "testTargetConnection" } },
+  "api/v1/policies": {
+    GET: { access: "session", right: ["request", "download", "configure"], event: "getConfig" },
+    // Not a policy (no name, format or target): 400.
+    POST: { access: "session", right: "configure", event: "createPolicy", body: { matrixProbe: 1 } },
+  },
+  // Not a filter: 400.
+  "api/v1/policies/preview": { POST: { access: "session", right: "configure", event: "getConfig", body: { filter: { by: "nobody" } } } },
+  // No policy "matrix-dummy": 404 for whoever may read or change policies.
+  "api/v1/policies/[policyId]": {
+    GET: { access: "session", right: ["request", "download", "configure"], event: "getConfig" },
+    PATCH: { access: "session", right: "configure", event: "patchPolicy", body: { name: "matrix" } },
+    DELETE: { access: "session", right: "configure", event: "deletePolicy" },
+  },
+  "api/v1/policies/[policyId]/run": { POST: { access: "session", right: "request", event: "runPolicy" } },
 };
 
 type ActionRule =

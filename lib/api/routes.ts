@@ -6,6 +6,7 @@ import { ZCreateJobInput, ZJobId } from "../jobs/schema.ts";
 import { ZLegalHoldInput } from "../downloads/set-legal-hold.ts";
 import { ZExportSettingsInput, ZGlobalRelaySettingsInput } from "../settings/schema.ts";
 import { ZTargetInput } from "../targets/schema.ts";
+import { ZPolicyInput, ZPolicyPatch, ZPolicyPreviewInput } from "../policies/policy-schema.ts";
 import {
   ZApiError,
   ZAuditsPage,
@@ -22,6 +23,9 @@ import {
   ZLinkInput,
   ZLinkResponse,
   ZSettingsResponse,
+  ZPolicyList,
+  ZPolicyPreview,
+  ZPolicyResponse,
 } from "./schemas.ts";
 
 /** Who may call a route: the OpenAPI security requirement and the x-custodian-right extension. */
@@ -55,6 +59,7 @@ const jobParams = z.object({ jobId: ZJobId });
 const targetParams = z.object({ targetId: z.string().max(200) });
 const HOLD: Requirement = { all: ["download", "configure"] };
 const READ_JOBS: Requirement = ["request", "download", "configure"];
+const policyParams = z.object({ policyId: z.string().max(200).describe("The policy's id or name.") });
 
 /** PATCH accepts any subset of the settings, nested too, with the form's rules. */
 const ZSettingsPatch = z.object(ZExportSettingsInput.shape).partial().extend({ GlobalRelaySettings: ZGlobalRelaySettingsInput.partial().optional() });
@@ -209,6 +214,75 @@ export const API_ROUTES: ApiRoute[] = [
     params: targetParams,
     responses: { 200: json(ZConnectionTest, "The outcome (ok false with the server's answer when it failed)."), ...ADMIN_ERRORS, 404: refusal("No such target."), 429: refusal("Too many connection tests.") },
     audit: "testTargetConnection",
+  },
+  {
+    method: "get",
+    path: "/api/v1/policies",
+    summary: "The export policies",
+    description: "Each with its filter (and a summary), schedule and next run, last run status and how far it has exported. Anyone with an export right may list them.",
+    access: { kind: "admin", right: READ_JOBS },
+    responses: { 200: json(ZPolicyList, "The policies that are not archived, the default one first."), ...ADMIN_ERRORS },
+    audit: "getConfig",
+  },
+  {
+    method: "post",
+    path: "/api/v1/policies",
+    summary: "Add an export policy",
+    description: "Teams, channels and users may be given by id or name (stored as ids). Enabled, it exports from now on.",
+    access: { kind: "admin", right: "configure" },
+    body: { schema: ZPolicyInput },
+    responses: { 201: json(ZPolicyResponse, "Added."), 400: refusal("Invalid values (fieldErrors by path)."), ...ADMIN_ERRORS, 409: refusal("The name is taken (archived policies keep theirs).") },
+    audit: "createPolicy",
+  },
+  {
+    method: "post",
+    path: "/api/v1/policies/preview",
+    summary: "Preview a filter",
+    description: "How many channels and messages of the last 7 days the filter selects, counted with the export's own query.",
+    access: { kind: "admin", right: "configure" },
+    body: { schema: ZPolicyPreviewInput },
+    responses: { 200: json(ZPolicyPreview, "The counts."), 400: refusal("Invalid filter, or a name that matches nothing."), ...ADMIN_ERRORS },
+    audit: "getConfig",
+  },
+  {
+    method: "get",
+    path: "/api/v1/policies/{policyId}",
+    summary: "One export policy",
+    access: { kind: "admin", right: READ_JOBS },
+    params: policyParams,
+    responses: { 200: json(ZPolicyResponse, "The policy."), ...ADMIN_ERRORS, 404: refusal("No such policy.") },
+    audit: "getConfig",
+  },
+  {
+    method: "patch",
+    path: "/api/v1/policies/{policyId}",
+    summary: "Change an export policy",
+    description: "Fields left out keep their values. Disabling keeps the policy's cursor; enabling it the first time sets its export-from moment.",
+    access: { kind: "admin", right: "configure" },
+    params: policyParams,
+    body: { schema: ZPolicyPatch },
+    responses: { 200: json(ZPolicyResponse.extend({ changed: z.boolean() }), "Changed (or nothing to change)."), 400: refusal("Invalid values."), ...ADMIN_ERRORS, 404: refusal("No such policy."), 409: refusal("The name is taken.") },
+    audit: "patchPolicy",
+  },
+  {
+    method: "delete",
+    path: "/api/v1/policies/{policyId}",
+    summary: "Remove an export policy",
+    description: "The policy is archived: its jobs and exports stay, its name stays reserved. The default policy cannot be removed.",
+    access: { kind: "admin", right: "configure" },
+    params: policyParams,
+    responses: { 200: json(z.object({ removed: z.string() }), "Archived."), ...ADMIN_ERRORS, 404: refusal("No such policy."), 409: refusal("The default policy.") },
+    audit: "deletePolicy",
+  },
+  {
+    method: "post",
+    path: "/api/v1/policies/{policyId}/run",
+    summary: "Run an export policy now",
+    description: "A job continuing the policy's cursor, like its schedule's.",
+    access: { kind: "admin", right: "request" },
+    params: policyParams,
+    responses: { 201: json(z.object({ job: ZJobView }), "Created."), ...ADMIN_ERRORS, 404: refusal("No such policy."), 409: refusal("Disabled, its target is unusable, or one of its jobs is pending or running.") },
+    audit: "runPolicy",
   },
   {
     method: "get",

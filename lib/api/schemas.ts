@@ -5,6 +5,9 @@ import type { JobsPage } from "../jobs/list-jobs-page.ts";
 import type { JobView } from "../jobs/job-view.ts";
 import { CUSTOMER_TYPES, EXPORT_FORMATS, type ExportSettingsView } from "../settings/schema.ts";
 import type { TargetView } from "../targets/stored-target.ts";
+import { CHANNEL_TYPES } from "../policies/policy-filter.ts";
+import type { PolicyView } from "../policies/policy-view.ts";
+import { WEEKDAYS } from "../policies/schedule.ts";
 
 // What the HTTP API answers, as zod schemas: they feed the OpenAPI document (lib/api/routes.ts) and
 // e2e/api/openapi.spec.ts validates real responses against it. The `Same<…>` lines make the type
@@ -19,6 +22,7 @@ export const ZJobView = z
   .object({
     id: z.string(),
     policyId: z.string(),
+    policyName: z.string().describe("The export policy the job ran for (\"default\": the Compliance Export's)."),
     createdAt: z.number().int(),
     startedAt: z.number().int().nullable(),
     finishedAt: z.number().int().nullable(),
@@ -72,6 +76,7 @@ export const ZJobsPage = z
     revision: z.string(),
     changed: z.boolean(),
     policies: z.array(z.string()),
+    policyNames: z.record(z.string(), z.string()),
   })
   .meta({ id: "JobsPage" });
 same<Same<z.output<typeof ZJobsPage>, JobsPage>>(true);
@@ -168,3 +173,48 @@ same<Same<Omit<z.output<typeof ZTargetView>, "config">, Omit<TargetView, "config
 export const ZTargetList = z.object({ targets: z.array(ZTargetView.extend({ inUse: z.string().nullable() })) });
 export const ZConnectionTest = z.object({ ok: z.boolean(), message: z.string() });
 export const ZLegalHoldResponse = z.object({ legalHold: z.object({ reason: z.string(), by: z.string(), at: z.number().int().nullable() }).nullable(), objects: z.number().int() });
+
+const ZPolicyFilterView = z.object({
+  teams: z.array(z.string()),
+  channels: z.array(z.string()),
+  excludeChannels: z.array(z.string()),
+  channelTypes: z.array(z.enum(CHANNEL_TYPES)),
+  users: z.array(z.string()),
+  by: z.enum(["conversation", "participant"]),
+  notBefore: z.number().int().nullable(),
+  notAfter: z.number().int().nullable(),
+});
+
+export const ZPolicyView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    enabled: z.boolean(),
+    format: z.string(),
+    targetId: z.string(),
+    targetName: z.string(),
+    filter: ZPolicyFilterView.describe("Teams, channels and users by id."),
+    filterSummary: z.string(),
+    schedule: z.discriminatedUnion("kind", [
+      z.object({ kind: z.literal("daily"), at: z.string() }),
+      z.object({ kind: z.literal("weekly"), days: z.array(z.enum(WEEKDAYS)), at: z.string() }),
+      z.object({ kind: z.literal("hours"), every: z.number().int() }),
+      z.object({ kind: z.literal("cron"), expression: z.string() }),
+    ]),
+    scheduleSummary: z.string(),
+    timeZone: z.string(),
+    batchSize: z.number().int(),
+    exportAttachments: z.boolean(),
+    decryptAttachments: z.boolean(),
+    exportFrom: z.number().int(),
+    nextRunAt: z.string().nullable().describe("ISO time of the next scheduled run; null when disabled."),
+    lastRun: z.object({ jobId: z.string(), status: z.string(), finishedAt: z.string().nullable() }).nullable(),
+    exportedUpTo: z.number().int().nullable().describe("Update time (epoch ms) up to which the policy's runs have exported."),
+    archivedAt: z.string().nullable(),
+  })
+  .meta({ id: "Policy", description: "An export policy: which conversations, in which format, to which target, when." });
+same<Same<z.output<typeof ZPolicyView>, PolicyView>>(true);
+
+export const ZPolicyList = z.object({ policies: z.array(ZPolicyView) }).meta({ id: "PolicyList" });
+export const ZPolicyResponse = z.object({ policy: ZPolicyView });
+export const ZPolicyPreview = z.object({ channels: z.number().int(), messages: z.number().int(), since: z.number().int(), until: z.number().int() }).meta({ id: "PolicyPreview", description: "What the filter selects among the last 7 days' messages." });

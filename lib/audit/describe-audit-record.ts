@@ -144,6 +144,18 @@ export function describeAuditRecord(record: AuditRecordJson, actor: string): str
     case "encryptFileStore":
       what = `encrypted ${str(r.encrypted) || "0"} stored attachments written before encryption`;
       break;
+    case "createPolicy":
+      what = `added the export policy ${str(r.name) || str(p.name)}`;
+      break;
+    case "patchPolicy":
+      what = `changed the export policy ${str(r.name) || str(p.policy_id)}`;
+      break;
+    case "deletePolicy":
+      what = `removed the export policy ${str(prior.name) || str(p.policy_id)}`;
+      break;
+    case "runPolicy":
+      what = `ran the export policy ${str(r.name) || str(p.policy_id)} now`;
+      break;
     case "createTarget":
       what = `added the export target ${str(r.name) || str(p.name)}${str(r.destination) ? ` (${str(r.destination)})` : ""}`;
       break;

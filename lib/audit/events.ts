@@ -44,6 +44,8 @@ export const ZAuditEventName = z.enum([
   "createPolicy",
   "patchPolicy",
   "deletePolicy",
+  /** An export policy's "Run now" (console, API, CLI): a job continuing the policy's cursor; Custodian's own event. */
+  "runPolicy",
   /** Chat data was imported (ingest API, CLI ingest, Mattermost bulk import). */
   "bulkImport",
   /** An SMTP connection test or test email (Global Relay or notifications); Custodian's own event. */

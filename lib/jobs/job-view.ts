@@ -7,6 +7,8 @@ import { isActive } from "./job-status.ts";
 export type JobView = {
   id: string;
   policyId: string;
+  /** The export policy's name ("default": the Compliance Export's). */
+  policyName: string;
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
@@ -48,7 +50,7 @@ type JobRow = Awaited<ReturnType<ReturnType<typeof db>["exportJob"]["findFirstOr
  * `targets` (loadTargetDirectory) names the job's target and gives its retention: the local
  * default (CUSTODIAN_RETENTION_DAYS) without it; an S3 target's own days, or never.
  */
-export function toJobView(job: JobRow, now = new Date(), targets?: Map<string, TargetSummary>): JobView {
+export function toJobView(job: JobRow, now = new Date(), targets?: Map<string, TargetSummary>, policyNames?: Map<string, string>): JobView {
   const done = job.status === "success" || job.status === "warning";
   const days = retentionFor(job.targetId, targets);
   const expiresAt = done && job.finishedAt && !job.legalHold && days !== null ? job.finishedAt.getTime() + days * 86_400_000 : null;
@@ -57,6 +59,7 @@ export function toJobView(job: JobRow, now = new Date(), targets?: Map<string, T
   return {
     id: job.id,
     policyId: job.policyId,
+    policyName: policyNames?.get(job.policyId) ?? job.policyId,
     createdAt: job.createdAt.getTime(),
     startedAt: job.startedAt?.getTime() ?? null,
     finishedAt: job.finishedAt?.getTime() ?? null,
@@ -89,12 +92,18 @@ export function toJobView(job: JobRow, now = new Date(), targets?: Map<string, T
 export async function listJobViews(options: { limit?: number; now?: Date } = {}): Promise<JobView[]> {
   const rows = await db().exportJob.findMany({ orderBy: { createdAt: "desc" }, take: options.limit ?? 50 });
   const targets = await loadTargetDirectory();
-  return rows.map((r) => toJobView(r, options.now, targets));
+  const policies = await loadPolicyNames();
+  return rows.map((r) => toJobView(r, options.now, targets, policies));
+}
+
+/** Every policy's name by id, archived ones too (their jobs stay). */
+export async function loadPolicyNames(): Promise<Map<string, string>> {
+  return new Map((await db().exportPolicy.findMany({ select: { id: true, name: true } })).map((p) => [p.id, p.name]));
 }
 
 export async function getJobView(id: string, now?: Date): Promise<JobView | null> {
   const row = await db().exportJob.findUnique({ where: { id } });
   if (!row) return null;
-  const view = toJobView(row, now, await loadTargetDirectory());
+  const view = toJobView(row, now, await loadTargetDirectory(), await loadPolicyNames());
   return row.targetFamily === "mailbox" ? { ...view, refusedDeliveries: await listRefusedDeliveries(id) } : view;
 }

@@ -3,7 +3,7 @@ import { db } from "../db/client.ts";
 import { UserError } from "../errors/user-error.ts";
 import { JOB_STATUSES, JOB_TRIGGERS } from "./job-status.ts";
 import { loadTargetDirectory } from "../targets/target-directory.ts";
-import { toJobView, type JobView } from "./job-view.ts";
+import { loadPolicyNames, toJobView, type JobView } from "./job-view.ts";
 import { ZInstant, ZJobId } from "./schema.ts";
 
 const SORTS = { createdAt: "createdAt", status: "status", format: "format", messages: "messagesExported" } as const;
@@ -50,8 +50,10 @@ export type JobsPage = {
   revision: string;
   /** False when `since` equals the current revision: then `jobs` is empty and the caller keeps its rows. */
   changed: boolean;
-  /** Policies that have jobs, for the policy filter. */
+  /** Policies that have jobs (ids), for the policy filter. */
   policies: string[];
+  /** Their names, by id. */
+  policyNames: Record<string, string>;
 };
 
 /**
@@ -68,7 +70,7 @@ export async function readJobsRevision(): Promise<string> {
 export async function listJobsPage(options: { query: z.output<typeof ZJobsPageQuery>; now?: Date }): Promise<JobsPage> {
   const q = options.query;
   const revision = await readJobsRevision();
-  if (q.since !== undefined && q.since === revision) return { jobs: [], next: null, total: 0, revision, changed: false, policies: [] };
+  if (q.since !== undefined && q.since === revision) return { jobs: [], next: null, total: 0, revision, changed: false, policies: [], policyNames: {} };
   const column = SORTS[q.sort];
   const filters = {
     ...(q.status?.length ? { status: { in: q.status } } : {}),
@@ -96,12 +98,14 @@ export async function listJobsPage(options: { query: z.output<typeof ZJobsPageQu
   const sizes = page.length === 0 ? [] : await db().exportBatch.groupBy({ by: ["jobId"], where: { jobId: { in: page.map((r) => r.id) } }, _sum: { size: true } });
   const sizeOf = new Map(sizes.map((s) => [s.jobId, Number(s._sum.size ?? 0)]));
   const targets = await loadTargetDirectory();
+  const names = await loadPolicyNames();
   return {
-    jobs: page.map((r) => ({ ...toJobView(r, options.now, targets), size: sizeOf.get(r.id) ?? 0 })),
+    jobs: page.map((r) => ({ ...toJobView(r, options.now, targets, names), size: sizeOf.get(r.id) ?? 0 })),
     next: rows.length > q.limit ? page.at(-1)!.id : null,
     total,
     revision,
     changed: true,
     policies: policies.map((p) => p.policyId),
+    policyNames: Object.fromEntries(policies.map((p) => [p.policyId, names.get(p.policyId) ?? p.policyId])),
   };
 }

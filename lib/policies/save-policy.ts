@@ -97,7 +97,7 @@ async function checkTarget(tx: Tx, value: string, format: ExportFormat, current:
 }
 
 /** Teams, channels and users given by id or name become ids; a name that matches nothing is refused. */
-async function resolveFilter(tx: Tx, f: PolicyFilter): Promise<PolicyFilter> {
+export async function resolveFilter(tx: Tx, f: PolicyFilter): Promise<PolicyFilter> {
   const resolve = async (field: string, values: string[], find: (v: string) => Promise<string[]>) => {
     const out: string[] = [];
     for (const v of values) {
