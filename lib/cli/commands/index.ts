@@ -20,6 +20,7 @@ export const COMMANDS: Record<string, Loader> = {
   seed: () => import("./seed.ts"),
   token: () => import("./token/index.ts"),
   target: () => import("./target/index.ts"),
+  policy: () => import("./policy/index.ts"),
   migrate: () => import("./migrate.ts"),
   keys: () => import("./keys/index.ts"),
   "decrypt-export": () => import("./decrypt-export.ts"),
