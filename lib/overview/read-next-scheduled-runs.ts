@@ -1,21 +1,25 @@
-import { dailyRunInstant, localDateOf } from "../time/daily-run-instant.ts";
-import { loadExportSettings } from "../settings/export-settings-store.ts";
+import { describeSchedule, nextSlot } from "../policies/schedule.ts";
+import { listPolicies } from "../policies/policy-store.ts";
 
-export type NextScheduledRun = { policyId: string; enabled: boolean; at: number | null; dailyRunTime: string; timeZone: string };
+export type NextScheduledRun = { policyId: string; name?: string; enabled: boolean; at: number | null; dailyRunTime: string; timeZone: string };
 
 /**
- * When each policy runs next. Today only the default policy has a schedule (the Compliance Export
- * page's daily time and zone); when policies get their own schedules (issue 10) this reader returns
- * one entry per policy.
+ * When each policy (the default one first) runs next. `dailyRunTime` is the daily or weekly run time,
+ * or the schedule's summary ("every 6h", "cron 0 2 * * *") for the others.
  */
 export async function readNextScheduledRuns(options: { now: Date }): Promise<NextScheduledRun[]> {
-  const s = await loadExportSettings();
-  if (!s.EnableExport) return [{ policyId: "default", enabled: false, at: null, dailyRunTime: s.DailyRunTime, timeZone: s.TimeZone }];
-  const now = options.now;
-  let at = dailyRunInstant(localDateOf(now, s.TimeZone), s.DailyRunTime, s.TimeZone);
-  // Today's slot has passed, or (as the scheduler does) it passed before export was switched on.
-  if (at.getTime() <= now.getTime() || at.getTime() < s.ExportFromTimestamp) {
-    at = dailyRunInstant(localDateOf(new Date(now.getTime() + 24 * 3600_000), s.TimeZone), s.DailyRunTime, s.TimeZone);
+  const out: NextScheduledRun[] = [];
+  for (const p of await listPolicies()) {
+    const dailyRunTime = p.schedule.kind === "daily" || p.schedule.kind === "weekly" ? p.schedule.at : describeSchedule(p.schedule);
+    const base = { policyId: p.id, name: p.name, dailyRunTime, timeZone: p.timeZone };
+    if (!p.enabled) {
+      out.push({ ...base, enabled: false, at: null });
+      continue;
+    }
+    // As the scheduler does: a slot that passed before the policy was switched on is not a run.
+    let slot = nextSlot(p.id, p.schedule, p.timeZone, options.now);
+    for (let i = 0; slot && slot.at.getTime() < p.exportFrom && i < 1000; i++) slot = nextSlot(p.id, p.schedule, p.timeZone, slot.at);
+    out.push({ ...base, enabled: true, at: slot ? slot.at.getTime() : null });
   }
-  return [{ policyId: "default", enabled: true, at: at.getTime(), dailyRunTime: s.DailyRunTime, timeZone: s.TimeZone }];
+  return out;
 }

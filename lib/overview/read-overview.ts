@@ -39,7 +39,7 @@ export async function readOverview(options: { now?: Date } = {}): Promise<Overvi
     db().deliveryLedger.groupBy({ by: ["jobId"], where: { status: { in: ["failed", "ambiguous"] }, updatedAt: { gte: since } }, _count: { _all: true } }),
   ]);
 
-  const policyIds = [...new Set(["default", ...policyRows.map((p) => p.policyId), ...cursors.map((c) => c.policyId)])].sort();
+  const policyIds = [...new Set(["default", ...nextRuns.filter((n) => n.enabled).map((n) => n.policyId), ...policyRows.map((p) => p.policyId), ...cursors.map((c) => c.policyId)])].sort();
   const policies: PolicyOverview[] = [];
   for (const policyId of policyIds) {
     const last = await db().exportJob.findFirst({ where: { policyId, status: { in: ["success", "warning"] } }, orderBy: { finishedAt: "desc" } });
@@ -54,7 +54,7 @@ export async function readOverview(options: { now?: Date } = {}): Promise<Overvi
 
   const warnings: OverviewWarning[] = [];
   if (settings.EnableExport && now.getTime() - settings.ExportFromTimestamp > MISSED_AFTER_MS) {
-    const lastDaily = await db().exportJob.findFirst({ where: { movesCursor: true, status: { in: ["success", "warning"] } }, orderBy: { finishedAt: "desc" }, select: { finishedAt: true } });
+    const lastDaily = await db().exportJob.findFirst({ where: { policyId: "default", movesCursor: true, status: { in: ["success", "warning"] } }, orderBy: { finishedAt: "desc" }, select: { finishedAt: true } });
     if (!lastDaily?.finishedAt || now.getTime() - lastDaily.finishedAt.getTime() > MISSED_AFTER_MS) {
       warnings.push({ kind: "missed_schedule", text: lastDaily?.finishedAt ? "No daily export has finished for more than a day." : "The daily export is enabled but has never finished.", at: lastDaily?.finishedAt?.getTime() });
     }
