@@ -132,13 +132,18 @@ function diffs(rec: AuditLine | undefined): Array<{ path: string; base_val: unkn
   return ((rec?.event.prior_state as { config_diffs?: unknown[] } | undefined)?.config_diffs ?? []) as Array<{ path: string; base_val: unknown; actual_val: unknown }>;
 }
 
+/** What is stored: the page edits the default export policy's row and the Global Relay target's (password sealed). */
 async function storedSettings(): Promise<Record<string, unknown> & { GlobalRelaySettings: Record<string, unknown> }> {
-  // The Global Relay fields live in the built-in "globalrelay" target since the targets migration.
-  const rows = await queryDb<{ value: string }>(`SELECT "value" FROM "Setting" WHERE "key" = 'MessageExportSettings'`);
-  const target = await queryDb<{ config: string; secret: string }>(`SELECT "config", "secret" FROM "Target" WHERE "id" = 'globalrelay'`);
-  const settings = JSON.parse(rows[0]?.value ?? "{}") as Record<string, unknown>;
-  const gr = { ...(JSON.parse(target[0]?.config ?? "{}") as Record<string, unknown>), SMTPPassword: target[0]?.secret ?? "" };
-  return { ...settings, GlobalRelaySettings: gr };
+  type PolicyRow = { enabled: unknown; schedule: string; timeZone: string; format: string; batchSize: unknown; exportAttachments: unknown; targetId: string };
+  const [policy] = await queryDb<PolicyRow>(`SELECT "enabled", "schedule", "timeZone", "format", "batchSize", "exportAttachments", "targetId" FROM "ExportPolicy" WHERE "id" = 'default'`);
+  const [target] = await queryDb<{ config: string; secret: string }>(`SELECT "config", "secret" FROM "Target" WHERE "id" = 'globalrelay'`);
+  const schedule = JSON.parse(policy?.schedule ?? "{}") as { at?: string };
+  return {
+    ...(policy
+      ? { EnableExport: Boolean(policy.enabled), DailyRunTime: schedule.at, TimeZone: policy.timeZone, ExportFormat: policy.format, BatchSize: Number(policy.batchSize), ExportAttachments: Boolean(policy.exportAttachments), Destination: policy.targetId }
+      : {}),
+    GlobalRelaySettings: { ...(JSON.parse(target?.config ?? "{}") as Record<string, unknown>), SMTPPassword: target?.secret ?? "" },
+  };
 }
 
 test("the page starts switched off, with the settings below the toggle disabled", async ({ page }, testInfo) => {
