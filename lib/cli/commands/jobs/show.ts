@@ -19,6 +19,7 @@ export const show = defineCommand({
       const rows: Array<[string, string]> = [
         ["id", j.id],
         ["status", `${j.status}${j.status === "in_progress" ? ` (${j.progress} %)` : ""}`],
+        ["policy", j.policyName],
         ["format", j.format],
         ["trigger", `${j.trigger}${j.initiatedBy ? ` by ${j.initiatedBy}` : ""}`],
         ["created", iso(j.createdAt)],

@@ -103,4 +103,5 @@ test("policy run --wait exports the policy's subset to its end and prints the ex
   const posts = (await readExportRows(dir)).filter((r) => r.postType === "message");
   assert.deepEqual(posts.map((r) => r.postId).sort(), [...fx.posts.values()].filter((p) => p.channelId === town && !p.type).map((p) => p.id).sort());
   assert.equal((await events("runPolicy")).at(-1)!.event.resulting_state.job_id, job.id);
+  assert.match((await runCliInProcess(["jobs", "show", job.id])).stdout, /^policy\s+town$/m, "each job names its policy");
 });
