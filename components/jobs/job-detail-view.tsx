@@ -133,6 +133,12 @@ export function JobDetailView({ detail, canRun, canDownload, canHold, actions }:
             <dd><RelativeTime ms={job.windowStart} /></dd>
             <dt>To</dt>
             <dd>{job.windowEnd !== null ? <RelativeTime ms={job.windowEnd} /> : "when the job starts"}</dd>
+            {job.select && (
+              <>
+                <dt>Selects</dt>
+                <dd data-select={job.select}>{job.select === "created" ? "Messages created in the window, with all their versions up to now" : "Messages changed in the window"}</dd>
+              </>
+            )}
             <dt>Exported</dt>
             <dd>{plural(job.messages, "message")}, {plural(job.files, "file")}{job.delivered !== null ? `, ${plural(job.delivered, "email")} delivered` : ""}</dd>
             <dt>Warnings</dt>

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ZAuditEventName } from "../audit/events.ts";
 import type { Health } from "../health/check-health.ts";
 import type { JobsPage } from "../jobs/list-jobs-page.ts";
+import { SELECT_MODES } from "../jobs/job-request.ts";
 import type { JobView } from "../jobs/job-view.ts";
 import { CUSTOMER_TYPES, EXPORT_FORMATS, type ExportSettingsView } from "../settings/schema.ts";
 import type { TargetView } from "../targets/stored-target.ts";
@@ -34,6 +35,7 @@ export const ZJobView = z
     progress: z.number().int().min(0).max(100),
     windowStart: z.number().int().nullable(),
     windowEnd: z.number().int().nullable(),
+    select: z.enum(SELECT_MODES).nullable().describe("How the window selected posts: created in it, with all their versions up to now, or changed in it; null for a run without a window."),
     messages: z.number().int(),
     files: z.number().int(),
     warnings: z.number().int(),

@@ -28,6 +28,7 @@ export async function createExportJob(options: { input: TCreateJobInput; trigger
     initiatedByLabel: options.initiatedByLabel,
     format: input.format ?? settings.ExportFormat,
     window,
+    select: window && input.select ? input.select : undefined,
   });
   jobEvents.emit("enqueued");
   return job;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { db } from "../db/client.ts";
 import { UserError } from "../errors/user-error.ts";
 import type { ExportFormat } from "../settings/schema.ts";
-import type { JobRequest } from "./job-request.ts";
+import type { JobRequest, SelectMode } from "./job-request.ts";
 import { defaultTargetFor, type TargetRef } from "../targets/default-target.ts";
 import type { JobTrigger } from "./job-status.ts";
 
@@ -22,6 +22,8 @@ export type EnqueueOptions = {
   dailySlot?: string;
   /** A ranged run [start, end] or an --export-from run (end = when it starts); never moves the daily cursor. */
   window?: { start: number; end?: number };
+  /** How the window selects posts (default: changed in it). */
+  select?: SelectMode;
   /** Where the export goes; by default the format's usual place (defaultTargetFor). */
   target?: TargetRef;
   maxAttempts?: number;
@@ -35,7 +37,7 @@ export async function enqueueExportJob(options: EnqueueOptions) {
   const policyId = options.policyId ?? "default";
   const movesCursor = !options.window;
   const target = options.target ?? (await defaultTargetFor(options.format));
-  const request: JobRequest = { format: options.format, ...(options.window ? { window: options.window } : {}) };
+  const request: JobRequest = { format: options.format, ...(options.window ? { window: options.window, ...(options.select ? { select: options.select } : {}) } : {}) };
   try {
     return await db().exportJob.create({
       data: {

@@ -1,6 +1,7 @@
 import { db } from "../db/client.ts";
 import { listRefusedDeliveries, type RefusedDeliveryView } from "../targets/smtp/refused-deliveries.ts";
 import { loadTargetDirectory, retentionFor, type TargetSummary } from "../targets/target-directory.ts";
+import { parseJobRequest, selectModeOf, type SelectMode } from "./job-request.ts";
 import { isActive } from "./job-status.ts";
 
 /** A job as the console and the API show it (JSON-safe: times as epoch ms). */
@@ -20,6 +21,8 @@ export type JobView = {
   progress: number;
   windowStart: number | null;
   windowEnd: number | null;
+  /** How a window selected posts: created in it (with all later versions) or changed in it; null without a window. */
+  select: SelectMode | null;
   messages: number;
   files: number;
   warnings: number;
@@ -71,6 +74,7 @@ export function toJobView(job: JobRow, now = new Date(), targets?: Map<string, T
     progress: job.progress,
     windowStart: job.windowStart === null ? null : Number(job.windowStart),
     windowEnd: job.windowEnd === null ? null : Number(job.windowEnd),
+    select: selectModeOf(parseJobRequest(job.data, job.format)),
     messages: job.messagesExported,
     files: job.filesExported,
     warnings: job.warningCount,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EXPORT_FORMATS } from "../settings/schema.ts";
+import { SELECT_MODES } from "./job-request.ts";
 
 /** A time given as epoch milliseconds or an ISO 8601 date-time (with a zone or Z). */
 export const ZInstant = z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -23,11 +24,14 @@ export const ZCreateJobInput = z
     exportFrom: ZInstant.optional(),
     start: ZInstant.optional(),
     end: ZInstant.optional(),
+    /** With start and end: posts changed in the window (the default) or created in it, with all their versions up to now. */
+    select: z.enum(SELECT_MODES, "Choose created or changed.").optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
     const now = Date.now();
     if (v.exportFrom !== undefined && (v.start !== undefined || v.end !== undefined)) ctx.addIssue({ code: "custom", path: ["exportFrom"], message: "Use either exportFrom or start and end, not both." });
+    if (v.select !== undefined && v.start === undefined) ctx.addIssue({ code: "custom", path: ["select"], message: "select needs start and end." });
     if ((v.start === undefined) !== (v.end === undefined)) ctx.addIssue({ code: "custom", path: [v.start === undefined ? "start" : "end"], message: "Give both start and end." });
     if (v.start !== undefined && v.end !== undefined && v.end < v.start) ctx.addIssue({ code: "custom", path: ["end"], message: "The end is before the start." });
     for (const key of ["exportFrom", "start", "end"] as const) {

@@ -1,6 +1,7 @@
 import { dailyRunInstant } from "../time/daily-run-instant.ts";
 import { enqueueExportJob } from "../jobs/enqueue-job.ts";
 import { jobEvents } from "../jobs/job-events.ts";
+import type { SelectMode } from "../jobs/job-request.ts";
 import type { ExportFormat } from "../settings/schema.ts";
 
 /** Local midnight of a YYYY-MM-DD date in a zone (DST-safe). */
@@ -16,9 +17,10 @@ function nextDate(date: string): string {
 
 /**
  * An admin's request for a date range: a job over [start of the first day, end of the last day]
- * (or now, for today), in the requester's time zone. It never moves the daily cursor.
+ * (or now, for today), in the requester's time zone, selecting by default the messages created in
+ * it with all their versions up to now. It never moves the daily cursor.
  */
-export async function createExportRequest(options: { startDate: string; endDate: string; timeZone: string; format: ExportFormat; requesterId: string; requesterEmail: string; now?: Date }) {
+export async function createExportRequest(options: { startDate: string; endDate: string; timeZone: string; format: ExportFormat; select?: SelectMode; requesterId: string; requesterEmail: string; now?: Date }) {
   const now = (options.now ?? new Date()).getTime();
   const start = localMidnight(options.startDate, options.timeZone);
   const end = Math.min(now, localMidnight(nextDate(options.endDate), options.timeZone) - 1);
@@ -28,6 +30,7 @@ export async function createExportRequest(options: { startDate: string; endDate:
     initiatedByLabel: options.requesterEmail,
     format: options.format,
     window: { start, end },
+    select: options.select ?? "created",
   });
   jobEvents.emit("enqueued");
   return job;

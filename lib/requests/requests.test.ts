@@ -57,7 +57,7 @@ describe("ZExportRequestInput", () => {
     ]) {
       const r = ZExportRequestInput.safeParse(input);
       assert.ok(r.success, `${JSON.stringify(input)}: ${JSON.stringify(r.error?.issues)}`);
-      assert.deepEqual(r.data, input);
+      assert.deepEqual(r.data, { select: "created", ...input }, "a request selects by creation unless told");
     }
   });
 

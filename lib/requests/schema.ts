@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SELECT_MODES } from "../jobs/job-request.ts";
 import { EXPORT_FORMATS, isTimeZone, type ExportFormat } from "../settings/schema.ts";
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -21,6 +22,8 @@ export const ZExportRequestInput = z
     endDate: z.string().refine(validDate, "Enter a date as YYYY-MM-DD."),
     timeZone: z.string().refine(isTimeZone, "Unknown time zone."),
     format: z.enum(REQUEST_FORMATS, "Choose an export format that produces files (the Global Relay SMTP format mails them instead)."),
+    /** Messages created in the range with all their versions up to now (the default), or changed in it. */
+    select: z.enum(SELECT_MODES, "Choose created or changed.").default("created"),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -5,6 +5,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import type { JobView } from "@/lib/jobs/job-view.ts";
+import { SELECT_MODE_LABELS, SELECT_MODES } from "@/lib/jobs/job-request.ts";
 import { REQUEST_FORMATS, requestStatusLabel, ZExportRequestInput, type TExportRequestInput } from "@/lib/requests/schema.ts";
 import type { RequestView } from "@/lib/requests/list-export-requests.ts";
 import { EXPORT_FORMAT_LABELS, type ExportFormat } from "@/lib/settings/schema.ts";
@@ -30,7 +31,7 @@ export function RequestsView({ initial, canRequest, canDownload }: { initial: Re
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<{ kind: "ok" | "error"; text: string }>();
   const timeZone = typeof Intl !== "undefined" ? Intl.DateTimeFormat().resolvedOptions().timeZone : "UTC";
-  const form = useForm<TExportRequestInput>({ resolver: zodResolver(ZExportRequestInput), defaultValues: { startDate: "", endDate: "", timeZone, format: "csv" } });
+  const form = useForm<TExportRequestInput>({ resolver: zodResolver(ZExportRequestInput), defaultValues: { startDate: "", endDate: "", timeZone, format: "csv", select: "created" } });
   const { errors, isSubmitting } = form.formState;
   const { data: requests = initial } = useQuery({
     queryKey: ["requests"],
@@ -71,9 +72,16 @@ export function RequestsView({ initial, canRequest, canDownload }: { initial: Re
                 {REQUEST_FORMATS.map((f) => <option key={f} value={f}>{EXPORT_FORMAT_LABELS[f]}</option>)}
               </select>
             </div>
+            <div className="field">
+              <label htmlFor="select">Messages</label>
+              <select id="select" aria-describedby="select-help" {...form.register("select")}>
+                {SELECT_MODES.map((m) => <option key={m} value={m}>{SELECT_MODE_LABELS[m]}</option>)}
+              </select>
+            </div>
           </div>
           <input type="hidden" {...form.register("timeZone")} />
           <p className="help">Whole days in your time zone ({timeZone}), at most six months, not in the future.</p>
+          <p className="help" id="select-help">Created in range: each message created in these days, with its edits and deletion up to now. Changed in range: what changed in these days.</p>
           <button type="submit" disabled={isSubmitting}>Request export</button>
           <StatusMessage status={status} />
         </form>
@@ -91,7 +99,10 @@ export function RequestsView({ initial, canRequest, canDownload }: { initial: Re
                     <RelativeTime ms={r.createdAt} />
                     <div className="muted small-text">{r.initiatedBy}</div>
                   </td>
-                  <td data-label="Range" className="small-text"><RelativeTime ms={r.windowStart} /> → <RelativeTime ms={r.windowEnd} /></td>
+                  <td data-label="Range" className="small-text">
+                    <RelativeTime ms={r.windowStart} /> → <RelativeTime ms={r.windowEnd} />
+                    {r.select && <div className="muted" data-select={r.select}>{SELECT_MODE_LABELS[r.select]}</div>}
+                  </td>
                   <td data-label="Format">{EXPORT_FORMAT_LABELS[r.format as ExportFormat] ?? r.format}</td>
                   <td data-label="Status">
                     <span className={`badge badge-${r.status}`}>{r.requestStatus}</span>{" "}

@@ -45,7 +45,7 @@ export const ZExportPlan = z.object({
       frontier: ZKey,
       exportFrom: z.number().int(),
     }),
-    z.object({ kind: z.literal("window"), select: z.enum(["changed", "created"]), start: z.number().int(), end: z.number().int(), feedTo: count }),
+    z.object({ kind: z.literal("window"), select: z.enum(["changed", "created"]).default("changed"), start: z.number().int(), end: z.number().int(), feedTo: count }),
   ]),
   /** The policy's filter (lib/policies), applied in the queries; null: every conversation. Older plans read as null. */
   scope: ZPolicyFilter.nullable().default(null),

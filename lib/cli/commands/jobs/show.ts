@@ -26,6 +26,7 @@ export const show = defineCommand({
         ["started", iso(j.startedAt)],
         ["finished", iso(j.finishedAt)],
         ["window", `${iso(j.windowStart)} .. ${iso(j.windowEnd)}`],
+        ...(j.select ? ([["select", j.select === "created" ? "created in the window, with all versions up to now" : "changed in the window"]] as Array<[string, string]>) : []),
         ["messages", String(j.messages)],
         ["files", String(j.files)],
         ["batches", String(j.batches)],
