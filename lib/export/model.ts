@@ -55,6 +55,8 @@ export type ExportFileInfo = {
   deleteAt: number;
   /** Key in Custodian's file store; "" when the bytes were never received (a warning, not an error). */
   storeKey: string;
+  /** The plaintext's SHA-256 stored at ingest ("" unknown); the export checks the bytes against it. */
+  sha256?: string;
 };
 
 /** Channel metadata for the whole job window (§3.5 CalculateChannelExports). */

@@ -50,6 +50,7 @@ export type PageSelection = (
       frontier: Cursor;
     }
   | { kind: "window"; select: "changed" | "created"; start: number; end: number; feedTo: number }
+  | { kind: "posts"; postIds: readonly string[]; feedTo: number }
 ) & { scope?: PolicyFilter | null };
 
 /** A key condition `(updateAt, id) <op> (t, id0)` written so both databases walk the (updateAt, id) index. */
@@ -70,6 +71,8 @@ export function selectionSql(selection: PageSelection, params: unknown[]): strin
     where.push(`p."seq" > ${param(selection.feedFrom)}`, `p."seq" <= ${param(selection.feedTo)}`, `p."updateAt" >= ${param(selection.exportFrom)}`);
     for (const r of selection.regions) where.push(`NOT (p."seq" <= ${param(r.seqTo)} AND ${keyCondition("<=", r.keyTo, param)})`);
     where.push(selection.phase === "late" ? keyCondition("<=", selection.frontier, param) : keyCondition(">", selection.frontier, param));
+  } else if (selection.kind === "posts") {
+    where.push(`p."seq" <= ${param(selection.feedTo)}`, `p."id" IN (${selection.postIds.map((id) => param(id)).join(", ")})`);
   } else {
     where.push(`p."seq" <= ${param(selection.feedTo)}`);
     if (selection.select === "changed") where.push(`p."updateAt" >= ${param(selection.start)}`, `p."updateAt" <= ${param(selection.end)}`);
@@ -160,7 +163,7 @@ export async function readFilesForPosts(posts: ExportPost[]): Promise<Map<string
     const rows = await db().fileInfo.findMany({ where: { postId: { in: ids.slice(i, i + 1000) } }, orderBy: [{ createAt: "asc" }, { id: "asc" }] });
     for (const f of rows) {
       const list = out.get(f.postId) ?? [];
-      list.push({ id: f.id, postId: f.postId, name: f.name, path: f.path, size: Number(f.size), mimeType: f.mimeType, createAt: Number(f.createAt), deleteAt: Number(f.deleteAt), storeKey: f.storeKey });
+      list.push({ id: f.id, postId: f.postId, name: f.name, path: f.path, size: Number(f.size), mimeType: f.mimeType, createAt: Number(f.createAt), deleteAt: Number(f.deleteAt), storeKey: f.storeKey, sha256: f.sha256 });
       out.set(f.postId, list);
     }
   }

@@ -22,6 +22,7 @@ export async function recordExportBatch(tx: Tx, jobId: string, batch: BatchRecor
       feedTo: BigInt(batch.feedTo),
       readSeq: BigInt(batch.readSeq),
       late: batch.late,
+      attachments: JSON.stringify(batch.attachments),
     },
   });
 }

@@ -366,21 +366,21 @@ test("exactly once across every CSV cursor run (ranged run excluded)", () => {
   assertExactlyOnce(allRows, allExpected, { label: "all CSV cursor runs" });
 });
 
-test("download: the whole export streams as one zip of its batches and manifest under the export's directory, with its size known; ?batch=N gives that batch; unfinished jobs get 409", async () => {
+test("download: the whole export streams as one zip of its batches, manifest and reconciliation under the export's directory, with its size known; ?batch=N gives that batch; unfinished jobs get 409", async () => {
   const files = (await assertJobOutput(run2)).files;
   const dir = await jobExportDir(run2);
   const top = path.basename(dir);
   const whole = await openExportDownload({ jobId: run2 });
   assert.equal(whole.fileName, `${top}.zip`);
-  assert.deepEqual(whole.files, [...files, "manifest.json"]);
+  assert.deepEqual(whole.files, [...files, "manifest.json", "reconciliation.json"]);
   const zipPath = path.join(scratch, whole.fileName);
   await pipeline(whole.stream, createWriteStream(zipPath));
   assert.equal(whole.size, (await readFile(zipPath)).length, "the size (Content-Length) is known before the first byte");
   const { stdout: listing } = await run("unzip", ["-Z1", zipPath]);
-  assert.deepEqual(listing.split("\n").filter(Boolean), [...files, "manifest.json"].map((f) => `${top}/${f}`), "the batches in order, then the manifest, under the export's directory");
+  assert.deepEqual(listing.split("\n").filter(Boolean), [...files, "manifest.json", "reconciliation.json"].map((f) => `${top}/${f}`), "the batches in order, then the manifest and the reconciliation, under the export's directory");
   const { stdout: tested } = await run("unzip", ["-t", zipPath]);
   assert.match(tested, /No errors detected/);
-  for (const name of [...files, "manifest.json"]) {
+  for (const name of [...files, "manifest.json", "reconciliation.json"]) {
     const { stdout } = await run("unzip", ["-p", zipPath, `${top}/${name}`], { encoding: "buffer", maxBuffer: 64 * 1024 * 1024 });
     const inner = path.join(scratch, `inner-${name}`);
     await writeFile(inner, stdout as unknown as Buffer);

@@ -1,12 +1,19 @@
+import { IntegrityError } from "../encryption/envelope.ts";
+import { LeaseLostError } from "../jobs/lease.ts";
+import { SmtpDeliveryError } from "../targets/smtp/deliver-global-relay-batch.ts";
 import type { ExportTarget, RefusedEmail } from "../targets/target.ts";
 import { batchFileName } from "./export-paths.ts";
 import { markCreatedEntries } from "./feed/created-entries.ts";
 import { compareKeys, type FeedCursor } from "./feed/feed-cursor.ts";
-import type { BatchInput, ExportChannel, ExportPost, MemberHistoryRow } from "./model.ts";
+import type { BatchInput, ExportChannel, ExportPost, FormatWriter, MemberHistoryRow } from "./model.ts";
 import type { ExportPlan, Key } from "./plan/export-plan.ts";
 import { readFilesForPosts, readPostPage, type PageSelection } from "./read-post-page.ts";
 import { readWindowChannels } from "./read-window-channels.ts";
-import { writeBatch } from "./write-batch.ts";
+import { findThrowingPosts, quarantineLine, type Quarantined } from "./quarantine/find-throwing-posts.ts";
+import { unsafeRecordReason } from "./quarantine/unsafe-record.ts";
+import { accountBatch, countSelected, type AccountedBatch, type ExportedAttachment } from "./reconciliation/account-batch.ts";
+import { addTally } from "./reconciliation/tally.ts";
+import { writeBatch, type WrittenBatch } from "./write-batch.ts";
 import { writerFor } from "./writers.ts";
 
 export type ExportOutcome =
@@ -32,7 +39,13 @@ export type BatchRecord = {
     feedTo: number;
     readSeq: number;
     late: boolean;
+    /** The attachments it holds, with their hashes as exported (for the manifest). */
+    attachments: ExportedAttachment[];
   };
+  /** Posts of the batch left out because they cannot be rendered (lib/export/quarantine). */
+  quarantined: Quarantined[];
+  /** For an --only-quarantined run: the posts this batch exported, out of quarantine now. */
+  released: string[];
   /** Where the policy's cursor stands after this batch; set only for runs that move it. */
   cursor: FeedCursor | null;
   /** Emails of the batch the archive refused (mailbox targets): recorded with the batch, retried on request. */
@@ -62,10 +75,11 @@ type Window = { channels: Map<string, ExportChannel>; memberHistory: Map<string,
  * that the resumed job writes again with identical bytes. A run of the change feed exports its
  * late arrivals first, in batches of their own, then the rest.
  */
-export async function runExport(options: { jobId: string; plan: ExportPlan; target: ExportTarget; hooks: ExportHooks }): Promise<ExportOutcome> {
+export async function runExport(options: { jobId: string; plan: ExportPlan; target: ExportTarget; hooks: ExportHooks; wrapWriter?: (writer: FormatWriter) => FormatWriter }): Promise<ExportOutcome> {
   const { jobId, target, hooks } = options;
   let plan = options.plan;
-  const writer = writerFor(plan.format, { timeZone: plan.timeZone, policyId: plan.policyId });
+  const formatWriter = writerFor(plan.format, { timeZone: plan.timeZone, policyId: plan.policyId });
+  const writer = options.wrapWriter ? options.wrapWriter(formatWriter) : formatWriter;
   if (target.family === "files") await target.removePartials(plan.exportDir);
   // The windows are the job's, not the resume point's: a batch written again after a takeover
   // must come out byte-identical to its first writing (metadata.json lists the window's channels).
@@ -98,22 +112,63 @@ export async function runExport(options: { jobId: string; plan: ExportPlan; targ
     const number = p.batches + 1;
     const batchStart = late ? posts[0]!.updateAt : p.cursor.updateAt;
     const batchEnd = late || more ? last.updateAt : Math.max(plan.jobEndTime, last.updateAt);
-    const batch = await batchInputOf({ plan, number, batchStart, batchEnd, late, posts, windowOf });
+    const whole = await batchInputOf({ plan, number, batchStart, batchEnd, late, posts, windowOf });
+    const filesByPost = whole.filesByPost;
+    // A post that can never be written safely is left out, not allowed to stop the stream.
+    const quarantined: Quarantined[] = [];
+    for (const post of posts) {
+      const reason = unsafeRecordReason(post, filesByPost.get(post.id));
+      if (reason) quarantined.push({ postId: post.id, updateAt: post.updateAt, reason });
+    }
+    const batchOf = (kept: typeof posts): BatchInput => ({ ...whole, posts: kept });
     const fileName = target.family === "files" ? batchFileName({ number, start: batchStart, end: batchEnd }) : "";
-    const written = await writeBatch({
-      target,
-      jobId,
-      batchNumber: number,
-      path: `${plan.exportDir}/${fileName}`,
-      mtime: new Date(plan.jobEndTime),
-      decryptAttachments: plan.decryptAttachments,
-      fill: (sink, openAttachment) => writer({ batch, zip: sink, openAttachment }),
-      beforePublish: hooks.beforePublish,
-    });
+    let written: WrittenBatch;
+    let accounted: AccountedBatch | undefined;
+    for (;;) {
+      const left = new Set(quarantined.map((q) => q.postId));
+      const batch = batchOf(posts.filter((p) => !left.has(p.id)));
+      try {
+        written = await writeBatch({
+          target,
+          jobId,
+          batchNumber: number,
+          path: `${plan.exportDir}/${fileName}`,
+          mtime: new Date(plan.jobEndTime),
+          decryptAttachments: plan.decryptAttachments,
+          fill: async (sink, openAttachment) => {
+            accounted = await accountBatch({ writer, batch, zip: sink, openAttachment, checkHashes: plan.decryptAttachments, extraWarnings: quarantined.map(quarantineLine), emails: plan.format === "eml" });
+            return accounted.result;
+          },
+          beforePublish: hooks.beforePublish,
+        });
+        break;
+      } catch (error) {
+        if (isInfrastructureError(error)) throw error;
+        // A renderer threw: find the posts that make it throw on their own and leave them out.
+        const culprits = await findThrowingPosts(writer, batch);
+        if (culprits.length === 0) throw error;
+        quarantined.push(...culprits);
+      }
+    }
+    const exported = posts.length - quarantined.length;
 
     const to = { updateAt: last.updateAt, postId: last.id };
     // Posts of emails the archive refused are not exported (they are warnings, to retry).
-    const messages = written.delivery ? written.delivery.deliveredPosts : posts.length;
+    const messages = written.delivery ? written.delivery.deliveredPosts : exported;
+    const failedPosts = written.delivery ? written.delivery.refused.reduce((n, r) => n + r.posts, 0) : 0;
+    const tally = addTally(plan.progress.tally, {
+      ...accounted!.tally,
+      selected: countSelected(posts, filesByPost),
+      exportedPosts: messages,
+      quarantined: quarantined.length,
+      emails: {
+        built: accounted!.tally.emails.built,
+        delivered: written.delivery ? written.delivery.sent + written.delivery.skipped : 0,
+        resent: written.delivery?.ambiguous ?? 0,
+        failed: written.delivery?.failed ?? 0,
+        failedPosts,
+      },
+    });
     const oldest = posts[0]!.updateAt;
     const next: ExportPlan = {
       ...plan,
@@ -126,6 +181,7 @@ export async function runExport(options: { jobId: string; plan: ExportPlan; targ
         warnings: p.warnings + written.result.warnings.length,
         emailsDelivered: p.emailsDelivered + (written.delivery ? written.delivery.sent + written.delivery.skipped : 0),
         late: late ? { count: p.late.count + posts.length, oldest: p.late.oldest === null ? oldest : Math.min(p.late.oldest, oldest) } : p.late,
+        tally,
       },
     };
     await hooks.commitBatch({
@@ -145,7 +201,10 @@ export async function runExport(options: { jobId: string; plan: ExportPlan; targ
         feedTo: plan.selection.feedTo,
         readSeq: page.readSeq,
         late,
+        attachments: accounted!.attachments,
       },
+      quarantined,
+      released: plan.selection.kind === "posts" ? posts.filter((post) => !quarantined.some((q) => q.postId === post.id)).map((post) => post.id) : [],
       cursor: cursorAfterBatch(plan, to),
       refused: written.delivery?.refused ?? [],
       percent: Math.min(99, Math.floor(((p.messages + posts.length) * 100) / Math.max(1, plan.expected))),
@@ -155,6 +214,12 @@ export async function runExport(options: { jobId: string; plan: ExportPlan; targ
     if (!more && !late) break;
   }
   return { kind: "finished", plan, cursor: finalCursor(plan) };
+}
+
+/** Failures of the store, the network or the lease: no post's fault, never a reason to quarantine. */
+function isInfrastructureError(error: unknown): boolean {
+  const e = error as { code?: unknown } | null;
+  return !e || typeof e.code === "string" || error instanceof LeaseLostError || error instanceof SmtpDeliveryError || error instanceof IntegrityError;
 }
 
 function pageSelection(plan: ExportPlan): PageSelection {
@@ -199,7 +264,7 @@ async function batchInputOf(o: {
  */
 export async function renderRecordedBatch(o: { plan: ExportPlan; batch: { number: number; startTime: number; endTime: number; from: Key; to: Key; late: boolean } }): Promise<BatchInput> {
   const { plan, batch } = o;
-  const selection: PageSelection = plan.selection.kind === "feed" ? { ...plan.selection, phase: batch.late ? "late" : "normal" } : plan.selection;
+  const selection: PageSelection = plan.selection.kind === "feed" ? { ...plan.selection, phase: batch.late ? "late" : "normal", scope: plan.scope } : { ...plan.selection, scope: plan.scope };
   const page = await readPostPage({ selection, after: batch.from, limit: plan.batchSize });
   const posts = page.posts.filter((p) => compareKeys({ updateAt: p.updateAt, postId: p.id }, batch.to) <= 0);
   const windowOf = (start: number, end: number) => readWindowChannels({ start, end });

@@ -23,7 +23,7 @@ const hasNoNul = (s: string) => !s.includes("\u0000");
  * (Mattermost parity): what could never be exported safely is refused at the door (issue 8 §3).
  */
 export const UNSAFE_ID_MESSAGE = 'must not contain "/" or "\\", nor be "." or ".."; ids become parts of export file names';
-const isSafeId = (s: string) => !/[\\/]/.test(s) && s !== "." && s !== "..";
+export const isSafeId = (s: string) => !/[\\/]/.test(s) && s !== "." && s !== "..";
 export function unsafePathProblem(p: string): string | undefined {
   if (p.includes("\u0000")) return NUL_MESSAGE;
   const quoted = JSON.stringify(p.length > 200 ? `${p.slice(0, 200)}…` : p);

@@ -1,3 +1,4 @@
+import { db } from "../db/client.ts";
 import { UserError } from "../errors/user-error.ts";
 import { loadExportSettings } from "../settings/export-settings-store.ts";
 import { enqueueExportJob } from "./enqueue-job.ts";
@@ -19,7 +20,10 @@ export async function createExportJob(options: { input: TCreateJobInput; trigger
       : input.exportFrom !== undefined
         ? { start: input.exportFrom }
         : undefined;
-  if (!window && !settings.EnableExport) {
+  if (input.onlyQuarantined) {
+    const policyId = "default";
+    if ((await db().quarantinedPost.count({ where: { policyId, state: "quarantined" } })) === 0) throw new UserError("No post is in quarantine: there is nothing to export again.", 409);
+  } else if (!window && !settings.EnableExport) {
     throw new UserError("Compliance export is not enabled. Enable it and save, or give a time range to export.", 409);
   }
   const job = await enqueueExportJob({
@@ -29,6 +33,7 @@ export async function createExportJob(options: { input: TCreateJobInput; trigger
     format: input.format ?? settings.ExportFormat,
     window,
     select: window && input.select ? input.select : undefined,
+    onlyQuarantined: input.onlyQuarantined === true,
   });
   jobEvents.emit("enqueued");
   return job;

@@ -24,6 +24,8 @@ export type EnqueueOptions = {
   window?: { start: number; end?: number };
   /** How the window selects posts (default: changed in it). */
   select?: SelectMode;
+  /** Export the policy's quarantined posts again; never moves the daily cursor. */
+  onlyQuarantined?: boolean;
   /** Where the export goes; by default the format's usual place (defaultTargetFor). */
   target?: TargetRef;
   maxAttempts?: number;
@@ -35,9 +37,9 @@ export type EnqueueOptions = {
  */
 export async function enqueueExportJob(options: EnqueueOptions) {
   const policyId = options.policyId ?? "default";
-  const movesCursor = !options.window;
+  const movesCursor = !options.window && !options.onlyQuarantined;
   const target = options.target ?? (await defaultTargetFor(options.format));
-  const request: JobRequest = { format: options.format, ...(options.window ? { window: options.window, ...(options.select ? { select: options.select } : {}) } : {}) };
+  const request: JobRequest = { format: options.format, ...(options.window ? { window: options.window, ...(options.select ? { select: options.select } : {}) } : {}), ...(options.onlyQuarantined ? { onlyQuarantined: true as const } : {}) };
   try {
     return await db().exportJob.create({
       data: {

@@ -20,6 +20,8 @@ export const ZJobRequest = z.object({
   window: z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative().optional() }).optional(),
   /** For a window: posts changed in it (Mattermost's --start/--end), or created in it with all their later versions. */
   select: z.enum(SELECT_MODES).optional(),
+  /** `export --only-quarantined`: the policy's quarantined posts, again (lib/export/quarantine). */
+  onlyQuarantined: z.literal(true).optional(),
 });
 export type JobRequest = z.infer<typeof ZJobRequest>;
 

@@ -26,11 +26,14 @@ export const ZCreateJobInput = z
     end: ZInstant.optional(),
     /** With start and end: posts changed in the window (the default) or created in it, with all their versions up to now. */
     select: z.enum(SELECT_MODES, "Choose created or changed.").optional(),
+    /** Export the quarantined posts again (after a fix); no window. */
+    onlyQuarantined: z.boolean().optional(),
   })
   .strict()
   .superRefine((v, ctx) => {
     const now = Date.now();
     if (v.exportFrom !== undefined && (v.start !== undefined || v.end !== undefined)) ctx.addIssue({ code: "custom", path: ["exportFrom"], message: "Use either exportFrom or start and end, not both." });
+    if (v.onlyQuarantined && (v.start !== undefined || v.end !== undefined || v.exportFrom !== undefined)) ctx.addIssue({ code: "custom", path: ["onlyQuarantined"], message: "onlyQuarantined takes no time range." });
     if (v.select !== undefined && v.start === undefined) ctx.addIssue({ code: "custom", path: ["select"], message: "select needs start and end." });
     if ((v.start === undefined) !== (v.end === undefined)) ctx.addIssue({ code: "custom", path: [v.start === undefined ? "start" : "end"], message: "Give both start and end." });
     if (v.start !== undefined && v.end !== undefined && v.end < v.start) ctx.addIssue({ code: "custom", path: ["end"], message: "The end is before the start." });

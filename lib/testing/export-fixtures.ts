@@ -488,7 +488,11 @@ export async function assertJobOutput(jobId: string, options: { complete?: boole
   const plan = parseExportPlan(job.plan);
   const dir = await jobExportDir(jobId);
   const files = await listBatchFiles(dir);
-  const everything = (await allNames(dir)).filter((n) => n !== "manifest.json");
+  const names = await allNames(dir);
+  // A finished run's reconciliation.json sits beside its batches; a canceled one has none.
+  assert.equal(names.includes("reconciliation.json"), job.reconciliation !== "", `reconciliation.json in ${dir} exactly when the run finished`);
+  if (job.reconciliation) assert.equal(JSON.parse(job.reconciliation).unaccounted, 0, "nothing unaccounted");
+  const everything = names.filter((n) => n !== "manifest.json" && n !== "reconciliation.json");
   assert.deepEqual(everything, [...files].sort(), `only finished batch files in ${dir} (found ${everything.join(", ")})`);
   const batches = await db().exportBatch.findMany({ where: { jobId }, orderBy: { number: "asc" } });
   assert.equal(batches.length, files.length, `ExportBatch rows (${batches.length}) match files (${files.length})`);

@@ -4,8 +4,11 @@ import { db, type Tx } from "../db/client.ts";
 import { saveFeedCursor } from "../export/feed/feed-cursor.ts";
 import { lateBeyondThreshold, parseExportPlan, type ExportPlan } from "../export/plan/export-plan.ts";
 import { planExport } from "../export/plan/plan-export.ts";
+import { recordQuarantined, releaseQuarantined } from "../export/quarantine/quarantine-store.ts";
+import { writeReconciliation } from "../export/reconciliation/write-reconciliation.ts";
 import { recordExportBatch } from "../export/record-batch.ts";
 import { runExport, type ExportHooks } from "../export/run-export.ts";
+import type { FormatWriter } from "../export/model.ts";
 import type { ClaimedJob } from "../jobs/claim-job.ts";
 import { deferJob, finishJob, releaseJob } from "../jobs/finish-job.ts";
 import { fencedJobUpdate, keepLeaseAlive, LeaseLostError, renewLease, type Lease } from "../jobs/lease.ts";
@@ -23,6 +26,8 @@ const RETRY_DELAY_MS = 60_000;
 const DB_RETRY_DELAY_MS = 5_000;
 
 export type RunJobHooks = Pick<ExportHooks, "afterBatch"> & {
+  /** Wraps the format writer (tests: a renderer that throws on a post). */
+  wrapWriter?: (writer: FormatWriter) => FormatWriter;
   now?: () => Date;
   smtp?: ResolveOptions["smtp"];
   /** Called once the first start has planned the job, before the plan is stored (tests). */
@@ -84,6 +89,7 @@ export async function runJob(options: { claimed: ClaimedJob; workerId: string; l
       jobId: claimed.id,
       plan,
       target,
+      wrapWriter: options.hooks?.wrapWriter,
       hooks: {
         checkpoint: async () => {
           const current = await db().exportJob.findUniqueOrThrow({ where: { id: claimed.id }, select: { status: true } });
@@ -111,6 +117,8 @@ export async function runJob(options: { claimed: ClaimedJob; workerId: string; l
             });
             await recordExportBatch(tx, claimed.id, r.batch);
             if (r.refused.length > 0) await recordRefusedDeliveries(tx, { jobId: claimed.id, batchNumber: r.batch.number, refused: r.refused });
+            await releaseQuarantined(tx, { policyId: job.policyId, jobId: claimed.id, postIds: r.released });
+            await recordQuarantined(tx, { policyId: job.policyId, jobId: claimed.id, posts: r.quarantined });
             if (r.cursor) await saveFeedCursor(tx, { policyId: job.policyId, cursor: r.cursor, jobId: claimed.id });
           }),
         afterBatch: options.hooks?.afterBatch,
@@ -122,11 +130,23 @@ export async function runJob(options: { claimed: ClaimedJob; workerId: string; l
       return "pending";
     }
     if (outcome.kind === "canceled") return await finish("canceled", "cancel_requested");
+    const { reconciliation, text } = await writeReconciliation({ jobId: claimed.id, format: job.format, targetId: plan.targetId, mailbox: target.family === "mailbox", plan: outcome.plan });
+    if (reconciliation.unaccounted !== 0) {
+      // The cursor stays where the last batch left it: the next run goes on from there.
+      const error = `Reconciliation failed: ${reconciliation.unaccounted} of ${reconciliation.source.total} selected rows are neither exported, quarantined nor refused (see reconciliation.json).`;
+      log.error({ error }, "Failed job");
+      await finishWithEvidence("error", error, async (tx) => void (await tx.exportJob.update({ where: { id: claimed.id }, data: { reconciliation: text } })));
+      await audit("error", "in_progress", error);
+      return "error";
+    }
     const status = outcome.plan.progress.warnings > 0 || lateBeyondThreshold(outcome.plan) ? "warning" : "success";
     const finalCursor = outcome.cursor;
     // The signed, chained manifest (CloudTrail-style) is part of finishing: written before the job
     // becomes success, so a failure here leaves the job to be resumed, and the resume writes it again.
-    await finishWithEvidence(status, undefined, finalCursor ? (tx) => saveFeedCursor(tx, { policyId: job.policyId, cursor: finalCursor, jobId: claimed.id }) : undefined);
+    await finishWithEvidence(status, undefined, async (tx) => {
+      await tx.exportJob.update({ where: { id: claimed.id }, data: { reconciliation: text } });
+      if (finalCursor) await saveFeedCursor(tx, { policyId: job.policyId, cursor: finalCursor, jobId: claimed.id });
+    });
     await audit(status, "in_progress");
     log.info({ status, ...outcome.plan.progress }, "export job finished");
     return status;

@@ -15,10 +15,11 @@ export const command = defineCommand({
     start: { type: "string", value: "TIME", help: "with --end: export the posts changed in that window" },
     end: { type: "string", value: "TIME", help: "the end of the window" },
     select: { type: "string", value: "MODE", help: "with --start/--end: changed (default: posts changed in the window) or created (created in it, with all their versions up to now)" },
+    "only-quarantined": { type: "boolean", help: "export again the posts earlier runs quarantined (after fixing them); no window" },
     wait: { type: "boolean", help: "run the job in this process and print the export directory" },
   },
   schema: z
-    .object({ wait: z.boolean().default(false), format: z.string().optional(), exportFrom: z.string().optional(), start: z.string().optional(), end: z.string().optional(), select: z.string().optional() })
+    .object({ wait: z.boolean().default(false), format: z.string().optional(), exportFrom: z.string().optional(), start: z.string().optional(), end: z.string().optional(), select: z.string().optional(), onlyQuarantined: z.boolean().optional() })
     .transform(({ wait, ...rest }, ctx) => {
       const job = ZCreateJobInput.safeParse(Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
       if (!job.success) {

@@ -9,6 +9,10 @@ export const MANIFEST_VERSION = 1;
 
 export type ManifestFile = { name: string; size: number; sha256: string; batch: number };
 export type ManifestPrevious = { job_id: string; manifest_sha256: string | null };
+/** The run's reconciliation.json (docs/reconciliation.md). */
+export type ManifestEvidence = { name: string; size: number; sha256: string };
+/** An attachment a batch holds, with the SHA-256 of its bytes as exported. */
+export type ManifestAttachment = { batch: number; post_id: string; file_id: string; sha256: string };
 
 export type UnsignedManifest = {
   version: number;
@@ -18,6 +22,9 @@ export type UnsignedManifest = {
   format: string;
   window: { start: number | null; end: number | null };
   files: ManifestFile[];
+  /** Manifests written before reconciliations existed have neither of these two. */
+  reconciliation?: ManifestEvidence | null;
+  attachments?: ManifestAttachment[];
   previous: ManifestPrevious | null;
 };
 
@@ -53,6 +60,8 @@ export function renderManifest(body: UnsignedManifest): string {
     format: body.format,
     window: { start: body.window.start, end: body.window.end },
     files: body.files.map((f) => ({ name: f.name, size: f.size, sha256: f.sha256, batch: f.batch })),
+    ...(body.reconciliation !== undefined ? { reconciliation: body.reconciliation && { name: body.reconciliation.name, size: body.reconciliation.size, sha256: body.reconciliation.sha256 } } : {}),
+    ...(body.attachments !== undefined ? { attachments: body.attachments.map((a) => ({ batch: a.batch, post_id: a.post_id, file_id: a.file_id, sha256: a.sha256 })) } : {}),
     previous: body.previous ? { job_id: body.previous.job_id, manifest_sha256: body.previous.manifest_sha256 } : null,
     signature: signManifest(body),
   };

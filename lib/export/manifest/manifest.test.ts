@@ -74,7 +74,9 @@ test("three jobs: manifests list every batch with size and sha256, signed and ch
     assert.ok(job.files.length >= 2, "each job wrote several batches");
     const bytes = await readFile(abs(job.dir, MANIFEST_FILE));
     const m = JSON.parse(bytes.toString("utf8")) as JobManifest;
-    assert.deepEqual(Object.keys(m), ["version", "job_id", "policy_id", "export_dir", "format", "window", "files", "previous", "signature"]);
+    assert.deepEqual(Object.keys(m), ["version", "job_id", "policy_id", "export_dir", "format", "window", "files", "reconciliation", "attachments", "previous", "signature"]);
+    const reconciliation = await readFile(abs(job.dir, "reconciliation.json"));
+    assert.deepEqual(m.reconciliation, { name: "reconciliation.json", size: reconciliation.length, sha256: sha256Hex(reconciliation) }, "the manifest names the reconciliation with its hash");
     assert.equal(m.version, 1);
     assert.equal(m.job_id, job.id);
     assert.equal(m.policy_id, "default");

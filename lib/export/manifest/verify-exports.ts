@@ -2,6 +2,7 @@ import { db } from "../../db/client.ts";
 import { resolveEvidenceTarget } from "../../targets/resolve-target.ts";
 import { readTargetBytes, sha256OfStored } from "../../targets/target.ts";
 import { MANIFEST_FILE, manifestedJobWhere, sha256Hex, verifyManifestSignature, type JobManifest } from "./manifest-format.ts";
+import { parseStoredReconciliation, RECONCILIATION_FILE } from "../reconciliation/reconciliation.ts";
 
 export type VerifyResult = { ok: boolean; problems: string[]; /** jobs whose exports were checked */ checked: number };
 
@@ -38,7 +39,7 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
       ...(options.policyId !== undefined ? { policyId: options.policyId } : {}),
     },
     orderBy: [{ finishedAt: "asc" }, { id: "asc" }],
-    select: { id: true, exportDir: true, policyId: true, targetId: true, finishedAt: true, filesDeletedAt: true, batches: { select: { number: true, fileName: true, sha256: true }, orderBy: { number: "asc" } } },
+    select: { id: true, exportDir: true, policyId: true, targetId: true, finishedAt: true, filesDeletedAt: true, movesCursor: true, reconciliation: true, batches: { select: { number: true, fileName: true, sha256: true }, orderBy: { number: "asc" } } },
   });
 
   const problems: string[] = [];
@@ -75,6 +76,10 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
       state.signatureOk && Array.isArray(state.manifest!.files)
         ? state.manifest!.files.map((f) => ({ name: f.name, sha256: f.sha256 }))
         : job.batches.filter((b) => b.fileName !== "").map((b) => ({ name: b.fileName, sha256: b.sha256 }));
+    const evidence = state.signatureOk ? state.manifest!.reconciliation : undefined;
+    if (evidence) state.listed.push({ name: evidence.name, sha256: evidence.sha256 });
+    // Without a manifest that names it, the reconciliation is taken as found (its hash is unknown).
+    else if (state.present.has(RECONCILIATION_FILE)) state.listed.push({ name: RECONCILIATION_FILE, sha256: state.present.get(RECONCILIATION_FILE)! });
   }
 
   // Where every listed file belongs, and every file found somewhere it is not listed.
@@ -126,6 +131,7 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
       if (!chainMatches(stated, expected)) problems.push(`chain gap ${s.dir}`);
     }
   }
+  problems.push(...continuityProblems(jobs));
   return { ok: problems.length === 0, problems, checked: states.length };
 
   async function expectedPrevious(jobId: string): Promise<{ id: string; deleted: boolean; sha256: string | null } | null> {
@@ -134,6 +140,27 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
     const bytes = await readTargetBytes(await resolveEvidenceTarget(prev.targetId), `${prev.exportDir}/${MANIFEST_FILE}`).catch(() => null);
     return { id: prev.id, deleted: prev.filesDeletedAt !== null, sha256: bytes ? sha256Hex(bytes) : null };
   }
+}
+
+/**
+ * Continuity (issue 8 §4): the finished runs that continue a policy's cursor must cover the change
+ * feed as an unbroken chain — each starts exactly where the one before ended: a later start is a
+ * gap (rows no run exported), an earlier one an overlap (rows exported twice). Runs finished before
+ * reconciliations existed have no recorded range; the chain starts after them.
+ */
+function continuityProblems(jobs: ReadonlyArray<{ exportDir: string; policyId: string; movesCursor: boolean; reconciliation: string }>): string[] {
+  const problems: string[] = [];
+  const last = new Map<string, { dir: string; to: number }>();
+  for (const job of jobs) {
+    if (!job.movesCursor) continue;
+    const r = parseStoredReconciliation(job.reconciliation);
+    if (!r || r.feed.from === null) continue;
+    const prev = last.get(job.policyId);
+    if (prev && r.feed.from > prev.to) problems.push(`continuity gap ${job.exportDir}: feed positions (${prev.to}, ${r.feed.from}] were exported by no run between ${prev.dir} and ${job.exportDir}`);
+    else if (prev && r.feed.from < prev.to) problems.push(`continuity overlap ${job.exportDir}: feed positions (${r.feed.from}, ${Math.min(prev.to, r.feed.to)}] were also exported by ${prev.dir}`);
+    last.set(job.policyId, { dir: job.exportDir, to: r.feed.to });
+  }
+  return problems;
 }
 
 function chainMatches(stated: JobManifest["previous"], expected: { id: string; deleted: boolean; sha256: string | null } | null): boolean {

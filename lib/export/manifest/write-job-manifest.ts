@@ -2,6 +2,7 @@ import { db } from "../../db/client.ts";
 import { resolveEvidenceTarget } from "../../targets/resolve-target.ts";
 import { readTargetBytes, writeTargetText } from "../../targets/target.ts";
 import { MANIFEST_FILE, MANIFEST_VERSION, renderManifest, sha256Hex, type ManifestPrevious, type UnsignedManifest } from "./manifest-format.ts";
+import { RECONCILIATION_FILE } from "../reconciliation/reconciliation.ts";
 import { previousChainJob } from "./previous-job.ts";
 
 /**
@@ -21,9 +22,10 @@ export async function writeJobManifest(options: { jobId: string; finishedAt?: Da
   const batches = await db().exportBatch.findMany({
     where: { jobId: job.id },
     orderBy: { number: "asc" },
-    select: { number: true, fileName: true, size: true, sha256: true, startTime: true, endTime: true },
+    select: { number: true, fileName: true, size: true, sha256: true, startTime: true, endTime: true, attachments: true },
   });
   const store = await resolveEvidenceTarget(job.targetId);
+  const reconciliationBytes = await readTargetBytes(store, `${job.exportDir}/${RECONCILIATION_FILE}`).catch(() => null);
   const prev = await previousChainJob({ ...job, finishedAt: options.finishedAt ?? job.finishedAt });
   let previous: ManifestPrevious | null = null;
   if (prev) {
@@ -39,6 +41,8 @@ export async function writeJobManifest(options: { jobId: string; finishedAt?: Da
     window: { start: job.windowStart === null ? null : Number(job.windowStart), end: job.windowEnd === null ? null : Number(job.windowEnd) },
     // Batches delivered by SMTP (Global Relay) leave no file behind: nothing to list.
     files: batches.filter((b) => b.fileName !== "").map((b) => ({ name: b.fileName, size: Number(b.size), sha256: b.sha256, batch: b.number })),
+    reconciliation: reconciliationBytes ? { name: RECONCILIATION_FILE, size: reconciliationBytes.length, sha256: sha256Hex(reconciliationBytes) } : null,
+    attachments: batches.flatMap((b) => (JSON.parse(b.attachments) as Array<{ postId: string; fileId: string; sha256: string }>).map((a) => ({ batch: b.number, post_id: a.postId, file_id: a.fileId, sha256: a.sha256 }))),
     previous,
   };
   const relative = `${job.exportDir}/${MANIFEST_FILE}`;

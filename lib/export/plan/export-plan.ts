@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ZPolicyFilter } from "../../policies/policy-filter.ts";
 import type { ExportFormat } from "../../settings/schema.ts";
+import { emptyTally, ZTally } from "../reconciliation/tally.ts";
 
 /** What the batch writers produce; Mattermost's `globalrelay` and `globalrelay-zip` are both EML. */
 export const WRITER_FORMATS = ["csv", "actiance", "json", "eml"] as const;
@@ -46,6 +47,8 @@ export const ZExportPlan = z.object({
       exportFrom: z.number().int(),
     }),
     z.object({ kind: z.literal("window"), select: z.enum(["changed", "created"]).default("changed"), start: z.number().int(), end: z.number().int(), feedTo: count }),
+    /** `export --only-quarantined`: these posts, as they stand at feedTo (lib/export/quarantine). */
+    z.object({ kind: z.literal("posts"), postIds: z.array(z.string()).min(1), feedTo: count }),
   ]),
   /** The policy's filter (lib/policies), applied in the queries; null: every conversation. Older plans read as null. */
   scope: ZPolicyFilter.nullable().default(null),
@@ -80,6 +83,8 @@ export const ZExportPlan = z.object({
     emailsDelivered: count,
     /** Late arrivals exported, and the update time of the oldest. */
     late: z.object({ count, oldest: z.number().int().nullable() }),
+    /** The run's counts for its reconciliation; plans stored before it start from zero. */
+    tally: ZTally.default(emptyTally),
   }),
 });
 export type ExportPlan = z.infer<typeof ZExportPlan>;

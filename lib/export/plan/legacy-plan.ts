@@ -1,3 +1,4 @@
+import { emptyTally } from "../reconciliation/tally.ts";
 import { writerFormatOf, type ExportPlan } from "./export-plan.ts";
 import { EXPORT_FORMATS, type ExportFormat } from "../../settings/schema.ts";
 
@@ -46,6 +47,7 @@ export function legacyPlan(job: { policyId: string; data: string; targetId: stri
       warnings: 0,
       emailsDelivered: n(d.emails_delivered),
       late: { count: 0, oldest: null },
+      tally: emptyTally(),
     },
   };
 }

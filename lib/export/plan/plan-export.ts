@@ -6,7 +6,11 @@ import { loadPolicy } from "../../policies/policy-store.ts";
 import { exportDirName } from "../export-paths.ts";
 import { loadFeedCursor, readFeedWatermark } from "../feed/feed-cursor.ts";
 import { summarizeSelection } from "../read-post-page.ts";
+import { listOpenQuarantine } from "../quarantine/quarantine-store.ts";
+import { emptyTally } from "../reconciliation/tally.ts";
 import { legacyPlan } from "./legacy-plan.ts";
+
+const MAX_QUARANTINE_POSTS = 10_000;
 import { writerFormatOf, type ExportPlan, type Key } from "./export-plan.ts";
 
 type PlannedJob = { id: string; policyId: string; format: string; data: string; plan: string; targetId: string; movesCursor: boolean };
@@ -47,7 +51,26 @@ export async function planExport(options: { job: PlannedJob; now: Date; decryptA
     timeZone: settings.TimeZone,
     lateWarningMs: env().CUSTODIAN_LATE_WARNING_HOURS * 3_600_000,
   };
-  const progress = { batches: 0, messages: 0, files: 0, warnings: 0, emailsDelivered: 0, late: { count: 0, oldest: null } };
+  const progress = { batches: 0, messages: 0, files: 0, warnings: 0, emailsDelivered: 0, late: { count: 0, oldest: null }, tally: emptyTally() };
+
+  if (request.onlyQuarantined) {
+    // One job takes at most MAX_QUARANTINE_POSTS of them (a bound on the statement's parameters); run it again for the rest.
+    const open = (await listOpenQuarantine(job.policyId)).slice(0, MAX_QUARANTINE_POSTS);
+    if (open.length === 0) throw new UserError("No post is in quarantine: there is nothing to export again.");
+    const start = open[0]!.updateAt;
+    const end = Math.max(start, ...open.map((q) => q.updateAt));
+    const selection = { kind: "posts" as const, postIds: open.map((q) => q.postId), feedTo };
+    return {
+      ...base,
+      selection,
+      lateWindow: null,
+      jobStartTime: start,
+      jobEndTime: end,
+      exportDir: await uniqueExportDir(job.id, exportDirName({ now, timeZone: settings.TimeZone, start, end })),
+      expected: (await summarizeSelection(selection)).count,
+      progress: { ...progress, phase: "normal", cursor: { updateAt: -1, postId: "" } },
+    };
+  }
 
   if (request.window) {
     const start = request.window.start;

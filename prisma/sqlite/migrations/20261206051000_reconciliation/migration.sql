@@ -1,4 +1,7 @@
 -- AlterTable
+ALTER TABLE "ExportBatch" ADD COLUMN "attachments" TEXT NOT NULL DEFAULT '[]';
+
+-- AlterTable
 ALTER TABLE "ExportJob" ADD COLUMN "reconciliation" TEXT NOT NULL DEFAULT '';
 
 -- CreateTable
