@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import type { Reconciliation } from "@/lib/export/reconciliation/reconciliation.ts";
 import type { JobView } from "@/lib/jobs/job-view.ts";
 import { useConfirm } from "@/components/ui/dialog.tsx";
 import { RelativeTime } from "@/components/ui/relative-time.tsx";
@@ -11,8 +12,61 @@ import { useToast } from "@/components/ui/toast.tsx";
 // the reconciliation summary (selected / exported / delivered / late / quarantined) and legal hold.
 // They render nothing until their data exists; extend these components, not the page.
 
-export function JobReconciliationSlot(_props: { job: JobView }) {
-  return null;
+const ENTRY_LABELS: Record<string, string> = {
+  Created: "created",
+  EditedOriginalMsg: "edited (original)",
+  EditedNewMsg: "edited (new)",
+  UpdatedNoMsgChange: "updated",
+  Deleted: "deleted",
+  FileDeleted: "file deleted",
+};
+
+/** What the finished run accounts for (reconciliation.json), and the posts it quarantined. */
+export function JobReconciliationSlot({ reconciliation: r, quarantined }: { reconciliation: Reconciliation | null; quarantined: Array<{ postId: string; reason: string }> }) {
+  if (!r && quarantined.length === 0) return null;
+  const entries = r ? Object.entries(r.exported.entries).map(([k, n]) => `${n.toLocaleString("en")} ${ENTRY_LABELS[k] ?? k}`).join(", ") : "";
+  return (
+    <section className="card" aria-labelledby="reconciliation-heading" data-unaccounted={r?.unaccounted}>
+      <h2 id="reconciliation-heading">Reconciliation</h2>
+      {r && (
+        <dl className="facts">
+          <dt>Change feed</dt>
+          <dd className="mono">{r.feed.from === null ? `up to ${r.feed.to}` : `(${r.feed.from}, ${r.feed.to}]`}</dd>
+          <dt>Time range</dt>
+          <dd><RelativeTime ms={r.time.start} /> → <RelativeTime ms={r.time.end} /></dd>
+          <dt>Selected</dt>
+          <dd>{r.source.posts.toLocaleString("en")} posts, {r.source.edited_originals.toLocaleString("en")} earlier versions, {r.source.deleted_posts.toLocaleString("en")} deleted, {r.source.file_infos.toLocaleString("en")} file infos</dd>
+          <dt>Exported</dt>
+          <dd>{r.exported.posts.toLocaleString("en")} rows{entries ? `; entries: ${entries}` : ""}</dd>
+          <dt>Attachments</dt>
+          <dd>{r.attachments.exported.toLocaleString("en")} exported, {r.attachments.missing} missing, {r.attachments.hash_mismatched} hash mismatches</dd>
+          <dt>Late arrivals</dt>
+          <dd>{r.late_arrivals.count}{r.late_arrivals.oldest !== null && <> (oldest <RelativeTime ms={r.late_arrivals.oldest} />)</>}</dd>
+          {r.global_relay && (
+            <>
+              <dt>Emails</dt>
+              <dd>{r.global_relay.emails_built} built, {r.global_relay.delivered} delivered, {r.global_relay.resent_after_lost_reply} re-sent after a lost reply, {r.global_relay.failed} failed</dd>
+            </>
+          )}
+          <dt>Quarantined</dt>
+          <dd>{r.quarantined.count}</dd>
+          <dt>Unaccounted</dt>
+          <dd className={r.unaccounted === 0 ? undefined : "status-error"}>{r.unaccounted}</dd>
+        </dl>
+      )}
+      {quarantined.length > 0 && (
+        <>
+          <h3>Quarantined posts</h3>
+          <p className="help">Left out so the rest could be exported. Fix them at the source, then export them again with <code>export --only-quarantined</code>.</p>
+          <ul className="small-text">
+            {quarantined.map((q) => (
+              <li key={q.postId} data-quarantined={q.postId}><span className="mono">{q.postId}</span>: {q.reason}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
 }
 
 type Result = { ok: true; data: unknown } | { ok: false; message: string };

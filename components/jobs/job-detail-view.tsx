@@ -156,7 +156,7 @@ export function JobDetailView({ detail, canRun, canDownload, canHold, actions }:
         </section>
       </div>
 
-      <JobReconciliationSlot job={job} />
+      <JobReconciliationSlot reconciliation={detail.reconciliation} quarantined={detail.quarantined} />
 
       <RefusedDeliveries job={job} canRun={canRun} retry={actions.retryDeliveries} />
 

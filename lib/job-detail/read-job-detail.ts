@@ -1,4 +1,6 @@
 import { db } from "../db/client.ts";
+import { listJobQuarantine } from "../export/quarantine/quarantine-store.ts";
+import { parseStoredReconciliation, type Reconciliation } from "../export/reconciliation/reconciliation.ts";
 import { readBatchWarnings, type BatchWarnings } from "../export/read-batch-warnings.ts";
 import { resolveFileTarget } from "../targets/resolve-target.ts";
 import { getJobView, type JobView } from "../jobs/job-view.ts";
@@ -13,6 +15,10 @@ export type JobDetail = {
   batches: JobBatchRow[];
   history: JobHistoryEntry[];
   warnings: BatchWarnings[];
+  /** The finished run's reconciliation (docs/reconciliation.md), else null. */
+  reconciliation: Reconciliation | null;
+  /** Posts this job quarantined (still in quarantine). */
+  quarantined: Array<{ postId: string; reason: string }>;
   nextStep: string | null;
 };
 
@@ -35,7 +41,7 @@ export async function readJobDetail(options: { jobId: string; now?: Date }): Pro
   const job = await getJobView(options.jobId, options.now);
   if (!job) return null;
   const [row, batches, records] = await Promise.all([
-    db().exportJob.findUniqueOrThrow({ where: { id: job.id }, select: { initiatedBy: true, initiatedByLabel: true, targetId: true, targetFamily: true } }),
+    db().exportJob.findUniqueOrThrow({ where: { id: job.id }, select: { initiatedBy: true, initiatedByLabel: true, targetId: true, targetFamily: true, reconciliation: true } }),
     db().exportBatch.findMany({ where: { jobId: job.id }, orderBy: { number: "asc" } }),
     db().auditRecord.findMany({
       where: { eventName: { in: JOB_EVENTS }, timestamp: { gte: new Date(job.createdAt - 60_000) }, json: { contains: job.id } },
@@ -65,6 +71,8 @@ export async function readJobDetail(options: { jobId: string; now?: Date }): Pro
     batches: batches.map((b) => ({ number: b.number, fileName: b.fileName, messages: b.messages, files: b.files, warnings: b.warnings, size: Number(b.size), sha256: b.sha256, createdAt: b.createdAt.getTime() })),
     history,
     warnings,
+    reconciliation: parseStoredReconciliation(row.reconciliation),
+    quarantined: await listJobQuarantine(job.id),
     nextStep: job.status === "error" && job.error ? suggestNextStep(job.error) : null,
   };
 }

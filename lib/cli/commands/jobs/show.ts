@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { db } from "../../../db/client.ts";
+import { parseStoredReconciliation } from "../../../export/reconciliation/reconciliation.ts";
 import { UserError } from "../../../errors/user-error.ts";
 import { getJobView } from "../../../jobs/job-view.ts";
 import { ZJobId } from "../../../jobs/schema.ts";
@@ -13,8 +15,10 @@ export const show = defineCommand({
   json: true,
   audit: { event: "getComplianceReport", objectType: "export" },
   async run({ input, emit }) {
-    const job = await getJobView(input.id);
-    if (!job) throw new UserError(`no job ${input.id}`, 404);
+    const view = await getJobView(input.id);
+    if (!view) throw new UserError(`no job ${input.id}`, 404);
+    const row = await db().exportJob.findUniqueOrThrow({ where: { id: input.id }, select: { reconciliation: true } });
+    const job = { ...view, reconciliation: parseStoredReconciliation(row.reconciliation) };
     emit(job, (j) => {
       const rows: Array<[string, string]> = [
         ["id", j.id],
@@ -42,7 +46,9 @@ export const show = defineCommand({
         (r) => `${r.status === "refused" ? "refused" : "delivered"}    batch ${r.batchNumber}, channel ${r.channelId}, ${r.posts} post(s) [${r.postIds.join(" ")}] ${r.messageId}${r.status === "refused" ? `: ${r.reply}` : " (accepted on retry)"}`,
       );
       const hint = (j.refusedDeliveries ?? []).some((r) => r.status === "refused") ? [`retry them: custodian jobs retry-deliveries ${j.id}`] : [];
-      return [...rows.map(([k, v]) => `${k.padEnd(13)}${v}`), ...refused, ...hint];
+      // The run's reconciliation as its reconciliation.json holds it (docs/reconciliation.md).
+      const reconciliation = j.reconciliation ? ["reconciliation", ...JSON.stringify(j.reconciliation, null, 2).split("\n").map((l) => `  ${l}`)] : [];
+      return [...rows.map(([k, v]) => `${k.padEnd(13)}${v}`), ...refused, ...hint, ...reconciliation];
     });
     return { audit: { parameters: { job_id: input.id } } };
   },
