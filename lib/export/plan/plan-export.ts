@@ -68,7 +68,7 @@ export async function planExport(options: { job: PlannedJob; now: Date; decryptA
       jobEndTime: end,
       exportDir: await uniqueExportDir(job.id, exportDirName({ now, timeZone: settings.TimeZone, start, end })),
       expected: (await summarizeSelection(selection)).count,
-      progress: { ...progress, phase: "normal", cursor: { updateAt: -1, postId: "" } },
+      progress: { ...progress, phase: "normal", cursor: { updateAt: start, postId: "" } },
     };
   }
 
