@@ -51,7 +51,7 @@ test("the request schemas are the routes' own: the jobs query and job creation r
   assert.equal(params.find((p) => p.name === "limit")?.schema.maximum, 500);
   assert.equal(ZJobsPageQuery.safeParse({ limit: "501" }).success, false);
   const body = (doc.paths!["/api/v1/jobs"]!.post!.requestBody as { content: Record<string, { schema: { properties: object; additionalProperties: unknown } }> }).content["application/json"]!.schema;
-  assert.deepEqual(Object.keys(body.properties).sort(), ["end", "exportFrom", "format", "start"]);
+  assert.deepEqual(Object.keys(body.properties).sort(), ["end", "exportFrom", "format", "onlyQuarantined", "select", "start"]);
   assert.equal(body.additionalProperties, false);
 });
 

@@ -9,7 +9,8 @@ import type { BatchInput, ExportChannel, ExportPost, FormatWriter, MemberHistory
 import type { ExportPlan, Key } from "./plan/export-plan.ts";
 import { readFilesForPosts, readPostPage, type PageSelection } from "./read-post-page.ts";
 import { readWindowChannels } from "./read-window-channels.ts";
-import { findThrowingPosts, quarantineLine, type Quarantined } from "./quarantine/find-throwing-posts.ts";
+import { findCrashingPosts, findThrowingPosts, quarantineLine, type Quarantined } from "./quarantine/find-throwing-posts.ts";
+import { clearCrashSuspect, CRASHES_BEFORE_QUARANTINE, markCrashSuspect } from "./quarantine/quarantine-store.ts";
 import { unsafeRecordReason } from "./quarantine/unsafe-record.ts";
 import { accountBatch, countSelected, type AccountedBatch, type ExportedAttachment } from "./reconciliation/account-batch.ts";
 import { addTally } from "./reconciliation/tally.ts";
@@ -75,8 +76,17 @@ type Window = { channels: Map<string, ExportChannel>; memberHistory: Map<string,
  * that the resumed job writes again with identical bytes. A run of the change feed exports its
  * late arrivals first, in batches of their own, then the rest.
  */
-export async function runExport(options: { jobId: string; plan: ExportPlan; target: ExportTarget; hooks: ExportHooks; wrapWriter?: (writer: FormatWriter) => FormatWriter }): Promise<ExportOutcome> {
+export async function runExport(options: {
+  jobId: string;
+  plan: ExportPlan;
+  target: ExportTarget;
+  hooks: ExportHooks;
+  wrapWriter?: (writer: FormatWriter) => FormatWriter;
+  /** An earlier attempt's worker died: render the next batch's posts one by one first (lib/export/quarantine). */
+  afterCrash?: boolean;
+}): Promise<ExportOutcome> {
   const { jobId, target, hooks } = options;
+  let afterCrash = options.afterCrash === true;
   let plan = options.plan;
   const formatWriter = writerFor(plan.format, { timeZone: plan.timeZone, policyId: plan.policyId });
   const writer = options.wrapWriter ? options.wrapWriter(formatWriter) : formatWriter;
@@ -122,6 +132,19 @@ export async function runExport(options: { jobId: string; plan: ExportPlan; targ
     }
     const batchOf = (kept: typeof posts): BatchInput => ({ ...whole, posts: kept });
     const fileName = target.family === "files" ? batchFileName({ number, start: batchStart, end: batchEnd }) : "";
+    if (afterCrash) {
+      afterCrash = false;
+      const left = new Set(quarantined.map((q) => q.postId));
+      quarantined.push(
+        ...(await findCrashingPosts({
+          writer,
+          batch: batchOf(posts.filter((p) => !left.has(p.id))),
+          mark: (post) => markCrashSuspect({ policyId: plan.policyId, jobId, postId: post.id, updateAt: post.updateAt }),
+          clear: (postId) => clearCrashSuspect({ policyId: plan.policyId, postId }),
+          threshold: CRASHES_BEFORE_QUARANTINE,
+        })),
+      );
+    }
     let written: WrittenBatch;
     let accounted: AccountedBatch | undefined;
     for (;;) {

@@ -3,7 +3,8 @@
 // Environment: DATABASE_URL, CUSTODIAN_DATA_DIR (as the parent test's), WORKER_ID, LEASE_MS,
 // optional SLOW_MS (sleep after each committed batch from batch SLOW_FROM_BATCH on, default 1, so
 // the parent can kill or stop it mid-export),
-// optional JOB_ID (claim only that job), optional WAIT_FOR_GO=1 (print "ready", then wait for a
+// optional JOB_ID (claim only that job), optional CRASH_ON_POST (the process kills itself with
+// SIGKILL whenever it renders a batch holding that post: a poison pill that takes the worker down), optional WAIT_FOR_GO=1 (print "ready", then wait for a
 // line on stdin before the first claim: a start barrier for racing workers).
 // It claims and works jobs (claimNextJob + runJob) until none is runnable, printing one JSON line
 // per event on stdout: {"event":"ready"}, {"event":"claimed","jobId","epoch","attempts"},
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   const slowMs = Number(process.env.SLOW_MS ?? "0");
   const slowFrom = Number(process.env.SLOW_FROM_BATCH ?? "1");
   const jobId = process.env.JOB_ID || undefined;
+  const crashOn = process.env.CRASH_ON_POST || undefined;
   if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL is required");
 
   const killAt = Number(process.env.KILL_AT_LEDGER_SENT ?? "0");
@@ -72,6 +74,12 @@ async function main(): Promise<void> {
       workerId,
       leaseMs,
       hooks: {
+        wrapWriter: crashOn
+          ? (writer) => async (o) => {
+              if (o.batch.posts.some((p) => p.id === crashOn)) process.kill(process.pid, "SIGKILL");
+              return writer(o);
+            }
+          : undefined,
         afterBatch: async (n) => {
           emit({ event: "batch", jobId: claimed.id, n });
           if (slowMs > 0 && n >= slowFrom) await sleep(slowMs);

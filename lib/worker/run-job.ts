@@ -4,7 +4,7 @@ import { db, type Tx } from "../db/client.ts";
 import { saveFeedCursor } from "../export/feed/feed-cursor.ts";
 import { lateBeyondThreshold, parseExportPlan, type ExportPlan } from "../export/plan/export-plan.ts";
 import { planExport } from "../export/plan/plan-export.ts";
-import { recordQuarantined, releaseQuarantined } from "../export/quarantine/quarantine-store.ts";
+import { hasCrashSuspect, recordQuarantined, releaseQuarantined } from "../export/quarantine/quarantine-store.ts";
 import { writeReconciliation } from "../export/reconciliation/write-reconciliation.ts";
 import { recordExportBatch } from "../export/record-batch.ts";
 import { runExport, type ExportHooks } from "../export/run-export.ts";
@@ -56,7 +56,8 @@ export async function runJob(options: { claimed: ClaimedJob; workerId: string; l
       resultingState: { status, ...(error ? { error } : {}) },
     });
 
-  if (claimed.attemptsWithoutProgress > claimed.maxAttempts) {
+  // A post that keeps killing workers is quarantined by one more attempt instead (lib/export/quarantine).
+  if (claimed.attemptsWithoutProgress > claimed.maxAttempts && !(await hasCrashSuspect(claimed.id))) {
     const n = claimed.maxAttempts;
     const error = `Gave up after ${n} attempts without progress: the job was started ${n} times in a row without writing a new batch (the worker stopped, or an error kept recurring).`;
     log.error({ error }, "Failed job");
@@ -90,6 +91,7 @@ export async function runJob(options: { claimed: ClaimedJob; workerId: string; l
       plan,
       target,
       wrapWriter: options.hooks?.wrapWriter,
+      afterCrash: job.plan !== "" && claimed.resumed && claimed.attempts > 1,
       hooks: {
         checkpoint: async () => {
           const current = await db().exportJob.findUniqueOrThrow({ where: { id: claimed.id }, select: { status: true } });

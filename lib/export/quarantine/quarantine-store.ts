@@ -35,3 +35,30 @@ export async function releaseQuarantined(tx: Tx, options: { policyId: string; jo
     data: { state: "released", releasedAt: new Date(), releasedByJobId: options.jobId },
   });
 }
+
+/** After this many worker deaths on a post (the first while writing its batch, the others while rendering it alone), it is quarantined. */
+export const CRASHES_BEFORE_QUARANTINE = 3;
+
+/**
+ * Marks a post as being rendered alone by a job resumed after a crash; returns how many workers
+ * have died on it: a mark left by an earlier attempt means that attempt died here.
+ */
+export async function markCrashSuspect(options: { policyId: string; jobId: string; postId: string; updateAt: number }): Promise<number> {
+  const key = { policyId_postId: { policyId: options.policyId, postId: options.postId } };
+  const row = await db().quarantinedPost.findUnique({ where: key, select: { state: true, crashes: true, jobId: true } });
+  // The death that brought the job here is the first; a mark an earlier attempt left is one more.
+  const crashes = row?.state === "suspect" && row.jobId === options.jobId ? row.crashes + 1 : 1;
+  const data = { jobId: options.jobId, reason: "", updateAt: BigInt(options.updateAt), state: "suspect", crashes, releasedAt: null, releasedByJobId: null };
+  await db().quarantinedPost.upsert({ where: key, create: { id: randomUUID(), policyId: options.policyId, postId: options.postId, ...data }, update: data });
+  return crashes;
+}
+
+/** The post rendered alone without killing its worker: no longer a suspect. */
+export async function clearCrashSuspect(options: { policyId: string; postId: string }): Promise<void> {
+  await db().quarantinedPost.deleteMany({ where: { policyId: options.policyId, postId: options.postId, state: "suspect" } });
+}
+
+/** Whether a job has a post on which workers died often enough to quarantine it (the worker then goes on past maxAttempts). */
+export async function hasCrashSuspect(jobId: string): Promise<boolean> {
+  return (await db().quarantinedPost.count({ where: { jobId, state: "suspect", crashes: { gte: CRASHES_BEFORE_QUARANTINE - 1 } } })) > 0;
+}
