@@ -15,6 +15,7 @@ let jobId = "";
 const PAGES: Array<{ path: () => string; title: () => string; h1: RegExp }> = [
   { path: () => "/", title: () => "Overview · Custodian", h1: /^Overview$/ },
   { path: () => "/compliance-export", title: () => "Compliance Export · Custodian", h1: /^Compliance Export$/ },
+  { path: () => "/policies", title: () => "Export policies · Custodian", h1: /^Export policies$/ },
   { path: () => "/jobs", title: () => "Export jobs · Custodian", h1: /^Export jobs$/ },
   { path: () => `/jobs/${jobId}`, title: () => `Job ${jobId.slice(0, 8)} · Custodian`, h1: /^Job / },
   { path: () => "/requests", title: () => "Export requests · Custodian", h1: /^Export requests$/ },

@@ -19,7 +19,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const compliance: NavItem[] = [
     { href: "/", label: "Overview" },
     { href: "/compliance-export", label: "Compliance Export" },
-    ...(can(user, ["request", "download", "configure"]) ? [{ href: "/jobs", label: "Export jobs" }] : []),
+    ...(can(user, ["request", "download", "configure"]) ? [{ href: "/policies", label: "Export policies" }, { href: "/jobs", label: "Export jobs" }] : []),
     ...(can(user, ["request", "download"]) ? [{ href: "/requests", label: "Export requests" }] : []),
     ...(can(user, ["audit", "request"]) ? [{ href: "/completeness", label: "Completeness" }] : []),
     ...(can(user, "audit") ? [{ href: "/audit-log", label: "Audit log" }] : []),

@@ -115,7 +115,7 @@ export function JobDetailView({ detail, canRun, canDownload, canHold, actions }:
             <dt>Started by</dt>
             <dd>{TRIGGER_LABEL[job.trigger] ?? job.trigger}{detail.startedBy && job.trigger !== "scheduled" ? ` · ${detail.startedBy.replace(/^cli \((.*)\)$/, "$1")}` : ""}</dd>
             <dt>Policy</dt>
-            <dd>{job.policyId}</dd>
+            <dd>{job.policyId === "default" ? "default (the Compliance Export)" : job.policyName}</dd>
             <dt>Format</dt>
             <dd>{formatLabel(job.format)}</dd>
             <dt>Created</dt>

@@ -136,7 +136,7 @@ export function JobsTable(props: Props) {
         <Select id="filter-status" label="Status" value={filters.status} onChange={(v) => set({ status: v })} options={JOB_STATUSES.map((s) => [s, STATUS_LABEL[s] ?? s])} />
         <Select id="filter-format" label="Format" value={filters.format} onChange={(v) => set({ format: v })} options={EXPORT_FORMATS.map((f) => [f, formatLabel(f)])} />
         <Select id="filter-trigger" label="Started by" value={filters.trigger} onChange={(v) => set({ trigger: v })} options={JOB_TRIGGERS.map((t) => [t, TRIGGER_LABEL[t] ?? t])} />
-        {data.policies.length > 1 && <Select id="filter-policy" label="Policy" value={filters.policyId} onChange={(v) => set({ policyId: v })} options={data.policies.map((p) => [p, p])} />}
+        {data.policies.length > 1 && <Select id="filter-policy" label="Policy" value={filters.policyId} onChange={(v) => set({ policyId: v })} options={data.policies.map((p) => [p, data.policyNames[p] ?? p])} />}
         <span className="muted" aria-live="polite" style={{ fontSize: 13 }}>{isFetching ? "Refreshing…" : ""}</span>
       </div>
 
@@ -201,7 +201,7 @@ function JobRow({ job, canRun, canDownload, onCancel }: { job: JobListRow; canRu
         <RelativeTime ms={job.createdAt} />
         <div className="muted small-text">{startedBy(job)}</div>
       </td>
-      <td data-label="Format">{formatLabel(job.format)}<div className="muted small-text" title="Target">→ {job.targetName}</div></td>
+      <td data-label="Format">{formatLabel(job.format)}<div className="muted small-text" title="Target">→ {job.targetName}</div>{job.policyId !== "default" && <div className="muted small-text" title="Policy">Policy {job.policyName}</div>}</td>
       <td data-label="Window" className="small-text">
         {job.windowStart !== null ? <><RelativeTime ms={job.windowStart} /> → {job.windowEnd !== null ? <RelativeTime ms={job.windowEnd} /> : "now"}</> : "—"}
         {job.durationMs !== null && <div className="muted">took {formatDuration(job.durationMs)}</div>}

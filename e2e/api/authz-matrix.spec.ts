@@ -126,6 +126,10 @@ const ACTIONS: Record<string, ActionRule> = {
   "app/(console)/targets/actions.ts#saveTargetAction": { access: "session", right: "configure", event: "patchTarget" },
   "app/(console)/targets/actions.ts#removeTargetAction": { access: "session", right: "configure", event: "deleteTarget" },
   "app/(console)/targets/actions.ts#testTargetAction": { access: "session", right: "configure", event: "testTargetConnection" },
+  "app/(console)/policies/actions.ts#createPolicyAction": { access: "session", right: "configure", event: "createPolicy" },
+  "app/(console)/policies/actions.ts#patchPolicyAction": { access: "session", right: "configure", event: "patchPolicy" },
+  "app/(console)/policies/actions.ts#deletePolicyAction": { access: "session", right: "configure", event: "deletePolicy" },
+  "app/(console)/policies/actions.ts#runPolicyAction": { access: "session", right: "request", event: "runPolicy" },
   "app/(console)/jobs/actions.ts#holdJobAction": { access: "session", right: { all: ["download", "configure"] }, event: "holdExport" },
   "app/(console)/jobs/actions.ts#releaseJobAction": { access: "session", right: { all: ["download", "configure"] }, event: "releaseExport" },
 };
@@ -154,6 +158,8 @@ const PAGES: Record<string, PageRule> = {
   "(console)/jobs": { access: "session", right: ["request", "download", "configure"] },
   "(console)/jobs/[id]": { access: "session", right: ["request", "download", "configure"] },
   "(console)/notifications": { access: "session", right: "configure" },
+  // Everyone with an export right sees the policies; the configure right edits them.
+  "(console)/policies": { access: "session", right: ["request", "download", "configure"] },
   "(console)/requests": { access: "session", right: ["request", "download"] },
   "(console)/targets": { access: "session", right: "configure" },
 };

@@ -56,3 +56,9 @@ export const ZPolicyPreviewInput = z.object({ filter: ZPolicyFilter });
 export type TPolicyPreviewInput = z.input<typeof ZPolicyPreviewInput>;
 
 export const ZPolicyId = z.string().trim().min(1).max(200);
+
+/** One policy, by id (the console's delete and run-now). */
+export const ZPolicyRef = z.object({ id: ZPolicyId });
+
+/** The console's edit: which policy, and what changes. */
+export const ZPolicyChange = z.object({ id: ZPolicyId, patch: ZPolicyPatch });
