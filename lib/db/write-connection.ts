@@ -54,6 +54,9 @@ function openSqlite(url: string, file: string): WriteConnection {
   const conn = new Database(file, { timeout: 0 });
   conn.pragma("journal_mode = WAL");
   conn.pragma("synchronous = NORMAL");
+  // Statement journals (one per statement in a transaction, since the tables have triggers) and the
+  // staging tables of lib/ingest/write/ live in memory, not in temporary files: several times faster.
+  conn.pragma("temp_store = MEMORY");
   // A statement whose placeholders are $1…$n once each, in order, binds positionally (cheaper than
   // an object of named parameters per row); any other falls back to the names "1"…"n".
   const cache = new Map<string, { stmt: Database.Statement; positional: boolean }>();
