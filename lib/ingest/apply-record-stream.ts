@@ -1,10 +1,12 @@
 import { createReadStream } from "node:fs";
+import type { WriteSql } from "../db/write-connection.ts";
 import { ensureAttachmentKey } from "../encryption/key-events.ts";
 import { findStoredFile, writeFileBytes } from "./file-store.ts";
 import { isWriteConflict } from "./is-write-conflict.ts";
 import { needsFileCheck, validateRecord, validateRecordSync } from "./validate-record.ts";
 import { withIngestTransaction } from "./with-ingest-transaction.ts";
 import { createRecordWriter } from "./write-records.ts";
+import { commitStagedPosts, splitStageable, stagePosts, type StagedPosts } from "./write/staged-posts.ts";
 import {
   MAX_REPORTED_ISSUES,
   RecordApplyError,
@@ -29,6 +31,8 @@ export type ApplyStreamOptions = {
   missingFiles?: "refuse" | "warn";
   /** For sources already in memory: keep the validated records for pass 2 instead of reading and validating again. */
   keepValid?: boolean;
+  /** No record can hold a NUL or a lone surrogate (the source's JSON text was looked at as a whole). */
+  textScanned?: boolean;
   onProgress?: (progress: { phase: "validate" | "write"; records: number }) => void;
 };
 
@@ -70,7 +74,7 @@ export async function applyRecordStream(options: ApplyStreamOptions): Promise<Ap
       addError({ index: item.index, ...item.problem });
       continue;
     }
-    const checked = needsFileCheck(item.value, options) ? await validateRecord(item, options) : validateRecordSync(item);
+    const checked = needsFileCheck(item.value, options) ? await validateRecord(item, options) : validateRecordSync(item, options);
     checked.errors.forEach(addError);
     checked.warnings.forEach(addWarning);
     if (checked.valid) {
@@ -89,15 +93,29 @@ export async function applyRecordStream(options: ApplyStreamOptions): Promise<Ap
   for (let attempt = 1; ; attempt++) {
     applyWarnings = [];
     try {
-      await withIngestTransaction(async (sql) => {
-        const writer = createRecordWriter(sql, applyWarnings);
-        let written = 0;
-        for await (const valid of options.keepValid ? kept : validateAgain(options)) {
-          await writer.write(valid);
-          if (++written % PROGRESS_EVERY === 0) options.onProgress?.({ phase: "write", records: written });
-        }
-        await writer.finish();
-      });
+      // SQLite, a batch held in memory of posts (and teams, channels, users): the posts are prepared
+      // before the lock and written in two statements under it (write/staged-posts.ts).
+      const batch = options.keepValid ? splitStageable(kept) : undefined;
+      let staged: StagedPosts | undefined;
+      const prepare = async (sql: WriteSql) => {
+        if (batch && sql.dialect === "sqlite") staged = await stagePosts(sql, batch.posts, yieldToEventLoop);
+      };
+      await withIngestTransaction(
+        async (sql) => {
+          const writer = createRecordWriter(sql, applyWarnings);
+          let written = 0;
+          for await (const valid of staged ? batch!.others : options.keepValid ? kept : validateAgain(options)) {
+            await writer.write(valid);
+            if (++written % PROGRESS_EVERY === 0) options.onProgress?.({ phase: "write", records: written });
+          }
+          await writer.finish();
+          if (staged) {
+            await commitStagedPosts(sql, staged);
+            applyWarnings.push(...staged.warnings);
+          }
+        },
+        { prepare },
+      );
       break;
     } catch (error) {
       // Two batches writing the same new ids at once (PostgreSQL): the loser rolls back and runs

@@ -9,10 +9,15 @@ import type { ApplyResult } from "./types.ts";
  * written, in one transaction, in order; same id ⇒ the stored row is replaced. Nothing from a
  * refused batch is written. filesDir: where file_info.path points (CLI); the API leaves it out.
  */
-export async function applyRecords(options: { records: readonly unknown[]; filesDir?: string }): Promise<ApplyResult> {
-  const { records, filesDir } = options;
+export async function applyRecords(options: {
+  records: readonly unknown[];
+  filesDir?: string;
+  /** The JSON the records were parsed from holds no escaped NUL or surrogate (validate-record.ts: jsonMayHoldUnstorableText). */
+  textScanned?: boolean;
+}): Promise<ApplyResult> {
+  const { records, filesDir, textScanned } = options;
   function* open(): Iterable<SourceItem> {
     for (let index = 0; index < records.length; index++) yield { index, value: records[index] };
   }
-  return applyRecordStream({ open, filesDir, keepValid: true });
+  return applyRecordStream({ open, filesDir, keepValid: true, textScanned });
 }

@@ -1,5 +1,6 @@
 import { emailProblem } from "../validation/email.ts";
 import { findUnstorableText } from "./find-unstorable-text.ts";
+import { parsePlainPost } from "./parse-plain-post.ts";
 import { resolveSourceFile } from "./resolve-source-file.ts";
 import { RECORD_SCHEMAS, RECORD_TYPES, ZIngestRecord, type IngestRecord, type RecordType } from "./schema.ts";
 import type { IndexedInput, IngestError, IngestWarning, ValidRecord } from "./types.ts";
@@ -31,14 +32,22 @@ export function needsFileCheck(value: unknown, options: ValidateOptions): boolea
 }
 
 /** Everything validateRecord checks but a file_info's bytes in a files directory. */
-export function validateRecordSync(input: IndexedInput): RecordValidation {
+export function validateRecordSync(input: IndexedInput, options: { textScanned?: boolean } = {}): RecordValidation {
   const { index, value } = input;
   const fail = (field: string, message: string): RecordValidation => ({ errors: [{ index, field, message }], warnings: [] });
 
   if (typeof value !== "object" || value === null || Array.isArray(value))
     return fail("record", 'must be a JSON object like {"type": "post", "post": {...}}');
-  const unstorable = mayHoldUnstorableText(value) ? findUnstorableText(value) : [];
+  const unstorable = !options.textScanned && mayHoldUnstorableText(value) ? findUnstorableText(value) : [];
   if (unstorable.length > 0) return { errors: unstorable.map((u) => ({ index, ...u })), warnings: [] };
+
+  if ((value as { type?: unknown }).type === "post") {
+    const post = parsePlainPost((value as { post?: unknown }).post);
+    if (post) {
+      const record: IngestRecord = { type: "post", post };
+      return { valid: { index, record }, errors: [], warnings: recordWarnings(record).map((message) => ({ index, message })) };
+    }
+  }
 
   const type = (value as { type?: unknown }).type;
   if (type === undefined) return fail("type", "is required");
@@ -85,6 +94,15 @@ async function checkSourceFile(checked: RecordValidation, filesDir: string, miss
 }
 
 /**
+ * Whether a JSON text may hold text that findUnstorableText refuses: an escaped NUL or an escaped
+ * surrogate (JSON cannot hold either unescaped, and decoded UTF-8 has no lone surrogates). False:
+ * no record parsed from it needs the per-record look (validateRecordSync's textScanned).
+ */
+export function jsonMayHoldUnstorableText(json: string): boolean {
+  return json.includes("\\u0000") || /\\u[dD][89abcdefABCDEF]/.test(json);
+}
+
+/**
  * A cheap look for what findUnstorableText finds: JSON.stringify writes NUL as \u0000 and a lone
  * surrogate as \udXXX (a paired one, an emoji, stays as it is). A false alarm (a text that spells
  * "\u0000") only costs the full walk.
@@ -107,8 +125,9 @@ function recordWarnings(record: IngestRecord): string[] {
     }
   }
   const body = bodyOf(record);
-  for (const [field, time] of Object.entries(body)) {
-    if (!isTimeField(field) || typeof time !== "number") continue;
+  for (const field of Object.keys(body)) {
+    const time = body[field];
+    if (typeof time !== "number" || !isTimeField(field)) continue;
     if (time > 0 && time < SECONDS_LOOKALIKE) {
       warnings.push(`${record.type}.${field} ${time} looks like seconds; times are epoch milliseconds`);
       break;

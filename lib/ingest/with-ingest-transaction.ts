@@ -14,9 +14,20 @@ const globalForQueue = globalThis as unknown as { custodianIngestQueue?: Promise
  * else that needs this thread (it may await the ingest connection's statements, which complete at
  * once, and — in the CLI, which writes nothing else meanwhile — file reads).
  */
-export async function withIngestTransaction<T>(fn: (sql: WriteSql) => Promise<T>, options: { waitMs?: number } = {}): Promise<T> {
+export async function withIngestTransaction<T>(
+  fn: (sql: WriteSql) => Promise<T>,
+  options: {
+    waitMs?: number;
+    /**
+     * Runs in this writer's turn, before the lock is taken (outside any transaction): work that
+     * needs no lock, such as filling TEMP staging tables (write/staged-posts.ts). Its time does not
+     * count against the wait budget.
+     */
+    prepare?: (sql: WriteSql) => Promise<void>;
+  } = {},
+): Promise<T> {
   const started = Date.now();
-  const deadline = started + (options.waitMs ?? env().CUSTODIAN_INGEST_LOCK_WAIT_SECONDS * 1000);
+  let deadline = started + (options.waitMs ?? env().CUSTODIAN_INGEST_LOCK_WAIT_SECONDS * 1000);
   let release!: () => void;
   const turn = new Promise<void>((resolve) => (release = resolve));
   const previous = globalForQueue.custodianIngestQueue ?? Promise.resolve();
@@ -24,6 +35,11 @@ export async function withIngestTransaction<T>(fn: (sql: WriteSql) => Promise<T>
   try {
     if (!(await settlesBefore(previous, deadline))) throw new DatabaseBusyError(Date.now() - started);
     const conn = writeConnection();
+    if (options.prepare) {
+      const preparing = Date.now();
+      await options.prepare(conn);
+      deadline += Date.now() - preparing;
+    }
     await conn.begin(deadline);
     try {
       const result = await fn(conn);

@@ -58,3 +58,20 @@ test("the database held by another writer past the budget: DatabaseBusyError fro
   }
   assert.equal(await db().post.count({ where: { id: "th5" } }), 0);
 });
+
+test("a body whose JSON escapes a NUL or a lone surrogate is still refused, naming the field (the whole-text look)", async () => {
+  for (const [escaped, message] of [
+    ["a\\u0000b", /NUL/],
+    ["a\\uD800b", /lone surrogate/],
+    ["a\\udfffb", /lone surrogate/],
+  ] as const) {
+    const body = JSON.stringify([post("th-esc")]).replace('"message th-esc"', `"${escaped}"`);
+    const outcome = await applyIngestBody(body);
+    assert.ok(outcome.kind === "applied" && !outcome.result.ok, escaped);
+    assert.equal(outcome.result.errors[0]!.field, "post.message");
+    assert.match(outcome.result.errors[0]!.message, message);
+  }
+  const paired = await applyIngestBody(JSON.stringify([post("th-emoji")]).replace('"message th-emoji"', '"\\ud83d\\ude00"'));
+  assert.ok(paired.kind === "applied" && paired.result.ok, "a paired surrogate is an emoji");
+  assert.equal(await db().post.count({ where: { id: "th-esc" } }), 0);
+});

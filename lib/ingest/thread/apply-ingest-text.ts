@@ -1,5 +1,6 @@
 import { applyRecords } from "../apply-records.ts";
 import type { ApplyResult } from "../types.ts";
+import { jsonMayHoldUnstorableText } from "../validate-record.ts";
 
 export type IngestBodyOutcome = { kind: "applied"; records: number; result: ApplyResult } | { kind: "invalid-json" } | { kind: "not-an-array" };
 
@@ -12,5 +13,5 @@ export async function applyIngestText(text: string): Promise<IngestBodyOutcome> 
     return { kind: "invalid-json" };
   }
   if (!Array.isArray(records)) return { kind: "not-an-array" };
-  return { kind: "applied", records: records.length, result: await applyRecords({ records }) };
+  return { kind: "applied", records: records.length, result: await applyRecords({ records, textScanned: !jsonMayHoldUnstorableText(text) }) };
 }

@@ -1,9 +1,10 @@
 import type { SqlRow, WriteSql } from "../../db/write-connection.ts";
 
 // The tables ingest writes, and set-at-a-time statements over them: one statement per chunk of rows
-// on PostgreSQL (unnest of typed arrays), one cached prepared statement run per row on SQLite (an
-// in-process call, no round trip). Feed columns (seq, createSeq, liveSeq, liveUpdateAt) are never
-// written here: the change feed's triggers stamp every insert and update.
+// on PostgreSQL (unnest of typed arrays); on SQLite, reads by one key take a JSON array of keys per
+// statement, writes run one cached prepared statement per row (an in-process call, no round trip).
+// Feed columns (seq, createSeq, liveSeq, liveUpdateAt) are never written here: the change feed's
+// triggers stamp every insert and update (write/staged-posts.ts numbers its rows itself).
 
 type ColumnType = "text" | "bigint" | "boolean";
 export type TableSpec = { table: string; columns: Record<string, ColumnType>; key: readonly string[] };
@@ -101,6 +102,15 @@ function normalize(spec: TableSpec, row: SqlRow): Row {
 export async function selectByKeys(sql: WriteSql, spec: TableSpec, keys: ReadonlyArray<ReadonlyArray<string | number>>): Promise<Map<string, Row>> {
   const found = new Map<string, Row>();
   if (keys.length === 0) return found;
+  if (sql.dialect === "sqlite" && spec.key.length === 1) {
+    // One statement per chunk: the keys go in as one JSON array.
+    const statement = `SELECT ${columnList(spec)} FROM ${q(spec.table)} WHERE ${q(spec.key[0]!)} IN (SELECT "value" FROM json_each($1))`;
+    for (let i = 0; i < keys.length; i += ROWS_PER_STATEMENT) {
+      const rows = await sql.all(statement, [JSON.stringify(keys.slice(i, i + ROWS_PER_STATEMENT).map((key) => key[0]))]);
+      for (const row of rows) found.set(keyOf(spec, row), normalize(spec, row));
+    }
+    return found;
+  }
   if (sql.dialect === "sqlite") {
     const where = spec.key.map((k, i) => `${q(k)} = $${i + 1}`).join(" AND ");
     const statement = `SELECT ${columnList(spec)} FROM ${q(spec.table)} WHERE ${where}`;
