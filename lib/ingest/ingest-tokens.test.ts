@@ -27,6 +27,12 @@ test("a created token is returned once, stored only as its sha256, and verifies"
   const verified = await verifyIngestToken(created.token, now);
   assert.equal(verified?.id, created.id);
   assert.deepEqual((await db().ingestToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt, now);
+  // To the minute: a request within it writes nothing, a later one moves it on.
+  assert.ok(await verifyIngestToken(created.token, new Date(now.getTime() + 59_000)));
+  assert.deepEqual((await db().ingestToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt, now);
+  const later = new Date(now.getTime() + 61_000);
+  assert.ok(await verifyIngestToken(created.token, later));
+  assert.deepEqual((await db().ingestToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt, later);
 });
 
 test("wrong, malformed and revoked tokens do not verify", async () => {
