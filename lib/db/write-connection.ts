@@ -57,6 +57,9 @@ function openSqlite(url: string, file: string): WriteConnection {
   // Statement journals (one per statement in a transaction, since the tables have triggers) and the
   // staging tables of lib/ingest/write/ live in memory, not in temporary files: several times faster.
   conn.pragma("temp_store = MEMORY");
+  // A large transaction (a file of records, a maximum-size request) outgrows the default 2 MB page
+  // cache and spills pages to the WAL mid-transaction; 64 MiB (allocated as used) keeps them.
+  conn.pragma("cache_size = -65536");
   // A statement whose placeholders are $1…$n once each, in order, binds positionally (cheaper than
   // an object of named parameters per row); any other falls back to the names "1"…"n".
   const cache = new Map<string, { stmt: Database.Statement; positional: boolean }>();

@@ -20,7 +20,8 @@ import type { RecordType } from "./schema.ts";
 
 /** What a record source yields: a raw record, or a problem / warning found while reading it. */
 export type SourceItem =
-  | { index: number; value: unknown }
+  /** textScanned: the value's JSON text holds no escaped NUL or surrogate (validate-record.ts). */
+  | { index: number; value: unknown; textScanned?: boolean }
   | { index: number; problem: { field: string; message: string } }
   | { index: number; warning: string };
 
@@ -74,7 +75,7 @@ export async function applyRecordStream(options: ApplyStreamOptions): Promise<Ap
       addError({ index: item.index, ...item.problem });
       continue;
     }
-    const checked = needsFileCheck(item.value, options) ? await validateRecord(item, options) : validateRecordSync(item, options);
+    const checked = needsFileCheck(item.value, options) ? await validateRecord(item, options) : validateRecordSync(item, { textScanned: options.textScanned || item.textScanned });
     checked.errors.forEach(addError);
     checked.warnings.forEach(addWarning);
     if (checked.valid) {

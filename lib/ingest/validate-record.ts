@@ -20,8 +20,8 @@ export type ValidateOptions = {
  * Checks one raw record. Never touches the database; with a files directory, checks that a
  * file_info's bytes are there (and inside it).
  */
-export async function validateRecord(input: IndexedInput, options: ValidateOptions = {}): Promise<RecordValidation> {
-  const checked = validateRecordSync(input);
+export async function validateRecord(input: IndexedInput & { textScanned?: boolean }, options: ValidateOptions = {}): Promise<RecordValidation> {
+  const checked = validateRecordSync(input, input);
   if (checked.valid?.record.type === "file_info" && options.filesDir) return checkSourceFile(checked, options.filesDir, options.missingFiles);
   return checked;
 }
