@@ -10,6 +10,7 @@ import type { FileInfoRecord } from "./schema.ts";
 import { ConcurrentChangeError, type IngestWarning, type ValidRecord } from "./types.ts";
 import { writeAttestation } from "./attestations/write-attestation.ts";
 import { decidePostWrite } from "./write/decide-post-write.ts";
+import { writePostsSetBased } from "./write/staged-posts.ts";
 import {
   CHANNEL,
   FILE_INFO,
@@ -193,7 +194,9 @@ async function writePosts(sql: WriteSql, rows: Buffered<Row>, warnings: IngestWa
   }
   // A version kept before (the same post, time and text) is not written again.
   const keptBefore = await selectByKeys(sql, POST, versions.map((v) => [v.id as string]));
-  await insertRows(sql, POST, [...versions.filter((v) => !keptBefore.has(v.id as string)), ...inserts]);
+  const toInsert = [...versions.filter((v) => !keptBefore.has(v.id as string)), ...inserts];
+  if (sql.dialect === "sqlite") return writePostsSetBased(sql, { inserts: toInsert, updates });
+  await insertRows(sql, POST, toInsert);
   if ((await updateRows(sql, POST, updates)) !== updates.length) throw new ConcurrentChangeError("a post changed while this batch was written");
 }
 

@@ -54,8 +54,10 @@ export function splitStageable(records: readonly ValidRecord[]): PostBatch | und
 
 export type StagedPosts = { rows: number; inserts: number; updates: number; warnings: IngestWarning[] };
 
-/** Before the write lock: decides every post's write and fills the staging table, yielding between chunks. */
-export async function stagePosts(sql: WriteSql, posts: PostBatch["posts"], yieldNow: () => Promise<unknown>): Promise<StagedPosts> {
+type PostWrite = { op: typeof INSERT | typeof UPDATE; guard: number; row: Row };
+
+/** An emptied staging table and a way to add rows to it (in the caller's transaction, if any). */
+async function openStage(sql: WriteSql): Promise<{ staged: StagedPosts; add: (write: PostWrite) => Promise<void> }> {
   await sql.run(
     `CREATE TEMP TABLE IF NOT EXISTS "ingest_post_stage" ("ord" INTEGER PRIMARY KEY, "op" INTEGER NOT NULL, "guard" INTEGER NOT NULL, ` +
       `${COLUMNS.map((c) => `${q(c)} ${POST.columns[c] === "text" ? "TEXT" : "INTEGER"} NOT NULL`).join(", ")})`,
@@ -63,15 +65,37 @@ export async function stagePosts(sql: WriteSql, posts: PostBatch["posts"], yield
   await sql.run(`DELETE FROM ${STAGE}`);
   const insert = `INSERT INTO ${STAGE} ("ord", "op", "guard", ${COLUMNS.map(q).join(", ")}) VALUES (${[...COLUMNS, "", "", ""].map((_, i) => `$${i + 1}`).join(", ")})`;
   const staged: StagedPosts = { rows: 0, inserts: 0, updates: 0, warnings: [] };
-  const stage = async (op: number, guard: number, row: Row) => {
+  const add = async ({ op, guard, row }: PostWrite) => {
     staged.rows += 1;
+    if (op === INSERT) staged.inserts += 1;
+    else staged.updates += 1;
     await sql.run(insert, [staged.rows, op, guard, ...COLUMNS.map((c) => row[c])]);
   };
+  return { staged, add };
+}
+
+/**
+ * Inside the write transaction (SQLite), for the row-at-a-time writer's chunks of posts (files of
+ * records, batches with events): writes already decided go through the staging table too, so that
+ * they are written by two statements with their feed numbers set instead of one trigger-stamped
+ * statement per row.
+ */
+export async function writePostsSetBased(sql: WriteSql, writes: { inserts: readonly Row[]; updates: ReadonlyArray<{ row: Row; guard: number }> }): Promise<void> {
+  if (writes.inserts.length === 0 && writes.updates.length === 0) return;
+  const { staged, add } = await openStage(sql);
+  for (const row of writes.inserts) await add({ op: INSERT, guard: 0, row });
+  for (const { row, guard } of writes.updates) await add({ op: UPDATE, guard, row });
+  await commitStagedPosts(sql, staged);
+}
+
+/** Before the write lock: decides every post's write and fills the staging table, yielding between chunks. */
+export async function stagePosts(sql: WriteSql, posts: PostBatch["posts"], yieldNow: () => Promise<unknown>): Promise<StagedPosts> {
+  const { staged, add } = await openStage(sql);
   for (let i = 0; i < posts.length; i += ROWS_PER_STATEMENT) {
     const chunk = posts.slice(i, i + ROWS_PER_STATEMENT).map(({ index, post }) => ({ index, row: postRow(post) as Row }));
     const stored = await selectByKeys(sql, POST, chunk.map(({ row }) => [row.id as string]));
     const versions: Row[] = [];
-    const writes: Array<{ op: number; guard: number; row: Row }> = [];
+    const writes: PostWrite[] = [];
     for (const { index, row } of chunk) {
       const decision = decidePostWrite(stored.get(row.id as string), row);
       if (decision.kind === "insert") writes.push({ op: INSERT, guard: 0, row: decision.row });
@@ -86,8 +110,8 @@ export async function stagePosts(sql: WriteSql, posts: PostBatch["posts"], yield
     const keptBefore = await selectByKeys(sql, POST, versions.map((v) => [v.id as string]));
     await sql.run("BEGIN");
     try {
-      for (const version of versions) if (!keptBefore.has(version.id as string)) await stage(INSERT, 0, version);
-      for (const write of writes) await stage(write.op, write.guard, write.row);
+      for (const version of versions) if (!keptBefore.has(version.id as string)) await add({ op: INSERT, guard: 0, row: version });
+      for (const write of writes) await add(write);
       await sql.run("COMMIT");
     } catch (error) {
       await sql.run("ROLLBACK").catch(() => {});
@@ -95,8 +119,6 @@ export async function stagePosts(sql: WriteSql, posts: PostBatch["posts"], yield
     }
     await yieldNow();
   }
-  staged.updates = Number((await sql.all(`SELECT count(*) AS "n" FROM ${STAGE} WHERE "op" = ${UPDATE}`))[0]!.n);
-  staged.inserts = staged.rows - staged.updates;
   return staged;
 }
 
