@@ -7,7 +7,12 @@ import { parseDatabaseUrl } from "./database-url.ts";
 // the query itself at a million rows. Statements are written once with $1…$n placeholders, which
 // SQLite reads as named parameters "1"…"n". Integers come back as JavaScript numbers (epoch ms fit).
 
-type Reader = { url: string; query: (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>; close: () => Promise<void> };
+type Reader = {
+  url: string;
+  /** raw: each row an array of its columns in SELECT order (no per-row object: about half the read's cost at 10,000 rows). */
+  query: (sql: string, params: unknown[], raw?: boolean) => Promise<Record<string, unknown>[] | unknown[][]>;
+  close: () => Promise<void>;
+};
 const globalForReader = globalThis as unknown as { custodianReader?: Reader };
 
 function openReader(url: string): Reader {
@@ -17,14 +22,15 @@ function openReader(url: string): Reader {
     const cache = new Map<string, Database.Statement>();
     return {
       url,
-      query: async (sql, params) => {
-        let stmt = cache.get(sql);
+      query: async (sql, params, raw = false) => {
+        const key = raw ? `raw:${sql}` : sql;
+        let stmt = cache.get(key);
         if (!stmt) {
-          stmt = conn.prepare(sql);
-          cache.set(sql, stmt);
+          stmt = conn.prepare(sql).raw(raw);
+          cache.set(key, stmt);
         }
         const named = Object.fromEntries(params.map((p, i) => [String(i + 1), typeof p === "bigint" ? Number(p) : p]));
-        return stmt.all(named) as Record<string, unknown>[];
+        return stmt.all(named) as Record<string, unknown>[] | unknown[][];
       },
       close: async () => {
         conn.close();
@@ -35,7 +41,8 @@ function openReader(url: string): Reader {
   pool.on("error", () => {}); // an idle client's error surfaces on the next query
   return {
     url,
-    query: async (sql, params) => (await pool.query({ text: sql, values: params.map((p) => (typeof p === "bigint" ? p.toString() : p)) })).rows as Record<string, unknown>[],
+    query: async (sql, params, raw = false) =>
+      (await pool.query({ text: sql, values: params.map((p) => (typeof p === "bigint" ? p.toString() : p)), ...(raw ? { rowMode: "array" } : {}) })).rows as Record<string, unknown>[] | unknown[][],
     close: () => pool.end(),
   };
 }
@@ -46,6 +53,16 @@ export const readRowsObservers = new Set<(sql: string, params: readonly unknown[
 /** Rows of a read-only statement, straight from the driver. */
 export async function readRows(sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
   for (const observe of readRowsObservers) observe(sql, params);
+  return (await (await reader()).query(sql, params)) as Record<string, unknown>[];
+}
+
+/** Rows of a read-only statement as arrays of their columns, in the statement's column order (observed like readRows). */
+export async function readRowArrays(sql: string, params: unknown[]): Promise<unknown[][]> {
+  for (const observe of readRowsObservers) observe(sql, params);
+  return (await (await reader()).query(sql, params, true)) as unknown[][];
+}
+
+async function reader(): Promise<Reader> {
   const url = env().DATABASE_URL;
   let reader = globalForReader.custodianReader;
   if (!reader || reader.url !== url) {
@@ -53,7 +70,7 @@ export async function readRows(sql: string, params: unknown[]): Promise<Record<s
     reader = openReader(url);
     globalForReader.custodianReader = reader;
   }
-  return reader.query(sql, params);
+  return reader;
 }
 
 export async function closeReader(): Promise<void> {

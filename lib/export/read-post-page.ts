@@ -1,40 +1,45 @@
 import { db } from "../db/client.ts";
-import { readRows } from "../db/sql.ts";
+import { readRowArrays, readRows } from "../db/sql.ts";
 import { postFilterSql } from "../policies/filter-sql.ts";
 import type { PolicyFilter } from "../policies/policy-filter.ts";
 import type { ChannelType, ExportFileInfo, ExportPost } from "./model.ts";
 
 export type Cursor = { updateAt: number; postId: string };
 
-type Row = {
-  id: string;
-  createAt: number | string;
-  updateAt: number | string;
-  deleteAt: number | string;
-  editAt: number | string;
-  message: string;
-  type: string;
-  props: string;
-  originalId: string;
-  rootId: string;
-  fileIds: string;
-  teamId: string | null;
-  teamName: string | null;
-  teamDisplayName: string | null;
-  channelId: string;
-  channelName: string | null;
-  channelDisplayName: string | null;
-  channelType: string | null;
-  userId: string;
-  userEmail: string | null;
-  username: string | null;
-  userIsBot: boolean | number | null;
-  seq: number | string;
-  createSeq: number | string;
-  liveSeq: number | string;
-  liveUpdateAt: number | string;
-  readSeq: number | string;
-};
+// The page's columns, in SELECT order: rows come back as arrays (no object per row), read by position.
+const COLUMNS = [
+  ["id", 'p."id"'],
+  ["createAt", 'p."createAt"'],
+  ["updateAt", 'p."updateAt"'],
+  ["deleteAt", 'p."deleteAt"'],
+  ["editAt", 'p."editAt"'],
+  ["message", 'p."message"'],
+  ["type", 'p."type"'],
+  ["props", 'p."props"'],
+  ["originalId", 'p."originalId"'],
+  ["rootId", 'p."rootId"'],
+  ["fileIds", 'p."fileIds"'],
+  ["channelId", 'p."channelId"'],
+  ["userId", 'p."userId"'],
+  ["seq", 'p."seq"'],
+  ["createSeq", 'p."createSeq"'],
+  ["liveSeq", 'p."liveSeq"'],
+  ["liveUpdateAt", 'p."liveUpdateAt"'],
+  ["readSeq", '(SELECT f."value" FROM "FeedSequence" f WHERE f."id" = 1)'],
+  ["teamId", 't."id"'],
+  ["teamName", 't."name"'],
+  ["teamDisplayName", 't."displayName"'],
+  ["channelName", 'c."name"'],
+  ["channelDisplayName", 'c."displayName"'],
+  ["channelType", 'c."type"'],
+  ["userEmail", 'u."email"'],
+  ["username", 'u."username"'],
+  ["userIsBot", 'u."isBot"'],
+] as const;
+type Column = (typeof COLUMNS)[number][0];
+const col = Object.fromEntries(COLUMNS.map(([name], i) => [name, i])) as Record<Column, number>;
+type Row = unknown[];
+
 
 /** Which posts a page reads (besides the keyset position), as the plan states it; `scope` is the policy's filter. */
 export type PageSelection = (
@@ -100,8 +105,8 @@ export async function readPostPage(options: { selection: PageSelection; after: C
   WHERE ${where} AND p."updateAt" >= ${t} AND (p."updateAt" > ${t} OR p."id" > ${id})
   ORDER BY p."updateAt", p."id"
   LIMIT $${params.length}`;
-  const rows = (await readRows(sql, params)) as Row[];
-  return { posts: rows.map(toExportPost), readSeq: rows.length > 0 ? Number(rows[0]!.readSeq) : 0 };
+  const rows = await readRowArrays(sql, params);
+  return { posts: rows.map(toExportPost), readSeq: rows.length > 0 ? Number(rows[0]![col.readSeq]) : 0 };
 }
 
 /** How many posts the selection holds (a progress bar's 100 %), and the oldest update time among them. */
@@ -113,45 +118,40 @@ export async function summarizeSelection(selection: PageSelection): Promise<{ co
 }
 
 const POST_PAGE_SELECT = `
-  SELECT p."id", p."createAt", p."updateAt", p."deleteAt", p."editAt", p."message", p."type", p."props",
-         p."originalId", p."rootId", p."fileIds", p."channelId", p."userId",
-         p."seq", p."createSeq", p."liveSeq", p."liveUpdateAt",
-         (SELECT f."value" FROM "FeedSequence" f WHERE f."id" = 1) AS "readSeq",
-         t."id" AS "teamId", t."name" AS "teamName", t."displayName" AS "teamDisplayName",
-         c."name" AS "channelName", c."displayName" AS "channelDisplayName", c."type" AS "channelType",
-         u."email" AS "userEmail", u."username" AS "username", u."isBot" AS "userIsBot"
+  SELECT ${COLUMNS.map(([name, expr]) => `${expr} AS "${name}"`).join(", ")}
   FROM "Post" p
   LEFT JOIN "ChatChannel" c ON c."id" = p."channelId"
   LEFT JOIN "ChatTeam" t ON t."id" = c."teamId"
   LEFT JOIN "ChatUser" u ON u."id" = p."userId"`;
 
 function toExportPost(r: Row): ExportPost {
-  const props = parseProps(r.props);
-  const type = (r.channelType ?? "") as ChannelType | "";
+  const props = parseProps(r[col.props] as string);
+  const type = ((r[col.channelType] as string | null) ?? "") as ChannelType | "";
+  const str = (c: number) => (r[c] as string | null) ?? "";
   return {
-    id: r.id,
-    createAt: Number(r.createAt),
-    updateAt: Number(r.updateAt),
-    deleteAt: Number(r.deleteAt),
-    editAt: Number(r.editAt),
-    message: r.message,
-    type: r.type,
+    id: r[col.id] as string,
+    createAt: Number(r[col.createAt]),
+    updateAt: Number(r[col.updateAt]),
+    deleteAt: Number(r[col.deleteAt]),
+    editAt: Number(r[col.editAt]),
+    message: r[col.message] as string,
+    type: r[col.type] as string,
     props,
-    originalId: r.originalId,
-    rootId: r.rootId,
-    fileIds: parseStringArray(r.fileIds),
-    teamId: r.teamId ?? "",
-    teamName: r.teamName ?? "",
-    teamDisplayName: r.teamDisplayName ?? "",
-    channelId: r.channelId,
-    channelName: r.channelName ?? "",
-    channelDisplayName: type === "D" ? "Direct Message" : type === "G" ? "Group Message" : r.channelDisplayName ?? "",
+    originalId: r[col.originalId] as string,
+    rootId: r[col.rootId] as string,
+    fileIds: parseStringArray(r[col.fileIds] as string),
+    teamId: str(col.teamId),
+    teamName: str(col.teamName),
+    teamDisplayName: str(col.teamDisplayName),
+    channelId: r[col.channelId] as string,
+    channelName: str(col.channelName),
+    channelDisplayName: type === "D" ? "Direct Message" : type === "G" ? "Group Message" : str(col.channelDisplayName),
     channelType: type,
-    userId: r.userId,
-    userEmail: r.userEmail ?? "",
-    username: r.username ?? "",
-    isBot: "from_bot" in props ? props.from_bot === "true" : Boolean(r.userIsBot),
-    feed: { seq: Number(r.seq), createSeq: Number(r.createSeq), liveSeq: Number(r.liveSeq), liveUpdateAt: Number(r.liveUpdateAt) },
+    userId: r[col.userId] as string,
+    userEmail: str(col.userEmail),
+    username: str(col.username),
+    isBot: "from_bot" in props ? props.from_bot === "true" : Boolean(r[col.userIsBot]),
+    feed: { seq: Number(r[col.seq]), createSeq: Number(r[col.createSeq]), liveSeq: Number(r[col.liveSeq]), liveUpdateAt: Number(r[col.liveUpdateAt]) },
   };
 }
 
