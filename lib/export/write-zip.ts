@@ -4,6 +4,9 @@ import { pipeline } from "node:stream/promises";
 import { ZipFile } from "yazl";
 import type { TargetUpload } from "../targets/target.ts";
 import type { ZipSink } from "./model.ts";
+import { useNativeZipCrc } from "./native-zip-crc.ts";
+
+useNativeZipCrc();
 
 /**
  * Streams a zip into a pending store file. Entries get a fixed mtime so the same batch always
