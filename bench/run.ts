@@ -9,6 +9,7 @@ import { migrate } from "../lib/db/migrate.ts";
 import { printCryptoTable, runCryptoBench } from "./attachment-crypto.ts";
 import { printIngestTable, runIngestBench } from "./ingest.ts";
 import { printTargetsTable, runTargetsBench } from "./targets.ts";
+import { exportChildCommand } from "./export-child-command.ts";
 import { seedPosts } from "./seed-posts.ts";
 
 const posts = Number(process.env.BENCH_POSTS ?? 1_000_000);
@@ -23,14 +24,16 @@ console.log(`seeded ${posts.toLocaleString()} posts in ${((performance.now() - t
 
 type Result = { name: string; seconds: number; bytes: number; maxRssMb: number; posts: number };
 const results: Result[] = [];
+const exportChild = await exportChildCommand();
 for (const format of ["csv", "actiance"] as const) {
-  const child = spawnSync(process.execPath, ["--import", "tsx", "bench/export-child.ts"], { env: { ...env, BENCH_FORMAT: format, BENCH_START: String(window.start), BENCH_END: String(window.end) }, encoding: "utf8", maxBuffer: 1 << 24 });
+  const child = spawnSync(process.execPath, exportChild.args, { env: { ...env, BENCH_FORMAT: format, BENCH_START: String(window.start), BENCH_END: String(window.end) }, encoding: "utf8", maxBuffer: 1 << 24 });
   const line = child.stdout.trim().split("\n").pop() ?? "";
   if (child.status !== 0 || !line.startsWith("{")) throw new Error(`${format} export failed:\n${child.stderr}\n${child.stdout}`);
   const r = JSON.parse(line) as Result & { status: string; error: string };
   if (r.status !== "success") throw new Error(`${format} export ended ${r.status}: ${r.error}`);
   results.push({ ...r, name: `Custodian ${format}` });
 }
+exportChild.cleanup();
 
 t = performance.now();
 const zipFile = path.join(dir, "baseline.zip");

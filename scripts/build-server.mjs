@@ -34,19 +34,12 @@ export function serverStamp() {
   return hash.digest("hex").slice(0, 16);
 }
 
-/** The directory of an up-to-date build, building it first when missing or stale. */
-export async function ensureServerBuild() {
-  const stamp = serverStamp();
-  const dir = path.join(DIST, stamp);
-  if (existsSync(path.join(dir, "BUILT"))) return dir;
-  const { build } = await import("esbuild");
-  const tmp = path.join(DIST, `.tmp-${stamp}-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  const started = Date.now();
-  await build({
+/** How the production build compiles entry points (bench/export-child.ts is compiled the same way by the bench). */
+export function esbuildOptions(entryPoints, outdir) {
+  return {
     absWorkingDir: ROOT,
-    entryPoints: ENTRIES,
-    outdir: tmp,
+    entryPoints,
+    outdir,
     bundle: true,
     splitting: true,
     format: "esm",
@@ -58,7 +51,19 @@ export async function ensureServerBuild() {
     logLevel: "warning",
     // Bundled ESM has no `require`; a dependency reached through the bundle may still call it.
     banner: { js: 'import { createRequire as __custodianRequire } from "node:module"; const require = __custodianRequire(import.meta.url);' },
-  });
+  };
+}
+
+/** The directory of an up-to-date build, building it first when missing or stale. */
+export async function ensureServerBuild() {
+  const stamp = serverStamp();
+  const dir = path.join(DIST, stamp);
+  if (existsSync(path.join(dir, "BUILT"))) return dir;
+  const { build } = await import("esbuild");
+  const tmp = path.join(DIST, `.tmp-${stamp}-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  const started = Date.now();
+  await build(esbuildOptions(ENTRIES, tmp));
   mkdirSync(tmp, { recursive: true });
   writeFileSync(path.join(tmp, "BUILT"), `${new Date().toISOString()} ${Date.now() - started} ms\n`);
   try {
