@@ -42,7 +42,7 @@ export function attachmentEntries(
   files: readonly ExportFileInfo[] | undefined,
   ignoreDeleted: boolean,
 ): { files: ExportFileInfo[]; uploads: UploadEntry[]; deletedFiles: FileDeletedEntry[] } {
-  if (post.fileIds.length === 0) return { files: [], uploads: [], deletedFiles: [] };
+  if (post.fileIds.length === 0) return NO_ATTACHMENTS;
   const infos = [...(files ?? [])];
   const userType = userTypeOf(post.isBot);
   const previewsPost = previewIdOf(post);
@@ -69,6 +69,10 @@ export function attachmentEntries(
   return { files: infos, uploads, deletedFiles };
 }
 
+// Most posts have no files: they share one frozen set of empty lists (no three arrays per post).
+const NONE = Object.freeze([]) as unknown as never[];
+const NO_ATTACHMENTS = Object.freeze({ files: NONE, uploads: NONE, deletedFiles: NONE });
+
 function entry(
   post: ExportPost,
   fields: Pick<PostEntry, "updatedType" | "updateAt" | "message" | "editedNewMsgId">,
@@ -78,7 +82,10 @@ function entry(
   const attachments = attachmentEntries(post, files, ignoreDeleted);
   return {
     post,
-    ...fields,
+    updatedType: fields.updatedType,
+    updateAt: fields.updateAt,
+    message: fields.message,
+    editedNewMsgId: fields.editedNewMsgId,
     previewsPost: previewIdOf(post),
     userType: userTypeOf(post.isBot),
     uploads: attachments.uploads,
