@@ -89,7 +89,7 @@ test("SIGKILL mid-multipart, then resume: no visible partial object, no orphan u
   const batch = resumed.batches[0]!;
   assert.ok(Number(batch.size) > 8 * 1024 * 1024, `the batch (${batch.size} bytes) took more than one part`);
   const objects = (await s3Target.list(resumed.exportDir)).map((o) => o.name);
-  assert.deepEqual(objects, [batch.fileName, "manifest.json"].sort());
+  assert.deepEqual(objects, [batch.fileName, "manifest.json", "reconciliation.json"].sort());
 
   // The same export on the local target: byte for byte the same batch.
   const local = await enqueueExportJob({ trigger: "cli", initiatedBy: "", initiatedByLabel: "test", format: "csv", window: WINDOW, target: { id: "local", family: "files" } });

@@ -16,7 +16,8 @@ export const list = defineCommand({
   audit: { event: "getComplianceReports", objectType: "export" },
   async run({ input, emit, note, json }) {
     const page = await listJobsPage({ query: { sort: "createdAt", order: "desc", ...input } });
-    emit(page, (p) =>
+    // The documented shape only: the console's live-table fields (revision, policy names) stay out.
+    emit({ jobs: page.jobs, next: page.next, total: page.total }, (p) =>
       table(
         ["ID", "STATUS", "FORMAT", "CREATED", "MESSAGES", "FILES", "WARNINGS", "ERROR"],
         p.jobs.map((j) => [j.id, j.status, j.format, iso(j.createdAt), String(j.messages), String(j.files), String(j.warnings), j.error]),
