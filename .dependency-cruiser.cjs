@@ -5,7 +5,8 @@ module.exports = {
   forbidden: [
     {
       name: "lib-no-next-or-react",
-      comment: "lib/ is plain TypeScript shared by the web app, the worker and the CLI: no next/* and no react.",
+      comment:
+        "lib/ is plain TypeScript shared by the web app, the worker and the CLI: no next/* and no react.",
       severity: "error",
       from: { path: "^lib/" },
       to: { path: "(^|/)node_modules/(next|react|react-dom)/" },
@@ -16,6 +17,9 @@ module.exports = {
     exclude: { path: "^lib/db/generated/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+    },
   },
 };

@@ -5,7 +5,18 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", ".next/", "dist/", "lib/db/generated/", "test-results/", "playwright-report/", "data/", "next-env.d.ts"] },
+  {
+    ignores: [
+      "node_modules/",
+      ".next/",
+      "dist/",
+      "lib/db/generated/",
+      "test-results/",
+      "playwright-report/",
+      "data/",
+      "next-env.d.ts",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,7 +26,16 @@ export default tseslint.config(
   },
   {
     files: ["**/*.mjs", "**/*.cjs"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", module: "writable", require: "readonly", Buffer: "readonly", URL: "readonly" } },
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        module: "writable",
+        require: "readonly",
+        Buffer: "readonly",
+        URL: "readonly",
+      },
+    },
   },
   // Playwright fixtures take `({}, testInfo)` when they need no fixture: its documented idiom.
   { files: ["e2e/**/*.ts"], rules: { "no-empty-pattern": "off" } },
@@ -24,7 +44,15 @@ export default tseslint.config(
       // The export formats and ingest strip or refuse control characters on purpose.
       "no-control-regex": "off",
       // `_name` marks a deliberately unused binding (destructuring a field away, an unused parameter).
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        {
+          argsIgnorePattern: "^_",
+          varsIgnorePattern: "^_",
+          destructuredArrayIgnorePattern: "^_",
+          caughtErrors: "none",
+        },
+      ],
       "no-empty": ["error", { allowEmptyCatch: true }],
     },
   },

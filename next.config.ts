@@ -14,7 +14,15 @@ const nextConfig: NextConfig = {
   // and a type slip in a test must not stop an operator's `npm start`.
   typescript: { ignoreBuildErrors: true },
   // Native modules and the generated Prisma clients stay outside the bundle.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "pg", "@node-rs/argon2", "pino", "prom-client"],
+  serverExternalPackages: [
+    "better-sqlite3",
+    "@prisma/adapter-better-sqlite3",
+    "@prisma/adapter-pg",
+    "pg",
+    "@node-rs/argon2",
+    "pino",
+    "prom-client",
+  ],
   // authInterrupts: forbidden() answers 403 with app/(console)/forbidden.tsx for pages a right guards.
   experimental: { serverActions: { bodySizeLimit: "1mb" }, authInterrupts: true },
   async headers() {

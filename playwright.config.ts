@@ -9,7 +9,14 @@ const chromium = {
   ...devices["Desktop Chrome"],
   launchOptions: {
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   },
 };
 
@@ -24,7 +31,9 @@ export default defineConfig({
   retries: 0,
   timeout: 30_000,
   expect: { timeout: 10_000 },
-  reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
+  reporter: process.env.CI
+    ? [["list"]]
+    : [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]],
   use: {
     baseURL,
     trace: "retain-on-failure",
@@ -42,7 +51,12 @@ export default defineConfig({
       use: { ...chromium, storageState: OWNER_STATE },
     },
     // HTTP contracts (e2e/api/*.spec.ts), no session unless a test makes one.
-    { name: "api", testMatch: /e2e\/api\/.+\.spec\.ts$/, dependencies: ["setup"], use: { ...chromium } },
+    {
+      name: "api",
+      testMatch: /e2e\/api\/.+\.spec\.ts$/,
+      dependencies: ["setup"],
+      use: { ...chromium },
+    },
   ],
   webServer: {
     command: "npx tsx e2e/serve.ts",

@@ -7,7 +7,11 @@ import { newNonce, securityHeaders } from "@/lib/http/security-headers.ts";
 
 export function proxy(request: NextRequest): NextResponse {
   const nonce = newNonce();
-  const headers = securityHeaders({ nonce, secure: requestInfoFrom(request.headers).secure, dev: process.env.NODE_ENV === "development" });
+  const headers = securityHeaders({
+    nonce,
+    secure: requestInfoFrom(request.headers).secure,
+    dev: process.env.NODE_ENV === "development",
+  });
   const forwarded = new Headers(request.headers);
   forwarded.set("x-nonce", nonce);
   forwarded.set("content-security-policy", headers["Content-Security-Policy"]!);

@@ -13,7 +13,9 @@ import { pipeline } from "node:stream/promises";
 
 export type CryptoBenchRow = { name: string; mb: number; seconds: number };
 
-export async function runCryptoBench(mb = Number(process.env.BENCH_CRYPTO_MB ?? 256)): Promise<CryptoBenchRow[]> {
+export async function runCryptoBench(
+  mb = Number(process.env.BENCH_CRYPTO_MB ?? 256),
+): Promise<CryptoBenchRow[]> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "custodian-bench-crypto-"));
   process.env.DATABASE_URL = `file:${path.join(dir, "bench.db")}`;
   process.env.CUSTODIAN_DATA_DIR = dir;
@@ -29,7 +31,14 @@ export async function runCryptoBench(mb = Number(process.env.BENCH_CRYPTO_MB ?? 
 
   const source = path.join(dir, "source.bin");
   const chunk = randomBytes(1 << 20);
-  await pipeline(Readable.from((function* () { for (let i = 0; i < mb; i++) yield chunk; })()), createWriteStream(source));
+  await pipeline(
+    Readable.from(
+      (function* () {
+        for (let i = 0; i < mb; i++) yield chunk;
+      })(),
+    ),
+    createWriteStream(source),
+  );
   const sink = () => new Writable({ write: (_c, _e, done) => done() });
   const rows: CryptoBenchRow[] = [];
   const time = async (name: string, run: () => Promise<void>) => {
@@ -46,19 +55,28 @@ export async function runCryptoBench(mb = Number(process.env.BENCH_CRYPTO_MB ?? 
     });
     let storeKey = "";
     await time("store: encrypt (AES-256-GCM) + fsync, writeFileBytes", async () => {
-      storeKey = (await writeFileBytes({ fileId: "bench", source: createReadStream(source) })).storeKey;
+      storeKey = (await writeFileBytes({ fileId: "bench", source: createReadStream(source) }))
+        .storeKey;
     });
     const stored = storePath(storeKey);
-    await time("read: plaintext file as it is (for comparison)", () => pipeline(createReadStream(plainCopy), sink()));
-    await time("read, decrypt on: verify pass + decrypting pass (chosen)", async () => pipeline(await openPlaintext(stored), sink()));
-    await time("read: one decrypting pass, unverified (reference only)", async () => pipeline(await openPlaintext(stored, { verify: false }), sink()));
+    await time("read: plaintext file as it is (for comparison)", () =>
+      pipeline(createReadStream(plainCopy), sink()),
+    );
+    await time("read, decrypt on: verify pass + decrypting pass (chosen)", async () =>
+      pipeline(await openPlaintext(stored), sink()),
+    );
+    await time("read: one decrypting pass, unverified (reference only)", async () =>
+      pipeline(await openPlaintext(stored, { verify: false }), sink()),
+    );
     await time("read: decrypt to a temp file, then read it (rejected)", async () => {
       const tmp = path.join(dir, "decrypted.tmp");
       await pipeline(await openPlaintext(stored, { verify: false }), createWriteStream(tmp));
       await pipeline(createReadStream(tmp), sink());
       await rm(tmp);
     });
-    await time("read, decrypt off: verify pass + ciphertext as it is", async () => pipeline(await openCiphertext(stored, { tmpDir: storeTmpDir() }), sink()));
+    await time("read, decrypt off: verify pass + ciphertext as it is", async () =>
+      pipeline(await openCiphertext(stored, { tmpDir: storeTmpDir() }), sink()),
+    );
   } finally {
     await disconnectDb();
     if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
@@ -69,7 +87,8 @@ export async function runCryptoBench(mb = Number(process.env.BENCH_CRYPTO_MB ?? 
 export function printCryptoTable(rows: CryptoBenchRow[]): void {
   console.log(`\n| attachment store (${rows[0]?.mb ?? 0} MB file) | seconds | MB/s |`);
   console.log(`|---|---|---|`);
-  for (const r of rows) console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${Math.round(r.mb / r.seconds)} |`);
+  for (const r of rows)
+    console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${Math.round(r.mb / r.seconds)} |`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) printCryptoTable(await runCryptoBench());

@@ -15,17 +15,51 @@ const end = Number(process.env.BENCH_END);
 // BENCH_S3_ENDPOINT: export to an S3 target on that server (bench/targets.ts) instead of the local directory.
 let destination = "local";
 if (process.env.BENCH_S3_ENDPOINT) {
-  const config = { endpoint: process.env.BENCH_S3_ENDPOINT, bucket: process.env.BENCH_S3_BUCKET, prefix: "bench/", accessKeyId: process.env.BENCH_S3_KEY, forcePathStyle: true };
-  destination = (await saveTarget({ input: ZTargetInput.parse({ kind: "s3", name: `bench-${Date.now()}`, config, secret: process.env.BENCH_S3_SECRET }) })).after.id;
+  const config = {
+    endpoint: process.env.BENCH_S3_ENDPOINT,
+    bucket: process.env.BENCH_S3_BUCKET,
+    prefix: "bench/",
+    accessKeyId: process.env.BENCH_S3_KEY,
+    forcePathStyle: true,
+  };
+  destination = (
+    await saveTarget({
+      input: ZTargetInput.parse({
+        kind: "s3",
+        name: `bench-${Date.now()}`,
+        config,
+        secret: process.env.BENCH_S3_SECRET,
+      }),
+    })
+  ).after.id;
 }
-await writeExportSettings({ ...(await loadExportSettings()), BatchSize: Number(process.env.BENCH_BATCH ?? 10000), Destination: destination });
+await writeExportSettings({
+  ...(await loadExportSettings()),
+  BatchSize: Number(process.env.BENCH_BATCH ?? 10000),
+  Destination: destination,
+});
 const began = performance.now();
-const job = await createExportJob({ input: { format, start, end }, trigger: "cli", initiatedBy: "", initiatedByLabel: "bench" });
+const job = await createExportJob({
+  input: { format, start, end },
+  trigger: "cli",
+  initiatedBy: "",
+  initiatedByLabel: "bench",
+});
 const claimed = await claimNextJob({ workerId: "bench", leaseMs: 120_000, jobId: job.id });
 const status = await runJob({ claimed: claimed!, workerId: "bench", leaseMs: 120_000 });
 const seconds = (performance.now() - began) / 1000;
 const row = await db().exportJob.findUniqueOrThrow({ where: { id: job.id } });
 const files = await (await resolveFileTarget(row.targetId)).list(row.exportDir);
 const bytes = files.reduce((n, f) => n + f.size, 0);
-console.log(JSON.stringify({ status, error: row.error, posts: row.messagesExported, batches: row.batchesWritten, seconds, bytes, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(
+  JSON.stringify({
+    status,
+    error: row.error,
+    posts: row.messagesExported,
+    batches: row.batchesWritten,
+    seconds,
+    bytes,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  }),
+);
 await disconnectDb();

@@ -14,16 +14,43 @@ const root = path.resolve(import.meta.dirname, "..");
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const port = Number(process.env.BENCH_PORT ?? 3397);
 const dir = mkdtempSync(path.join(os.tmpdir(), "custodian-startup-"));
-const env = { ...process.env, DATABASE_URL: `file:${path.join(dir, "c.db")}`, CUSTODIAN_DATA_DIR: dir, PORT: String(port), HOSTNAME: "127.0.0.1", LOG_LEVEL: "info", NEXT_TELEMETRY_DISABLED: "1" };
+const env = {
+  ...process.env,
+  DATABASE_URL: `file:${path.join(dir, "c.db")}`,
+  CUSTODIAN_DATA_DIR: dir,
+  PORT: String(port),
+  HOSTNAME: "127.0.0.1",
+  LOG_LEVEL: "info",
+  NEXT_TELEMETRY_DISABLED: "1",
+};
 await migrate(env.DATABASE_URL);
 // Both ways share the console build and dist/, built here, outside the timings.
-execFileSync(process.execPath, ["scripts/launch.mjs", "build"], { cwd: root, env, stdio: "ignore" });
+execFileSync(process.execPath, ["scripts/launch.mjs", "build"], {
+  cwd: root,
+  env,
+  stdio: "ignore",
+});
 
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
 const CASES = [
-  { name: "server", ready: "http", dev: [tsx, "scripts/start.ts"], prod: [process.execPath, "scripts/launch.mjs", "start"] },
-  { name: "worker", ready: "worker started", dev: [tsx, "scripts/worker.ts"], prod: [process.execPath, "scripts/launch.mjs", "worker"] },
-  { name: "cli jobs list", ready: "exit", dev: [tsx, "lib/cli/main.ts", "jobs", "list"], prod: [process.execPath, "scripts/launch.mjs", "cli", "jobs", "list"] },
+  {
+    name: "server",
+    ready: "http",
+    dev: [tsx, "scripts/start.ts"],
+    prod: [process.execPath, "scripts/launch.mjs", "start"],
+  },
+  {
+    name: "worker",
+    ready: "worker started",
+    dev: [tsx, "scripts/worker.ts"],
+    prod: [process.execPath, "scripts/launch.mjs", "worker"],
+  },
+  {
+    name: "cli jobs list",
+    ready: "exit",
+    dev: [tsx, "lib/cli/main.ts", "jobs", "list"],
+    prod: [process.execPath, "scripts/launch.mjs", "cli", "jobs", "list"],
+  },
 ] as const;
 
 function treeRssKb(pid: number): number {
@@ -50,9 +77,17 @@ function treeRssKb(pid: number): number {
   return total;
 }
 
-async function measure(cmd: readonly string[], ready: string): Promise<{ ms: number; peakMb: number; settledMb: number }> {
+async function measure(
+  cmd: readonly string[],
+  ready: string,
+): Promise<{ ms: number; peakMb: number; settledMb: number }> {
   const started = performance.now();
-  const child = spawn(cmd[0]!, cmd.slice(1), { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(cmd[0]!, cmd.slice(1), {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let output = "";
   child.stdout.on("data", (c: Buffer) => (output += c));
   child.stderr.on("data", (c: Buffer) => (output += c));
@@ -62,7 +97,11 @@ async function measure(cmd: readonly string[], ready: string): Promise<{ ms: num
   const sampler = setInterval(() => (peak = Math.max(peak, treeRssKb(child.pid!))), 20);
   const isReady = async () => {
     if (ready === "exit") return done;
-    if (ready === "http") return fetch(`http://127.0.0.1:${port}/api/health`).then(() => true, () => false);
+    if (ready === "http")
+      return fetch(`http://127.0.0.1:${port}/api/health`).then(
+        () => true,
+        () => false,
+      );
     return output.includes(ready);
   };
   void exited.then(() => (done = true));
@@ -87,8 +126,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const rows: string[][] = [];
 for (const c of CASES) {
   // The two ways alternate run by run, so a busy moment on a shared machine slows both alike.
-  const byWay = { dev: [] as Awaited<ReturnType<typeof measure>>[], prod: [] as Awaited<ReturnType<typeof measure>>[] };
-  for (let i = 0; i < runs; i++) for (const way of ["dev", "prod"] as const) byWay[way].push(await measure(c[way], c.ready));
+  const byWay = {
+    dev: [] as Awaited<ReturnType<typeof measure>>[],
+    prod: [] as Awaited<ReturnType<typeof measure>>[],
+  };
+  for (let i = 0; i < runs; i++)
+    for (const way of ["dev", "prod"] as const) byWay[way].push(await measure(c[way], c.ready));
   for (const way of ["dev", "prod"] as const) {
     const results = byWay[way];
     rows.push([
@@ -102,6 +145,9 @@ for (const c of CASES) {
 }
 const header = ["process", "run as", "ready after", "peak RSS", "RSS 2 s after ready"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-for (const r of [header, ...rows]) console.log(r.map((cell, i) => cell.padEnd(widths[i]!)).join("  "));
-console.log(`\n${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, median of ${runs}`);
+for (const r of [header, ...rows])
+  console.log(r.map((cell, i) => cell.padEnd(widths[i]!)).join("  "));
+console.log(
+  `\n${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, median of ${runs}`,
+);
 rmSync(dir, { recursive: true, force: true });

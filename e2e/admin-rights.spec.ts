@@ -8,7 +8,15 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { expectAccessible } from "./fixtures/a11y.ts";
 import { auditMark, auditSince } from "./fixtures/audit.ts";
 import { queryDb } from "./fixtures/db.ts";
-import { chatWorkspace, createIngestTokenInConsole, ingest, removeTempDirs, tempDir, writeTemp, zipEntries } from "./fixtures/flows.ts";
+import {
+  chatWorkspace,
+  createIngestTokenInConsole,
+  ingest,
+  removeTempDirs,
+  tempDir,
+  writeTemp,
+  zipEntries,
+} from "./fixtures/flows.ts";
 import { waitForHydration } from "./fixtures/hydration.ts";
 import { signIn } from "./fixtures/owner.ts";
 import { confirmDialog, toast } from "./fixtures/ui.ts";
@@ -29,11 +37,23 @@ async function setRight(page: Page, email: string, right: "Download", on: boolea
   const mark = auditMark();
   await row.getByRole("button", { name: "Save rights" }).click();
   await expect(toast(page, `Rights of ${email} saved.`)).toBeVisible();
-  await expect.poll(() => auditSince(mark, { event_name: "updateUserRoles", status: "success" }).length).toBe(1);
+  await expect
+    .poll(() => auditSince(mark, { event_name: "updateUserRoles", status: "success" }).length)
+    .toBe(1);
   await page.reload();
   await waitForHydration(page, 'form[aria-labelledby="add-heading"]');
-  if (on) await expect(page.locator(`tr[data-admin="${email}"]`).getByRole("checkbox", { name: `${right} for ${email}` })).toBeChecked();
-  else await expect(page.locator(`tr[data-admin="${email}"]`).getByRole("checkbox", { name: `${right} for ${email}` })).not.toBeChecked();
+  if (on)
+    await expect(
+      page
+        .locator(`tr[data-admin="${email}"]`)
+        .getByRole("checkbox", { name: `${right} for ${email}` }),
+    ).toBeChecked();
+  else
+    await expect(
+      page
+        .locator(`tr[data-admin="${email}"]`)
+        .getByRole("checkbox", { name: `${right} for ${email}` }),
+    ).not.toBeChecked();
 }
 
 /** A browser of the admin's own: nothing of the owner's session. */
@@ -44,7 +64,12 @@ async function freshPage(browser: Browser, baseURL: string | undefined): Promise
 
 test.afterAll(() => removeTempDirs());
 
-test("an admin with only the request right can request but not download, until the owner grants download; revoking refuses again", async ({ page, browser, baseURL, playwright }, testInfo) => {
+test("an admin with only the request right can request but not download, until the owner grants download; revoking refuses again", async ({
+  page,
+  browser,
+  baseURL,
+  playwright,
+}, testInfo) => {
   test.setTimeout(150_000);
   const tag = randomBytes(3).toString("hex");
   const email = `analyst-${tag}@custodian.example`;
@@ -55,7 +80,11 @@ test("an admin with only the request right can request but not download, until t
   const token = await createIngestTokenInConsole(page, `admin-rights-${tag}`, testInfo);
   const midnight = new Date();
   midnight.setHours(0, 0, 0, 0);
-  const posts = chatWorkspace(`ar${tag}`, { base: Math.max(Date.now() - 30_000, midnight.getTime() + 1), step: 5, posts: 12 });
+  const posts = chatWorkspace(`ar${tag}`, {
+    base: Math.max(Date.now() - 30_000, midnight.getTime() + 1),
+    step: 5,
+    posts: 12,
+  });
   await ingest(page.request, token, posts.records);
 
   // 1. The owner adds the admin with the request right only; the set-password link is shown once.
@@ -77,7 +106,9 @@ test("an admin with only the request right can request but not download, until t
   await expect(row.getByRole("checkbox", { name: `Download for ${email}` })).not.toBeChecked();
   await page.reload();
   await expect(page.locator(".token-once")).toHaveCount(0); // shown only once
-  const adminId = (await queryDb<{ id: string }>(`SELECT "id" FROM "AdminUser" WHERE "email" = '${email}'`))[0]!.id;
+  const adminId = (
+    await queryDb<{ id: string }>(`SELECT "id" FROM "AdminUser" WHERE "email" = '${email}'`)
+  )[0]!.id;
 
   // 2. In a new browser the admin sets a password through the link and signs in.
   const admin = await freshPage(browser, baseURL);
@@ -89,14 +120,18 @@ test("an admin with only the request right can request but not download, until t
   await admin.getByLabel("Confirm password").fill(password);
   await admin.getByRole("button", { name: "Set password" }).click();
   await expect(admin).toHaveURL(/\/login\?password=set&email=/);
-  await expect(admin.getByRole("status").filter({ hasText: "Your password is set. Sign in with it." })).toBeVisible();
+  await expect(
+    admin.getByRole("status").filter({ hasText: "Your password is set. Sign in with it." }),
+  ).toBeVisible();
   await expect(admin.getByLabel("Email")).toHaveValue(email);
   await expectAccessible(admin, testInfo, "login");
   await signIn(admin, { email, password });
   // The link worked once: opened again it says so before any form; a link without a token too.
   const reuse = await freshPage(browser, baseURL);
   await reuse.goto(linkText);
-  await expect(reuse.locator(".alert-error")).toHaveText("This link was already used, has expired or was replaced. Ask the owner for a new one.");
+  await expect(reuse.locator(".alert-error")).toHaveText(
+    "This link was already used, has expired or was replaced. Ask the owner for a new one.",
+  );
   await expect(reuse.locator(".alert-error")).toHaveAttribute("role", "alert");
   await expect(reuse.getByLabel("New password")).toHaveCount(0);
   await reuse.goto("/set-password");
@@ -109,7 +144,11 @@ test("an admin with only the request right can request but not download, until t
   await expect(admin.getByRole("heading", { name: "Export requests", level: 1 })).toBeVisible();
   await waitForHydration(admin, 'form[aria-label="Request an export"]');
   await expectAccessible(admin, testInfo, "requests");
-  const today = await admin.evaluate(() => new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date()));
+  const today = await admin.evaluate(() =>
+    new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" }).format(
+      new Date(),
+    ),
+  );
   await admin.getByLabel("From").fill(today);
   await admin.getByLabel("To", { exact: true }).fill(today);
   await admin.getByLabel("Format").selectOption("csv");
@@ -120,7 +159,11 @@ test("an admin with only the request right can request but not download, until t
   const jobId = (await request.getAttribute("data-job-id"))!;
   await expect(request).toContainText("Needs the download right");
   await expect(request.getByRole("link", { name: "Download" })).toHaveCount(0);
-  const job = (await queryDb<{ messagesExported: number | string }>(`SELECT "messagesExported" FROM "ExportJob" WHERE "id" = '${jobId}'`))[0]!;
+  const job = (
+    await queryDb<{ messagesExported: number | string }>(
+      `SELECT "messagesExported" FROM "ExportJob" WHERE "id" = '${jobId}'`,
+    )
+  )[0]!;
   expect(Number(job.messagesExported)).toBeGreaterThanOrEqual(posts.postRowIds.length);
 
   // The server refuses the download (403, audited as a failed downloadComplianceReport) and a link.
@@ -132,7 +175,9 @@ test("an admin with only the request right can request but not download, until t
   expect(refusedAudit).toHaveLength(1);
   expect(refusedAudit[0]!.error.status_code).toBe(403);
   expect(refusedAudit[0]!.actor.user_id).toBe(adminId);
-  expect((await admin.request.post(`/api/v1/exports/${jobId}/links`, { data: {} })).status()).toBe(403);
+  expect((await admin.request.post(`/api/v1/exports/${jobId}/links`, { data: {} })).status()).toBe(
+    403,
+  );
 
   // 4. The owner grants download; the admin now downloads the zip.
   await setRight(page, email, "Download", true);
@@ -151,12 +196,19 @@ test("an admin with only the request right can request but not download, until t
   const entries = zipEntries(zip);
   const batchEntries = entries.filter((name) => /^[^/]+\/batch\d{3}-\d+-\d+\.zip$/.test(name));
   expect(batchEntries.length).toBeGreaterThan(0);
-  for (const name of entries) expect(name).toMatch(/^[^/]+\/(batch\d{3}-\d+-\d+\.zip|[a-z-]+\.(json|txt))$/);
+  for (const name of entries)
+    expect(name).toMatch(/^[^/]+\/(batch\d{3}-\d+-\d+\.zip|[a-z-]+\.(json|txt))$/);
   expect(entries).toContain(`${batchEntries[0]!.split("/")[0]}/manifest.json`);
-  expect(auditSince(mark, { event_name: "downloadComplianceReport", status: "success" }).map((r) => r.actor.user_id)).toEqual([adminId]);
+  expect(
+    auditSince(mark, { event_name: "downloadComplianceReport", status: "success" }).map(
+      (r) => r.actor.user_id,
+    ),
+  ).toEqual([adminId]);
 
   // While they hold the right, the admin makes a signed link; it works without a session.
-  const linkRes = await admin.request.post(`/api/v1/exports/${jobId}/links`, { data: { ttlMinutes: 30 } });
+  const linkRes = await admin.request.post(`/api/v1/exports/${jobId}/links`, {
+    data: { ttlMinutes: 30 },
+  });
   expect(linkRes.status()).toBe(201);
   const signed = ((await linkRes.json()) as { url: string }).url;
   const anonymous = await playwright.request.newContext({ baseURL });
@@ -174,14 +226,23 @@ test("an admin with only the request right can request but not download, until t
   await admin.reload();
   // Visible rows only: while the reloaded page streams in behind its loading skeleton, React's
   // not-yet-swapped copy of the content can sit in a hidden container for a moment.
-  await expect(admin.locator(`tr[data-job-id="${jobId}"]`).filter({ visible: true })).toContainText("Needs the download right");
+  await expect(admin.locator(`tr[data-job-id="${jobId}"]`).filter({ visible: true })).toContainText(
+    "Needs the download right",
+  );
   await anonymous.dispose();
 
   // 6. Deactivating the admin ends their session at once.
   await openAdmins(page);
   const deactivateMark = auditMark();
-  await page.locator(`tr[data-admin="${email}"]`).getByRole("button", { name: "Deactivate" }).click();
-  await (await confirmDialog(page, `Deactivate ${email}?`)).getByRole("button", { name: "Deactivate" }).click();
+  await page
+    .locator(`tr[data-admin="${email}"]`)
+    .getByRole("button", { name: "Deactivate" })
+    .click();
+  await (
+    await confirmDialog(page, `Deactivate ${email}?`)
+  )
+    .getByRole("button", { name: "Deactivate" })
+    .click();
   await expect(toast(page, `${email} deactivated; their sessions ended.`)).toBeVisible();
   const deleted = auditSince(deactivateMark, { event_name: "deleteUser", status: "success" });
   expect(deleted).toHaveLength(1);

@@ -14,10 +14,13 @@ async function setFormat(page: Page, ExportFormat: string): Promise<void> {
 
 async function currentFormat(page: Page): Promise<string> {
   const res = await page.request.get("/api/v1/config/export");
-  return ((await res.json()) as { MessageExportSettings: { ExportFormat: string } }).MessageExportSettings.ExportFormat;
+  return ((await res.json()) as { MessageExportSettings: { ExportFormat: string } })
+    .MessageExportSettings.ExportFormat;
 }
 
-test("a settings change reads as a sentence with a before/after table, the raw record behind a toggle", async ({ page }, testInfo) => {
+test("a settings change reads as a sentence with a before/after table, the raw record behind a toggle", async ({
+  page,
+}, testInfo) => {
   const before = await currentFormat(page);
   await setFormat(page, "csv");
   await setFormat(page, "actiance");
@@ -25,20 +28,36 @@ test("a settings change reads as a sentence with a before/after table, the raw r
     await page.goto("/audit-log?event=patchConfig");
     await waitForHydration(page, "main");
     const rowEl = page.locator('tr[data-event="patchConfig"][data-status="success"]').first();
-    await expect(rowEl).toContainText(`${OWNER.email} changed Export Format from CSV to Actiance XML`);
+    await expect(rowEl).toContainText(
+      `${OWNER.email} changed Export Format from CSV to Actiance XML`,
+    );
     const diff = rowEl.locator("table.diff-table");
     await expect(diff.locator("tbody tr").first()).toHaveText(/Export FormatCSVActiance XML/);
     // The actor is the email; the user id is there on hover.
     await expect(rowEl.locator('td[data-label="Actor"] div').first()).toHaveText(OWNER.email);
-    expect(await rowEl.locator('td[data-label="Actor"] div').first().getAttribute("title")).toMatch(/^user id [0-9a-f-]{36}$/);
+    expect(await rowEl.locator('td[data-label="Actor"] div').first().getAttribute("title")).toMatch(
+      /^user id [0-9a-f-]{36}$/,
+    );
     // Raw JSON only on request, in its own scrolling box.
     const raw = rowEl.getByText("Raw record");
     const pre = rowEl.locator("pre.scroll-box");
     await expect(pre).toBeHidden();
     await raw.click();
     await expect(pre).toBeVisible();
-    expect(JSON.parse((await pre.textContent())!)).toMatchObject({ event_name: "patchConfig", event: { prior_state: { config_diffs: [{ path: "MessageExportSettings.ExportFormat", base_val: "csv", actual_val: "actiance" }] } } });
-    const box = await pre.evaluate((el) => ({ overflow: getComputedStyle(el).overflow, maxHeight: getComputedStyle(el).maxHeight }));
+    expect(JSON.parse((await pre.textContent())!)).toMatchObject({
+      event_name: "patchConfig",
+      event: {
+        prior_state: {
+          config_diffs: [
+            { path: "MessageExportSettings.ExportFormat", base_val: "csv", actual_val: "actiance" },
+          ],
+        },
+      },
+    });
+    const box = await pre.evaluate((el) => ({
+      overflow: getComputedStyle(el).overflow,
+      maxHeight: getComputedStyle(el).maxHeight,
+    }));
     expect(box).toEqual({ overflow: "auto", maxHeight: "320px" });
     await expectAccessible(page, testInfo, "audit-log");
   } finally {
@@ -46,9 +65,12 @@ test("a settings change reads as a sentence with a before/after table, the raw r
   }
 });
 
-test("page views are hidden by default and shown on request; paging goes both ways with a count", async ({ page }) => {
+test("page views are hidden by default and shown on request; paging goes both ways with a count", async ({
+  page,
+}) => {
   // Page views of our own: 60 audited job list reads.
-  for (let i = 0; i < 60; i++) expect((await page.request.get("/api/v1/jobs?limit=1")).status()).toBe(200);
+  for (let i = 0; i < 60; i++)
+    expect((await page.request.get("/api/v1/jobs?limit=1")).status()).toBe(200);
   await page.goto("/audit-log");
   await waitForHydration(page, "main");
   await expect(page.getByLabel("Page views")).toHaveValue("hide");
@@ -64,7 +86,10 @@ test("page views are hidden by default and shown on request; paging goes both wa
   const total = Number((await heading.textContent())!.replace(/^.* of /, "").replace(/,/g, ""));
   expect(total).toBeGreaterThan(60);
 
-  const ids = () => page.locator("tbody tr[data-id]").evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-id"))));
+  const ids = () =>
+    page
+      .locator("tbody tr[data-id]")
+      .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-id"))));
   const firstIds = await ids();
   const pager = page.getByRole("navigation", { name: "Audit log pages" });
   await expect(pager.getByText("Newer")).not.toHaveAttribute("href");
@@ -95,5 +120,18 @@ test("the filtered log downloads as CSV beside JSON lines", async ({ page }) => 
   const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
   expect(rows.length).toBeGreaterThan(0);
   expect(new Set(rows.map((r) => r.event_name))).toEqual(new Set(["patchConfig"]));
-  expect(Object.keys(rows[0]!)).toEqual(["timestamp", "event_name", "status", "actor_user_id", "actor_client", "actor_ip_address", "object_type", "api_path", "error", "parameters", "prior_state", "resulting_state"]);
+  expect(Object.keys(rows[0]!)).toEqual([
+    "timestamp",
+    "event_name",
+    "status",
+    "actor_user_id",
+    "actor_client",
+    "actor_ip_address",
+    "object_type",
+    "api_path",
+    "error",
+    "parameters",
+    "prior_state",
+    "resulting_state",
+  ]);
 });

@@ -11,17 +11,27 @@ const DAY = 86_400_000;
 
 test("Export from… a past moment exports what changed since then", async ({ page }) => {
   // Posts from three days ago: before any daily cursor, so only a backfill exports them.
-  const token = await createIngestTokenInConsole(page, `backfill-${randomBytes(3).toString("hex")}`);
-  const ws = chatWorkspace(`bf${randomBytes(2).toString("hex")}`, { base: Date.now() - 3 * DAY, step: 60_000, posts: 8 });
+  const token = await createIngestTokenInConsole(
+    page,
+    `backfill-${randomBytes(3).toString("hex")}`,
+  );
+  const ws = chatWorkspace(`bf${randomBytes(2).toString("hex")}`, {
+    base: Date.now() - 3 * DAY,
+    step: 60_000,
+    posts: 8,
+  });
   await ingest(page.request, token, ws.records);
 
   await page.goto("/compliance-export");
   await waitForHydration(page, 'section[aria-labelledby="jobs-heading"]');
   // The control takes a local date-time (the viewer's zone): four days ago.
-  const from = await page.evaluate((ms) => {
-    const d = new Date(ms);
-    return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-  }, Date.now() - 4 * DAY);
+  const from = await page.evaluate(
+    (ms) => {
+      const d = new Date(ms);
+      return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    },
+    Date.now() - 4 * DAY,
+  );
   await page.getByLabel("Export from…").fill(from);
   const mark = auditMark();
   await page.getByRole("button", { name: "Export from this time" }).click();

@@ -48,7 +48,10 @@ const GR_CUSTOM: Values = {
 
 // Leaving a dirty form asks "leave the page?"; these tests leave on purpose.
 test.beforeEach(({ page }) => {
-  page.on("dialog", (dialog) => void (dialog.type() === "beforeunload" ? dialog.accept() : dialog.dismiss()));
+  page.on(
+    "dialog",
+    (dialog) => void (dialog.type() === "beforeunload" ? dialog.accept() : dialog.dismiss()),
+  );
 });
 
 const saveButton = (page: Page) => page.getByRole("button", { name: "Save", exact: true });
@@ -113,7 +116,9 @@ async function expectShown(page: Page, v: Values): Promise<void> {
   await expect(page.getByLabel("Time zone")).toHaveValue(v.timeZone);
   await expect(page.getByLabel("Export Format:").locator("option:checked")).toHaveText(v.format);
   if (v.format === "GlobalRelay EML") {
-    await expect(page.getByRole("radio", { name: v.customerType ?? "A9/Type 9", exact: true })).toBeChecked();
+    await expect(
+      page.getByRole("radio", { name: v.customerType ?? "A9/Type 9", exact: true }),
+    ).toBeChecked();
     await expect(page.getByLabel("SMTP Username:")).toHaveValue(v.username ?? "");
     await expect(page.getByLabel("Email Address:")).toHaveValue(v.address ?? "");
     if (v.customerType === "Custom") {
@@ -128,30 +133,66 @@ async function expectShown(page: Page, v: Values): Promise<void> {
   else await expect(attachments).not.toBeChecked();
 }
 
-function diffs(rec: AuditLine | undefined): Array<{ path: string; base_val: unknown; actual_val: unknown }> {
-  return ((rec?.event.prior_state as { config_diffs?: unknown[] } | undefined)?.config_diffs ?? []) as Array<{ path: string; base_val: unknown; actual_val: unknown }>;
+function diffs(
+  rec: AuditLine | undefined,
+): Array<{ path: string; base_val: unknown; actual_val: unknown }> {
+  return ((rec?.event.prior_state as { config_diffs?: unknown[] } | undefined)?.config_diffs ??
+    []) as Array<{ path: string; base_val: unknown; actual_val: unknown }>;
 }
 
 /** What is stored: the page edits the default export policy's row and the Global Relay target's (password sealed). */
-async function storedSettings(): Promise<Record<string, unknown> & { GlobalRelaySettings: Record<string, unknown> }> {
-  type PolicyRow = { enabled: unknown; schedule: string; timeZone: string; format: string; batchSize: unknown; exportAttachments: unknown; targetId: string };
-  const [policy] = await queryDb<PolicyRow>(`SELECT "enabled", "schedule", "timeZone", "format", "batchSize", "exportAttachments", "targetId" FROM "ExportPolicy" WHERE "id" = 'default'`);
-  const [target] = await queryDb<{ config: string; secret: string }>(`SELECT "config", "secret" FROM "Target" WHERE "id" = 'globalrelay'`);
+async function storedSettings(): Promise<
+  Record<string, unknown> & { GlobalRelaySettings: Record<string, unknown> }
+> {
+  type PolicyRow = {
+    enabled: unknown;
+    schedule: string;
+    timeZone: string;
+    format: string;
+    batchSize: unknown;
+    exportAttachments: unknown;
+    targetId: string;
+  };
+  const [policy] = await queryDb<PolicyRow>(
+    `SELECT "enabled", "schedule", "timeZone", "format", "batchSize", "exportAttachments", "targetId" FROM "ExportPolicy" WHERE "id" = 'default'`,
+  );
+  const [target] = await queryDb<{ config: string; secret: string }>(
+    `SELECT "config", "secret" FROM "Target" WHERE "id" = 'globalrelay'`,
+  );
   const schedule = JSON.parse(policy?.schedule ?? "{}") as { at?: string };
   return {
     ...(policy
-      ? { EnableExport: Boolean(policy.enabled), DailyRunTime: schedule.at, TimeZone: policy.timeZone, ExportFormat: policy.format, BatchSize: Number(policy.batchSize), ExportAttachments: Boolean(policy.exportAttachments), Destination: policy.targetId }
+      ? {
+          EnableExport: Boolean(policy.enabled),
+          DailyRunTime: schedule.at,
+          TimeZone: policy.timeZone,
+          ExportFormat: policy.format,
+          BatchSize: Number(policy.batchSize),
+          ExportAttachments: Boolean(policy.exportAttachments),
+          Destination: policy.targetId,
+        }
       : {}),
-    GlobalRelaySettings: { ...(JSON.parse(target?.config ?? "{}") as Record<string, unknown>), SMTPPassword: target?.secret ?? "" },
+    GlobalRelaySettings: {
+      ...(JSON.parse(target?.config ?? "{}") as Record<string, unknown>),
+      SMTPPassword: target?.secret ?? "",
+    },
   };
 }
 
-test("the page starts switched off, with the settings below the toggle disabled", async ({ page }, testInfo) => {
+test("the page starts switched off, with the settings below the toggle disabled", async ({
+  page,
+}, testInfo) => {
   await open(page);
   await expectAccessible(page, testInfo, "compliance-export");
   const enable = page.getByRole("switch", { name: /Enable Compliance Export:/ });
   await expect(enable).not.toBeChecked();
-  for (const label of ["Compliance Export Time:", "Time zone", "Export Format:", "Batch Size:", "Export Attachments:"]) {
+  for (const label of [
+    "Compliance Export Time:",
+    "Time zone",
+    "Export Format:",
+    "Batch Size:",
+    "Export Attachments:",
+  ]) {
     await expect(page.getByLabel(label), label).toBeDisabled();
   }
   await expect(saveButton(page)).toBeDisabled();
@@ -160,13 +201,43 @@ test("the page starts switched off, with the settings below the toggle disabled"
   await expect(saveButton(page)).toBeEnabled();
 });
 
-test("every setting saves, is audited as a patchConfig diff, and survives a reload", async ({ page }) => {
+test("every setting saves, is audited as a patchConfig diff, and survives a reload", async ({
+  page,
+}) => {
   // Each non-SMTP format, with the simple settings changed along the way.
   const steps: Values[] = [
-    { enabled: true, time: "7:05", timeZone: "America/New_York", format: "CSV", batchSize: "500", attachments: false },
-    { enabled: true, time: "23:59", timeZone: "Asia/Tokyo", format: "Actiance XML", batchSize: "1000000", attachments: true },
-    { enabled: true, time: "00:00", timeZone: "UTC", format: "GlobalRelay EML (zip)", batchSize: "1", attachments: false },
-    { enabled: true, time: "12:30", timeZone: "Australia/Sydney", format: "JSON (RingCentral layout)", batchSize: "10000", attachments: true },
+    {
+      enabled: true,
+      time: "7:05",
+      timeZone: "America/New_York",
+      format: "CSV",
+      batchSize: "500",
+      attachments: false,
+    },
+    {
+      enabled: true,
+      time: "23:59",
+      timeZone: "Asia/Tokyo",
+      format: "Actiance XML",
+      batchSize: "1000000",
+      attachments: true,
+    },
+    {
+      enabled: true,
+      time: "00:00",
+      timeZone: "UTC",
+      format: "GlobalRelay EML (zip)",
+      batchSize: "1",
+      attachments: false,
+    },
+    {
+      enabled: true,
+      time: "12:30",
+      timeZone: "Australia/Sydney",
+      format: "JSON (RingCentral layout)",
+      batchSize: "10000",
+      attachments: true,
+    },
   ];
   for (const step of steps) {
     await open(page);
@@ -191,8 +262,14 @@ test("every setting saves, is audited as a patchConfig diff, and survives a relo
   await fill(page, { ...steps[0]!, time: "7:05" });
   await save(page);
   await expect(page.getByLabel("Compliance Export Time:")).toHaveValue("07:05");
-  const timeDiff = diffs(auditSince(mark, { event_name: "patchConfig", status: "success" })[0]).find((d) => d.path === "MessageExportSettings.DailyRunTime");
-  expect(timeDiff).toEqual({ path: "MessageExportSettings.DailyRunTime", base_val: "12:30", actual_val: "07:05" });
+  const timeDiff = diffs(
+    auditSince(mark, { event_name: "patchConfig", status: "success" })[0],
+  ).find((d) => d.path === "MessageExportSettings.DailyRunTime");
+  expect(timeDiff).toEqual({
+    path: "MessageExportSettings.DailyRunTime",
+    base_val: "12:30",
+    actual_val: "07:05",
+  });
   expect((await storedSettings()).DailyRunTime).toBe("07:05");
 
   // Switching off keeps the stored values, and the page shows it off.
@@ -206,7 +283,9 @@ test("every setting saves, is audited as a patchConfig diff, and survives a relo
   await expect(page.getByLabel("Compliance Export Time:")).toBeDisabled();
 });
 
-test("Global Relay Custom saves every SMTP field; the password is write-only and masked in the audit", async ({ page }, testInfo) => {
+test("Global Relay Custom saves every SMTP field; the password is write-only and masked in the audit", async ({
+  page,
+}, testInfo) => {
   const password = `pw-${randomBytes(8).toString("hex")}`;
   await open(page);
   const mark = auditMark();
@@ -228,12 +307,21 @@ test("Global Relay Custom saves every SMTP field; the password is write-only and
   const pw = d.find((x) => x.path === "MessageExportSettings.GlobalRelaySettings.SMTPPassword");
   expect(pw, "config_diffs has the password change").toBeDefined();
   expect(pw?.actual_val).toBe(MASK);
-  expect(d.find((x) => x.path === "MessageExportSettings.GlobalRelaySettings.CustomSMTPPort")).toMatchObject({ actual_val: 2525 });
-  expect(d.find((x) => x.path === "MessageExportSettings.GlobalRelaySettings.CustomerType")).toMatchObject({ actual_val: "CUSTOM" });
+  expect(
+    d.find((x) => x.path === "MessageExportSettings.GlobalRelaySettings.CustomSMTPPort"),
+  ).toMatchObject({ actual_val: 2525 });
+  expect(
+    d.find((x) => x.path === "MessageExportSettings.GlobalRelaySettings.CustomerType"),
+  ).toMatchObject({ actual_val: "CUSTOM" });
   expect(JSON.stringify(saved)).not.toContain(password);
 
   const stored = await storedSettings();
-  expect(stored.GlobalRelaySettings).toMatchObject({ CustomerType: "CUSTOM", CustomSMTPServerName: "smtp.archive.example", CustomSMTPPort: 2525, SMTPServerTimeout: 120 });
+  expect(stored.GlobalRelaySettings).toMatchObject({
+    CustomerType: "CUSTOM",
+    CustomSMTPServerName: "smtp.archive.example",
+    CustomSMTPPort: 2525,
+    SMTPServerTimeout: 120,
+  });
   expect(String(stored.GlobalRelaySettings.SMTPPassword)).not.toContain(password);
 
   // Customer types A9 and A10 hide the custom server fields and save too. The stored password
@@ -261,14 +349,49 @@ const BAD_INPUT: Bad[] = [
   { what: "time ab:cd", field: "DailyRunTime", value: "ab:cd", error: /HH:MM/ },
   { what: "time 07:05:00", field: "DailyRunTime", value: "07:05:00", error: /HH:MM/ },
   { what: "time with a leading space", field: "DailyRunTime", value: " 07:05", error: /HH:MM/ },
-  { what: "empty Global Relay email", field: "GlobalRelaySettings.EmailAddress", value: "", error: /email address/i },
-  { what: "email with a space", field: "GlobalRelaySettings.EmailAddress", value: "archive@corp.example x@evil.example", error: /./ },
-  { what: "email with an encoded CRLF header", field: "GlobalRelaySettings.EmailAddress", value: "a@b.c%0d%0aBcc:x@evil.example", error: /./ },
-  { what: "email with a quoted local part", field: "GlobalRelaySettings.EmailAddress", value: '"x@evil.example y"@corp.example', error: /./ },
-  { what: "email list", field: "GlobalRelaySettings.EmailAddress", value: "a@corp.example, b@corp.example", error: /./ },
+  {
+    what: "empty Global Relay email",
+    field: "GlobalRelaySettings.EmailAddress",
+    value: "",
+    error: /email address/i,
+  },
+  {
+    what: "email with a space",
+    field: "GlobalRelaySettings.EmailAddress",
+    value: "archive@corp.example x@evil.example",
+    error: /./,
+  },
+  {
+    what: "email with an encoded CRLF header",
+    field: "GlobalRelaySettings.EmailAddress",
+    value: "a@b.c%0d%0aBcc:x@evil.example",
+    error: /./,
+  },
+  {
+    what: "email with a quoted local part",
+    field: "GlobalRelaySettings.EmailAddress",
+    value: '"x@evil.example y"@corp.example',
+    error: /./,
+  },
+  {
+    what: "email list",
+    field: "GlobalRelaySettings.EmailAddress",
+    value: "a@corp.example, b@corp.example",
+    error: /./,
+  },
   { what: "port 0", field: "GlobalRelaySettings.CustomSMTPPort", value: "0", error: /at least 1/ },
-  { what: "port 70000", field: "GlobalRelaySettings.CustomSMTPPort", value: "70000", error: /at most 65535/ },
-  { what: "port 0x19", field: "GlobalRelaySettings.CustomSMTPPort", value: "0x19", error: /whole number/ },
+  {
+    what: "port 70000",
+    field: "GlobalRelaySettings.CustomSMTPPort",
+    value: "70000",
+    error: /at most 65535/,
+  },
+  {
+    what: "port 0x19",
+    field: "GlobalRelaySettings.CustomSMTPPort",
+    value: "0x19",
+    error: /whole number/,
+  },
   { what: "batch size 0", field: "BatchSize", value: "0", error: /at least 1/ },
 ];
 
@@ -302,7 +425,10 @@ test("bad values are refused beside their field and save nothing", async ({ page
   for (const bad of BAD_INPUT) {
     const mark = auditMark();
     await trySave(page, bad);
-    expect(auditSince(mark, { event_name: "patchConfig", status: "success" }), `${bad.what}: nothing saved`).toEqual([]);
+    expect(
+      auditSince(mark, { event_name: "patchConfig", status: "success" }),
+      `${bad.what}: nothing saved`,
+    ).toEqual([]);
     await page.reload();
     await waitForHydration(page, FORM);
     await expectShown(page, GR_CUSTOM);
@@ -321,10 +447,14 @@ test("every refused save in the browser is audited as a failed patchConfig", asy
     if (fails.length !== 1) unaudited.push(bad.what);
     else expect(fails[0]?.error.status_code, bad.what).toBe(400);
   }
-  expect(unaudited, "refused saves without a patchConfig fail record in the audit JSONL").toEqual([]);
+  expect(unaudited, "refused saves without a patchConfig fail record in the audit JSONL").toEqual(
+    [],
+  );
 });
 
-test("the settings API refuses the same bad values with 400 JSON, changes nothing and audits the failure", async ({ page }) => {
+test("the settings API refuses the same bad values with 400 JSON, changes nothing and audits the failure", async ({
+  page,
+}) => {
   await ensureSaved(page, GR_CUSTOM, `pw-${randomBytes(6).toString("hex")}`);
   const before = await storedSettings();
   const patches: Array<[string, Record<string, unknown>]> = [
@@ -345,13 +475,22 @@ test("the settings API refuses the same bad values with 400 JSON, changes nothin
     expect(res.headers()["content-type"], what).toMatch(/^application\/json/);
     const body = (await res.json()) as { error?: string; fieldErrors?: Record<string, string> };
     expect(body.error, what).toBeTruthy();
-    expect(Object.keys(body.fieldErrors ?? {}).length, `${what}: names the field`).toBeGreaterThan(0);
-    await expect.poll(() => auditSince(mark, { event_name: "patchConfig", status: "fail" }).length, { message: what }).toBe(1);
+    expect(Object.keys(body.fieldErrors ?? {}).length, `${what}: names the field`).toBeGreaterThan(
+      0,
+    );
+    await expect
+      .poll(() => auditSince(mark, { event_name: "patchConfig", status: "fail" }).length, {
+        message: what,
+      })
+      .toBe(1);
   }
   expect(await storedSettings()).toEqual(before);
 });
 
-test("the SMTP password canary never reaches the browser, the audit log or the server log", async ({ browser, baseURL }) => {
+test("the SMTP password canary never reaches the browser, the audit log or the server log", async ({
+  browser,
+  baseURL,
+}) => {
   const canary = `canary-${randomBytes(12).toString("hex")}`;
   const context = await browser.newContext({ baseURL, storageState: OWNER_STATE });
   const page = await context.newPage();
@@ -363,8 +502,13 @@ test("the SMTP password canary never reaches the browser, the audit log or the s
   await context.route("**/*", async (route) => {
     const response = await route.fetch({ maxRedirects: 0 });
     const body = await response.body();
-    const headers = Object.entries(response.headers()).map(([k, v]) => `${k}: ${v}`).join("\n");
-    routed.push({ what: `${route.request().method()} ${route.request().url()} → ${response.status()}`, bytes: Buffer.concat([Buffer.from(headers), body]) });
+    const headers = Object.entries(response.headers())
+      .map(([k, v]) => `${k}: ${v}`)
+      .join("\n");
+    routed.push({
+      what: `${route.request().method()} ${route.request().url()} → ${response.status()}`,
+      bytes: Buffer.concat([Buffer.from(headers), body]),
+    });
     await route.fulfill({ response, body });
   });
   // And what the page itself saw, read as each response arrives.
@@ -389,8 +533,12 @@ test("the SMTP password canary never reaches the browser, the audit log or the s
   htmlSnapshots.push(await page.content());
   const saved = auditSince(markBeforeSave, { event_name: "patchConfig", status: "success" });
   expect(saved).toHaveLength(1);
-  expect(diffs(saved[0]).find((d) => d.path.endsWith("SMTPPassword"))).toMatchObject({ actual_val: MASK });
-  expect(saved[0]?.event.parameters).toMatchObject({ MessageExportSettings: { GlobalRelaySettings: { SMTPPassword: MASK } } });
+  expect(diffs(saved[0]).find((d) => d.path.endsWith("SMTPPassword"))).toMatchObject({
+    actual_val: MASK,
+  });
+  expect(saved[0]?.event.parameters).toMatchObject({
+    MessageExportSettings: { GlobalRelaySettings: { SMTPPassword: MASK } },
+  });
 
   await page.reload();
   await waitForHydration(page, FORM);
@@ -430,17 +578,36 @@ test("the SMTP password canary never reaches the browser, the audit log or the s
 
   // The capture really holds the pages and the server-action / RSC responses.
   const received = routed;
-  const documents = received.filter((r) => /^GET \S+\/compliance-export → 200$/.test(r.what) && r.bytes.includes("A password is set"));
+  const documents = received.filter(
+    (r) =>
+      /^GET \S+\/compliance-export → 200$/.test(r.what) && r.bytes.includes("A password is set"),
+  );
   expect(documents.length, "HTML documents after the save (two reloads)").toBeGreaterThanOrEqual(2);
   const saves = received.filter((r) => /^POST \S+\/compliance-export → 200$/.test(r.what));
   expect(saves.length, "the two server-action saves").toBe(2);
-  for (const r of saves) expect(r.bytes.includes("SMTPPasswordSet"), "server-action response body captured").toBe(true);
-  expect(received.some((r) => /\/compliance-export\?_rsc=/.test(r.what) && r.bytes.includes('"SMTPPasswordSet":true')), "an RSC navigation payload").toBe(true);
-  expect(received.some((r) => /^GET \S+:\d+\/ → 200$/.test(r.what)), "the Overview at /").toBe(true);
+  for (const r of saves)
+    expect(r.bytes.includes("SMTPPasswordSet"), "server-action response body captured").toBe(true);
+  expect(
+    received.some(
+      (r) =>
+        /\/compliance-export\?_rsc=/.test(r.what) && r.bytes.includes('"SMTPPasswordSet":true'),
+    ),
+    "an RSC navigation payload",
+  ).toBe(true);
+  expect(
+    received.some((r) => /^GET \S+:\d+\/ → 200$/.test(r.what)),
+    "the Overview at /",
+  ).toBe(true);
   expect(seen.length, "bodies read through page.on('response')").toBeGreaterThan(10);
 
-  expect(received.filter((r) => r.bytes.includes(canary)).map((r) => r.what), "responses carrying the canary").toEqual([]);
-  expect(seen.filter((r) => r.body.includes(canary)).map((r) => `${r.status} ${r.url}`), "bodies seen by the page carrying the canary").toEqual([]);
+  expect(
+    received.filter((r) => r.bytes.includes(canary)).map((r) => r.what),
+    "responses carrying the canary",
+  ).toEqual([]);
+  expect(
+    seen.filter((r) => r.body.includes(canary)).map((r) => `${r.status} ${r.url}`),
+    "bodies seen by the page carrying the canary",
+  ).toEqual([]);
   for (const html of htmlSnapshots) expect(html).not.toContain(canary);
   expect(apiBody).not.toContain(canary);
   expect(auditText()).not.toContain(canary);

@@ -14,10 +14,18 @@ let jobId = "";
 
 const PAGES: Array<{ path: () => string; title: () => string; h1: RegExp }> = [
   { path: () => "/", title: () => "Overview · Custodian", h1: /^Overview$/ },
-  { path: () => "/compliance-export", title: () => "Compliance Export · Custodian", h1: /^Compliance Export$/ },
+  {
+    path: () => "/compliance-export",
+    title: () => "Compliance Export · Custodian",
+    h1: /^Compliance Export$/,
+  },
   { path: () => "/policies", title: () => "Export policies · Custodian", h1: /^Export policies$/ },
   { path: () => "/jobs", title: () => "Export jobs · Custodian", h1: /^Export jobs$/ },
-  { path: () => `/jobs/${jobId}`, title: () => `Job ${jobId.slice(0, 8)} · Custodian`, h1: /^Job / },
+  {
+    path: () => `/jobs/${jobId}`,
+    title: () => `Job ${jobId.slice(0, 8)} · Custodian`,
+    h1: /^Job /,
+  },
   { path: () => "/requests", title: () => "Export requests · Custodian", h1: /^Export requests$/ },
   { path: () => "/audit-log", title: () => "Audit log · Custodian", h1: /^Audit log$/ },
   { path: () => "/completeness", title: () => "Completeness · Custodian", h1: /^Completeness$/ },
@@ -29,8 +37,15 @@ const PAGES: Array<{ path: () => string; title: () => string; h1: RegExp }> = [
 ];
 
 test.beforeAll(async ({ playwright }, testInfo) => {
-  const request = await playwright.request.newContext({ baseURL: testInfo.project.use.baseURL, storageState: OWNER_STATE });
-  const job = await createJob(request, { start: Date.now() - 3_600_000, end: Date.now() - 1000, format: "csv" });
+  const request = await playwright.request.newContext({
+    baseURL: testInfo.project.use.baseURL,
+    storageState: OWNER_STATE,
+  });
+  const job = await createJob(request, {
+    start: Date.now() - 3_600_000,
+    end: Date.now() - 1000,
+    format: "csv",
+  });
   await waitForJob(request, job.id);
   jobId = job.id;
   await request.dispose();
@@ -43,7 +58,9 @@ async function visit(page: Page, path: string, h1: RegExp): Promise<void> {
 }
 
 for (const width of WIDTHS) {
-  test(`every console page at ${width} px: no horizontal scroll, axe clean`, async ({ page }, testInfo) => {
+  test(`every console page at ${width} px: no horizontal scroll, axe clean`, async ({
+    page,
+  }, testInfo) => {
     testInfo.setTimeout(120_000);
     await page.setViewportSize({ width, height: 800 });
     for (const p of PAGES) {
@@ -54,8 +71,15 @@ for (const width of WIDTHS) {
   });
 }
 
-test("the sign-in page and the 404 page fit a phone and pass axe", async ({ browser, baseURL }, testInfo) => {
-  const context = await browser.newContext({ baseURL, viewport: { width: 320, height: 640 }, storageState: { cookies: [], origins: [] } });
+test("the sign-in page and the 404 page fit a phone and pass axe", async ({
+  browser,
+  baseURL,
+}, testInfo) => {
+  const context = await browser.newContext({
+    baseURL,
+    viewport: { width: 320, height: 640 },
+    storageState: { cookies: [], origins: [] },
+  });
   const page = await context.newPage();
   await page.goto("/login");
   await expect(page).toHaveTitle("Sign in · Custodian");
@@ -82,7 +106,9 @@ test("each page has its own title, the console a favicon and a logo", async ({ p
   await expect(page.getByRole("link", { name: "Custodian overview" }).locator("svg")).toBeVisible();
 });
 
-test("below 800 px the sidebar folds into a Menu button that opens and follows links", async ({ page }) => {
+test("below 800 px the sidebar folds into a Menu button that opens and follows links", async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 390, height: 800 });
   await visit(page, "/compliance-export", /^Compliance Export$/);
   const menu = page.getByRole("button", { name: "Menu" });
@@ -90,7 +116,10 @@ test("below 800 px the sidebar folds into a Menu button that opens and follows l
   await expect(menu).toHaveAttribute("aria-expanded", "false");
   await expect(nav).toBeHidden();
   await menu.click();
-  await expect(page.getByRole("button", { name: "Close" })).toHaveAttribute("aria-expanded", "true");
+  await expect(page.getByRole("button", { name: "Close" })).toHaveAttribute(
+    "aria-expanded",
+    "true",
+  );
   await expect(nav).toBeVisible();
   await nav.getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Audit log");
@@ -101,8 +130,19 @@ test("below 800 px the sidebar folds into a Menu button that opens and follows l
   await expect(page.getByRole("button", { name: "Menu" })).toBeHidden();
 });
 
-test("a page the admin lacks the right for is a branded 403 naming the right; unknown pages and API routes are 404s", async ({ browser, playwright, page, baseURL }, testInfo) => {
-  const { context } = await adminContext({ owner: page.request, playwright, browser, baseURL: baseURL!, rights: ["request"] });
+test("a page the admin lacks the right for is a branded 403 naming the right; unknown pages and API routes are 404s", async ({
+  browser,
+  playwright,
+  page,
+  baseURL,
+}, testInfo) => {
+  const { context } = await adminContext({
+    owner: page.request,
+    playwright,
+    browser,
+    baseURL: baseURL!,
+    rights: ["request"],
+  });
   const admin = await context.newPage();
   const res = await admin.goto("/audit-log");
   expect(res?.status()).toBe(403);
@@ -110,7 +150,9 @@ test("a page the admin lacks the right for is a branded 403 naming the right; un
   await expect(admin.getByText("Ask the owner of this Custodian installation")).toBeVisible();
   await expectAccessible(admin, testInfo, "403");
   expect((await admin.goto("/admins"))?.status()).toBe(403);
-  await expect(admin.getByRole("heading", { level: 1 })).toHaveText("You need the manage admins right");
+  await expect(admin.getByRole("heading", { level: 1 })).toHaveText(
+    "You need the manage admins right",
+  );
   await context.close();
 
   const missing = await page.goto("/no-such-page");

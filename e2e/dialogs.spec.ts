@@ -14,7 +14,8 @@ const FORM = 'form[aria-label="Compliance export settings"]';
 test.beforeEach(({ page }) => {
   // A native dialog here would be a regression; beforeunload (reloads) is the browser's own.
   page.on("dialog", (d) => {
-    if (d.type() !== "beforeunload") throw new Error(`unexpected native ${d.type()} dialog: ${d.message()}`);
+    if (d.type() !== "beforeunload")
+      throw new Error(`unexpected native ${d.type()} dialog: ${d.message()}`);
     void d.accept();
   });
 });
@@ -32,7 +33,9 @@ async function dirtyBatchSize(page: Page): Promise<{ before: string; typed: stri
   return { before, typed };
 }
 
-test("in-app navigation with unsaved changes asks first: Stay keeps the edits, Leave discards them", async ({ page }, testInfo) => {
+test("in-app navigation with unsaved changes asks first: Stay keeps the edits, Leave discards them", async ({
+  page,
+}, testInfo) => {
   const { typed } = await dirtyBatchSize(page);
   const sidebar = page.getByRole("navigation", { name: "Console sections" });
 
@@ -68,7 +71,10 @@ test("in-app navigation with unsaved changes asks first: Stay keeps the edits, L
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Export jobs");
   expect(auditSince(mark, { event_name: "patchConfig" }), "nothing was saved").toEqual([]);
   // Back on the page the stored value is shown, not the discarded one.
-  await page.getByRole("navigation", { name: "Console sections" }).getByRole("link", { name: "Compliance Export" }).click();
+  await page
+    .getByRole("navigation", { name: "Console sections" })
+    .getByRole("link", { name: "Compliance Export" })
+    .click();
   await waitForHydration(page, FORM);
   await expect(page.getByLabel("Batch Size:")).not.toHaveValue(typed);
 });
@@ -76,14 +82,23 @@ test("in-app navigation with unsaved changes asks first: Stay keeps the edits, L
 test("without unsaved changes, links navigate at once", async ({ page }) => {
   await page.goto("/compliance-export");
   await waitForHydration(page, FORM);
-  await page.getByRole("navigation", { name: "Console sections" }).getByRole("link", { name: "Export jobs" }).click();
+  await page
+    .getByRole("navigation", { name: "Console sections" })
+    .getByRole("link", { name: "Export jobs" })
+    .click();
   await expect(page).toHaveURL(/\/jobs$/);
   await expect(page.getByRole("dialog")).toHaveCount(0);
 });
 
-test("removing an admin asks in a dialog; Cancel keeps them, Remove admin removes them", async ({ page }) => {
+test("removing an admin asks in a dialog; Cancel keeps them, Remove admin removes them", async ({
+  page,
+}) => {
   const email = `remove-me-${randomBytes(3).toString("hex")}@custodian.example`;
-  const added = await callAction(page.request, findAction(manifestActions(), "app/(console)/admins/actions.ts", "addAdminAction"), [{ email, rights: ["audit"] }]);
+  const added = await callAction(
+    page.request,
+    findAction(manifestActions(), "app/(console)/admins/actions.ts", "addAdminAction"),
+    [{ email, rights: ["audit"] }],
+  );
   expect(added.result).toMatchObject({ ok: true });
   await page.goto("/admins");
   await waitForHydration(page, "main");
@@ -98,10 +113,17 @@ test("removing an admin asks in a dialog; Cancel keeps them, Remove admin remove
   await dialog.getByRole("button", { name: "Remove admin" }).click();
   await expect(toast(page, `${email} removed.`)).toBeVisible();
   await expect(row).toHaveCount(0);
-  expect(auditSince(mark, { event_name: "deleteUser", status: "success" }).map((r) => r.event.resulting_state.email)).toEqual([email]);
+  expect(
+    auditSince(mark, { event_name: "deleteUser", status: "success" }).map(
+      (r) => r.event.resulting_state.email,
+    ),
+  ).toEqual([email]);
 });
 
-test("revoking an ingest token asks in a dialog; the one-time token has a copy button", async ({ page, context }) => {
+test("revoking an ingest token asks in a dialog; the one-time token has a copy button", async ({
+  page,
+  context,
+}) => {
   const name = `revoke-${randomBytes(3).toString("hex")}`;
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await page.goto("/ingest-tokens");
@@ -121,7 +143,14 @@ test("revoking an ingest token asks in a dialog; the one-time token has a copy b
   await dialog.getByRole("button", { name: "Revoke token" }).click();
   await expect(toast(page, `Token "${name}" revoked.`)).toBeVisible();
   await expect(row).toContainText("Revoked");
-  expect((await page.request.post("/api/v1/ingest", { headers: { Authorization: `Bearer ${shown}`, "Content-Type": "application/json" }, data: "[]" })).status()).toBe(401);
+  expect(
+    (
+      await page.request.post("/api/v1/ingest", {
+        headers: { Authorization: `Bearer ${shown}`, "Content-Type": "application/json" },
+        data: "[]",
+      })
+    ).status(),
+  ).toBe(401);
 });
 
 test("the set-password link of a new admin has a copy button", async ({ page, context }) => {

@@ -35,7 +35,10 @@ const FORM = 'form[aria-label="Compliance export settings"]';
 test.afterAll(() => removeTempDirs());
 
 test.beforeEach(({ page }) => {
-  page.on("dialog", (dialog) => void (dialog.type() === "beforeunload" ? dialog.accept() : dialog.dismiss()));
+  page.on(
+    "dialog",
+    (dialog) => void (dialog.type() === "beforeunload" ? dialog.accept() : dialog.dismiss()),
+  );
 });
 
 async function openComplianceExport(page: Page): Promise<void> {
@@ -70,23 +73,43 @@ type CsvRow = Record<string, string>;
 
 /** Every batch of an export zip: its name, entries, posts.csv rows and metadata.json. */
 /** Every batch of an export zip (its entries sit under the export's directory, beside manifest.json): name, entries, posts.csv rows and metadata.json. */
-function readExport(zipFile: string, dir: string): Array<{ name: string; entries: string[]; rows: CsvRow[]; metadata: { MessagesCount: number; Channels: Record<string, { MessagesCount: number }> } }> {
-  return zipEntries(zipFile).filter((entry) => /\/batch\d{3,}-[^/]*\.zip$/.test(entry)).map((entry, i) => {
-    const name = entry.slice(entry.lastIndexOf("/") + 1);
-    const inner = writeTemp(dir, `inner-${i}.zip`, zipEntry(zipFile, entry));
-    const entries = zipEntries(inner);
-    const rows = parseCsv(zipEntry(inner, "posts.csv"), { columns: true, relax_quotes: false }) as CsvRow[];
-    const metadata = JSON.parse(zipEntry(inner, "metadata.json").toString("utf8")) as { MessagesCount: number; Channels: Record<string, { MessagesCount: number }> };
-    return { name, entries, rows, metadata };
-  });
+function readExport(
+  zipFile: string,
+  dir: string,
+): Array<{
+  name: string;
+  entries: string[];
+  rows: CsvRow[];
+  metadata: { MessagesCount: number; Channels: Record<string, { MessagesCount: number }> };
+}> {
+  return zipEntries(zipFile)
+    .filter((entry) => /\/batch\d{3,}-[^/]*\.zip$/.test(entry))
+    .map((entry, i) => {
+      const name = entry.slice(entry.lastIndexOf("/") + 1);
+      const inner = writeTemp(dir, `inner-${i}.zip`, zipEntry(zipFile, entry));
+      const entries = zipEntries(inner);
+      const rows = parseCsv(zipEntry(inner, "posts.csv"), {
+        columns: true,
+        relax_quotes: false,
+      }) as CsvRow[];
+      const metadata = JSON.parse(zipEntry(inner, "metadata.json").toString("utf8")) as {
+        MessagesCount: number;
+        Channels: Record<string, { MessagesCount: number }>;
+      };
+      return { name, entries, rows, metadata };
+    });
 }
 
 async function countPostRows(start: number, end: number): Promise<number> {
-  const rows = await queryDb<{ n: number | string }>(`SELECT COUNT(*) AS "n" FROM "Post" WHERE "updateAt" >= ${start} AND "updateAt" <= ${end} AND "type" NOT LIKE 'system\\_%' ESCAPE '\\'`);
+  const rows = await queryDb<{ n: number | string }>(
+    `SELECT COUNT(*) AS "n" FROM "Post" WHERE "updateAt" >= ${start} AND "updateAt" <= ${end} AND "type" NOT LIKE 'system\\_%' ESCAPE '\\'`,
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
-test("ingest a workspace, export it as CSV, watch the job table, download and read the zip", async ({ page }, testInfo) => {
+test("ingest a workspace, export it as CSV, watch the job table, download and read the zip", async ({
+  page,
+}, testInfo) => {
   test.setTimeout(120_000);
   const tag = randomBytes(3).toString("hex");
   const work = tempDir("export-run");
@@ -121,32 +144,66 @@ test("ingest a workspace, export it as CSV, watch the job table, download and re
 
   // 5. Download through the link; the zip holds batch001…batch004, each with posts.csv and metadata.json.
   const mark = auditMark();
-  const [download] = await Promise.all([page.waitForEvent("download"), row.getByRole("link", { name: "Download" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    row.getByRole("link", { name: "Download" }).click(),
+  ]);
   const zipFile = `${work}/ranged.zip`;
   await download.saveAs(zipFile);
   const listing = zipListing(zipFile);
   const top = zipEntries(zipFile)[0]!.split("/")[0]!;
   expect(top, "entries sit under the export's directory").toMatch(/^compliance-export-/);
   expect(zipEntries(zipFile).every((e) => e.startsWith(`${top}/`))).toBe(true);
-  expect(zipEntries(zipFile), "the manifest travels with the batches, so the receiver can verify").toContain(`${top}/manifest.json`);
+  expect(
+    zipEntries(zipFile),
+    "the manifest travels with the batches, so the receiver can verify",
+  ).toContain(`${top}/manifest.json`);
   const batches = readExport(zipFile, work);
-  expect(batches.map((b) => b.name), listing).toEqual([1, 2, 3, 4].map((n) => expect.stringMatching(new RegExp(`^batch00${n}-\\d+-\\d+\\.zip$`))));
+  expect(
+    batches.map((b) => b.name),
+    listing,
+  ).toEqual(
+    [1, 2, 3, 4].map((n) => expect.stringMatching(new RegExp(`^batch00${n}-\\d+-\\d+\\.zip$`))),
+  );
   for (const b of batches) expect(b.entries, b.name).toEqual(["posts.csv", "metadata.json"]);
-  const exportedIds = new Set(batches.flatMap((b) => b.rows.map((r) => r["Post Id"] ?? "")).filter((id) => id !== ""));
+  const exportedIds = new Set(
+    batches.flatMap((b) => b.rows.map((r) => r["Post Id"] ?? "")).filter((id) => id !== ""),
+  );
   expect([...exportedIds].sort()).toEqual([...dayPosts.postRowIds].sort());
   for (const b of batches) {
     // metadata.json counts the batch's post rows (a deleted post has two: as sent, and "Deleted").
-    expect(b.metadata.MessagesCount, `${b.name}: metadata.json MessagesCount`).toBe(b.rows.filter((r) => r["Post Id"]).length);
+    expect(b.metadata.MessagesCount, `${b.name}: metadata.json MessagesCount`).toBe(
+      b.rows.filter((r) => r["Post Id"]).length,
+    );
     const perChannel = Object.values(b.metadata.Channels).reduce((n, c) => n + c.MessagesCount, 0);
-    expect(perChannel, `${b.name}: metadata.json channel counts add up`).toBe(b.metadata.MessagesCount);
+    expect(perChannel, `${b.name}: metadata.json channel counts add up`).toBe(
+      b.metadata.MessagesCount,
+    );
   }
   // The edit and the deletion are in the CSV as Mattermost writes them.
   const allRows = batches.flatMap((b) => b.rows);
-  expect(allRows.some((r) => r["Post Id"] === dayPosts.editedPostId && /edited/.test(r["Post Message"] ?? ""))).toBe(true);
-  expect(allRows.some((r) => r["Post Id"] === dayPosts.deletedPostId && /delete/i.test(`${r["Post Update Type"]} ${r["Post Type"]}`))).toBe(true);
+  expect(
+    allRows.some(
+      (r) => r["Post Id"] === dayPosts.editedPostId && /edited/.test(r["Post Message"] ?? ""),
+    ),
+  ).toBe(true);
+  expect(
+    allRows.some(
+      (r) =>
+        r["Post Id"] === dayPosts.deletedPostId &&
+        /delete/i.test(`${r["Post Update Type"]} ${r["Post Type"]}`),
+    ),
+  ).toBe(true);
 
-  await expect.poll(() => auditSince(mark, { event_name: "downloadComplianceReport", status: "success" }).length).toBe(1);
-  const downloaded = auditSince(mark, { event_name: "downloadComplianceReport", status: "success" })[0]!;
+  await expect
+    .poll(
+      () => auditSince(mark, { event_name: "downloadComplianceReport", status: "success" }).length,
+    )
+    .toBe(1);
+  const downloaded = auditSince(mark, {
+    event_name: "downloadComplianceReport",
+    status: "success",
+  })[0]!;
   expect(downloaded.event.parameters).toMatchObject({ job_id: ranged.id });
 
   // 6. "Run Compliance Export Now" continues from the moment export was enabled: posts stamped
@@ -170,7 +227,10 @@ test("ingest a workspace, export it as CSV, watch the job table, download and re
   const runId = await newestNewJobId(page, before);
   await expect(jobRow(page, runId)).toContainText("Run now · owner@custodian.example");
   await expect(jobRow(page, runId)).toHaveAttribute("data-status", "success", { timeout: 30_000 });
-  expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload), "the page was not reloaded").toBe(true);
+  expect(
+    await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload),
+    "the page was not reloaded",
+  ).toBe(true);
   expect(polled.length, "the table refreshed itself from /api/v1/jobs?poll=1").toBeGreaterThan(0);
   expect(polled.at(-1)).toBe("success");
 
@@ -182,19 +242,30 @@ test("ingest a workspace, export it as CSV, watch the job table, download and re
   const res = await page.request.get(`/api/v1/exports/${runId}/download`);
   expect(res.status()).toBe(200);
   expect(res.headers()["content-type"]).toBe("application/zip");
-  expect(Number(res.headers()["content-length"]), "Content-Length is the zip's size").toBe((await res.body()).length);
+  expect(Number(res.headers()["content-length"]), "Content-Length is the zip's size").toBe(
+    (await res.body()).length,
+  );
   const runZip = writeTemp(work, "run-now.zip", await res.body());
-  const runIds = new Set(readExport(runZip, work).flatMap((b) => b.rows.map((r) => r["Post Id"] ?? "")));
+  const runIds = new Set(
+    readExport(runZip, work).flatMap((b) => b.rows.map((r) => r["Post Id"] ?? "")),
+  );
   for (const id of fresh.postRowIds) expect(runIds.has(id), `run now exported ${id}`).toBe(true);
-  for (const id of dayPosts.postRowIds) expect(runIds.has(id), `run now did not export ${id} (before enabling)`).toBe(false);
+  for (const id of dayPosts.postRowIds)
+    expect(runIds.has(id), `run now did not export ${id} (before enabling)`).toBe(false);
 });
 
-test("POST /api/v1/jobs/<id>/cancel refuses a job that has already finished (409, audited)", async ({ page }) => {
+test("POST /api/v1/jobs/<id>/cancel refuses a job that has already finished (409, audited)", async ({
+  page,
+}) => {
   // Cancelling a *pending* job needs a worker that is busy, or the job starts at once:
   // e2e/global-relay.spec.ts holds the worker on a slow SMTP reply and cancels a pending job with
   // the table's Cancel button. Here: a finished job cannot be canceled, and the refusal is audited.
   await waitForIdleJobs(page.request);
-  const job = await createJob(page.request, { start: Date.now() - 60_000, end: Date.now(), format: "csv" });
+  const job = await createJob(page.request, {
+    start: Date.now() - 60_000,
+    end: Date.now(),
+    format: "csv",
+  });
   const done = await waitForJob(page.request, job.id);
   expect(["success", "warning"]).toContain(done.status);
   const mark = auditMark();

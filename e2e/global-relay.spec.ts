@@ -9,7 +9,15 @@ import { expect, test, type Page } from "@playwright/test";
 import { startTestSmtpServer, type TestSmtpServer } from "../lib/testing/smtp/test-smtp-server.ts";
 import { expectAccessible } from "./fixtures/a11y.ts";
 import { auditMark, auditSince } from "./fixtures/audit.ts";
-import { chatWorkspace, createIngestTokenInConsole, farDailyRunTime, ingest, listJobs, newestNewJobId, waitForIdleJobs } from "./fixtures/flows.ts";
+import {
+  chatWorkspace,
+  createIngestTokenInConsole,
+  farDailyRunTime,
+  ingest,
+  listJobs,
+  newestNewJobId,
+  waitForIdleJobs,
+} from "./fixtures/flows.ts";
 import { waitForHydration } from "./fixtures/hydration.ts";
 import { confirmDialog, toast } from "./fixtures/ui.ts";
 
@@ -20,7 +28,10 @@ const HOLD_FIRST_REPLY_MS = 10_000;
 let smtp: TestSmtpServer | undefined;
 
 test.beforeEach(({ page }) => {
-  page.on("dialog", (dialog) => void (dialog.type() === "beforeunload" ? dialog.accept() : dialog.dismiss()));
+  page.on(
+    "dialog",
+    (dialog) => void (dialog.type() === "beforeunload" ? dialog.accept() : dialog.dismiss()),
+  );
 });
 
 test.afterAll(async () => {
@@ -35,12 +46,19 @@ async function openComplianceExport(page: Page): Promise<void> {
 
 const jobRow = (page: Page, jobId: string) => page.locator(`tr[data-job-id="${jobId}"]`);
 
-test("Global Relay Custom over plain SMTP: test connection, run now, every email delivered once", async ({ page }, testInfo) => {
+test("Global Relay Custom over plain SMTP: test connection, run now, every email delivered once", async ({
+  page,
+}, testInfo) => {
   test.setTimeout(120_000);
   const tag = randomBytes(3).toString("hex");
   // No STARTTLS offered (the app would refuse the test server's self-signed certificate), AUTH
   // allowed without it; the first email's 250 comes late.
-  smtp = await startTestSmtpServer({ faults: { noStartTls: true, onData: (ctx) => (ctx.index === 1 ? { kind: "delay", ms: HOLD_FIRST_REPLY_MS } : undefined) } });
+  smtp = await startTestSmtpServer({
+    faults: {
+      noStartTls: true,
+      onData: (ctx) => (ctx.index === 1 ? { kind: "delay", ms: HOLD_FIRST_REPLY_MS } : undefined),
+    },
+  });
 
   const token = await createIngestTokenInConsole(page, `global-relay-${tag}`, testInfo);
 
@@ -76,7 +94,9 @@ test("Global Relay Custom over plain SMTP: test connection, run now, every email
   await expect(answer).toHaveClass(/status-ok/);
   expect(smtp.stats.authAttempts).toBe(authBefore + 1);
   expect(smtp.messages).toHaveLength(0);
-  await expect.poll(() => auditSince(mark, { event_name: "testSmtpConnection", status: "success" }).length).toBe(1);
+  await expect
+    .poll(() => auditSince(mark, { event_name: "testSmtpConnection", status: "success" }).length)
+    .toBe(1);
   expect(JSON.stringify(auditSince(mark))).not.toContain(smtp.password);
 
   // 3. Posts stamped after enabling, then Run now.
@@ -98,14 +118,20 @@ test("Global Relay Custom over plain SMTP: test connection, run now, every email
   //    job created meanwhile waits as pending: its Cancel button cancels it.
   await expect(run).toHaveAttribute("data-status", "in_progress");
   await expect(run.getByRole("progressbar")).toBeVisible();
-  const pendingRes = await page.request.post("/api/v1/jobs", { data: { start: Date.now() - 60_000, end: Date.now(), format: "csv" } });
+  const pendingRes = await page.request.post("/api/v1/jobs", {
+    data: { start: Date.now() - 60_000, end: Date.now(), format: "csv" },
+  });
   expect(pendingRes.status()).toBe(201);
   const pendingId = ((await pendingRes.json()) as { job: { id: string } }).job.id;
   const pending = jobRow(page, pendingId);
   await expect(pending).toHaveAttribute("data-status", "pending"); // appears by polling
   const cancelMark = auditMark();
   await pending.getByRole("button", { name: "Cancel" }).click();
-  await (await confirmDialog(page, "Cancel this export?")).getByRole("button", { name: "Cancel export" }).click();
+  await (
+    await confirmDialog(page, "Cancel this export?")
+  )
+    .getByRole("button", { name: "Cancel export" })
+    .click();
   await expect(pending).toHaveAttribute("data-status", "canceled");
   await expect(pending).toContainText("Canceled");
   await expect(pending.getByRole("button", { name: "Cancel" })).toHaveCount(0);
@@ -117,7 +143,10 @@ test("Global Relay Custom over plain SMTP: test connection, run now, every email
 
   // 5. The run finishes; the table shows Success and the delivered count, without a reload.
   await expect(run).toHaveAttribute("data-status", "success", { timeout: 60_000 });
-  expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload), "the page was not reloaded").toBe(true);
+  expect(
+    await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload),
+    "the page was not reloaded",
+  ).toBe(true);
   const job = (await listJobs(page.request)).find((j) => j.id === runId)!;
   expect(job.format).toBe("globalrelay");
   const counts = smtp.deliveredCount();
@@ -136,8 +165,11 @@ test("Global Relay Custom over plain SMTP: test connection, run now, every email
     expect(m.raw.toString("utf8")).toMatch(/^X-GlobalRelay-MsgType: Mattermost\r$/m);
   }
   // One email per channel per batch: each of the workspace's channels is archived.
-  const channelIds = new Set(smtp.messages.map((m) => /^X-Mattermost-ChannelID: (.+)\r$/m.exec(m.raw.toString("utf8"))?.[1]));
-  for (const c of posts.channels) expect(channelIds.has(c.id), `an email for channel ${c.name}`).toBe(true);
+  const channelIds = new Set(
+    smtp.messages.map((m) => /^X-Mattermost-ChannelID: (.+)\r$/m.exec(m.raw.toString("utf8"))?.[1]),
+  );
+  for (const c of posts.channels)
+    expect(channelIds.has(c.id), `an email for channel ${c.name}`).toBe(true);
   // The canceled job never ran.
   const canceledJob = (await listJobs(page.request)).find((j) => j.id === pendingId)!;
   expect(canceledJob.status).toBe("canceled");

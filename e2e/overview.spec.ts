@@ -5,8 +5,14 @@ import { expectAccessible } from "./fixtures/a11y.ts";
 import { createJob, waitForJob } from "./fixtures/flows.ts";
 import { waitForHydration } from "./fixtures/hydration.ts";
 
-test("the console opens on the Overview: last success per policy, worker health, charts with tables", async ({ page }, testInfo) => {
-  const job = await createJob(page.request, { start: Date.now() - 3_600_000, end: Date.now() - 1000, format: "csv" });
+test("the console opens on the Overview: last success per policy, worker health, charts with tables", async ({
+  page,
+}, testInfo) => {
+  const job = await createJob(page.request, {
+    start: Date.now() - 3_600_000,
+    end: Date.now() - 1000,
+    format: "csv",
+  });
   expect((await waitForJob(page.request, job.id)).status).toBe("success");
 
   await page.goto("/");
@@ -18,7 +24,9 @@ test("the console opens on the Overview: last success per policy, worker health,
   await expect(policy).toContainText("Last success");
   await expect(policy.getByRole("link").first()).toHaveAttribute("href", /^\/jobs\/[0-9a-f-]{36}$/);
   await expect(policy).toContainText("Next run");
-  await expect(page.getByTestId("worker-health")).toContainText(/1 worker running|\d+ workers running/);
+  await expect(page.getByTestId("worker-health")).toContainText(
+    /1 worker running|\d+ workers running/,
+  );
   await expect(page.getByTestId("open-warnings").getByRole("heading")).toHaveText("Open warnings");
 
   for (const name of ["Messages exported per day", "Files exported per day", "Job duration"]) {
@@ -40,6 +48,8 @@ test("the console opens on the Overview: last success per policy, worker health,
     return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
   });
   await expect(rows.last().locator("td").first()).toHaveText(today);
-  expect(Number(await rows.last().locator("td").nth(1).textContent())).toBeGreaterThanOrEqual(job.messages);
+  expect(Number(await rows.last().locator("td").nth(1).textContent())).toBeGreaterThanOrEqual(
+    job.messages,
+  );
   await expectAccessible(page, testInfo, "overview");
 });

@@ -7,19 +7,35 @@ import { expect, test } from "@playwright/test";
 import { expectAccessible } from "./fixtures/a11y.ts";
 import { auditMark, auditSince } from "./fixtures/audit.ts";
 import { queryDb } from "./fixtures/db.ts";
-import { chatWorkspace, createIngestTokenInConsole, ingest, removeTempDirs, tempDir, waitForJob, writeTemp, zipEntries, zipEntry } from "./fixtures/flows.ts";
+import {
+  chatWorkspace,
+  createIngestTokenInConsole,
+  ingest,
+  removeTempDirs,
+  tempDir,
+  waitForJob,
+  writeTemp,
+  zipEntries,
+  zipEntry,
+} from "./fixtures/flows.ts";
 import { waitForHydration } from "./fixtures/hydration.ts";
 import { confirmDialog, toast } from "./fixtures/ui.ts";
 
 test.afterAll(() => removeTempDirs());
 
-test("add a filtered policy, preview it, run it, download its export, edit, disable and delete it", async ({ page }, testInfo) => {
+test("add a filtered policy, preview it, run it, download its export, edit, disable and delete it", async ({
+  page,
+}, testInfo) => {
   test.setTimeout(180_000);
   const tag = randomBytes(3).toString("hex");
   const prefix = `pol${tag}`;
   const name = `e2e-policy-${tag}`;
   const token = await createIngestTokenInConsole(page, `policies-${tag}`);
-  const workspace = chatWorkspace(prefix, { base: Date.now() - 2 * 3_600_000, step: 60_000, posts: 12 });
+  const workspace = chatWorkspace(prefix, {
+    base: Date.now() - 2 * 3_600_000,
+    step: 60_000,
+    posts: 12,
+  });
   await ingest(page.request, token, workspace.records);
   const legal = workspace.channels.find((c) => c.type === "P")!;
   const town = workspace.channels.find((c) => c.type === "O")!;
@@ -39,9 +55,13 @@ test("add a filtered policy, preview it, run it, download its export, edit, disa
   await form.getByLabel("Export attachments:", { exact: true }).uncheck();
 
   // The preview counts, in SQL, what the filter selects of the last 7 days: the legal channel's rows.
-  const expected = await queryDb<{ n: string | number }>(`SELECT COUNT(*) AS n FROM "Post" WHERE "channelId" = '${legal.id}' AND "type" NOT LIKE 'system_%'`);
+  const expected = await queryDb<{ n: string | number }>(
+    `SELECT COUNT(*) AS n FROM "Post" WHERE "channelId" = '${legal.id}' AND "type" NOT LIKE 'system_%'`,
+  );
   await form.getByRole("button", { name: "Preview" }).click();
-  await expect(form.getByText(/This filter selects/)).toHaveText(`This filter selects ${Number(expected[0]!.n)} message(s) in 1 channel(s) of the last 7 days.`);
+  await expect(form.getByText(/This filter selects/)).toHaveText(
+    `This filter selects ${Number(expected[0]!.n)} message(s) in 1 channel(s) of the last 7 days.`,
+  );
 
   let mark = auditMark();
   await form.getByRole("button", { name: "Add policy" }).click();
@@ -61,7 +81,20 @@ test("add a filtered policy, preview it, run it, download its export, edit, disa
     { id: `${prefix}-late-legal-2`, channel_id: legal.id, at: now - 500 },
     { id: `${prefix}-late-town`, channel_id: town.id, at: now - 700 },
   ];
-  await ingest(page.request, token, later.map((p) => ({ type: "post", post: { id: p.id, channel_id: p.channel_id, user_id: `${prefix}-u1`, create_at: p.at, message: `after the policy: ${p.id}` } })));
+  await ingest(
+    page.request,
+    token,
+    later.map((p) => ({
+      type: "post",
+      post: {
+        id: p.id,
+        channel_id: p.channel_id,
+        user_id: `${prefix}-u1`,
+        create_at: p.at,
+        message: `after the policy: ${p.id}`,
+      },
+    })),
+  );
 
   mark = auditMark();
   await row.getByRole("button", { name: `Run now: ${name}` }).click();
@@ -81,9 +114,13 @@ test("add a filtered policy, preview it, run it, download its export, edit, disa
   const batches = zipEntries(zip).filter((e) => /\/batch\d{3}-[^/]*\.zip$/.test(e));
   expect(batches.length).toBe(1);
   const inner = writeTemp(dir, "batch.zip", zipEntry(zip, batches[0]!));
-  const rows = parseCsv(zipEntry(inner, "posts.csv"), { columns: true }) as Array<Record<string, string>>;
+  const rows = parseCsv(zipEntry(inner, "posts.csv"), { columns: true }) as Array<
+    Record<string, string>
+  >;
   const postRows = rows.filter((r) => r["Post Id"]);
-  expect(new Set(postRows.map((r) => r["Post Id"]))).toEqual(new Set([`${prefix}-late-legal-1`, `${prefix}-late-legal-2`]));
+  expect(new Set(postRows.map((r) => r["Post Id"]))).toEqual(
+    new Set([`${prefix}-late-legal-1`, `${prefix}-late-legal-2`]),
+  );
 
   // The job table names the policy of each job.
   await page.goto("/jobs");
@@ -132,6 +169,8 @@ test("add a filtered policy, preview it, run it, download its export, edit, disa
   await expect(toast(page, `Deleted “${name}”.`)).toBeVisible();
   await expect(row).toHaveCount(0);
   expect(auditSince(mark, { event_name: "deletePolicy", status: "success" })).toHaveLength(1);
-  const kept = await queryDb<{ id: string }>(`SELECT "id" FROM "ExportJob" WHERE "id" = '${jobId}'`);
+  const kept = await queryDb<{ id: string }>(
+    `SELECT "id" FROM "ExportJob" WHERE "id" = '${jobId}'`,
+  );
   expect(kept).toHaveLength(1);
 });

@@ -5,13 +5,19 @@ import { expect, test } from "@playwright/test";
 import { expectAccessible } from "./fixtures/a11y.ts";
 import { waitForHydration } from "./fixtures/hydration.ts";
 
-test("a request selects by change when told; the list and the job's page show it, with the reconciliation", async ({ page }, testInfo) => {
+test("a request selects by change when told; the list and the job's page show it, with the reconciliation", async ({
+  page,
+}, testInfo) => {
   await page.goto("/requests");
   await waitForHydration(page, 'form[aria-label="Request an export"]');
   const select = page.getByLabel("Messages");
   await expect(select).toHaveValue("created");
   await expect(select.locator("option")).toHaveText(["Created in range", "Changed in range"]);
-  const today = await page.evaluate(() => new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date()));
+  const today = await page.evaluate(() =>
+    new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit" }).format(
+      new Date(),
+    ),
+  );
   await page.getByLabel("From").fill(today);
   await page.getByLabel("To", { exact: true }).fill(today);
   await page.getByLabel("Format").selectOption("csv");

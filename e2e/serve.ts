@@ -9,7 +9,14 @@
 // is dropped and the data directory removed (E2E_KEEP_DATA=1 keeps the directory).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -46,7 +53,8 @@ async function main(): Promise<void> {
     const u = new URL(base);
     u.pathname = `/${name}`;
     databaseUrl = u.toString();
-    dropDatabase = () => withPg(maintenanceUrl(base), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    dropDatabase = () =>
+      withPg(maintenanceUrl(base), `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   } else {
     databaseUrl = `file:${path.join(dataDir, "custodian.db")}`;
   }
@@ -81,8 +89,14 @@ async function main(): Promise<void> {
       CUSTODIAN_METRICS_TOKEN: E2E_METRICS_TOKEN,
     },
   });
-  child.stdout.on("data", (chunk: Buffer) => { process.stdout.write(chunk); log.write(chunk); });
-  child.stderr.on("data", (chunk: Buffer) => { process.stderr.write(chunk); log.write(chunk); });
+  child.stdout.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    log.write(chunk);
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    log.write(chunk);
+  });
 
   let stopping = false;
   const closeLog = () => new Promise<void>((resolve) => log.end(resolve));
@@ -90,7 +104,9 @@ async function main(): Promise<void> {
     try {
       await dropDatabase?.();
     } catch (error) {
-      console.error(`[e2e] could not drop the test database: ${error instanceof Error ? error.message : error}`);
+      console.error(
+        `[e2e] could not drop the test database: ${error instanceof Error ? error.message : error}`,
+      );
     }
     if (process.env.E2E_KEEP_DATA !== "1") rmSync(dataDir, { recursive: true, force: true });
   };
@@ -109,7 +125,9 @@ async function main(): Promise<void> {
       // The server never exits on its own; if it does (failed build, bad migration), show why.
       if (!stopping) {
         const tail = readFileSync(serverLog, "utf8").split("\n").slice(-40).join("\n");
-        console.error(`[e2e] the server exited (code ${code}, signal ${signal}); the end of its log:\n${tail}`);
+        console.error(
+          `[e2e] the server exited (code ${code}, signal ${signal}); the end of its log:\n${tail}`,
+        );
       }
       await cleanup();
       process.exit(stopping ? 0 : code || 1);

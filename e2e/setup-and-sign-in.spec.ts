@@ -8,7 +8,12 @@ import { waitForHydration } from "./fixtures/hydration.ts";
 import { auditMark, auditSince } from "./fixtures/audit.ts";
 import { OWNER, OWNER_STATE, SESSION_COOKIE, signIn } from "./fixtures/owner.ts";
 
-async function fillSetup(page: Page, email: string, password: string, confirm = password): Promise<void> {
+async function fillSetup(
+  page: Page,
+  email: string,
+  password: string,
+  confirm = password,
+): Promise<void> {
   await waitForHydration(page);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
@@ -16,7 +21,9 @@ async function fillSetup(page: Page, email: string, password: string, confirm = 
   await page.getByRole("button", { name: "Create owner account" }).click();
 }
 
-test("before set-up every page leads to /setup, and a weak password creates nothing", async ({ page }, testInfo) => {
+test("before set-up every page leads to /setup, and a weak password creates nothing", async ({
+  page,
+}, testInfo) => {
   await page.goto("/");
   await expect(page).toHaveURL(/\/setup$/);
   await expect(page.getByRole("heading", { name: "Set up Custodian" })).toBeVisible();
@@ -30,9 +37,14 @@ test("before set-up every page leads to /setup, and a weak password creates noth
   const mark = auditMark();
   await fillSetup(page, OWNER.email, "short-pw");
   await expect(page.locator("#password-error")).toHaveText("Use at least 12 characters.");
-  await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute(
+    "aria-invalid",
+    "true",
+  );
   await fillSetup(page, OWNER.email, "password1234");
-  await expect(page.locator("#password-error")).toContainText("This password is too easy to guess.");
+  await expect(page.locator("#password-error")).toContainText(
+    "This password is too easy to guess.",
+  );
   await expect(page).toHaveURL(/\/setup$/);
 
   // Nothing was created: set-up is still offered, and nothing was audited as a new user.
@@ -41,7 +53,9 @@ test("before set-up every page leads to /setup, and a weak password creates noth
   expect(auditSince(mark, { event_name: "createUser" })).toEqual([]);
 });
 
-test("set-up creates the owner, lands on Compliance Export, closes /setup; sign out goes to /login", async ({ page }, testInfo) => {
+test("set-up creates the owner, lands on Compliance Export, closes /setup; sign out goes to /login", async ({
+  page,
+}, testInfo) => {
   const mark = auditMark();
   await page.goto("/setup");
   await fillSetup(page, OWNER.email, OWNER.password);
@@ -64,13 +78,17 @@ test("set-up creates the owner, lands on Compliance Export, closes /setup; sign 
   await expect(page).toHaveURL(/\/login$/);
   await expect(page.getByRole("heading", { name: "Sign in to Custodian" })).toBeVisible();
   expect(auditSince(logoutMark, { event_name: "logout", status: "success" })).toHaveLength(1);
-  expect((await page.context().cookies()).filter((c) => c.name.includes(SESSION_COOKIE))).toEqual([]);
+  expect((await page.context().cookies()).filter((c) => c.name.includes(SESSION_COOKIE))).toEqual(
+    [],
+  );
 
   await page.goto("/compliance-export");
   await expect(page).toHaveURL(/\/login\?next=/);
 });
 
-test("a wrong password shows the error and is audited as a failed login; the right one signs in", async ({ page }, testInfo) => {
+test("a wrong password shows the error and is audited as a failed login; the right one signs in", async ({
+  page,
+}, testInfo) => {
   await page.goto("/login");
   await waitForHydration(page);
   await expectAccessible(page, testInfo, "login");
@@ -78,7 +96,9 @@ test("a wrong password shows the error and is audited as a failed login; the rig
   await page.getByLabel("Email").fill(OWNER.email);
   await page.getByLabel("Password").fill("not-the-owner-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "The email or password is incorrect." })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: "The email or password is incorrect." }),
+  ).toBeVisible();
   await expect(page).toHaveURL(/\/login$/);
 
   const failed = auditSince(mark, { event_name: "login", status: "fail" });
@@ -96,7 +116,10 @@ test("a wrong password shows the error and is audited as a failed login; the rig
   expect(auditSince(mark, { event_name: "login", status: "success" })).toHaveLength(1);
 });
 
-test("the session cookie is HttpOnly, SameSite=Lax, Path=/, host-only, and a new one at every sign-in", async ({ page, context }) => {
+test("the session cookie is HttpOnly, SameSite=Lax, Path=/, host-only, and a new one at every sign-in", async ({
+  page,
+  context,
+}) => {
   const setCookies: string[] = [];
   page.on("response", async (response) => {
     const header = await response.headerValue("set-cookie").catch(() => null);
@@ -105,11 +128,19 @@ test("the session cookie is HttpOnly, SameSite=Lax, Path=/, host-only, and a new
   await signIn(page);
   const session = (await context.cookies()).find((c) => c.name === SESSION_COOKIE);
   expect(session, "session cookie after sign-in").toBeDefined();
-  expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/", domain: "127.0.0.1", secure: false });
+  expect(session).toMatchObject({
+    httpOnly: true,
+    sameSite: "Lax",
+    path: "/",
+    domain: "127.0.0.1",
+    secure: false,
+  });
   // ≥ 128 bits of token: at least 22 base64url characters.
   expect(session!.value.length).toBeGreaterThanOrEqual(22);
 
-  const raw = setCookies.find((c) => c.startsWith(`${SESSION_COOKIE}=`) && !/Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(c));
+  const raw = setCookies.find(
+    (c) => c.startsWith(`${SESSION_COOKIE}=`) && !/Max-Age=0|Expires=Thu, 01 Jan 1970/i.test(c),
+  );
   expect(raw, "Set-Cookie header of the sign-in").toBeDefined();
   expect(raw).toMatch(/;\s*HttpOnly/i);
   expect(raw).toMatch(/;\s*SameSite=Lax/i);
@@ -123,13 +154,21 @@ test("the session cookie is HttpOnly, SameSite=Lax, Path=/, host-only, and a new
   expect(again?.value).not.toBe(session!.value);
 });
 
-test("after sign-out the old session cookie is worthless", async ({ page, context, browser, baseURL }) => {
+test("after sign-out the old session cookie is worthless", async ({
+  page,
+  context,
+  browser,
+  baseURL,
+}) => {
   await signIn(page);
   const old = (await context.cookies()).find((c) => c.name === SESSION_COOKIE);
   expect(old).toBeDefined();
 
   // While signed in, the cookie works outside the browser too.
-  const live = await request.newContext({ baseURL, extraHTTPHeaders: { cookie: `${SESSION_COOKIE}=${old!.value}` } });
+  const live = await request.newContext({
+    baseURL,
+    extraHTTPHeaders: { cookie: `${SESSION_COOKIE}=${old!.value}` },
+  });
   expect((await live.get("/api/v1/config/export")).status()).toBe(200);
 
   await page.goto("/compliance-export");
@@ -150,7 +189,10 @@ test("after sign-out the old session cookie is worthless", async ({ page, contex
   await replay.close();
 });
 
-test("?next=//evil.example keeps the browser on this origin after sign-in", async ({ page, baseURL }) => {
+test("?next=//evil.example keeps the browser on this origin after sign-in", async ({
+  page,
+  baseURL,
+}) => {
   for (const next of ["//evil.example", "/\\evil.example", "https://evil.example/"]) {
     await page.context().clearCookies();
     await page.goto(`/login?next=${encodeURIComponent(next)}`);

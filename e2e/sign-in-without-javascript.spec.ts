@@ -4,7 +4,10 @@
 import { expect, test } from "@playwright/test";
 import { OWNER } from "./fixtures/owner.ts";
 
-test("the sign-in form never puts the password in the URL, even before JavaScript runs", async ({ browser, baseURL }) => {
+test("the sign-in form never puts the password in the URL, even before JavaScript runs", async ({
+  browser,
+  baseURL,
+}) => {
   const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
   const page = await context.newPage();
   const urls: string[] = [];
@@ -17,5 +20,8 @@ test("the sign-in form never puts the password in the URL, even before JavaScrip
   await page.waitForLoadState();
   urls.push(page.url());
   await context.close();
-  expect(urls.filter((u) => u.includes(typed) || /[?&]password=/.test(u)), "requests carrying the password in the URL").toEqual([]);
+  expect(
+    urls.filter((u) => u.includes(typed) || /[?&]password=/.test(u)),
+    "requests carrying the password in the URL",
+  ).toEqual([]);
 });

@@ -6,7 +6,15 @@ import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { expectAccessible } from "./fixtures/a11y.ts";
 import { auditMark, auditSince } from "./fixtures/audit.ts";
-import { chatWorkspace, createIngestTokenInConsole, createJob, ingest, tempDir, waitForIdleJobs, waitForJob } from "./fixtures/flows.ts";
+import {
+  chatWorkspace,
+  createIngestTokenInConsole,
+  createJob,
+  ingest,
+  tempDir,
+  waitForIdleJobs,
+  waitForJob,
+} from "./fixtures/flows.ts";
 import { waitForHydration } from "./fixtures/hydration.ts";
 import { startTestS3Server, type TestS3Server } from "../lib/testing/s3/test-s3-server.ts";
 
@@ -16,13 +24,18 @@ test.beforeAll(async () => {
 });
 test.afterAll(async ({ playwright }, testInfo) => {
   // Later specs export to the local directory again.
-  const request = await playwright.request.newContext({ baseURL: testInfo.project.use.baseURL, storageState: testInfo.project.use.storageState });
+  const request = await playwright.request.newContext({
+    baseURL: testInfo.project.use.baseURL,
+    storageState: testInfo.project.use.storageState,
+  });
   await request.patch("/api/v1/config/export", { data: { Destination: "Local exports" } });
   await request.dispose();
   await s3.stop();
 });
 
-test("add an S3 target, test it, export to it and download a batch through a presigned URL", async ({ page }, testInfo) => {
+test("add an S3 target, test it, export to it and download a batch through a presigned URL", async ({
+  page,
+}, testInfo) => {
   test.setTimeout(180_000);
   const tag = randomBytes(3).toString("hex");
   const name = `e2e-bucket-${tag}`;
@@ -47,21 +60,35 @@ test("add an S3 target, test it, export to it and download a batch through a pre
 
   const mark = auditMark();
   await row.getByRole("button", { name: `Test connection of ${name}` }).click();
-  await expect(row.getByRole("status")).toContainText("Wrote, read back and deleted a probe object");
-  expect(auditSince(mark, { event_name: "testTargetConnection", status: "success" })).toHaveLength(1);
+  await expect(row.getByRole("status")).toContainText(
+    "Wrote, read back and deleted a probe object",
+  );
+  expect(auditSince(mark, { event_name: "testTargetConnection", status: "success" })).toHaveLength(
+    1,
+  );
 
   // The Compliance Export's Destination: the new bucket (the API takes the target's name).
-  const patched = await page.request.patch("/api/v1/config/export", { data: { ExportFormat: "csv", Destination: name } });
+  const patched = await page.request.patch("/api/v1/config/export", {
+    data: { ExportFormat: "csv", Destination: name },
+  });
   expect(patched.status(), await patched.text()).toBe(200);
   await page.goto("/compliance-export");
   await expect(page.getByLabel("Destination:").locator("option:checked")).toContainText(name);
 
   // Something to export, then a ranged CSV export to the bucket.
   const token = await createIngestTokenInConsole(page, `targets-${tag}`);
-  const workspace = chatWorkspace(`tg${tag}`, { base: Date.now() - 2 * 3_600_000, step: 60_000, posts: 12 });
+  const workspace = chatWorkspace(`tg${tag}`, {
+    base: Date.now() - 2 * 3_600_000,
+    step: 60_000,
+    posts: 12,
+  });
   await ingest(page.request, token, workspace.records);
   await waitForIdleJobs(page.request);
-  const job = await createJob(page.request, { start: workspace.first - 1, end: workspace.last + 1, format: "csv" });
+  const job = await createJob(page.request, {
+    start: workspace.first - 1,
+    end: workspace.last + 1,
+    format: "csv",
+  });
   const done = await waitForJob(page.request, job.id);
   expect(done.status, done.error).toBe("success");
   expect((done as unknown as { targetName: string }).targetName).toBe(name);
@@ -71,11 +98,15 @@ test("add an S3 target, test it, export to it and download a batch through a pre
   await expect(page.getByText(name, { exact: true })).toBeVisible();
   const batchLink = page.getByRole("link", { name: "Download batch 1" });
   const [download] = await Promise.all([page.waitForEvent("download"), batchLink.click()]);
-  expect(download.url(), "the browser fetched the batch from the bucket").toContain(`${s3.endpoint}/${s3.bucket}/exports-${tag}/`);
+  expect(download.url(), "the browser fetched the batch from the bucket").toContain(
+    `${s3.endpoint}/${s3.bucket}/exports-${tag}/`,
+  );
   expect(download.url()).toContain("X-Amz-Signature=");
   const file = `${tempDir("targets")}/batch1.zip`;
   await download.saveAs(file);
-  const recorded = (await (await page.request.get(`/api/v1/jobs/${job.id}`)).json()) as { job: { id: string } };
+  const recorded = (await (await page.request.get(`/api/v1/jobs/${job.id}`)).json()) as {
+    job: { id: string };
+  };
   expect(recorded.job.id).toBe(job.id);
   const sha = createHash("sha256").update(readFileSync(file)).digest("hex");
   const downloads = auditSince(mark, { event_name: "downloadComplianceReport", status: "success" });

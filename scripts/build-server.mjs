@@ -7,16 +7,37 @@
 //
 //   node scripts/build-server.mjs          build if the sources changed; prints the directory
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = path.join(ROOT, "dist");
-const SOURCES = ["lib", "scripts", "package.json", "tsconfig.json", "prisma/sqlite/schema.prisma", "prisma/postgresql/schema.prisma"];
+const SOURCES = [
+  "lib",
+  "scripts",
+  "package.json",
+  "tsconfig.json",
+  "prisma/sqlite/schema.prisma",
+  "prisma/postgresql/schema.prisma",
+];
 // Tests and test helpers are not part of the build; generated clients follow from the schemas.
 const SKIP = /(\.test\.tsx?$)|(^|\/)(generated|testing)(\/|$)/;
-export const ENTRIES = { start: "scripts/start.ts", worker: "scripts/worker.ts", cli: "lib/cli/main.ts", "ingest-thread": "lib/ingest/thread/ingest-thread.ts" };
+export const ENTRIES = {
+  start: "scripts/start.ts",
+  worker: "scripts/worker.ts",
+  cli: "lib/cli/main.ts",
+  "ingest-thread": "lib/ingest/thread/ingest-thread.ts",
+};
 const KEEP_BUILDS = 3;
 
 /** A fingerprint of every source the compiled entry points depend on. */
@@ -50,7 +71,9 @@ export function esbuildOptions(entryPoints, outdir) {
     chunkNames: "chunks/[name]-[hash]",
     logLevel: "warning",
     // Bundled ESM has no `require`; a dependency reached through the bundle may still call it.
-    banner: { js: 'import { createRequire as __custodianRequire } from "node:module"; const require = __custodianRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __custodianRequire } from "node:module"; const require = __custodianRequire(import.meta.url);',
+    },
   };
 }
 
@@ -65,7 +88,10 @@ export async function ensureServerBuild() {
   const started = Date.now();
   await build(esbuildOptions(ENTRIES, tmp));
   mkdirSync(tmp, { recursive: true });
-  writeFileSync(path.join(tmp, "BUILT"), `${new Date().toISOString()} ${Date.now() - started} ms\n`);
+  writeFileSync(
+    path.join(tmp, "BUILT"),
+    `${new Date().toISOString()} ${Date.now() - started} ms\n`,
+  );
   try {
     renameSync(tmp, dir);
   } catch {
@@ -80,7 +106,8 @@ function pruneOldBuilds(current) {
     .filter((e) => e.isDirectory() && e.name !== current && !e.name.startsWith("."))
     .map((e) => ({ name: e.name, mtime: statSync(path.join(DIST, e.name)).mtimeMs }))
     .sort((a, b) => b.mtime - a.mtime);
-  for (const old of builds.slice(KEEP_BUILDS - 1)) rmSync(path.join(DIST, old.name), { recursive: true, force: true });
+  for (const old of builds.slice(KEEP_BUILDS - 1))
+    rmSync(path.join(DIST, old.name), { recursive: true, force: true });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -2,7 +2,17 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
-const SOURCES = ["app", "components", "lib", "public", "instrumentation.ts", "proxy.ts", "next.config.ts", "package.json", "tsconfig.json"];
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "instrumentation.ts",
+  "proxy.ts",
+  "next.config.ts",
+  "package.json",
+  "tsconfig.json",
+];
 const SKIP = /(\.test\.tsx?$)|(^|\/)(generated|testing)(\/|$)/;
 
 /** A fingerprint of everything the production build depends on, to rebuild only when it changed. */

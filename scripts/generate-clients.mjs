@@ -10,6 +10,10 @@ if (!existsSync(prismaBin)) process.exit(0); // production install without devDe
 for (const provider of ["sqlite", "postgresql"]) {
   execFileSync(prismaBin, ["generate", "--schema", `prisma/${provider}/schema.prisma`], {
     stdio: "inherit",
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? "/bin/true", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+    env: {
+      ...process.env,
+      PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? "/bin/true",
+      PRISMA_HIDE_UPDATE_MESSAGE: "1",
+    },
   });
 }

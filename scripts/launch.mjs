@@ -11,7 +11,9 @@ const [entry, ...args] = process.argv.slice(2);
 // `build`: the compiled start script, which only builds the console (.next) and exits.
 const target = entry === "build" ? "start" : entry;
 if (!target || !(target in ENTRIES)) {
-  console.error(`usage: node scripts/launch.mjs ${[...Object.keys(ENTRIES), "build"].join("|")} [args…]`);
+  console.error(
+    `usage: node scripts/launch.mjs ${[...Object.keys(ENTRIES), "build"].join("|")} [args…]`,
+  );
   process.exit(2);
 }
 const file = path.join(await ensureServerBuild(), `${target}.js`);

@@ -17,21 +17,38 @@ before(async () => {
 after(async () => t.cleanup());
 
 test("node scripts/launch.mjs cli runs the compiled CLI (no TypeScript loader) with the same exit codes", async () => {
-  const { ensureServerBuild, serverStamp } = (await import(path.join(root, "scripts/build-server.mjs"))) as { ensureServerBuild: () => Promise<string>; serverStamp: () => string };
+  const { ensureServerBuild, serverStamp } = (await import(
+    path.join(root, "scripts/build-server.mjs")
+  )) as { ensureServerBuild: () => Promise<string>; serverStamp: () => string };
   const dir = await ensureServerBuild();
   assert.equal(path.basename(dir), serverStamp());
-  for (const entry of ["start.js", "worker.js", "cli.js"]) assert.ok(existsSync(path.join(dir, entry)), entry);
+  for (const entry of ["start.js", "worker.js", "cli.js"])
+    assert.ok(existsSync(path.join(dir, entry)), entry);
 
   const env = { ...process.env, NODE_OPTIONS: "" };
-  const listed = await run(process.execPath, ["scripts/launch.mjs", "cli", "jobs", "list", "--json"], { cwd: root, env });
+  const listed = await run(
+    process.execPath,
+    ["scripts/launch.mjs", "cli", "jobs", "list", "--json"],
+    { cwd: root, env },
+  );
   assert.deepEqual(JSON.parse(listed.stdout), { jobs: [], next: null, total: 0 });
-  const usage = await run(process.execPath, ["scripts/launch.mjs", "cli", "jobs", "list", "--nope"], { cwd: root, env }).then(
+  const usage = await run(
+    process.execPath,
+    ["scripts/launch.mjs", "cli", "jobs", "list", "--nope"],
+    { cwd: root, env },
+  ).then(
     () => null,
     (e: { code: number; stdout: string; stderr: string }) => e,
   );
   assert.equal(usage?.code, 2);
   assert.equal(usage?.stdout, "");
   assert.match(usage?.stderr ?? "", /Usage: npm run cli -- jobs list/);
-  const unknown = await run(process.execPath, ["scripts/launch.mjs", "nonsense"], { cwd: root, env }).then(() => null, (e: { code: number }) => e);
+  const unknown = await run(process.execPath, ["scripts/launch.mjs", "nonsense"], {
+    cwd: root,
+    env,
+  }).then(
+    () => null,
+    (e: { code: number }) => e,
+  );
   assert.equal(unknown?.code, 2);
 });

@@ -7,11 +7,18 @@ import { gzipSync } from "node:zlib";
 import { chromium } from "@playwright/test";
 
 const base = process.env.BASE ?? "http://127.0.0.1:3000";
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu"],
+});
 const context = await browser.newContext();
 const login = await context.newPage();
 await login.goto(`${base}/login`);
-await login.waitForFunction(() => Object.keys(globalThis.document.querySelector("form") ?? {}).some((k) => k.startsWith("__reactProps$")));
+await login.waitForFunction(() =>
+  Object.keys(globalThis.document.querySelector("form") ?? {}).some((k) =>
+    k.startsWith("__reactProps$"),
+  ),
+);
 await login.getByLabel("Email").fill(process.env.EMAIL ?? "");
 await login.getByLabel("Password").fill(process.env.PASSWORD ?? "");
 await login.getByRole("button", { name: "Sign in" }).click();
@@ -24,8 +31,11 @@ await cdp.send("Network.enable");
 await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
 const scripts = new Map();
 cdp.on("Network.responseReceived", (e) => {
-  const h = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  if (e.type === "Script") scripts.set(e.requestId, { url: e.response.url, encoding: h["content-encoding"] ?? "" });
+  const h = Object.fromEntries(
+    Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), v]),
+  );
+  if (e.type === "Script")
+    scripts.set(e.requestId, { url: e.response.url, encoding: h["content-encoding"] ?? "" });
 });
 cdp.on("Network.loadingFinished", (e) => {
   const s = scripts.get(e.requestId);
@@ -41,10 +51,15 @@ for (const [id, s] of scripts) {
   raw += bytes.length;
   gzip += gzipSync(bytes, { level: 9 }).length;
   wire += s.wire ?? 0;
-  if (process.env.VERBOSE) console.log(`${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1).padStart(7)} kB gzip  ${s.url.replace(base, "")}`);
+  if (process.env.VERBOSE)
+    console.log(
+      `${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1).padStart(7)} kB gzip  ${s.url.replace(base, "")}`,
+    );
 }
 const kB = (n) => `${(n / 1024).toFixed(1)} kB`;
 console.log(`${scripts.size} scripts on a cold load of ${base}/`);
-console.log(`transferred: ${kB(wire)} (content-encoding: ${[...new Set([...scripts.values()].map((s) => s.encoding || "none"))].join(", ")})`);
+console.log(
+  `transferred: ${kB(wire)} (content-encoding: ${[...new Set([...scripts.values()].map((s) => s.encoding || "none"))].join(", ")})`,
+);
 console.log(`gzip -9 of the bodies: ${kB(gzip)}; uncompressed: ${kB(raw)}`);
 await browser.close();

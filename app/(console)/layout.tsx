@@ -19,14 +19,27 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const compliance: NavItem[] = [
     { href: "/", label: "Overview" },
     { href: "/compliance-export", label: "Compliance Export" },
-    ...(can(user, ["request", "download", "configure"]) ? [{ href: "/policies", label: "Export policies" }, { href: "/jobs", label: "Export jobs" }] : []),
-    ...(can(user, ["request", "download"]) ? [{ href: "/requests", label: "Export requests" }] : []),
+    ...(can(user, ["request", "download", "configure"])
+      ? [
+          { href: "/policies", label: "Export policies" },
+          { href: "/jobs", label: "Export jobs" },
+        ]
+      : []),
+    ...(can(user, ["request", "download"])
+      ? [{ href: "/requests", label: "Export requests" }]
+      : []),
     ...(can(user, ["audit", "request"]) ? [{ href: "/completeness", label: "Completeness" }] : []),
     ...(can(user, "audit") ? [{ href: "/audit-log", label: "Audit log" }] : []),
   ];
   const administration: NavItem[] = [
     ...(can(user, "manage_admins") ? [{ href: "/admins", label: "Admins" }] : []),
-    ...(can(user, "configure") ? [{ href: "/targets", label: "Targets" }, { href: "/notifications", label: "Notifications" }, { href: "/ingest-tokens", label: "Ingest tokens" }] : []),
+    ...(can(user, "configure")
+      ? [
+          { href: "/targets", label: "Targets" },
+          { href: "/notifications", label: "Notifications" },
+          { href: "/ingest-tokens", label: "Ingest tokens" },
+        ]
+      : []),
     { href: "/account", label: "Your account" },
   ];
   const account = (
@@ -34,16 +47,28 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       <div className="account-email">{user.email}</div>
       <div>{user.isOwner ? "Owner" : "Admin"}</div>
       <form action={logoutAction}>
-        <button type="submit" className="link">Sign out</button>
+        <button type="submit" className="link">
+          Sign out
+        </button>
       </form>
     </div>
   );
   return (
     <ConsoleProviders>
       <div className="console">
-        <a className="skip-link" href="#content">Skip to content</a>
-        <SidebarNav sections={[{ title: "Compliance", items: compliance }, { title: "Administration", items: administration }]} account={account} />
-        <main className="content" id="content">{children}</main>
+        <a className="skip-link" href="#content">
+          Skip to content
+        </a>
+        <SidebarNav
+          sections={[
+            { title: "Compliance", items: compliance },
+            { title: "Administration", items: administration },
+          ]}
+          account={account}
+        />
+        <main className="content" id="content">
+          {children}
+        </main>
       </div>
     </ConsoleProviders>
   );

@@ -48,7 +48,11 @@ type ActionSpec<S extends z.ZodType> = {
 };
 
 /** The audit parameters of one call: the allow-listed input fields, then the handler's derived ones. */
-export function auditParameters(spec: { auditable: object; auditAs?: string }, input: unknown, derived?: DerivedParameters): Record<string, unknown> {
+export function auditParameters(
+  spec: { auditable: object; auditAs?: string },
+  input: unknown,
+  derived?: DerivedParameters,
+): Record<string, unknown> {
   const kept = pickAuditable(input, spec.auditable as Parameters<typeof pickAuditable>[1]);
   const shaped = spec.auditAs ? (Object.keys(kept).length ? { [spec.auditAs]: kept } : {}) : kept;
   return { ...shaped, ...derived };
@@ -67,9 +71,21 @@ export function defineAction<S extends z.ZodType, T>(
   return async (raw) => {
     const info = await requestInfo();
     const session = await currentSession();
-    if (!session) return { ok: false, status: 401, message: "Your session has ended. Sign in again.", fieldErrors: {} };
+    if (!session)
+      return {
+        ok: false,
+        status: 401,
+        message: "Your session has ended. Sign in again.",
+        fieldErrors: {},
+      };
     const actor = sessionActor(session, info);
-    const fail = async (status: number, message: string, fieldErrors: Record<string, string> = {}, input?: unknown, derived?: DerivedParameters) => {
+    const fail = async (
+      status: number,
+      message: string,
+      fieldErrors: Record<string, string> = {},
+      input?: unknown,
+      derived?: DerivedParameters,
+    ) => {
       await record({
         eventName: spec.event,
         status: "fail",
@@ -84,16 +100,31 @@ export function defineAction<S extends z.ZodType, T>(
     if (!can(session.user, spec.right)) return fail(403, "You do not have the right to do this.");
     const parsed = spec.schema.safeParse(raw);
     if (!parsed.success) {
-      return fail(400, "Some values are not valid; see the messages beside the fields.", fieldErrorsOf(parsed.error.issues), raw);
+      return fail(
+        400,
+        "Some values are not valid; see the messages beside the fields.",
+        fieldErrorsOf(parsed.error.issues),
+        raw,
+      );
     }
     try {
       const { data, audit } = await handler({ input: parsed.data, session, actor, info });
       const { parameters: derived, ...states } = audit ?? {};
-      await record({ eventName: spec.event, status: "success", actor, objectType: spec.objectType, apiPath: spec.id, ...states, parameters: auditParameters(spec, parsed.data, derived) });
+      await record({
+        eventName: spec.event,
+        status: "success",
+        actor,
+        objectType: spec.objectType,
+        apiPath: spec.id,
+        ...states,
+        parameters: auditParameters(spec, parsed.data, derived),
+      });
       return { ok: true, data };
     } catch (error) {
-      if (error instanceof AuditedUserError) return fail(error.status, error.message, error.fieldErrors, parsed.data, error.parameters);
-      if (error instanceof UserError) return fail(error.status, error.message, error.fieldErrors, parsed.data);
+      if (error instanceof AuditedUserError)
+        return fail(error.status, error.message, error.fieldErrors, parsed.data, error.parameters);
+      if (error instanceof UserError)
+        return fail(error.status, error.message, error.fieldErrors, parsed.data);
       const eventId = randomUUID();
       logger().error({ err: error, eventId, action: spec.id }, "server action failed");
       return fail(500, `Something went wrong; it was logged as event ${eventId}.`, {}, parsed.data);

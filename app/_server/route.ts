@@ -16,14 +16,27 @@ import { auditParameters, type DerivedParameters } from "./action.ts";
 import { requestInfoFrom, type RequestInfo } from "./request-info.ts";
 import { sessionActor } from "./session.ts";
 
-export function jsonError(status: number, message: string, fieldErrors?: Record<string, string>, headers?: HeadersInit): Response {
-  return Response.json({ error: message, ...(fieldErrors && Object.keys(fieldErrors).length ? { fieldErrors } : {}) }, { status, headers: { "Cache-Control": "no-store", ...headers } });
+export function jsonError(
+  status: number,
+  message: string,
+  fieldErrors?: Record<string, string>,
+  headers?: HeadersInit,
+): Response {
+  return Response.json(
+    { error: message, ...(fieldErrors && Object.keys(fieldErrors).length ? { fieldErrors } : {}) },
+    { status, headers: { "Cache-Control": "no-store", ...headers } },
+  );
 }
 
 /** Reads a JSON body with a byte limit (413 beyond it) and parses it with the input's schema. */
-export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S, maxBytes = 1024 * 1024): Promise<z.output<S>> {
+export async function parseJsonBody<S extends z.ZodType>(
+  request: Request,
+  schema: S,
+  maxBytes = 1024 * 1024,
+): Promise<z.output<S>> {
   const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) throw new UserError("Send the body as application/json.", 415);
+  if (!/^application\/json\b/i.test(type))
+    throw new UserError("Send the body as application/json.", 415);
   const text = await readBodyText(request, maxBytes);
   let value: unknown;
   try {
@@ -32,13 +45,15 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
     throw new UserError("The body is not valid JSON.", 400);
   }
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new UserError("Some values are not valid.", 400, fieldErrorsOf(parsed.error.issues));
+  if (!parsed.success)
+    throw new UserError("Some values are not valid.", 400, fieldErrorsOf(parsed.error.issues));
   return parsed.data;
 }
 
 export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new UserError(`The body is larger than the limit of ${maxBytes} bytes.`, 413);
+  if (declared > maxBytes)
+    throw new UserError(`The body is larger than the limit of ${maxBytes} bytes.`, 413);
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -56,7 +71,13 @@ export async function readBodyText(request: Request, maxBytes: number): Promise<
   return Buffer.concat(chunks).toString("utf8");
 }
 
-type SessionContext = { request: Request; session: ActiveSession; actor: AuditActor; info: RequestInfo; params: Record<string, string> };
+type SessionContext = {
+  request: Request;
+  session: ActiveSession;
+  actor: AuditActor;
+  info: RequestInfo;
+  params: Record<string, string>;
+};
 type AuditSpec = {
   event: AuditEventName;
   objectType: AuditObjectType;
@@ -67,7 +88,10 @@ type AuditSpec = {
   auditAs?: string;
 };
 /** A handler's audit: the parsed body (filtered by the spec's allow-list) and values it derived itself. */
-type RouteAudit = Omit<AuditDetails, "parameters"> & { input?: unknown; parameters?: DerivedParameters };
+type RouteAudit = Omit<AuditDetails, "parameters"> & {
+  input?: unknown;
+  parameters?: DerivedParameters;
+};
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -92,21 +116,37 @@ function crossSite(request: Request): boolean {
  */
 export function sessionRoute(
   spec: { right: Requirement; audit?: AuditSpec },
-  handler: (ctx: SessionContext) => Promise<{ response: Response; audit?: RouteAudit; skipAudit?: boolean }>,
+  handler: (
+    ctx: SessionContext,
+  ) => Promise<{ response: Response; audit?: RouteAudit; skipAudit?: boolean }>,
 ) {
-  return async (request: Request, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
+  return async (
+    request: Request,
+    context: { params: Promise<Record<string, string>> },
+  ): Promise<Response> => {
     const info = requestInfoFrom(request.headers);
     const viaToken = request.headers.has("authorization");
-    const signedIn = viaToken ? await apiTokenSession(request, info, spec.audit?.apiPath ?? new URL(request.url).pathname) : await cookieSession(request, info);
+    const signedIn = viaToken
+      ? await apiTokenSession(request, info, spec.audit?.apiPath ?? new URL(request.url).pathname)
+      : await cookieSession(request, info);
     if (!signedIn) {
       return viaToken
-        ? jsonError(401, "This API token is not valid: unknown, revoked or expired.", undefined, { "WWW-Authenticate": 'Bearer error="invalid_token"' })
+        ? jsonError(401, "This API token is not valid: unknown, revoked or expired.", undefined, {
+            "WWW-Authenticate": 'Bearer error="invalid_token"',
+          })
         : jsonError(401, "Sign in first.");
     }
     const { session, actor } = signedIn;
     const fail = async (status: number, message: string, fieldErrors?: Record<string, string>) => {
       if (spec.audit) {
-        await record({ eventName: spec.audit.event, status: "fail", actor, objectType: spec.audit.objectType, apiPath: spec.audit.apiPath, error: { description: message, status_code: status } });
+        await record({
+          eventName: spec.audit.event,
+          status: "fail",
+          actor,
+          objectType: spec.audit.objectType,
+          apiPath: spec.audit.apiPath,
+          error: { description: message, status_code: status },
+        });
       }
       return jsonError(status, message, fieldErrors);
     };
@@ -114,11 +154,29 @@ export function sessionRoute(
     if (!viaToken && crossSite(request)) return fail(403, "Cross-site requests are refused.");
     if (!can(session.user, spec.right)) return fail(403, "You do not have the right to do this.");
     try {
-      const { response, audit, skipAudit } = await handler({ request, session, actor, info, params: await context.params });
+      const { response, audit, skipAudit } = await handler({
+        request,
+        session,
+        actor,
+        info,
+        params: await context.params,
+      });
       if (spec.audit && !skipAudit) {
         const { input, parameters, ...states } = audit ?? {};
-        const kept = auditParameters({ auditable: spec.audit.auditable ?? {}, auditAs: spec.audit.auditAs }, input, parameters);
-        await record({ eventName: spec.audit.event, status: "success", actor, objectType: spec.audit.objectType, apiPath: spec.audit.apiPath, ...states, parameters: kept });
+        const kept = auditParameters(
+          { auditable: spec.audit.auditable ?? {}, auditAs: spec.audit.auditAs },
+          input,
+          parameters,
+        );
+        await record({
+          eventName: spec.audit.event,
+          status: "success",
+          actor,
+          objectType: spec.audit.objectType,
+          apiPath: spec.audit.apiPath,
+          ...states,
+          parameters: kept,
+        });
       }
       return response;
     } catch (error) {
@@ -133,7 +191,9 @@ export function sessionRoute(
 type SignedIn = { session: ActiveSession; actor: AuditActor };
 
 async function cookieSession(request: Request, info: RequestInfo): Promise<SignedIn | null> {
-  const session = await getActiveSession(sessionTokenFrom(request.headers.get("cookie") ?? "", info.secure));
+  const session = await getActiveSession(
+    sessionTokenFrom(request.headers.get("cookie") ?? "", info.secure),
+  );
   return session ? { session, actor: sessionActor(session, info) } : null;
 }
 
@@ -142,13 +202,29 @@ async function cookieSession(request: Request, info: RequestInfo): Promise<Signe
  * (a revoked right, a deactivated admin or a revoked or expired token takes effect at this call).
  * The token's first use of the day is audited as useApiToken.
  */
-export async function apiTokenSession(request: Request, info: RequestInfo, apiPath: string): Promise<SignedIn | null> {
+export async function apiTokenSession(
+  request: Request,
+  info: RequestInfo,
+  apiPath: string,
+): Promise<SignedIn | null> {
   const token = bearerToken(request);
   const verified = isApiToken(token) ? await verifyApiToken(token) : null;
   if (!verified) return null;
-  const actor: AuditActor = { userId: verified.user.id, sessionId: `api-token:${verified.tokenId}`, client: info.userAgent, ipAddress: info.ipAddress };
+  const actor: AuditActor = {
+    userId: verified.user.id,
+    sessionId: `api-token:${verified.tokenId}`,
+    client: info.userAgent,
+    ipAddress: info.ipAddress,
+  };
   if (verified.firstUseToday) {
-    await record({ eventName: "useApiToken", status: "success", actor, objectType: "token", apiPath, parameters: { token_id: verified.tokenId, name: verified.name } });
+    await record({
+      eventName: "useApiToken",
+      status: "success",
+      actor,
+      objectType: "token",
+      apiPath,
+      parameters: { token_id: verified.tokenId, name: verified.name },
+    });
   }
   return { session: { id: `api-token:${verified.tokenId}`, user: verified.user }, actor };
 }
@@ -164,7 +240,13 @@ export function internalError(error: unknown, where: string): Response {
   return jsonError(500, `Something went wrong; it was logged as event ${eventId}.`);
 }
 
-type TokenContext = { request: Request; actor: AuditActor; info: RequestInfo; params: Record<string, string>; tokenId: string };
+type TokenContext = {
+  request: Request;
+  actor: AuditActor;
+  info: RequestInfo;
+  params: Record<string, string>;
+  tokenId: string;
+};
 
 /**
  * Route handlers for the chat system's ingest API, signed in by a bearer token (no cookies, so no
@@ -172,17 +254,54 @@ type TokenContext = { request: Request; actor: AuditActor; info: RequestInfo; pa
  */
 export function tokenRoute(
   spec: { audit: AuditSpec },
-  handler: (ctx: TokenContext) => Promise<{ response: Response; audit?: AuditDetails; failed?: { description: string; status_code: number } }>,
+  handler: (ctx: TokenContext) => Promise<{
+    response: Response;
+    audit?: AuditDetails;
+    failed?: { description: string; status_code: number };
+  }>,
 ) {
-  return async (request: Request, context: { params: Promise<Record<string, string>> }): Promise<Response> => {
+  return async (
+    request: Request,
+    context: { params: Promise<Record<string, string>> },
+  ): Promise<Response> => {
     const info = requestInfoFrom(request.headers);
     const token = await verifyIngestToken(bearerToken(request));
-    if (!token) return jsonError(401, "Send a valid ingest token as Authorization: Bearer <token>.", undefined, { "WWW-Authenticate": "Bearer" });
-    const actor: AuditActor = { userId: "", sessionId: "", client: `ingest-token:${token.name}`, ipAddress: info.ipAddress };
-    const write = (status: "success" | "fail", details?: AuditDetails, error?: { description: string; status_code: number }) =>
-      record({ eventName: spec.audit.event, status, actor, objectType: spec.audit.objectType, apiPath: spec.audit.apiPath, ...details, parameters: { token_id: token.id, ...details?.parameters }, error });
+    if (!token)
+      return jsonError(
+        401,
+        "Send a valid ingest token as Authorization: Bearer <token>.",
+        undefined,
+        { "WWW-Authenticate": "Bearer" },
+      );
+    const actor: AuditActor = {
+      userId: "",
+      sessionId: "",
+      client: `ingest-token:${token.name}`,
+      ipAddress: info.ipAddress,
+    };
+    const write = (
+      status: "success" | "fail",
+      details?: AuditDetails,
+      error?: { description: string; status_code: number },
+    ) =>
+      record({
+        eventName: spec.audit.event,
+        status,
+        actor,
+        objectType: spec.audit.objectType,
+        apiPath: spec.audit.apiPath,
+        ...details,
+        parameters: { token_id: token.id, ...details?.parameters },
+        error,
+      });
     try {
-      const { response, audit, failed } = await handler({ request, actor, info, params: await context.params, tokenId: token.id });
+      const { response, audit, failed } = await handler({
+        request,
+        actor,
+        info,
+        params: await context.params,
+        tokenId: token.id,
+      });
       await write(failed ? "fail" : "success", audit, failed);
       return response;
     } catch (error) {
@@ -192,7 +311,10 @@ export function tokenRoute(
       }
       const eventId = randomUUID();
       logger().error({ err: error, eventId, path: new URL(request.url).pathname }, "route failed");
-      await write("fail", undefined, { description: `internal error ${eventId}`, status_code: 500 });
+      await write("fail", undefined, {
+        description: `internal error ${eventId}`,
+        status_code: 500,
+      });
       return jsonError(500, `Something went wrong; it was logged as event ${eventId}.`);
     }
   };

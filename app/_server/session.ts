@@ -6,7 +6,12 @@ import { hasOwner } from "@/lib/auth/create-admin.ts";
 import { safeNextPath } from "@/lib/auth/schema.ts";
 import { auditSessionId, getActiveSession, type ActiveSession } from "@/lib/auth/sessions.ts";
 import { env } from "@/lib/config/env.ts";
-import { PLAIN_SESSION_COOKIE, SECURE_SESSION_COOKIE, sessionCookieName, sessionTokenFrom } from "@/lib/http/session-cookie.ts";
+import {
+  PLAIN_SESSION_COOKIE,
+  SECURE_SESSION_COOKIE,
+  sessionCookieName,
+  sessionTokenFrom,
+} from "@/lib/http/session-cookie.ts";
 import { requestInfo, type RequestInfo } from "./request-info.ts";
 
 /** The session token of this request: over HTTPS only the __Host- cookie, over HTTP only the plain one. */

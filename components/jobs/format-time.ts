@@ -11,7 +11,11 @@ export function formatDuration(ms: number | null): string {
   if (ms === null) return "—";
   let s = Math.round(ms / 1000);
   const parts: string[] = [];
-  for (const [unit, size] of [["hour", 3600], ["minute", 60], ["second", 1]] as const) {
+  for (const [unit, size] of [
+    ["hour", 3600],
+    ["minute", 60],
+    ["second", 1],
+  ] as const) {
     const n = Math.floor(s / size);
     s -= n * size;
     if (n > 0) parts.push(`${n} ${unit}${n === 1 ? "" : "s"}`);

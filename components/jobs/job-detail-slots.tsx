@@ -22,30 +22,70 @@ const ENTRY_LABELS: Record<string, string> = {
 };
 
 /** What the finished run accounts for (reconciliation.json), and the posts it quarantined. */
-export function JobReconciliationSlot({ reconciliation: r, quarantined }: { reconciliation: Reconciliation | null; quarantined: Array<{ postId: string; reason: string }> }) {
+export function JobReconciliationSlot({
+  reconciliation: r,
+  quarantined,
+}: {
+  reconciliation: Reconciliation | null;
+  quarantined: Array<{ postId: string; reason: string }>;
+}) {
   if (!r && quarantined.length === 0) return null;
-  const entries = r ? Object.entries(r.exported.entries).map(([k, n]) => `${n.toLocaleString("en")} ${ENTRY_LABELS[k] ?? k}`).join(", ") : "";
+  const entries = r
+    ? Object.entries(r.exported.entries)
+        .map(([k, n]) => `${n.toLocaleString("en")} ${ENTRY_LABELS[k] ?? k}`)
+        .join(", ")
+    : "";
   return (
-    <section className="card" aria-labelledby="reconciliation-heading" data-unaccounted={r?.unaccounted}>
+    <section
+      className="card"
+      aria-labelledby="reconciliation-heading"
+      data-unaccounted={r?.unaccounted}
+    >
       <h2 id="reconciliation-heading">Reconciliation</h2>
       {r && (
         <dl className="facts">
           <dt>Change feed</dt>
-          <dd className="mono">{r.feed.from === null ? `up to ${r.feed.to}` : `(${r.feed.from}, ${r.feed.to}]`}</dd>
+          <dd className="mono">
+            {r.feed.from === null ? `up to ${r.feed.to}` : `(${r.feed.from}, ${r.feed.to}]`}
+          </dd>
           <dt>Time range</dt>
-          <dd><RelativeTime ms={r.time.start} /> → <RelativeTime ms={r.time.end} /></dd>
+          <dd>
+            <RelativeTime ms={r.time.start} /> → <RelativeTime ms={r.time.end} />
+          </dd>
           <dt>Selected</dt>
-          <dd>{r.source.posts.toLocaleString("en")} posts, {r.source.edited_originals.toLocaleString("en")} earlier versions, {r.source.deleted_posts.toLocaleString("en")} deleted, {r.source.file_infos.toLocaleString("en")} file infos</dd>
+          <dd>
+            {r.source.posts.toLocaleString("en")} posts,{" "}
+            {r.source.edited_originals.toLocaleString("en")} earlier versions,{" "}
+            {r.source.deleted_posts.toLocaleString("en")} deleted,{" "}
+            {r.source.file_infos.toLocaleString("en")} file infos
+          </dd>
           <dt>Exported</dt>
-          <dd>{r.exported.posts.toLocaleString("en")} rows{entries ? `; entries: ${entries}` : ""}</dd>
+          <dd>
+            {r.exported.posts.toLocaleString("en")} rows{entries ? `; entries: ${entries}` : ""}
+          </dd>
           <dt>Attachments</dt>
-          <dd>{r.attachments.exported.toLocaleString("en")} exported, {r.attachments.missing} missing, {r.attachments.hash_mismatched} hash mismatches</dd>
+          <dd>
+            {r.attachments.exported.toLocaleString("en")} exported, {r.attachments.missing} missing,{" "}
+            {r.attachments.hash_mismatched} hash mismatches
+          </dd>
           <dt>Late arrivals</dt>
-          <dd>{r.late_arrivals.count}{r.late_arrivals.oldest !== null && <> (oldest <RelativeTime ms={r.late_arrivals.oldest} />)</>}</dd>
+          <dd>
+            {r.late_arrivals.count}
+            {r.late_arrivals.oldest !== null && (
+              <>
+                {" "}
+                (oldest <RelativeTime ms={r.late_arrivals.oldest} />)
+              </>
+            )}
+          </dd>
           {r.global_relay && (
             <>
               <dt>Emails</dt>
-              <dd>{r.global_relay.emails_built} built, {r.global_relay.delivered} delivered, {r.global_relay.resent_after_lost_reply} re-sent after a lost reply, {r.global_relay.failed} failed</dd>
+              <dd>
+                {r.global_relay.emails_built} built, {r.global_relay.delivered} delivered,{" "}
+                {r.global_relay.resent_after_lost_reply} re-sent after a lost reply,{" "}
+                {r.global_relay.failed} failed
+              </dd>
             </>
           )}
           <dt>Quarantined</dt>
@@ -57,10 +97,15 @@ export function JobReconciliationSlot({ reconciliation: r, quarantined }: { reco
       {quarantined.length > 0 && (
         <>
           <h3>Quarantined posts</h3>
-          <p className="help">Left out so the rest could be exported. Fix them at the source, then export them again with <code>export --only-quarantined</code>.</p>
+          <p className="help">
+            Left out so the rest could be exported. Fix them at the source, then export them again
+            with <code>export --only-quarantined</code>.
+          </p>
           <ul className="small-text">
             {quarantined.map((q) => (
-              <li key={q.postId} data-quarantined={q.postId}><span className="mono">{q.postId}</span>: {q.reason}</li>
+              <li key={q.postId} data-quarantined={q.postId}>
+                <span className="mono">{q.postId}</span>: {q.reason}
+              </li>
             ))}
           </ul>
         </>
@@ -78,14 +123,23 @@ export type LegalHoldActions = {
 const FINISHED = new Set(["success", "warning", "error", "canceled"]);
 
 /** Legal hold (download + configure): a held export never expires; the release asks first. */
-export function JobLegalHoldSlot({ job, canHold, actions }: { job: JobView; canHold?: boolean; actions?: LegalHoldActions }) {
+export function JobLegalHoldSlot({
+  job,
+  canHold,
+  actions,
+}: {
+  job: JobView;
+  canHold?: boolean;
+  actions?: LegalHoldActions;
+}) {
   const router = useRouter();
   const confirm = useConfirm();
   const notify = useToast();
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
   const held = job.legalHold;
-  if (!held && (!canHold || !actions || !FINISHED.has(job.status) || job.expired || !job.exportDir)) return null;
+  if (!held && (!canHold || !actions || !FINISHED.has(job.status) || job.expired || !job.exportDir))
+    return null;
 
   const call = async (run: () => Promise<Result>, ok: string) => {
     setBusy(true);
@@ -108,7 +162,8 @@ export function JobLegalHoldSlot({ job, canHold, actions }: { job: JobView; canH
       cancelLabel: "Keep the hold",
       destructive: true,
     });
-    if (yes && actions) await call(() => actions.release({ jobId: job.id }), "Released from legal hold.");
+    if (yes && actions)
+      await call(() => actions.release({ jobId: job.id }), "Released from legal hold.");
   };
 
   return (
@@ -122,19 +177,37 @@ export function JobLegalHoldSlot({ job, canHold, actions }: { job: JobView; canH
           <p className="help">
             By {held.by || "—"}, <RelativeTime ms={held.at} />. A held export never expires.
           </p>
-          {canHold && actions && <button type="button" className="danger" onClick={release} disabled={busy}>{busy ? "Releasing…" : "Release hold"}</button>}
+          {canHold && actions && (
+            <button type="button" className="danger" onClick={release} disabled={busy}>
+              {busy ? "Releasing…" : "Release hold"}
+            </button>
+          )}
         </>
       ) : (
         <form
           className="inline"
           onSubmit={(e) => {
             e.preventDefault();
-            if (actions) void call(() => actions.hold({ jobId: job.id, reason }), "The export is on legal hold.");
+            if (actions)
+              void call(
+                () => actions.hold({ jobId: job.id, reason }),
+                "The export is on legal hold.",
+              );
           }}
         >
           <label htmlFor="hold-reason">Reason</label>
-          <input id="hold-reason" type="text" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="Matter or case number" maxLength={500} required />
-          <button type="submit" disabled={busy || reason.trim() === ""}>{busy ? "Holding…" : "Put on legal hold"}</button>
+          <input
+            id="hold-reason"
+            type="text"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder="Matter or case number"
+            maxLength={500}
+            required
+          />
+          <button type="submit" disabled={busy || reason.trim() === ""}>
+            {busy ? "Holding…" : "Put on legal hold"}
+          </button>
         </form>
       )}
     </section>

@@ -7,12 +7,28 @@ import { plural } from "@/components/ui/format.ts";
 import { useToast } from "@/components/ui/toast.tsx";
 
 type Result<T> = { ok: true; data: T } | { ok: false; message: string };
-export type RetryDeliveriesAction = (input: { jobId: string }) => Promise<Result<{ delivered: number; posts: number; refused: number; changed: number; possibleDuplicates: number }>>;
+export type RetryDeliveriesAction = (input: { jobId: string }) => Promise<
+  Result<{
+    delivered: number;
+    posts: number;
+    refused: number;
+    changed: number;
+    possibleDuplicates: number;
+  }>
+>;
 
 const FINISHED = new Set(["success", "warning", "error", "canceled"]);
 
 /** The emails the archive refused (their posts are not counted as exported), and "Retry failed deliveries". */
-export function RefusedDeliveries({ job, canRun, retry }: { job: JobView; canRun: boolean; retry?: RetryDeliveriesAction }) {
+export function RefusedDeliveries({
+  job,
+  canRun,
+  retry,
+}: {
+  job: JobView;
+  canRun: boolean;
+  retry?: RetryDeliveriesAction;
+}) {
   const router = useRouter();
   const notify = useToast();
   const [busy, setBusy] = useState(false);
@@ -47,22 +63,42 @@ export function RefusedDeliveries({ job, canRun, retry }: { job: JobView; canRun
       </p>
       {canRun && retry && open.length > 0 && FINISHED.has(job.status) && (
         <p>
-          <button type="button" onClick={onRetry} disabled={busy} aria-busy={busy || undefined}>{busy ? "Retrying…" : "Retry failed deliveries"}</button>
+          <button type="button" onClick={onRetry} disabled={busy} aria-busy={busy || undefined}>
+            {busy ? "Retrying…" : "Retry failed deliveries"}
+          </button>
         </p>
       )}
       <div className="table-scroll">
         <table className="stack">
           <thead>
-            <tr><th scope="col">Batch</th><th scope="col">Channel</th><th scope="col">Posts</th><th scope="col">Reply</th><th scope="col">Message-ID</th></tr>
+            <tr>
+              <th scope="col">Batch</th>
+              <th scope="col">Channel</th>
+              <th scope="col">Posts</th>
+              <th scope="col">Reply</th>
+              <th scope="col">Message-ID</th>
+            </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r.messageId} data-refused={r.status}>
                 <td data-label="Batch">{r.batchNumber}</td>
-                <td data-label="Channel" className="mono mono-break">{r.channelId}</td>
-                <td data-label="Posts" className="mono mono-break small-text">{r.posts}: {r.postIds.join(", ")}</td>
-                <td data-label="Reply">{r.status === "delivered" ? <span>accepted on retry</span> : <span className="status-error">{r.reply}</span>}</td>
-                <td data-label="Message-ID" className="mono mono-break small-text">{r.messageId}</td>
+                <td data-label="Channel" className="mono mono-break">
+                  {r.channelId}
+                </td>
+                <td data-label="Posts" className="mono mono-break small-text">
+                  {r.posts}: {r.postIds.join(", ")}
+                </td>
+                <td data-label="Reply">
+                  {r.status === "delivered" ? (
+                    <span>accepted on retry</span>
+                  ) : (
+                    <span className="status-error">{r.reply}</span>
+                  )}
+                </td>
+                <td data-label="Message-ID" className="mono mono-break small-text">
+                  {r.messageId}
+                </td>
               </tr>
             ))}
           </tbody>

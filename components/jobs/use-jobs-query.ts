@@ -10,7 +10,8 @@ export const JOBS_POLL_MS = 2000;
 
 function search(filters: JobFilters, since?: string): string {
   const params = new URLSearchParams({ poll: "1" });
-  for (const [k, v] of Object.entries(filters)) if (v !== undefined && v !== "") params.set(k, String(v));
+  for (const [k, v] of Object.entries(filters))
+    if (v !== undefined && v !== "") params.set(k, String(v));
   if (since) params.set("since", since);
   return params.toString();
 }
@@ -27,7 +28,10 @@ export function useJobsQuery(filters: JobFilters, initial?: JobsPage) {
     queryKey: key,
     queryFn: async ({ signal }): Promise<JobsPage> => {
       const previous = queryClient.getQueryData<JobsPage>(key);
-      const res = await fetch(`/api/v1/jobs?${search(filters, previous?.revision)}`, { cache: "no-store", signal });
+      const res = await fetch(`/api/v1/jobs?${search(filters, previous?.revision)}`, {
+        cache: "no-store",
+        signal,
+      });
       if (!res.ok) throw new Error(`Could not refresh the jobs (HTTP ${res.status}).`);
       const page = (await res.json()) as JobsPage;
       return page.changed || !previous ? page : { ...previous, revision: page.revision };

@@ -15,9 +15,15 @@ export function CopyButton({ value, label = "Copy" }: { value: string; label?: s
   };
   return (
     <span className="copy">
-      <button type="button" className="secondary small" onClick={copy}>{label}</button>
+      <button type="button" className="secondary small" onClick={copy}>
+        {label}
+      </button>
       <span role="status" className={done === "failed" ? "status-error" : "status-ok"}>
-        {done === "copied" ? "Copied." : done === "failed" ? "Copy failed; select the text and copy it." : ""}
+        {done === "copied"
+          ? "Copied."
+          : done === "failed"
+            ? "Copy failed; select the text and copy it."
+            : ""}
       </span>
     </span>
   );

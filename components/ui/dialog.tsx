@@ -13,13 +13,16 @@ export type ConfirmOptions = {
 };
 
 /** A modal confirmation (Radix Dialog: focus-trapped, Escape and the cancel button both refuse). */
-export function ConfirmDialog(props: ConfirmOptions & { open: boolean; onAnswer: (confirmed: boolean) => void }) {
+export function ConfirmDialog(
+  props: ConfirmOptions & { open: boolean; onAnswer: (confirmed: boolean) => void },
+) {
   // Opened without a Radix Trigger (from a promise or a held link click), so Radix cannot know where
   // focus was: keep it and give it back on close.
   // Read while rendering the opening: by the time effects run, Radix has moved focus into the dialog.
   const opener = useRef<HTMLElement | null>(null);
   const wasOpen = useRef(false);
-  if (props.open && !wasOpen.current && typeof document !== "undefined") opener.current = document.activeElement as HTMLElement | null;
+  if (props.open && !wasOpen.current && typeof document !== "undefined")
+    opener.current = document.activeElement as HTMLElement | null;
   wasOpen.current = props.open;
   return (
     <RadixDialog.Root open={props.open} onOpenChange={(open) => !open && props.onAnswer(false)}>
@@ -37,13 +40,21 @@ export function ConfirmDialog(props: ConfirmOptions & { open: boolean; onAnswer:
         >
           <RadixDialog.Title className="dialog-title">{props.title}</RadixDialog.Title>
           <RadixDialog.Description asChild>
-            <div id="confirm-dialog-description" className="dialog-description">{props.description}</div>
+            <div id="confirm-dialog-description" className="dialog-description">
+              {props.description}
+            </div>
           </RadixDialog.Description>
           <div className="dialog-actions">
             <RadixDialog.Close asChild>
-              <button type="button" className="secondary">{props.cancelLabel ?? "Cancel"}</button>
+              <button type="button" className="secondary">
+                {props.cancelLabel ?? "Cancel"}
+              </button>
             </RadixDialog.Close>
-            <button type="button" className={props.destructive ? "danger" : undefined} onClick={() => props.onAnswer(true)}>
+            <button
+              type="button"
+              className={props.destructive ? "danger" : undefined}
+              onClick={() => props.onAnswer(true)}
+            >
               {props.confirmLabel}
             </button>
           </div>

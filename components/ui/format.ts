@@ -16,7 +16,14 @@ export function formatBytes(n: number): string {
 }
 
 const RELATIVE = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-const STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [["second", 60], ["minute", 60], ["hour", 24], ["day", 30], ["month", 12], ["year", Infinity]];
+const STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ["second", 60],
+  ["minute", 60],
+  ["hour", 24],
+  ["day", 30],
+  ["month", 12],
+  ["year", Infinity],
+];
 
 /** "3 minutes ago", "in 2 hours", "yesterday". */
 export function formatRelative(ms: number, now = Date.now()): string {
@@ -30,5 +37,15 @@ export function formatRelative(ms: number, now = Date.now()): string {
 
 /** "2026-11-23 22:40:41 GMT+1" in the viewer's zone. */
 export function formatAbsolute(ms: number, timeZone?: string): string {
-  return new Intl.DateTimeFormat("sv-SE", { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone, timeZoneName: "short" }).format(new Date(ms));
+  return new Intl.DateTimeFormat("sv-SE", {
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+    timeZone,
+    timeZoneName: "short",
+  }).format(new Date(ms));
 }

@@ -21,7 +21,14 @@ export function RelativeTime({ ms }: { ms: number | null }) {
   if (now === null) return <time dateTime={iso}>{iso.slice(0, 16).replace("T", " ")} UTC</time>;
   return (
     <Tooltip content={formatAbsolute(ms)}>
-      <time dateTime={iso} tabIndex={0} className="relative-time" data-absolute={formatAbsolute(ms)}>{formatRelative(ms, now)}</time>
+      <time
+        dateTime={iso}
+        tabIndex={0}
+        className="relative-time"
+        data-absolute={formatAbsolute(ms)}
+      >
+        {formatRelative(ms, now)}
+      </time>
     </Tooltip>
   );
 }

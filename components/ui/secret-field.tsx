@@ -21,14 +21,33 @@ export function SecretField(props: {
     return (
       <div className="inline">
         <span id={`${props.id}-state`}>{props.setText ?? "A password is set."}</span>
-        <button type="button" className="secondary" disabled={props.disabled} onClick={() => props.onReplacingChange(true)}>Replace password</button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={props.disabled}
+          onClick={() => props.onReplacingChange(true)}
+        >
+          Replace password
+        </button>
       </div>
     );
   }
   return (
     <div className="inline">
-      <input type="password" autoComplete="new-password" id={props.id} aria-invalid={props.invalid} aria-describedby={`${props.id}-help ${props.id}-error`} {...props.registration} disabled={props.disabled} />
-      {props.isSet && <button type="button" className="link" onClick={() => props.onReplacingChange(false)}>Keep the current password</button>}
+      <input
+        type="password"
+        autoComplete="new-password"
+        id={props.id}
+        aria-invalid={props.invalid}
+        aria-describedby={`${props.id}-help ${props.id}-error`}
+        {...props.registration}
+        disabled={props.disabled}
+      />
+      {props.isSet && (
+        <button type="button" className="link" onClick={() => props.onReplacingChange(false)}>
+          Keep the current password
+        </button>
+      )}
     </div>
   );
 }

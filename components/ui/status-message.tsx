@@ -4,8 +4,12 @@ export type Status = { kind: "ok" | "error"; text: string };
 export function StatusMessage({ status, id }: { status?: Status | null; id?: string }) {
   if (!status) return null;
   return status.kind === "ok" ? (
-    <p role="status" id={id} className="status-ok">{status.text}</p>
+    <p role="status" id={id} className="status-ok">
+      {status.text}
+    </p>
   ) : (
-    <p role="alert" id={id} className="status-error">{status.text}</p>
+    <p role="alert" id={id} className="status-error">
+      {status.text}
+    </p>
   );
 }

@@ -13,16 +13,27 @@ let nextId = 1;
 /** Toasts for "Saved" and "Failed" (Radix Toast: announced politely, errors assertively; F8 focuses them). */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
-  const notify = useCallback<Notify>((kind, text) => setToasts((all) => [...all.slice(-2), { id: nextId++, kind, text }]), []);
+  const notify = useCallback<Notify>(
+    (kind, text) => setToasts((all) => [...all.slice(-2), { id: nextId++, kind, text }]),
+    [],
+  );
   const drop = (id: number) => setToasts((all) => all.filter((t) => t.id !== id));
   return (
     <ToastContext.Provider value={notify}>
       <RadixToast.Provider swipeDirection="right" duration={6000}>
         {children}
         {toasts.map((t) => (
-          <RadixToast.Root key={t.id} className={`toast toast-${t.kind}`} type={t.kind === "error" ? "foreground" : "background"} duration={t.kind === "error" ? 12_000 : 5000} onOpenChange={(open) => !open && drop(t.id)}>
+          <RadixToast.Root
+            key={t.id}
+            className={`toast toast-${t.kind}`}
+            type={t.kind === "error" ? "foreground" : "background"}
+            duration={t.kind === "error" ? 12_000 : 5000}
+            onOpenChange={(open) => !open && drop(t.id)}
+          >
             <RadixToast.Description>{t.text}</RadixToast.Description>
-            <RadixToast.Close className="toast-close" aria-label="Dismiss">×</RadixToast.Close>
+            <RadixToast.Close className="toast-close" aria-label="Dismiss">
+              ×
+            </RadixToast.Close>
           </RadixToast.Root>
         ))}
         <RadixToast.Viewport className="toast-viewport" label="Notifications ({hotkey})" />

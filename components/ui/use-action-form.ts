@@ -2,12 +2,19 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
-import { useForm, type DefaultValues, type FieldPath, type FieldValues, type Resolver } from "react-hook-form";
+import {
+  useForm,
+  type DefaultValues,
+  type FieldPath,
+  type FieldValues,
+  type Resolver,
+} from "react-hook-form";
 import type { z } from "zod";
 import type { Status } from "./status-message.tsx";
 import { useToast } from "./toast.tsx";
 
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; message: string; fieldErrors: Record<string, string> };
+export type ActionResult<T> =
+  { ok: true; data: T } | { ok: false; message: string; fieldErrors: Record<string, string> };
 
 /**
  * A react-hook-form form bound to one server action: the shared zod schema validates in the browser,
@@ -27,7 +34,15 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T>(
 }) {
   const notify = useToast();
   const [status, setStatus] = useState<Status | null>(null);
-  const form = useForm<z.input<S>, unknown, z.output<S>>({ resolver: zodResolver(options.schema as never) as unknown as Resolver<z.input<S>, unknown, z.output<S>>, defaultValues: options.defaultValues, mode: "onTouched" });
+  const form = useForm<z.input<S>, unknown, z.output<S>>({
+    resolver: zodResolver(options.schema as never) as unknown as Resolver<
+      z.input<S>,
+      unknown,
+      z.output<S>
+    >,
+    defaultValues: options.defaultValues,
+    mode: "onTouched",
+  });
 
   const send = async (values: z.input<S>) => {
     setStatus(null);
@@ -35,7 +50,11 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T>(
     try {
       result = await options.action(options.prepare ? options.prepare(values) : values);
     } catch {
-      result = { ok: false, message: "The server could not be reached; nothing was saved. Try again.", fieldErrors: {} };
+      result = {
+        ok: false,
+        message: "The server could not be reached; nothing was saved. Try again.",
+        fieldErrors: {},
+      };
     }
     // One message per outcome: success is a toast, a refusal stays beside the form with its field errors.
     if (result.ok) {
@@ -43,7 +62,8 @@ export function useActionForm<S extends z.ZodType<FieldValues, FieldValues>, T>(
       if (text !== null) notify("ok", text ?? "Saved.");
       return;
     }
-    for (const [field, message] of Object.entries(result.fieldErrors)) form.setError(field as FieldPath<z.input<S>>, { message });
+    for (const [field, message] of Object.entries(result.fieldErrors))
+      form.setError(field as FieldPath<z.input<S>>, { message });
     setStatus({ kind: "error", text: result.message });
   };
   const onSubmit = form.handleSubmit(

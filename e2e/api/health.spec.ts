@@ -2,7 +2,9 @@
 import { expect, test } from "@playwright/test";
 import { expectAccessible } from "../fixtures/a11y.ts";
 
-test("GET /api/health: 200 JSON with the database up and a fresh worker heartbeat", async ({ request }) => {
+test("GET /api/health: 200 JSON with the database up and a fresh worker heartbeat", async ({
+  request,
+}) => {
   // The worker beats every few seconds; right after start-up the first beat may still be coming.
   await expect
     .poll(async () => (await request.get("/api/health")).status(), { timeout: 30_000 })
@@ -27,7 +29,10 @@ test("GET /api/health: 200 JSON with the database up and a fresh worker heartbea
   expect(JSON.stringify(body)).not.toMatch(/postgres|sqlite|file:|\/tmp\//i);
 });
 
-test("a console page without a session redirects to /login (set-up is done)", async ({ page, request }, testInfo) => {
+test("a console page without a session redirects to /login (set-up is done)", async ({
+  page,
+  request,
+}, testInfo) => {
   const res = await request.get("/compliance-export", { maxRedirects: 0 });
   expect([302, 303, 307, 308]).toContain(res.status());
   expect(res.headers()["location"]).toMatch(/^(http:\/\/[^/]+)?\/login(\?|$)/);

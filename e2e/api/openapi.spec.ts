@@ -21,7 +21,9 @@ async function fetchDoc(request: APIRequestContext): Promise<Doc> {
 test("public, OpenAPI 3.1, and it lists exactly the build's API routes", async ({ request }) => {
   const doc = await fetchDoc(request);
   expect(doc.openapi).toBe("3.1.0");
-  const manifest = JSON.parse(readFileSync(path.join(ROOT, ".next", "server", "app-paths-manifest.json"), "utf8")) as Record<string, string>;
+  const manifest = JSON.parse(
+    readFileSync(path.join(ROOT, ".next", "server", "app-paths-manifest.json"), "utf8"),
+  ) as Record<string, string>;
   const built = Object.keys(manifest)
     // A catch-all (app/api/[...path], the JSON 404 for unknown paths) is not an operation.
     .filter((k) => k.startsWith("/api/") && k.endsWith("/route") && !/\[\.\.\.\w+\]/.test(k))
@@ -31,27 +33,51 @@ test("public, OpenAPI 3.1, and it lists exactly the build's API routes", async (
   expect(Object.keys(doc.paths).sort()).toEqual(built);
 });
 
-test("real responses validate against the document's schemas", async ({ playwright, baseURL, request }) => {
+test("real responses validate against the document's schemas", async ({
+  playwright,
+  baseURL,
+  request,
+}) => {
   const doc = await fetchDoc(request);
   const owner = await playwright.request.newContext({ baseURL, storageState: OWNER_STATE });
-  const check = async (method: "get" | "post", apiPath: string, url: string, expected: number, data?: unknown) => {
+  const check = async (
+    method: "get" | "post",
+    apiPath: string,
+    url: string,
+    expected: number,
+    data?: unknown,
+  ) => {
     const res = method === "get" ? await owner.get(url) : await owner.post(url, { data });
     expect(res.status(), `${method} ${url}`).toBe(expected);
-    expect(responseValidator(doc, method, apiPath, expected)(await res.json()), `${method} ${url}`).toBeNull();
+    expect(
+      responseValidator(doc, method, apiPath, expected)(await res.json()),
+      `${method} ${url}`,
+    ).toBeNull();
   };
   // A file format: the settings may still name Global Relay over SMTP, whose test server is gone by now.
-  const job = await createJob(owner, { start: 1_700_000_000_000, end: 1_700_000_060_000, format: "csv" });
+  const job = await createJob(owner, {
+    start: 1_700_000_000_000,
+    end: 1_700_000_060_000,
+    format: "csv",
+  });
   await waitForJob(owner, job.id);
   await check("get", "/api/v1/jobs", "/api/v1/jobs?limit=5", 200);
   await check("get", "/api/v1/jobs/{jobId}", `/api/v1/jobs/${job.id}`, 200);
-  await check("get", "/api/v1/jobs/{jobId}", "/api/v1/jobs/00000000-0000-0000-0000-000000000000", 404);
+  await check(
+    "get",
+    "/api/v1/jobs/{jobId}",
+    "/api/v1/jobs/00000000-0000-0000-0000-000000000000",
+    404,
+  );
   await check("get", "/api/v1/jobs", "/api/v1/jobs?limit=0", 400);
   await check("post", "/api/v1/jobs", "/api/v1/jobs", 400, { bogus: 1 });
   await check("get", "/api/v1/audits", "/api/v1/audits", 200);
   await check("get", "/api/v1/config/export", "/api/v1/config/export", 200);
   await check("post", "/api/v1/jobs/{jobId}/cancel", `/api/v1/jobs/${job.id}/cancel`, 409);
   const health = await request.get("/api/health");
-  expect(responseValidator(doc, "get", "/api/health", health.status())(await health.json())).toBeNull();
+  expect(
+    responseValidator(doc, "get", "/api/health", health.status())(await health.json()),
+  ).toBeNull();
   const anonymous = await request.get("/api/v1/jobs");
   expect(anonymous.status()).toBe(401);
   expect(responseValidator(doc, "get", "/api/v1/jobs", 401)(await anonymous.json())).toBeNull();

@@ -15,7 +15,11 @@ import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { createExportJob } from "../jobs/create-export-job.ts";
 import { buildOpenApiDocument } from "./build-openapi-document.ts";
 import { API_ROUTES } from "./routes.ts";
-import { documentOperations, responseValidator, routeOperationsOnDisk } from "./testing/openapi-checks.ts";
+import {
+  documentOperations,
+  responseValidator,
+  routeOperationsOnDisk,
+} from "./testing/openapi-checks.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 let t: TestDatabase;
@@ -47,11 +51,25 @@ test("every operation names its access, its responses, and (for admin routes) th
 
 test("the request schemas are the routes' own: the jobs query and job creation refuse what the routes refuse", () => {
   const doc = buildOpenApiDocument();
-  const params = doc.paths!["/api/v1/jobs"]!.get!.parameters as Array<{ name: string; schema: { maximum?: number } }>;
+  const params = doc.paths!["/api/v1/jobs"]!.get!.parameters as Array<{
+    name: string;
+    schema: { maximum?: number };
+  }>;
   assert.equal(params.find((p) => p.name === "limit")?.schema.maximum, 500);
   assert.equal(ZJobsPageQuery.safeParse({ limit: "501" }).success, false);
-  const body = (doc.paths!["/api/v1/jobs"]!.post!.requestBody as { content: Record<string, { schema: { properties: object; additionalProperties: unknown } }> }).content["application/json"]!.schema;
-  assert.deepEqual(Object.keys(body.properties).sort(), ["end", "exportFrom", "format", "onlyQuarantined", "select", "start"]);
+  const body = (
+    doc.paths!["/api/v1/jobs"]!.post!.requestBody as {
+      content: Record<string, { schema: { properties: object; additionalProperties: unknown } }>;
+    }
+  ).content["application/json"]!.schema;
+  assert.deepEqual(Object.keys(body.properties).sort(), [
+    "end",
+    "exportFrom",
+    "format",
+    "onlyQuarantined",
+    "select",
+    "start",
+  ]);
   assert.equal(body.additionalProperties, false);
 });
 
@@ -60,13 +78,37 @@ test("response schemas accept real answers and refuse broken ones", async () => 
   await setExportSettings({ BatchSize: 5 });
   const fx = new ExportFixture("openapi");
   await fx.insertWorkspace();
-  await createExportJob({ input: { start: 1_700_000_000_000, end: 1_700_000_100_000 }, trigger: "api", initiatedBy: "u1", initiatedByLabel: "a@example.com" });
+  await createExportJob({
+    input: { start: 1_700_000_000_000, end: 1_700_000_100_000 },
+    trigger: "api",
+    initiatedBy: "u1",
+    initiatedByLabel: "a@example.com",
+  });
   const page = await listJobsPage({ query: ZJobsPageQuery.parse({}) });
   assert.equal(page.jobs.length, 1);
   const jobs = responseValidator(doc, "get", "/api/v1/jobs", 200);
   assert.equal(jobs(JSON.parse(JSON.stringify(page))), null);
   assert.match(jobs({ ...page, jobs: [{ ...page.jobs[0], progress: "12" }] }) ?? "", /progress/);
-  assert.equal(responseValidator(doc, "get", "/api/health", 503)(await checkHealth({ workerExpected: true })), null);
-  assert.equal(responseValidator(doc, "get", "/api/v1/config/export", 200)({ MessageExportSettings: toSettingsView(await loadExportSettings()) }), null);
-  assert.match(responseValidator(doc, "get", "/api/v1/config/export", 200)({ MessageExportSettings: { EnableExport: "yes" } }) ?? "", /EnableExport|required/);
+  assert.equal(
+    responseValidator(doc, "get", "/api/health", 503)(await checkHealth({ workerExpected: true })),
+    null,
+  );
+  assert.equal(
+    responseValidator(
+      doc,
+      "get",
+      "/api/v1/config/export",
+      200,
+    )({ MessageExportSettings: toSettingsView(await loadExportSettings()) }),
+    null,
+  );
+  assert.match(
+    responseValidator(
+      doc,
+      "get",
+      "/api/v1/config/export",
+      200,
+    )({ MessageExportSettings: { EnableExport: "yes" } }) ?? "",
+    /EnableExport|required/,
+  );
 });

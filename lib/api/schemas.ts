@@ -17,13 +17,17 @@ import { WEEKDAYS } from "../policies/schedule.ts";
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 const same = <T extends true>(_: T) => _;
 
-export const ZApiError = z.object({ error: z.string(), fieldErrors: z.record(z.string(), z.string()).optional() }).meta({ id: "Error" });
+export const ZApiError = z
+  .object({ error: z.string(), fieldErrors: z.record(z.string(), z.string()).optional() })
+  .meta({ id: "Error" });
 
 export const ZJobView = z
   .object({
     id: z.string(),
     policyId: z.string(),
-    policyName: z.string().describe("The export policy the job ran for (\"default\": the Compliance Export's)."),
+    policyName: z
+      .string()
+      .describe('The export policy the job ran for ("default": the Compliance Export\'s).'),
     createdAt: z.number().int(),
     startedAt: z.number().int().nullable(),
     finishedAt: z.number().int().nullable(),
@@ -35,19 +39,33 @@ export const ZJobView = z
     progress: z.number().int().min(0).max(100),
     windowStart: z.number().int().nullable(),
     windowEnd: z.number().int().nullable(),
-    select: z.enum(SELECT_MODES).nullable().describe("How the window selected posts: created in it, with all their versions up to now, or changed in it; null for a run without a window."),
+    select: z
+      .enum(SELECT_MODES)
+      .nullable()
+      .describe(
+        "How the window selected posts: created in it, with all their versions up to now, or changed in it; null for a run without a window.",
+      ),
     messages: z.number().int(),
     files: z.number().int(),
     warnings: z.number().int(),
-    late: z.object({ count: z.number().int(), oldest: z.number().int().nullable() }).describe("Late arrivals exported first by this run, and the update time of the oldest."),
+    late: z
+      .object({ count: z.number().int(), oldest: z.number().int().nullable() })
+      .describe("Late arrivals exported first by this run, and the update time of the oldest."),
     delivered: z.number().int().nullable(),
     batches: z.number().int(),
     currentBatch: z.number().int().nullable(),
     error: z.string(),
     exportDir: z.string(),
     targetId: z.string(),
-    targetName: z.string().describe("The target the export went to (a local directory, an S3 bucket or an archive mailbox)."),
-    legalHold: z.object({ reason: z.string(), by: z.string(), at: z.number().int().nullable() }).nullable().describe("Set while the export is on legal hold: it never expires."),
+    targetName: z
+      .string()
+      .describe(
+        "The target the export went to (a local directory, an S3 bucket or an archive mailbox).",
+      ),
+    legalHold: z
+      .object({ reason: z.string(), by: z.string(), at: z.number().int().nullable() })
+      .nullable()
+      .describe("Set while the export is on legal hold: it never expires."),
     downloadable: z.boolean(),
     expiresAt: z.number().int().nullable(),
     expired: z.boolean(),
@@ -65,7 +83,9 @@ export const ZJobView = z
         }),
       )
       .optional()
-      .describe("One job's view of an archive-mailbox export: the emails the archive refused (their posts are not counted in `messages`); `delivered` once a retry got them accepted."),
+      .describe(
+        "One job's view of an archive-mailbox export: the emails the archive refused (their posts are not counted in `messages`); `delivered` once a retry got them accepted.",
+      ),
   })
   .meta({ id: "Job", description: "An export job; times are epoch milliseconds." });
 same<Same<z.output<typeof ZJobView>, JobView>>(true);
@@ -87,7 +107,11 @@ export const ZHealth = z
   .object({
     status: z.enum(["ok", "down"]),
     database: z.object({ ok: z.boolean(), error: z.string().optional() }),
-    worker: z.object({ ok: z.boolean(), heartbeatAgeSeconds: z.number().nullable(), expected: z.boolean() }),
+    worker: z.object({
+      ok: z.boolean(),
+      heartbeatAgeSeconds: z.number().nullable(),
+      expected: z.boolean(),
+    }),
     down: z.array(z.string()),
   })
   .meta({ id: "Health" });
@@ -112,7 +136,10 @@ export const ZSettingsView = z
     ExportFromTimestamp: z.number(),
     BatchSize: z.number().int(),
     ExportAttachments: z.boolean(),
-    Destination: z.string().meta({ description: "The id of the target (local directory or S3 bucket) the file formats go to; a PATCH may give its name." }),
+    Destination: z.string().meta({
+      description:
+        "The id of the target (local directory or S3 bucket) the file formats go to; a PATCH may give its name.",
+    }),
     GlobalRelaySettings: ZGlobalRelayView,
   })
   .meta({ id: "MessageExportSettings" });
@@ -128,7 +155,12 @@ export const ZAuditRecord = z
     timestamp: z.string(),
     event_name: ZAuditEventName,
     status: z.enum(["success", "fail"]),
-    actor: z.object({ user_id: z.string(), session_id: z.string(), client: z.string(), ip_address: z.string() }),
+    actor: z.object({
+      user_id: z.string(),
+      session_id: z.string(),
+      client: z.string(),
+      ip_address: z.string(),
+    }),
     event: z.object({
       parameters: z.record(z.string(), z.unknown()),
       prior_state: z.record(z.string(), z.unknown()),
@@ -136,13 +168,24 @@ export const ZAuditRecord = z
       object_type: z.string(),
     }),
     meta: z.object({ api_path: z.string(), cluster_id: z.string() }),
-    error: z.object({ description: z.string().optional(), status_code: z.number().int().optional() }),
+    error: z.object({
+      description: z.string().optional(),
+      status_code: z.number().int().optional(),
+    }),
   })
   .meta({ id: "AuditRecord", description: "Mattermost's audit record shape." });
-export const ZAuditsPage = z.object({ records: z.array(ZAuditRecord), next: z.number().int().nullable().meta({ description: "`before` for the next page" }) });
+export const ZAuditsPage = z.object({
+  records: z.array(ZAuditRecord),
+  next: z.number().int().nullable().meta({ description: "`before` for the next page" }),
+});
 
 /** POST /api/v1/exports/{jobId}/links. */
-export const ZLinkInput = z.object({ batch: z.number().int().positive().optional(), ttlMinutes: z.number().int().min(1).max(10080).optional() }).strict();
+export const ZLinkInput = z
+  .object({
+    batch: z.number().int().positive().optional(),
+    ttlMinutes: z.number().int().min(1).max(10080).optional(),
+  })
+  .strict();
 export const ZLinkResponse = z.object({ url: z.string(), expiresAt: z.number().int() });
 
 export const ZIngestResult = z.object({
@@ -155,16 +198,25 @@ export const ZIngestRefusal = z.object({
   errors: z.array(z.object({ index: z.number().int(), field: z.string(), message: z.string() })),
   errorCount: z.number().int(),
 });
-export const ZIngestFileResult = z.object({ fileId: z.string(), size: z.number().int(), sha256: z.string(), linked: z.boolean() });
+export const ZIngestFileResult = z.object({
+  fileId: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  linked: z.boolean(),
+});
 
 export const ZTargetView = z
   .object({
     id: z.string(),
     kind: z.enum(["local", "s3", "smtp"]),
     name: z.string(),
-    config: z.record(z.string(), z.unknown()).describe("The kind's configuration (lib/targets/schema.ts); never a secret."),
+    config: z
+      .record(z.string(), z.unknown())
+      .describe("The kind's configuration (lib/targets/schema.ts); never a secret."),
     disabled: z.boolean(),
-    secretSet: z.boolean().meta({ description: "The secret (S3 secret access key, SMTP password) itself is write-only." }),
+    secretSet: z.boolean().meta({
+      description: "The secret (S3 secret access key, SMTP password) itself is write-only.",
+    }),
     builtIn: z.boolean(),
     destination: z.string(),
     retentionDays: z.number().int().nullable(),
@@ -172,9 +224,16 @@ export const ZTargetView = z
   })
   .meta({ id: "Target" });
 same<Same<Omit<z.output<typeof ZTargetView>, "config">, Omit<TargetView, "config">>>(true);
-export const ZTargetList = z.object({ targets: z.array(ZTargetView.extend({ inUse: z.string().nullable() })) });
+export const ZTargetList = z.object({
+  targets: z.array(ZTargetView.extend({ inUse: z.string().nullable() })),
+});
 export const ZConnectionTest = z.object({ ok: z.boolean(), message: z.string() });
-export const ZLegalHoldResponse = z.object({ legalHold: z.object({ reason: z.string(), by: z.string(), at: z.number().int().nullable() }).nullable(), objects: z.number().int() });
+export const ZLegalHoldResponse = z.object({
+  legalHold: z
+    .object({ reason: z.string(), by: z.string(), at: z.number().int().nullable() })
+    .nullable(),
+  objects: z.number().int(),
+});
 
 const ZPolicyFilterView = z.object({
   teams: z.array(z.string()),
@@ -209,14 +268,36 @@ export const ZPolicyView = z
     exportAttachments: z.boolean(),
     decryptAttachments: z.boolean(),
     exportFrom: z.number().int(),
-    nextRunAt: z.string().nullable().describe("ISO time of the next scheduled run; null when disabled."),
-    lastRun: z.object({ jobId: z.string(), status: z.string(), finishedAt: z.string().nullable() }).nullable(),
-    exportedUpTo: z.number().int().nullable().describe("Update time (epoch ms) up to which the policy's runs have exported."),
+    nextRunAt: z
+      .string()
+      .nullable()
+      .describe("ISO time of the next scheduled run; null when disabled."),
+    lastRun: z
+      .object({ jobId: z.string(), status: z.string(), finishedAt: z.string().nullable() })
+      .nullable(),
+    exportedUpTo: z
+      .number()
+      .int()
+      .nullable()
+      .describe("Update time (epoch ms) up to which the policy's runs have exported."),
     archivedAt: z.string().nullable(),
   })
-  .meta({ id: "Policy", description: "An export policy: which conversations, in which format, to which target, when." });
+  .meta({
+    id: "Policy",
+    description: "An export policy: which conversations, in which format, to which target, when.",
+  });
 same<Same<z.output<typeof ZPolicyView>, PolicyView>>(true);
 
 export const ZPolicyList = z.object({ policies: z.array(ZPolicyView) }).meta({ id: "PolicyList" });
 export const ZPolicyResponse = z.object({ policy: ZPolicyView });
-export const ZPolicyPreview = z.object({ channels: z.number().int(), messages: z.number().int(), since: z.number().int(), until: z.number().int() }).meta({ id: "PolicyPreview", description: "What the filter selects among the last 7 days' messages." });
+export const ZPolicyPreview = z
+  .object({
+    channels: z.number().int(),
+    messages: z.number().int(),
+    since: z.number().int(),
+    until: z.number().int(),
+  })
+  .meta({
+    id: "PolicyPreview",
+    description: "What the filter selects among the last 7 days' messages.",
+  });

@@ -7,6 +7,9 @@ export type AuditActor = {
   ipAddress: string;
 };
 
-export function componentActor(component: "scheduler" | "cli" | "worker" | "ingest" | "setup", ipAddress = ""): AuditActor {
+export function componentActor(
+  component: "scheduler" | "cli" | "worker" | "ingest" | "setup",
+  ipAddress = "",
+): AuditActor {
   return { userId: "", sessionId: "", client: component, ipAddress };
 }

@@ -1,6 +1,19 @@
 import type { AuditRecordJson } from "./describe-audit-record.ts";
 
-export const AUDIT_CSV_HEADER = ["timestamp", "event_name", "status", "actor_user_id", "actor_client", "actor_ip_address", "object_type", "api_path", "error", "parameters", "prior_state", "resulting_state"];
+export const AUDIT_CSV_HEADER = [
+  "timestamp",
+  "event_name",
+  "status",
+  "actor_user_id",
+  "actor_client",
+  "actor_ip_address",
+  "object_type",
+  "api_path",
+  "error",
+  "parameters",
+  "prior_state",
+  "resulting_state",
+];
 
 /** RFC 4180: quote fields with a comma, quote or line break; double the quotes. */
 function field(value: string): string {

@@ -8,7 +8,9 @@ import { SECRET_MASK } from "./mask.ts";
 export type AuditFields = { readonly [key: string]: true | "secret" | AuditFields };
 
 /** An allow-list checked against an input type: a misspelt field name does not compile. */
-export type AuditFieldsOf<T> = T extends object ? { readonly [K in keyof T]?: true | "secret" | AuditFieldsOf<NonNullable<T[K]>> } : never;
+export type AuditFieldsOf<T> = T extends object
+  ? { readonly [K in keyof T]?: true | "secret" | AuditFieldsOf<NonNullable<T[K]>> }
+  : never;
 
 const MAX_STRING = 1000;
 

@@ -4,7 +4,12 @@ export type AuditRecordJson = {
   event_name: string;
   status: string;
   actor: { user_id: string; session_id?: string; client: string; ip_address: string };
-  event: { parameters: Record<string, unknown>; prior_state: Record<string, unknown>; resulting_state: Record<string, unknown>; object_type: string };
+  event: {
+    parameters: Record<string, unknown>;
+    prior_state: Record<string, unknown>;
+    resulting_state: Record<string, unknown>;
+    object_type: string;
+  };
   meta: { api_path: string };
   error: { description?: string; status_code?: number };
 };
@@ -12,7 +17,13 @@ export type AuditRecordJson = {
 export type ConfigDiffRow = { setting: string; before: string; after: string };
 
 const VALUE_LABELS: Record<string, Record<string, string>> = {
-  ExportFormat: { csv: "CSV", actiance: "Actiance XML", globalrelay: "Global Relay EML", "globalrelay-zip": "Global Relay EML (zip)", json: "JSON (RingCentral layout)" },
+  ExportFormat: {
+    csv: "CSV",
+    actiance: "Actiance XML",
+    globalrelay: "Global Relay EML",
+    "globalrelay-zip": "Global Relay EML (zip)",
+    json: "JSON (RingCentral layout)",
+  },
   CustomerType: { A9: "A9/Type 9", A10: "A10/Type 10", CUSTOM: "Custom" },
 };
 
@@ -56,7 +67,10 @@ export function describeAuditRecord(record: AuditRecordJson, actor: string): str
   let what: string;
   switch (record.event_name) {
     case "login":
-      what = record.status === "success" ? "signed in" : `tried to sign in as ${str(p.email) || "someone"}`;
+      what =
+        record.status === "success"
+          ? "signed in"
+          : `tried to sign in as ${str(p.email) || "someone"}`;
       break;
     case "logout":
       what = "signed out";
@@ -68,12 +82,16 @@ export function describeAuditRecord(record: AuditRecordJson, actor: string): str
     case "updateConfig": {
       const rows = configDiffRows(record);
       const first = rows[0];
-      what = !first ? "saved the settings without changes" : `changed ${first.setting} from ${first.before} to ${first.after}${rows.length > 1 ? ` and ${rows.length - 1} more setting${rows.length > 2 ? "s" : ""}` : ""}`;
+      what = !first
+        ? "saved the settings without changes"
+        : `changed ${first.setting} from ${first.before} to ${first.after}${rows.length > 1 ? ` and ${rows.length - 1} more setting${rows.length > 2 ? "s" : ""}` : ""}`;
       if (record.status !== "success") what = "tried to change the settings";
       break;
     }
     case "createJob":
-      what = p.retry_of ? `retried job ${short(str(p.retry_of))}` : `started an export job${str(r.format) || str(p.format) ? ` (${str(r.format) || str(p.format)})` : ""}${jobId ? ` ${short(jobId)}` : ""}`;
+      what = p.retry_of
+        ? `retried job ${short(str(p.retry_of))}`
+        : `started an export job${str(r.format) || str(p.format) ? ` (${str(r.format) || str(p.format)})` : ""}${jobId ? ` ${short(jobId)}` : ""}`;
       break;
     case "cancelJob":
       what = `canceled job ${short(jobId)}`;
@@ -103,7 +121,10 @@ export function describeAuditRecord(record: AuditRecordJson, actor: string): str
       what = `${p.mode === "deactivate" ? "deactivated" : "removed"} the admin ${str(r.email) || short(str(p.user_id))}`;
       break;
     case "updateUserRoles":
-      what = p.mode === "reactivate" ? `reactivated the admin ${str(r.email)}` : `changed the rights of ${str(r.email) || short(str(p.user_id))}${Array.isArray(r.rights) ? ` to ${(r.rights as string[]).join(", ") || "none"}` : ""}`;
+      what =
+        p.mode === "reactivate"
+          ? `reactivated the admin ${str(r.email)}`
+          : `changed the rights of ${str(r.email) || short(str(p.user_id))}${Array.isArray(r.rights) ? ` to ${(r.rights as string[]).join(", ") || "none"}` : ""}`;
       break;
     case "updatePassword":
       what = p.mode ? `issued a set-password link for ${str(r.email)}` : "changed a password";
@@ -130,7 +151,10 @@ export function describeAuditRecord(record: AuditRecordJson, actor: string): str
       what = `created the attachment key ${str(r.key_id)}`;
       break;
     case "rotateAttachmentKey":
-      what = record.status === "success" ? `rotated the attachment keys to ${str(r.key_id)} (${str(r.rewrapped) || "0"} files re-wrapped${Array.isArray(r.retired) && r.retired.length ? `, ${(r.retired as string[]).join(", ")} retired` : ""})` : "tried to rotate the attachment keys";
+      what =
+        record.status === "success"
+          ? `rotated the attachment keys to ${str(r.key_id)} (${str(r.rewrapped) || "0"} files re-wrapped${Array.isArray(r.retired) && r.retired.length ? `, ${(r.retired as string[]).join(", ")} retired` : ""})`
+          : "tried to rotate the attachment keys";
       break;
     case "exportAttachmentKey":
       what = `${record.status === "success" ? "exported" : "tried to export"} the attachment key ${str(p.key_id) || str(p.id)}${record.status === "success" ? " to a key file" : ""}`;
@@ -139,7 +163,10 @@ export function describeAuditRecord(record: AuditRecordJson, actor: string): str
       what = `wrote the missing manifest of export ${short(jobId)}`;
       break;
     case "retryDeliveries":
-      what = record.status === "success" ? `retried the refused deliveries of job ${short(jobId)} (${str(r.delivered) || "0"} accepted, ${str(r.refused) || "0"} refused again)` : `tried to retry the refused deliveries of job ${short(jobId)}`;
+      what =
+        record.status === "success"
+          ? `retried the refused deliveries of job ${short(jobId)} (${str(r.delivered) || "0"} accepted, ${str(r.refused) || "0"} refused again)`
+          : `tried to retry the refused deliveries of job ${short(jobId)}`;
       break;
     case "encryptFileStore":
       what = `encrypted ${str(r.encrypted) || "0"} stored attachments written before encryption`;
@@ -177,6 +204,9 @@ export function describeAuditRecord(record: AuditRecordJson, actor: string): str
     default:
       what = record.event_name;
   }
-  const refused = record.status === "fail" ? ` — refused${record.error.description ? `: ${record.error.description}` : ""}` : "";
+  const refused =
+    record.status === "fail"
+      ? ` — refused${record.error.description ? `: ${record.error.description}` : ""}`
+      : "";
   return `${actor} ${what}${refused}`;
 }

@@ -17,24 +17,59 @@ let t: TestDatabase;
 let alice: { id: string; email: string };
 let bob: { id: string; email: string };
 
-type Made = { id: number; at: Date; event: AuditEventName; status: "success" | "fail"; actor: string; who: "alice" | "bob" | "scheduler"; json: string };
+type Made = {
+  id: number;
+  at: Date;
+  event: AuditEventName;
+  status: "success" | "fail";
+  actor: string;
+  who: "alice" | "bob" | "scheduler";
+  json: string;
+};
 const made: Made[] = [];
 
 const T0 = Date.parse("2026-03-01T22:10:00.000Z");
 const MIN = 60_000;
-const EVENTS: AuditEventName[] = ["login", "login", "login", "login", "login", "getAudits", "createJob", "deleteExport", "updateUserRoles", "patchConfig", "downloadComplianceReport", "logout"];
+const EVENTS: AuditEventName[] = [
+  "login",
+  "login",
+  "login",
+  "login",
+  "login",
+  "getAudits",
+  "createJob",
+  "deleteExport",
+  "updateUserRoles",
+  "patchConfig",
+  "downloadComplianceReport",
+  "logout",
+];
 
 before(async () => {
   t = await useTestDatabase();
-  alice = await createAdmin({ email: "alice@example.com", password: "alice passphrase 123", owner: true });
-  bob = await createAdmin({ email: "bob@example.com", password: "bob passphrase 45678", owner: false, rights: ["audit"] });
+  alice = await createAdmin({
+    email: "alice@example.com",
+    password: "alice passphrase 123",
+    owner: true,
+  });
+  bob = await createAdmin({
+    email: "bob@example.com",
+    password: "bob passphrase 45678",
+    owner: false,
+    rights: ["audit"],
+  });
   // 120 records, oldest first, 37 minutes apart (2026-03-01 22:10 … 2026-03-04 23:33 UTC): events
   // cycle with "login" 5 in 12 (exactly 50 in all), one in 7 fails, actors alice / bob / the scheduler.
   for (let i = 0; i < 120; i++) {
     const at = new Date(T0 + i * 37 * MIN + (i % 5) * 1000);
     const event = EVENTS[i % EVENTS.length]!;
     const status = i % 7 === 0 ? "fail" : "success";
-    const actor: AuditActor = i % 3 === 0 ? { userId: alice.id, sessionId: "s-alice", client: "Mozilla/5.0", ipAddress: "10.0.0.1" } : i % 3 === 1 ? { userId: bob.id, sessionId: "s-bob", client: "curl/8", ipAddress: "10.0.0.2" } : componentActor("scheduler");
+    const actor: AuditActor =
+      i % 3 === 0
+        ? { userId: alice.id, sessionId: "s-alice", client: "Mozilla/5.0", ipAddress: "10.0.0.1" }
+        : i % 3 === 1
+          ? { userId: bob.id, sessionId: "s-bob", client: "curl/8", ipAddress: "10.0.0.2" }
+          : componentActor("scheduler");
     await record({
       eventName: event,
       status,
@@ -45,7 +80,15 @@ before(async () => {
       ...(status === "fail" ? { error: { description: "refused", status_code: 403 } } : {}),
       at,
     });
-    made.push({ id: 0, at, event, status, actor: actor.userId, who: i % 3 === 0 ? "alice" : i % 3 === 1 ? "bob" : "scheduler", json: "" });
+    made.push({
+      id: 0,
+      at,
+      event,
+      status,
+      actor: actor.userId,
+      who: i % 3 === 0 ? "alice" : i % 3 === 1 ? "bob" : "scheduler",
+      json: "",
+    });
   }
   const rows = await db().auditRecord.findMany({ orderBy: { id: "asc" } });
   assert.equal(rows.length, 120);
@@ -108,26 +151,77 @@ describe("queryAudits", () => {
     ["actor by email", () => ({ actor: "bob@example.com" }), (m) => m.who === "bob"],
     ["actor by email, any case", () => ({ actor: "Alice@Example.COM" }), (m) => m.who === "alice"],
     ["unknown actor", () => ({ actor: "nobody@example.com" }), () => false],
-    ["from a date (inclusive)", () => ({ from: "2026-03-03" }), (m) => m.at.getTime() >= Date.parse("2026-03-03T00:00:00Z")],
-    ["to a date (the whole day)", () => ({ to: "2026-03-02" }), (m) => m.at.getTime() <= Date.parse("2026-03-02T23:59:59.999Z")],
-    ["one day", () => ({ from: "2026-03-02", to: "2026-03-02" }), (m) => m.at.toISOString().startsWith("2026-03-02")],
-    ["minutes", () => ({ from: "2026-03-02T10:00", to: "2026-03-02T14:30" }), (m) => m.at.getTime() >= Date.parse("2026-03-02T10:00:00Z") && m.at.getTime() <= Date.parse("2026-03-02T14:30:59.999Z")],
-    ["seconds", () => ({ from: "2026-03-02T10:00:30", to: "2026-03-02T14:30:15" }), (m) => m.at.getTime() >= Date.parse("2026-03-02T10:00:30Z") && m.at.getTime() <= Date.parse("2026-03-02T14:30:15Z")],
+    [
+      "from a date (inclusive)",
+      () => ({ from: "2026-03-03" }),
+      (m) => m.at.getTime() >= Date.parse("2026-03-03T00:00:00Z"),
+    ],
+    [
+      "to a date (the whole day)",
+      () => ({ to: "2026-03-02" }),
+      (m) => m.at.getTime() <= Date.parse("2026-03-02T23:59:59.999Z"),
+    ],
+    [
+      "one day",
+      () => ({ from: "2026-03-02", to: "2026-03-02" }),
+      (m) => m.at.toISOString().startsWith("2026-03-02"),
+    ],
+    [
+      "minutes",
+      () => ({ from: "2026-03-02T10:00", to: "2026-03-02T14:30" }),
+      (m) =>
+        m.at.getTime() >= Date.parse("2026-03-02T10:00:00Z") &&
+        m.at.getTime() <= Date.parse("2026-03-02T14:30:59.999Z"),
+    ],
+    [
+      "seconds",
+      () => ({ from: "2026-03-02T10:00:30", to: "2026-03-02T14:30:15" }),
+      (m) =>
+        m.at.getTime() >= Date.parse("2026-03-02T10:00:30Z") &&
+        m.at.getTime() <= Date.parse("2026-03-02T14:30:15Z"),
+    ],
     ["an empty range", () => ({ from: "2026-03-05", to: "2026-03-04" }), () => false],
-    ["all filters at once", () => ({ event: "login", status: "success", actor: "alice@example.com", from: "2026-03-02", to: "2026-03-03T12:00" }), (m) => m.event === "login" && m.status === "success" && m.who === "alice" && m.at.getTime() >= Date.parse("2026-03-02T00:00:00Z") && m.at.getTime() <= Date.parse("2026-03-03T12:00:59.999Z")],
-    ["empty strings are no filter", () => ({ event: "", actor: "", status: "", from: "", to: "" }), () => true],
+    [
+      "all filters at once",
+      () => ({
+        event: "login",
+        status: "success",
+        actor: "alice@example.com",
+        from: "2026-03-02",
+        to: "2026-03-03T12:00",
+      }),
+      (m) =>
+        m.event === "login" &&
+        m.status === "success" &&
+        m.who === "alice" &&
+        m.at.getTime() >= Date.parse("2026-03-02T00:00:00Z") &&
+        m.at.getTime() <= Date.parse("2026-03-03T12:00:59.999Z"),
+    ],
+    [
+      "empty strings are no filter",
+      () => ({ event: "", actor: "", status: "", from: "", to: "" }),
+      () => true,
+    ],
   ];
   for (const [name, filterOf, match] of cases) {
     test(`filter: ${name}`, async () => {
       const filter = filterOf();
       const expected = newestFirst(made.filter(match));
-      const narrows = name === "empty strings are no filter" ? expected.length === 120 : name === "unknown actor" || name === "an empty range" ? expected.length === 0 : expected.length > 0 && expected.length < 120;
+      const narrows =
+        name === "empty strings are no filter"
+          ? expected.length === 120
+          : name === "unknown actor" || name === "an empty range"
+            ? expected.length === 0
+            : expected.length > 0 && expected.length < 120;
       assert.ok(narrows, `the case is meaningful: ${expected.length} expected`);
       const { ids } = await allPages(filter);
       assert.deepEqual(ids, expected);
       // The download holds the same records in the same order.
       const lines = (await streamed(filter)).split("\n").filter(Boolean);
-      assert.deepEqual(lines.map((l) => made.find((m) => m.json === l)?.id), expected);
+      assert.deepEqual(
+        lines.map((l) => made.find((m) => m.json === l)?.id),
+        expected,
+      );
     });
   }
 
@@ -142,7 +236,8 @@ describe("queryAudits", () => {
     const iso = m.at.toISOString(); // e.g. 2026-03-03T15:10:00.000Z (seconds are whole)
     const minute = iso.slice(0, 16);
     const second = iso.slice(0, 19);
-    const hits = async (input: Record<string, unknown>) => (await allPages(input)).ids.includes(m.id);
+    const hits = async (input: Record<string, unknown>) =>
+      (await allPages(input)).ids.includes(m.id);
     assert.equal(await hits({ from: second, to: second }), true);
     assert.equal(await hits({ from: minute, to: minute }), true);
     const nextSecond = new Date(m.at.getTime() + 1000).toISOString().slice(0, 19);
@@ -160,14 +255,20 @@ describe("queryAudits", () => {
     assert.equal(second.newer, 50);
     assert.equal(second.previous, second.records[0]!.id);
     const back = await queryAudits(q({ after: String(second.previous) }));
-    assert.deepEqual(back.records.map((r) => r.id), first.records.map((r) => r.id));
+    assert.deepEqual(
+      back.records.map((r) => r.id),
+      first.records.map((r) => r.id),
+    );
     assert.equal(back.previous, null);
     const third = await queryAudits(q({ before: String(second.next) }));
     assert.equal(third.records.length, 20);
     assert.equal(third.next, null);
     assert.equal(third.newer, 100);
     // Filtered: the count is of the matches.
-    assert.equal((await queryAudits(q({ event: "createJob" }))).total, made.filter((m) => m.event === "createJob").length);
+    assert.equal(
+      (await queryAudits(q({ event: "createJob" }))).total,
+      made.filter((m) => m.event === "createJob").length,
+    );
   });
 
   test("views=hide leaves out page views (getAudits and the other reads); an explicit event still wins", async () => {
@@ -184,13 +285,26 @@ describe("queryAudits", () => {
     const rows = parse(csv, { columns: true }) as Array<Record<string, string>>;
     const expected = made.filter((m) => m.event === "createJob");
     assert.equal(rows.length, expected.length);
-    assert.deepEqual(rows.map((r) => JSON.parse(r.parameters!).i), newestFirst(expected).map((id) => made.findIndex((m) => m.id === id)));
+    assert.deepEqual(
+      rows.map((r) => JSON.parse(r.parameters!).i),
+      newestFirst(expected).map((id) => made.findIndex((m) => m.id === id)),
+    );
     assert.ok(rows.every((r) => r.event_name === "createJob" && r.api_path!.startsWith("/test/")));
     assert.match(csv, /"\{""i"":/, "JSON cells are quoted with doubled quotes");
   });
 
   test("bad filters are refused by the schema", () => {
-    for (const bad of [{ event: "dropTables" }, { status: "maybe" }, { views: "all" }, { after: "x" }, { from: "03/02/2026" }, { to: "2026-03-02 10:00" }, { before: "-1" }, { before: "abc" }, { actor: "x".repeat(255) }]) {
+    for (const bad of [
+      { event: "dropTables" },
+      { status: "maybe" },
+      { views: "all" },
+      { after: "x" },
+      { from: "03/02/2026" },
+      { to: "2026-03-02 10:00" },
+      { before: "-1" },
+      { before: "abc" },
+      { actor: "x".repeat(255) },
+    ]) {
       assert.equal(ZAuditQuery.safeParse(bad).success, false, JSON.stringify(bad));
     }
   });
@@ -203,8 +317,20 @@ describe("streamAudits", () => {
     const lines = text.split("\n");
     assert.equal(lines.pop(), "");
     assert.equal(lines.length, 120);
-    const parsed = lines.map((l) => JSON.parse(l) as { timestamp: string; event_name: string; status: string; actor: { user_id: string }; event: { parameters: { i: number } } });
-    assert.deepEqual(parsed.map((p) => p.event.parameters.i), made.map((_, i) => i).reverse());
+    const parsed = lines.map(
+      (l) =>
+        JSON.parse(l) as {
+          timestamp: string;
+          event_name: string;
+          status: string;
+          actor: { user_id: string };
+          event: { parameters: { i: number } };
+        },
+    );
+    assert.deepEqual(
+      parsed.map((p) => p.event.parameters.i),
+      made.map((_, i) => i).reverse(),
+    );
     for (const p of parsed) {
       const m = made[p.event.parameters.i]!;
       assert.equal(p.event_name, m.event);
@@ -218,7 +344,10 @@ describe("streamAudits", () => {
     const cut = made[30]!.id;
     const lines = (await streamed({ before: cut })).split("\n").filter(Boolean);
     assert.equal(lines.length, 30);
-    assert.equal((JSON.parse(lines[0]!) as { event: { parameters: { i: number } } }).event.parameters.i, 29);
+    assert.equal(
+      (JSON.parse(lines[0]!) as { event: { parameters: { i: number } } }).event.parameters.i,
+      29,
+    );
   });
 
   test("over 1,000 matching records: streamed in chunks, each exactly once, in order", async () => {
@@ -232,18 +361,23 @@ describe("streamAudits", () => {
       objectType: "import",
       json: JSON.stringify({ event_name: "bulkImport", n: i }),
     }));
-    for (let i = 0; i < rows.length; i += 500) await db().auditRecord.createMany({ data: rows.slice(i, i + 500) });
+    for (let i = 0; i < rows.length; i += 500)
+      await db().auditRecord.createMany({ data: rows.slice(i, i + 500) });
     let chunks = 0;
     const ns: number[] = [];
     for await (const chunk of streamAudits(q({ event: "bulkImport" }))) {
       chunks++;
-      for (const line of chunk.split("\n").filter(Boolean)) ns.push((JSON.parse(line) as { n: number }).n);
+      for (const line of chunk.split("\n").filter(Boolean))
+        ns.push((JSON.parse(line) as { n: number }).n);
     }
     assert.equal(chunks, 3);
     assert.equal(ns.length, extra);
     assert.deepEqual(ns, rows.map((_, i) => i).reverse());
     // The unfiltered download now holds both sets, the filtered page view still pages correctly.
     assert.equal((await streamed({})).split("\n").filter(Boolean).length, 120 + extra);
-    assert.deepEqual((await allPages({ event: "createJob" })).ids, newestFirst(made.filter((m) => m.event === "createJob")));
+    assert.deepEqual(
+      (await allPages({ event: "createJob" })).ids,
+      newestFirst(made.filter((m) => m.event === "createJob")),
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { db } from "../db/client.ts";
-import { configDiffRows, describeAuditRecord, type AuditRecordJson, type ConfigDiffRow } from "./describe-audit-record.ts";
+import {
+  configDiffRows,
+  describeAuditRecord,
+  type AuditRecordJson,
+  type ConfigDiffRow,
+} from "./describe-audit-record.ts";
 import { queryAudits, type AuditPage } from "./query-audits.ts";
 import type { TAuditQuery } from "./schema.ts";
 
@@ -19,17 +24,29 @@ export type AuditLogRow = {
 };
 
 /** The audit log page: one page of records, each with its actor's email and a plain-language line. */
-export async function readAuditLogPage(query: TAuditQuery): Promise<Omit<AuditPage, "records"> & { rows: AuditLogRow[] }> {
+export async function readAuditLogPage(
+  query: TAuditQuery,
+): Promise<Omit<AuditPage, "records"> & { rows: AuditLogRow[] }> {
   const page = await queryAudits(query);
-  const records = page.records.map((r) => ({ id: r.id, rec: JSON.parse(r.json) as AuditRecordJson }));
+  const records = page.records.map((r) => ({
+    id: r.id,
+    rec: JSON.parse(r.json) as AuditRecordJson,
+  }));
   const ids = [...new Set(records.map((r) => r.rec.actor.user_id).filter((id) => id !== ""))];
-  const users = ids.length ? await db().adminUser.findMany({ where: { id: { in: ids } }, select: { id: true, email: true } }) : [];
+  const users = ids.length
+    ? await db().adminUser.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, email: true },
+      })
+    : [];
   const email = new Map(users.map((u) => [u.id, u.email]));
   const { records: _records, ...rest } = page;
   return {
     ...rest,
     rows: records.map(({ id, rec }) => {
-      const actor = rec.actor.user_id ? (email.get(rec.actor.user_id) ?? `removed admin ${rec.actor.user_id.slice(0, 8)}`) : componentName(rec.actor.client);
+      const actor = rec.actor.user_id
+        ? (email.get(rec.actor.user_id) ?? `removed admin ${rec.actor.user_id.slice(0, 8)}`)
+        : componentName(rec.actor.client);
       return {
         id,
         at: Date.parse(rec.timestamp.replace(" Z", "Z").replace(" ", "T")),
@@ -50,6 +67,7 @@ export async function readAuditLogPage(query: TAuditQuery): Promise<Omit<AuditPa
 /** A signed-out or component actor: "scheduler", "cli", "ingest token …"; a browser is "someone". */
 function componentName(client: string): string {
   if (/^(scheduler|cli|worker|retention|maintenance)\b/.test(client)) return client;
-  if (client.startsWith("ingest-token:")) return `ingest token "${client.slice("ingest-token:".length)}"`;
+  if (client.startsWith("ingest-token:"))
+    return `ingest token "${client.slice("ingest-token:".length)}"`;
   return "someone (not signed in)";
 }

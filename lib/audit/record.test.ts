@@ -21,14 +21,31 @@ test("writes Mattermost's record shape, key order included, to the database and 
     objectType: "config",
     apiPath: "/compliance-export#save",
     parameters: { DailyRunTime: "02:30", SMTPPassword: "canary-secret" },
-    priorState: { config_diffs: [{ path: "MessageExportSettings.DailyRunTime", base_val: "01:00", actual_val: "02:30" }] },
+    priorState: {
+      config_diffs: [
+        { path: "MessageExportSettings.DailyRunTime", base_val: "01:00", actual_val: "02:30" },
+      ],
+    },
     at: new Date("2025-04-30T16:18:30.803Z"),
   });
   const line = readFileSync(env().auditLogFile, "utf8").trim();
   assert.ok(!line.includes("canary-secret"));
   const rec = JSON.parse(line);
-  assert.deepEqual(Object.keys(rec), ["timestamp", "event_name", "status", "actor", "event", "meta", "error"]);
-  assert.deepEqual(Object.keys(rec.event), ["parameters", "prior_state", "resulting_state", "object_type"]);
+  assert.deepEqual(Object.keys(rec), [
+    "timestamp",
+    "event_name",
+    "status",
+    "actor",
+    "event",
+    "meta",
+    "error",
+  ]);
+  assert.deepEqual(Object.keys(rec.event), [
+    "parameters",
+    "prior_state",
+    "resulting_state",
+    "object_type",
+  ]);
   assert.deepEqual(Object.keys(rec.actor), ["user_id", "session_id", "client", "ip_address"]);
   assert.equal(rec.timestamp, "2025-04-30 16:18:30.803 Z");
   assert.equal(rec.event.parameters.SMTPPassword, SECRET_MASK);

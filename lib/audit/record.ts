@@ -65,7 +65,9 @@ export function buildAuditRecord(input: AuditInput, clusterId: string): AuditRec
       object_type: input.objectType,
     },
     meta: { api_path: input.apiPath, cluster_id: clusterId },
-    error: input.error ? { description: input.error.description, status_code: input.error.status_code } : {},
+    error: input.error
+      ? { description: input.error.description, status_code: input.error.status_code }
+      : {},
   };
 }
 

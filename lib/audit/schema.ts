@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { ZAuditEventName } from "./events.ts";
 
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
-const isoDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/, "Use YYYY-MM-DD or YYYY-MM-DDTHH:MM.");
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
+const isoDateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/, "Use YYYY-MM-DD or YYYY-MM-DDTHH:MM.");
 
 /** Filters of the audit log page, its API and its download. */
 export const ZAuditQuery = z
@@ -22,4 +25,9 @@ export const ZAuditQuery = z
 export type TAuditQuery = z.output<typeof ZAuditQuery>;
 
 /** Events that only record that someone looked at something; the log page hides them by default. */
-export const PAGE_VIEW_EVENTS = ["getConfig", "getAudits", "getComplianceReports", "getComplianceReport"] as const;
+export const PAGE_VIEW_EVENTS = [
+  "getConfig",
+  "getAudits",
+  "getComplianceReports",
+  "getComplianceReport",
+] as const;

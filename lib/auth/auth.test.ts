@@ -8,7 +8,13 @@ import { can, RIGHTS, type Principal, type Right } from "./rights.ts";
 import { burnPasswordCheck, hashPassword, passwordHasher, verifyPassword } from "./password.ts";
 import { safeNextPath, ZNewPassword, ZSetupInput } from "./schema.ts";
 import { AdminExistsError, createAdmin, hasOwner, OwnerExistsError } from "./create-admin.ts";
-import { createSession, getActiveSession, hashSessionToken, revokeSession, revokeUserSessions } from "./sessions.ts";
+import {
+  createSession,
+  getActiveSession,
+  hashSessionToken,
+  revokeSession,
+  revokeUserSessions,
+} from "./sessions.ts";
 import { loginRetryAfter } from "./login-throttle.ts";
 import { authenticate } from "./authenticate.ts";
 
@@ -38,7 +44,8 @@ describe("can()", () => {
   test("an admin may do exactly what they were granted, never owner things", () => {
     for (const granted of RIGHTS) {
       const admin: Principal = { id: "a", isOwner: false, rights: [granted] };
-      for (const r of RIGHTS) assert.equal(can(admin, r), r === granted, `granted ${granted}, asked ${r}`);
+      for (const r of RIGHTS)
+        assert.equal(can(admin, r), r === granted, `granted ${granted}, asked ${r}`);
       assert.equal(can(admin, "owner"), false);
     }
     const none: Principal = { id: "n", isOwner: false, rights: [] };
@@ -49,8 +56,18 @@ describe("can()", () => {
   });
 
   test("disabled accounts and no account may do nothing", () => {
-    const disabledOwner: Principal = { id: "o", isOwner: true, rights: [...RIGHTS], disabled: true };
-    const disabledAdmin: Principal = { id: "a", isOwner: false, rights: [...RIGHTS], disabled: true };
+    const disabledOwner: Principal = {
+      id: "o",
+      isOwner: true,
+      rights: [...RIGHTS],
+      disabled: true,
+    };
+    const disabledAdmin: Principal = {
+      id: "a",
+      isOwner: false,
+      rights: [...RIGHTS],
+      disabled: true,
+    };
     for (const r of [...RIGHTS, "owner"] as const) {
       assert.equal(can(disabledOwner, r), false, r);
       assert.equal(can(disabledAdmin, r), false, r);
@@ -58,7 +75,10 @@ describe("can()", () => {
       assert.equal(can(undefined, r), false, r);
     }
     // An unknown right string is not granted by accident.
-    assert.equal(can({ id: "a", isOwner: false, rights: [...RIGHTS] }, "delete-everything" as Right), false);
+    assert.equal(
+      can({ id: "a", isOwner: false, rights: [...RIGHTS] }, "delete-everything" as Right),
+      false,
+    );
   });
 });
 
@@ -84,7 +104,11 @@ describe("password storage", () => {
       const h = await hashPassword(pw);
       assert.equal(await verifyPassword(h, pw), true);
       const last = pw.slice(-1) === "x" ? "y" : "x";
-      assert.equal(await verifyPassword(h, pw.slice(0, -1) + last), false, "last character changed");
+      assert.equal(
+        await verifyPassword(h, pw.slice(0, -1) + last),
+        false,
+        "last character changed",
+      );
       assert.equal(await verifyPassword(h, "X" + pw.slice(1)), false, "first character changed");
       assert.equal(await verifyPassword(h, pw.slice(0, -1)), false, "truncated");
       assert.equal(await verifyPassword(h, pw + " "), false, "extended");
@@ -120,24 +144,47 @@ describe("password storage", () => {
   });
 
   test("ZSetupInput: the mismatch error is on confirmPassword", () => {
-    const good = { email: "owner@example.com", password: "correct horse battery", confirmPassword: "correct horse battery" };
+    const good = {
+      email: "owner@example.com",
+      password: "correct horse battery",
+      confirmPassword: "correct horse battery",
+    };
     assert.ok(ZSetupInput.safeParse(good).success);
     const mismatch = ZSetupInput.safeParse({ ...good, confirmPassword: "correct horse batterY" });
     assert.equal(mismatch.success, false);
-    assert.deepEqual(mismatch.error!.issues.map((i) => i.path.join(".")), ["confirmPassword"]);
+    assert.deepEqual(
+      mismatch.error!.issues.map((i) => i.path.join(".")),
+      ["confirmPassword"],
+    );
     assert.match(mismatch.error!.issues[0]!.message, /do not match/);
 
-    const sameAsEmail = ZSetupInput.safeParse({ email: "owner@example.com", password: "OWNER@example.com", confirmPassword: "OWNER@example.com" });
+    const sameAsEmail = ZSetupInput.safeParse({
+      email: "owner@example.com",
+      password: "OWNER@example.com",
+      confirmPassword: "OWNER@example.com",
+    });
     assert.equal(sameAsEmail.success, false);
-    assert.deepEqual(sameAsEmail.error!.issues.map((i) => i.path.join(".")), ["password"]);
+    assert.deepEqual(
+      sameAsEmail.error!.issues.map((i) => i.path.join(".")),
+      ["password"],
+    );
 
-    const badEmail = ZSetupInput.safeParse({ ...good, email: "owner@example.com\r\nBcc: x@evil.example" });
+    const badEmail = ZSetupInput.safeParse({
+      ...good,
+      email: "owner@example.com\r\nBcc: x@evil.example",
+    });
     assert.equal(badEmail.success, false);
-    assert.deepEqual(badEmail.error!.issues.map((i) => i.path.join(".")), ["email"]);
+    assert.deepEqual(
+      badEmail.error!.issues.map((i) => i.path.join(".")),
+      ["email"],
+    );
 
     const weak = ZSetupInput.safeParse({ ...good, password: "short", confirmPassword: "short" });
     assert.equal(weak.success, false);
-    assert.deepEqual(weak.error!.issues.map((i) => i.path.join(".")), ["password"]);
+    assert.deepEqual(
+      weak.error!.issues.map((i) => i.path.join(".")),
+      ["password"],
+    );
   });
 
   test("safeNextPath keeps same-site paths and refuses open redirects", () => {
@@ -171,8 +218,16 @@ describe("createAdmin", () => {
     for (let round = 0; round < 3; round++) {
       await db().adminUser.deleteMany();
       const results = await Promise.allSettled([
-        createAdmin({ email: `first-${round}@example.com`, password: "correct horse battery", owner: true }),
-        createAdmin({ email: `second-${round}@example.com`, password: "correct horse battery", owner: true }),
+        createAdmin({
+          email: `first-${round}@example.com`,
+          password: "correct horse battery",
+          owner: true,
+        }),
+        createAdmin({
+          email: `second-${round}@example.com`,
+          password: "correct horse battery",
+          owner: true,
+        }),
       ]);
       const ok = results.filter((r) => r.status === "fulfilled");
       const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -187,19 +242,49 @@ describe("createAdmin", () => {
 
   test("a second owner is refused with OwnerExistsError; emails are unique, case-insensitively", async () => {
     assert.equal(await hasOwner(), false);
-    const owner = await createAdmin({ email: "Owner@Example.com", password: "correct horse battery", owner: true });
+    const owner = await createAdmin({
+      email: "Owner@Example.com",
+      password: "correct horse battery",
+      owner: true,
+    });
     assert.equal(owner.email, "owner@example.com");
     assert.equal(owner.ownerSlot, "owner");
     assert.equal(await hasOwner(), true);
-    await assert.rejects(createAdmin({ email: "other-owner@example.com", password: "correct horse battery", owner: true }), OwnerExistsError);
+    await assert.rejects(
+      createAdmin({
+        email: "other-owner@example.com",
+        password: "correct horse battery",
+        owner: true,
+      }),
+      OwnerExistsError,
+    );
 
-    const admin = await createAdmin({ email: "dup@example.com", password: "correct horse battery", owner: false, rights: ["download", "audit"], grantedBy: owner.id });
+    const admin = await createAdmin({
+      email: "dup@example.com",
+      password: "correct horse battery",
+      owner: false,
+      rights: ["download", "audit"],
+      grantedBy: owner.id,
+    });
     assert.equal(admin.ownerSlot, null);
-    const rights = await db().adminRight.findMany({ where: { userId: admin.id }, orderBy: { right: "asc" } });
-    assert.deepEqual(rights.map((r) => [r.right, r.grantedBy]), [["audit", owner.id], ["download", owner.id]]);
+    const rights = await db().adminRight.findMany({
+      where: { userId: admin.id },
+      orderBy: { right: "asc" },
+    });
+    assert.deepEqual(
+      rights.map((r) => [r.right, r.grantedBy]),
+      [
+        ["audit", owner.id],
+        ["download", owner.id],
+      ],
+    );
 
     for (const email of ["dup@example.com", "DUP@example.COM"]) {
-      await assert.rejects(createAdmin({ email, password: "another fine password", owner: false }), AdminExistsError, email);
+      await assert.rejects(
+        createAdmin({ email, password: "another fine password", owner: false }),
+        AdminExistsError,
+        email,
+      );
     }
     assert.equal(await db().adminUser.count(), 2);
     await db().adminUser.deleteMany();
@@ -211,10 +296,16 @@ describe("createAdmin", () => {
 describe("sessions", () => {
   let userId: string;
   const T0 = new Date("2026-05-01T08:00:00.000Z");
-  const newSession = (now = T0) => createSession({ userId, ipAddress: "203.0.113.5", userAgent: "test-agent", now });
+  const newSession = (now = T0) =>
+    createSession({ userId, ipAddress: "203.0.113.5", userAgent: "test-agent", now });
 
   before(async () => {
-    const u = await createAdmin({ email: "session-user@example.com", password: "correct horse battery", owner: false, rights: ["request", "download"] });
+    const u = await createAdmin({
+      email: "session-user@example.com",
+      password: "correct horse battery",
+      owner: false,
+      rights: ["request", "download"],
+    });
     userId = u.id;
   });
 
@@ -244,7 +335,14 @@ describe("sessions", () => {
     assert.equal(active.user.email, "session-user@example.com");
     assert.equal(active.user.isOwner, false);
     assert.deepEqual([...active.user.rights].sort(), ["download", "request"]);
-    for (const bad of [undefined, "", "not-a-token", token + "x", token.slice(0, -1), "a".repeat(101)]) {
+    for (const bad of [
+      undefined,
+      "",
+      "not-a-token",
+      token + "x",
+      token.slice(0, -1),
+      "a".repeat(101),
+    ]) {
       assert.equal(await getActiveSession(bad, at(T0, MIN)), null, JSON.stringify(bad));
     }
   });
@@ -264,7 +362,8 @@ describe("sessions", () => {
 
   test("absolute expiry: 24 h after sign-in even with constant activity", async () => {
     const { token } = await newSession();
-    for (const h of [7, 14, 21]) assert.ok(await getActiveSession(token, at(T0, h * HOUR)), `${h} h`);
+    for (const h of [7, 14, 21])
+      assert.ok(await getActiveSession(token, at(T0, h * HOUR)), `${h} h`);
     assert.ok(await getActiveSession(token, at(T0, 24 * HOUR - 1000)), "just before 24 h");
     assert.equal(await getActiveSession(token, at(T0, 24 * HOUR)), null, "at 24 h");
     assert.equal(await getActiveSession(token, at(T0, 25 * HOUR)), null);
@@ -272,12 +371,20 @@ describe("sessions", () => {
 
   test("idle expiry: 480 minutes without a request", async () => {
     const a = await newSession();
-    assert.equal(await getActiveSession(a.token, at(T0, 480 * MIN)), null, "idle for exactly the limit");
+    assert.equal(
+      await getActiveSession(a.token, at(T0, 480 * MIN)),
+      null,
+      "idle for exactly the limit",
+    );
     const b = await newSession();
     assert.ok(await getActiveSession(b.token, at(T0, 480 * MIN - 1000)), "just under the limit");
     // That request counted as activity: the idle clock restarted.
     assert.ok(await getActiveSession(b.token, at(T0, 900 * MIN)));
-    assert.equal(await getActiveSession(b.token, at(T0, (900 + 480) * MIN)), null, "idle again, still inside the 24 h");
+    assert.equal(
+      await getActiveSession(b.token, at(T0, (900 + 480) * MIN)),
+      null,
+      "idle again, still inside the 24 h",
+    );
   });
 
   test("sessions of a disabled admin stop working", async () => {
@@ -293,7 +400,8 @@ describe("sessions", () => {
 
   test("lastSeenAt is refreshed at most once a minute", async () => {
     const { token, session } = await newSession();
-    const lastSeen = async () => (await db().session.findUniqueOrThrow({ where: { id: session.id } })).lastSeenAt.getTime();
+    const lastSeen = async () =>
+      (await db().session.findUniqueOrThrow({ where: { id: session.id } })).lastSeenAt.getTime();
     assert.equal(await lastSeen(), T0.getTime());
     for (const [offset, expected] of [
       [30_000, 0],
@@ -326,14 +434,40 @@ describe("authenticate", () => {
   });
 
   test("the right password signs in; wrong password, unknown user and disabled user look the same", async () => {
-    assert.deepEqual(await authenticate({ email: " Alice@Example.com ", password: PW, ip: "198.51.100.1", now: T }), { ok: true, userId: aliceId });
-    const wrong = await authenticate({ email: "alice@example.com", password: PW + "!", ip: "198.51.100.1", now: T });
-    const unknown = await authenticate({ email: "nobody@example.com", password: PW, ip: "198.51.100.2", now: T });
-    const disabled = await authenticate({ email: "disabled@example.com", password: PW, ip: "198.51.100.3", now: T });
-    for (const r of [wrong, unknown, disabled]) assert.deepEqual(r, { ok: false, reason: "invalid" });
+    assert.deepEqual(
+      await authenticate({
+        email: " Alice@Example.com ",
+        password: PW,
+        ip: "198.51.100.1",
+        now: T,
+      }),
+      { ok: true, userId: aliceId },
+    );
+    const wrong = await authenticate({
+      email: "alice@example.com",
+      password: PW + "!",
+      ip: "198.51.100.1",
+      now: T,
+    });
+    const unknown = await authenticate({
+      email: "nobody@example.com",
+      password: PW,
+      ip: "198.51.100.2",
+      now: T,
+    });
+    const disabled = await authenticate({
+      email: "disabled@example.com",
+      password: PW,
+      ip: "198.51.100.3",
+      now: T,
+    });
+    for (const r of [wrong, unknown, disabled])
+      assert.deepEqual(r, { ok: false, reason: "invalid" });
     assert.equal(JSON.stringify(wrong), JSON.stringify(unknown));
     // The success cleared alice's counter; the one failure since is counted.
-    const row = await db().loginThrottle.findUnique({ where: { key: "account:alice@example.com" } });
+    const row = await db().loginThrottle.findUnique({
+      where: { key: "account:alice@example.com" },
+    });
     assert.equal(row?.failures, 1);
   });
 
@@ -341,71 +475,168 @@ describe("authenticate", () => {
     const ip = "198.51.100.10";
     await db().loginThrottle.deleteMany({ where: { key: "account:alice@example.com" } });
     for (let i = 0; i < 5; i++) {
-      assert.deepEqual(await authenticate({ email: "alice@example.com", password: `wrong-${i}`, ip, now: at(T, i * 1000) }), { ok: false, reason: "invalid" }, `failure ${i + 1}`);
+      assert.deepEqual(
+        await authenticate({
+          email: "alice@example.com",
+          password: `wrong-${i}`,
+          ip,
+          now: at(T, i * 1000),
+        }),
+        { ok: false, reason: "invalid" },
+        `failure ${i + 1}`,
+      );
     }
     const lockedAt = at(T, 4000); // the 5th failure
     // The right password is refused while throttled, from any address and in any spelling.
-    for (const [email, from] of [["alice@example.com", ip], ["ALICE@example.com ", "198.51.100.11"]] as const) {
+    for (const [email, from] of [
+      ["alice@example.com", ip],
+      ["ALICE@example.com ", "198.51.100.11"],
+    ] as const) {
       const r = await authenticate({ email, password: PW, ip: from, now: at(lockedAt, 1000) });
       assert.equal(r.ok, false);
       assert.equal(r.ok === false && r.reason, "throttled");
       const retry = r.ok === false && r.reason === "throttled" ? r.retryAfterSeconds : -1;
       assert.ok(retry > 0 && retry <= 30, `retryAfterSeconds ${retry}`);
     }
-    assert.equal(await loginRetryAfter({ email: "alice@example.com", ip: "203.0.113.200" }, at(lockedAt, 10_000)), 20);
+    assert.equal(
+      await loginRetryAfter(
+        { email: "alice@example.com", ip: "203.0.113.200" },
+        at(lockedAt, 10_000),
+      ),
+      20,
+    );
 
     // No permanent lock-out: after the delay the right password works.
-    const ok = await authenticate({ email: "alice@example.com", password: PW, ip, now: at(lockedAt, 30_001) });
+    const ok = await authenticate({
+      email: "alice@example.com",
+      password: PW,
+      ip,
+      now: at(lockedAt, 30_001),
+    });
     assert.deepEqual(ok, { ok: true, userId: aliceId });
-    assert.equal(await db().loginThrottle.findUnique({ where: { key: "account:alice@example.com" } }), null, "account counter cleared");
+    assert.equal(
+      await db().loginThrottle.findUnique({ where: { key: "account:alice@example.com" } }),
+      null,
+      "account counter cleared",
+    );
     // Cleared means a fresh allowance, not one more failure to a lock.
-    const again = await authenticate({ email: "alice@example.com", password: "wrong", ip: "198.51.100.12", now: at(lockedAt, 31_000) });
+    const again = await authenticate({
+      email: "alice@example.com",
+      password: "wrong",
+      ip: "198.51.100.12",
+      now: at(lockedAt, 31_000),
+    });
     assert.deepEqual(again, { ok: false, reason: "invalid" });
-    assert.equal(await loginRetryAfter({ email: "alice@example.com", ip: "198.51.100.12" }, at(lockedAt, 31_000)), 0);
+    assert.equal(
+      await loginRetryAfter(
+        { email: "alice@example.com", ip: "198.51.100.12" },
+        at(lockedAt, 31_000),
+      ),
+      0,
+    );
   });
 
   test("the delay grows with further failures, then the window forgets", async () => {
     const ip = "198.51.100.20";
-    for (let i = 0; i < 5; i++) await authenticate({ email: "bob@example.com", password: "wrong", ip, now: T });
+    for (let i = 0; i < 5; i++)
+      await authenticate({ email: "bob@example.com", password: "wrong", ip, now: T });
     assert.equal(await loginRetryAfter({ email: "bob@example.com", ip }, T), 30);
     const t1 = at(T, 30_000);
-    assert.deepEqual(await authenticate({ email: "bob@example.com", password: "wrong", ip, now: t1 }), { ok: false, reason: "invalid" });
-    assert.equal(await loginRetryAfter({ email: "bob@example.com", ip }, t1), 60, "6th failure doubles the delay");
-    const r = await authenticate({ email: "bob@example.com", password: PW, ip, now: at(t1, 59_000) });
+    assert.deepEqual(
+      await authenticate({ email: "bob@example.com", password: "wrong", ip, now: t1 }),
+      { ok: false, reason: "invalid" },
+    );
+    assert.equal(
+      await loginRetryAfter({ email: "bob@example.com", ip }, t1),
+      60,
+      "6th failure doubles the delay",
+    );
+    const r = await authenticate({
+      email: "bob@example.com",
+      password: PW,
+      ip,
+      now: at(t1, 59_000),
+    });
     assert.deepEqual(r, { ok: false, reason: "throttled", retryAfterSeconds: 1 });
-    assert.equal((await authenticate({ email: "bob@example.com", password: PW, ip, now: at(t1, 60_000) })).ok, true);
+    assert.equal(
+      (await authenticate({ email: "bob@example.com", password: PW, ip, now: at(t1, 60_000) })).ok,
+      true,
+    );
   });
 
   test("20 failures from one address throttle that address for every account", async () => {
     const ip = "198.51.100.30";
     for (let i = 0; i < 20; i++) {
-      assert.deepEqual(await authenticate({ email: `ghost-${i}@example.com`, password: "guess", ip, now: T }), { ok: false, reason: "invalid" });
+      assert.deepEqual(
+        await authenticate({ email: `ghost-${i}@example.com`, password: "guess", ip, now: T }),
+        { ok: false, reason: "invalid" },
+      );
     }
-    const blocked = await authenticate({ email: "carol@example.com", password: PW, ip, now: at(T, 1000) });
+    const blocked = await authenticate({
+      email: "carol@example.com",
+      password: PW,
+      ip,
+      now: at(T, 1000),
+    });
     assert.equal(blocked.ok === false && blocked.reason, "throttled");
-    assert.deepEqual(await authenticate({ email: "carol@example.com", password: PW, ip: "198.51.100.31", now: at(T, 1000) }), { ok: true, userId: (await db().adminUser.findUniqueOrThrow({ where: { email: "carol@example.com" } })).id });
-    assert.equal((await authenticate({ email: "carol@example.com", password: PW, ip, now: at(T, 31_000) })).ok, true, "the address delay passes too");
+    assert.deepEqual(
+      await authenticate({
+        email: "carol@example.com",
+        password: PW,
+        ip: "198.51.100.31",
+        now: at(T, 1000),
+      }),
+      {
+        ok: true,
+        userId: (await db().adminUser.findUniqueOrThrow({ where: { email: "carol@example.com" } }))
+          .id,
+      },
+    );
+    assert.equal(
+      (await authenticate({ email: "carol@example.com", password: PW, ip, now: at(T, 31_000) })).ok,
+      true,
+      "the address delay passes too",
+    );
   });
 
   test("20 concurrent wrong passwords: at most 5 are checked, the rest are throttled", async () => {
     await db().loginThrottle.deleteMany();
     const ip = "198.51.100.40";
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => authenticate({ email: "carol@example.com", password: `guess-${i}`, ip, now: T })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        authenticate({ email: "carol@example.com", password: `guess-${i}`, ip, now: T }),
+      ),
+    );
     const checked = results.filter((r) => r.ok === false && r.reason === "invalid").length;
     const throttled = results.filter((r) => r.ok === false && r.reason === "throttled").length;
     assert.equal(checked + throttled, 20);
-    assert.ok(checked <= 5, `${checked} of 20 concurrent guesses were checked against the password (threshold 5)`);
+    assert.ok(
+      checked <= 5,
+      `${checked} of 20 concurrent guesses were checked against the password (threshold 5)`,
+    );
   });
 
   test("concurrent failures are all counted (no lost updates)", async () => {
     await db().loginThrottle.deleteMany();
     const ip = "198.51.100.50";
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => authenticate({ email: "bob@example.com", password: `guess-${i}`, ip, now: T })));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        authenticate({ email: "bob@example.com", password: `guess-${i}`, ip, now: T }),
+      ),
+    );
     const checked = results.filter((r) => r.ok === false && r.reason === "invalid").length;
-    const account = await db().loginThrottle.findUniqueOrThrow({ where: { key: "account:bob@example.com" } });
+    const account = await db().loginThrottle.findUniqueOrThrow({
+      where: { key: "account:bob@example.com" },
+    });
     const address = await db().loginThrottle.findUniqueOrThrow({ where: { key: `ip:${ip}` } });
-    assert.ok(account.failures >= checked, `account counter ${account.failures} after ${checked} checked wrong passwords`);
-    assert.ok(address.failures >= checked, `address counter ${address.failures} after ${checked} checked wrong passwords`);
+    assert.ok(
+      account.failures >= checked,
+      `account counter ${account.failures} after ${checked} checked wrong passwords`,
+    );
+    assert.ok(
+      address.failures >= checked,
+      `address counter ${address.failures} after ${checked} checked wrong passwords`,
+    );
     await db().loginThrottle.deleteMany();
   });
 });
@@ -419,20 +650,44 @@ describe("every sign-in attempt costs one argon2 verification", () => {
   test("a real account, an unknown email, a pending account (no password yet) and a disabled one each run argon2 once", async () => {
     await db().loginThrottle.deleteMany();
     await createAdmin({ email: "timing-real@example.com", password: PW, owner: false });
-    const dis = await createAdmin({ email: "timing-disabled@example.com", password: PW, owner: false });
+    const dis = await createAdmin({
+      email: "timing-disabled@example.com",
+      password: PW,
+      owner: false,
+    });
     await db().adminUser.update({ where: { id: dis.id }, data: { disabledAt: T } });
     // What addAdmin stores until the invited admin sets a password: not a hash at all.
-    await db().adminUser.create({ data: { id: "00000000-0000-4000-8000-00000000aa20", email: "timing-pending@example.com", passwordHash: "!unset-0123456789abcdef" } });
+    await db().adminUser.create({
+      data: {
+        id: "00000000-0000-4000-8000-00000000aa20",
+        email: "timing-pending@example.com",
+        passwordHash: "!unset-0123456789abcdef",
+      },
+    });
     const verify = mock.method(passwordHasher, "verify");
     try {
       let n = 0;
-      for (const email of ["timing-real@example.com", "timing-nobody@example.com", "timing-pending@example.com", "timing-disabled@example.com"]) {
+      for (const email of [
+        "timing-real@example.com",
+        "timing-nobody@example.com",
+        "timing-pending@example.com",
+        "timing-disabled@example.com",
+      ]) {
         const before = verify.mock.callCount();
-        const r = await authenticate({ email, password: "a wrong guess", ip: `198.51.100.${200 + n++}`, now: T });
+        const r = await authenticate({
+          email,
+          password: "a wrong guess",
+          ip: `198.51.100.${200 + n++}`,
+          now: T,
+        });
         assert.deepEqual(r, { ok: false, reason: "invalid" }, email);
         const calls = verify.mock.calls.slice(before);
         assert.equal(calls.length, 1, `${email}: argon2 verifications`);
-        assert.match(String(calls[0]!.arguments[0]), /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$/, `${email}: checked against a real argon2id hash`);
+        assert.match(
+          String(calls[0]!.arguments[0]),
+          /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$/,
+          `${email}: checked against a real argon2id hash`,
+        );
       }
     } finally {
       verify.mock.restore();

@@ -11,7 +11,13 @@ export class OwnerExistsError extends Error {}
  * Creates an admin. The owner takes the unique `ownerSlot`, so two simultaneous set-ups cannot both
  * create one: the loser gets OwnerExistsError.
  */
-export async function createAdmin(options: { email: string; password: string; owner: boolean; rights?: Right[]; grantedBy?: string }) {
+export async function createAdmin(options: {
+  email: string;
+  password: string;
+  owner: boolean;
+  rights?: Right[];
+  grantedBy?: string;
+}) {
   const email = options.email.toLowerCase();
   assertPasswordPolicy(options.password, { email });
   const passwordHash = await hashPassword(options.password);
@@ -22,13 +28,19 @@ export async function createAdmin(options: { email: string; password: string; ow
         email,
         passwordHash,
         ownerSlot: options.owner ? "owner" : null,
-        rights: { create: (options.rights ?? []).map((right) => ({ right, grantedBy: options.grantedBy ?? null })) },
+        rights: {
+          create: (options.rights ?? []).map((right) => ({
+            right,
+            grantedBy: options.grantedBy ?? null,
+          })),
+        },
       },
     });
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") {
       const target = JSON.stringify((error as { meta?: unknown }).meta ?? "");
-      if (options.owner && (target.includes("ownerSlot") || (await hasOwner()))) throw new OwnerExistsError("An owner already exists.");
+      if (options.owner && (target.includes("ownerSlot") || (await hasOwner())))
+        throw new OwnerExistsError("An owner already exists.");
       throw new AdminExistsError(`An admin with email ${email} already exists.`);
     }
     throw error;

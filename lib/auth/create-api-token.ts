@@ -11,7 +11,13 @@ export function hashApiToken(token: string): string {
  * A personal API token for an admin: it acts with that admin's rights as they are at each call.
  * The plaintext is returned here only; the database keeps its sha256.
  */
-export async function createApiToken(options: { userId: string; name: string; expiresInDays: number; createdBy: string; now?: Date }) {
+export async function createApiToken(options: {
+  userId: string;
+  name: string;
+  expiresInDays: number;
+  createdBy: string;
+  now?: Date;
+}) {
   const now = options.now ?? new Date();
   const token = API_TOKEN_PREFIX + randomBytes(32).toString("base64url");
   const row = await db().apiToken.create({

@@ -13,11 +13,14 @@ export const FREE_FAILURES = { account: 5, ip: 20 } as const;
 
 type Kind = keyof typeof FREE_FAILURES;
 type Targets = { email: string; ip: string };
-const key = (kind: Kind, t: Targets) => `${kind}:${(kind === "account" ? t.email : t.ip).toLowerCase()}`;
+const key = (kind: Kind, t: Targets) =>
+  `${kind}:${(kind === "account" ? t.email : t.ip).toLowerCase()}`;
 
 /** Seconds the caller must wait before another attempt, or 0. */
 export async function loginRetryAfter(targets: Targets, now = new Date()): Promise<number> {
-  const rows = await db().loginThrottle.findMany({ where: { key: { in: [key("account", targets), key("ip", targets)] } } });
+  const rows = await db().loginThrottle.findMany({
+    where: { key: { in: [key("account", targets), key("ip", targets)] } },
+  });
   const until = Math.max(0, ...rows.map((r) => Number(r.lockedUntilMs)));
   return until > now.getTime() ? Math.ceil((until - now.getTime()) / 1000) : 0;
 }
@@ -26,12 +29,17 @@ export async function loginRetryAfter(targets: Targets, now = new Date()): Promi
  * Counts one attempt for the account and the address. Returns the counts including it, or null
  * when either key has no attempt left (the reservation is then given back).
  */
-export async function reserveLoginAttempt(targets: Targets, now = new Date()): Promise<Record<Kind, number> | null> {
+export async function reserveLoginAttempt(
+  targets: Targets,
+  now = new Date(),
+): Promise<Record<Kind, number> | null> {
   const counts = { account: 0, ip: 0 };
   const reserved: Kind[] = [];
   for (const kind of ["account", "ip"] as const) {
     const forgotten = BigInt(now.getTime() - FORGET_AFTER_MS);
-    const rows = await db().$queryRaw<Array<{ failures: number | bigint; allowance: number | bigint }>>`
+    const rows = await db().$queryRaw<
+      Array<{ failures: number | bigint; allowance: number | bigint }>
+    >`
       INSERT INTO "LoginThrottle" ("key", "failures", "lastFailureMs", "lockedUntilMs", "allowance")
       VALUES (${key(kind, targets)}, 1, ${BigInt(now.getTime())}, 0, 0)
       ON CONFLICT ("key") DO UPDATE SET
@@ -50,11 +58,18 @@ export async function reserveLoginAttempt(targets: Targets, now = new Date()): P
 }
 
 async function giveBack(kind: Kind, targets: Targets): Promise<void> {
-  await db().loginThrottle.updateMany({ where: { key: key(kind, targets), failures: { gt: 0 } }, data: { failures: { decrement: 1 } } });
+  await db().loginThrottle.updateMany({
+    where: { key: key(kind, targets), failures: { gt: 0 } },
+    data: { failures: { decrement: 1 } },
+  });
 }
 
 /** After a failed attempt: lock the keys that are past their free failures. */
-export async function lockIfOverLimit(targets: Targets, counts: Record<Kind, number>, now = new Date()): Promise<void> {
+export async function lockIfOverLimit(
+  targets: Targets,
+  counts: Record<Kind, number>,
+  now = new Date(),
+): Promise<void> {
   for (const kind of ["account", "ip"] as const) {
     const over = counts[kind] - FREE_FAILURES[kind];
     if (over < 0) continue;

@@ -26,7 +26,14 @@ const compact = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
 export function emailWords(email: string): string[] {
   const lower = email.trim().toLowerCase();
   const [local = "", domain = ""] = lower.split("@");
-  const words = [lower, local, domain, compact(local), ...local.split(/[._+-]+/), ...domain.split(".").slice(0, -1)];
+  const words = [
+    lower,
+    local,
+    domain,
+    compact(local),
+    ...local.split(/[._+-]+/),
+    ...domain.split(".").slice(0, -1),
+  ];
   return [...new Set(words.filter((w) => w.length >= 3))];
 }
 
@@ -37,7 +44,8 @@ export function passwordProblem(password: string, options: { email?: string } = 
   if (new Set(password).size <= 3) return "Use more than a few different characters.";
   if (options.email) {
     const pw = compact(password);
-    if (pw === compact(options.email) || pw === compact(options.email.split("@")[0] ?? "")) return "Do not use your email address as the password.";
+    if (pw === compact(options.email) || pw === compact(options.email.split("@")[0] ?? ""))
+      return "Do not use your email address as the password.";
   }
   const words = options.email ? emailWords(options.email) : [];
   const result = zxcvbn().check(password, words);
@@ -45,7 +53,8 @@ export function passwordProblem(password: string, options: { email?: string } = 
     // zxcvbn multiplies the guesses of each piece, so "janedoe-example" can pass for
     // jane.doe@example.com: what is left without the email's words must stand on its own.
     const rest = words.reduce((p, w) => p.split(w).join(" "), password.toLowerCase()).trim();
-    if (rest === password.toLowerCase().trim() || zxcvbn().check(rest).score >= MIN_SCORE) return null;
+    if (rest === password.toLowerCase().trim() || zxcvbn().check(rest).score >= MIN_SCORE)
+      return null;
     return "This password is mostly your email address. Try a longer passphrase of several unrelated words.";
   }
   const why = result.feedback.warning ? ` ${result.feedback.warning}` : "";
@@ -53,7 +62,10 @@ export function passwordProblem(password: string, options: { email?: string } = 
 }
 
 /** Throws the field error the forms show beside the password field. */
-export function assertPasswordPolicy(password: string, options: { email?: string; field?: string } = {}): void {
+export function assertPasswordPolicy(
+  password: string,
+  options: { email?: string; field?: string } = {},
+): void {
   const problem = passwordProblem(password, options);
   if (problem) throw new UserError(problem, 400, { [options.field ?? "password"]: problem });
 }

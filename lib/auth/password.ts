@@ -3,7 +3,12 @@ import { hash, verify, type Options } from "@node-rs/argon2";
 // OWASP's argon2id minimum (m=19 MiB, t=2, p=1); the parameters travel inside each hash, so
 // raising them later still verifies older hashes.
 // (Algorithm is a const enum, which isolated modules cannot read: 2 is Argon2id.)
-const PARAMS: Options = { algorithm: 2 as Options["algorithm"], memoryCost: 19456, timeCost: 2, parallelism: 1 };
+const PARAMS: Options = {
+  algorithm: 2 as Options["algorithm"],
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+};
 
 /** The argon2 calls, as one object so tests can count the work done per attempt. */
 export const passwordHasher = { hash, verify };

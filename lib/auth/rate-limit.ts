@@ -7,10 +7,17 @@ export const SMTP_TEST_LIMIT = { limit: 5, windowMs: 10 * 60_000 } as const;
  * Counts one attempt under `key` in a fixed window (one atomic upsert, so concurrent attempts on
  * any instance are all counted). Refused attempts count too: hammering does not shorten the wait.
  */
-export async function consumeRateLimit(options: { key: string; limit: number; windowMs: number; now?: Date }): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+export async function consumeRateLimit(options: {
+  key: string;
+  limit: number;
+  windowMs: number;
+  now?: Date;
+}): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
   const now = BigInt((options.now ?? new Date()).getTime());
   const expired = now - BigInt(options.windowMs);
-  const rows = await db().$queryRaw<Array<{ count: number | bigint; windowStartMs: number | bigint }>>`
+  const rows = await db().$queryRaw<
+    Array<{ count: number | bigint; windowStartMs: number | bigint }>
+  >`
     INSERT INTO "RateLimit" ("key", "count", "windowStartMs") VALUES (${options.key}, 1, ${now})
     ON CONFLICT ("key") DO UPDATE SET
       "count" = CASE WHEN "RateLimit"."windowStartMs" <= ${expired} THEN 1 ELSE "RateLimit"."count" + 1 END,

@@ -9,10 +9,16 @@ export const RIGHT_LABELS: Record<Right, string> = {
   manage_admins: "Add and remove admins, grant rights",
 };
 
-export type Principal = { id: string; isOwner: boolean; rights: readonly Right[]; disabled?: boolean };
+export type Principal = {
+  id: string;
+  isOwner: boolean;
+  rights: readonly Right[];
+  disabled?: boolean;
+};
 
 /** What an action needs: a right, any one of several, all of several ({ all }), the owner, or just an active admin ("signed-in"). */
-export type Requirement = Right | "owner" | "signed-in" | readonly Right[] | { readonly all: readonly Right[] };
+export type Requirement =
+  Right | "owner" | "signed-in" | readonly Right[] | { readonly all: readonly Right[] };
 
 /** The one place that decides whether an admin may do something. */
 export function can(user: Principal | null | undefined, right: Requirement): boolean {

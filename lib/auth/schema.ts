@@ -18,8 +18,14 @@ export const ZSetupInput = z
     password: ZNewPassword,
     confirmPassword: z.string(),
   })
-  .refine((v) => v.password === v.confirmPassword, { path: ["confirmPassword"], message: "The passwords do not match." })
-  .refine((v) => v.password.toLowerCase() !== v.email.toLowerCase(), { path: ["password"], message: "Do not use your email address as the password." });
+  .refine((v) => v.password === v.confirmPassword, {
+    path: ["confirmPassword"],
+    message: "The passwords do not match.",
+  })
+  .refine((v) => v.password.toLowerCase() !== v.email.toLowerCase(), {
+    path: ["password"],
+    message: "Do not use your email address as the password.",
+  });
 export type TSetupInput = z.infer<typeof ZSetupInput>;
 
 export const ZLoginInput = z.object({
@@ -30,6 +36,13 @@ export type TLoginInput = z.infer<typeof ZLoginInput>;
 
 /** Only same-site paths: `//evil.example` and `/\evil.example` are not. */
 export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\") || /[\r\n\t]/.test(next)) return "/";
+  if (
+    !next ||
+    !next.startsWith("/") ||
+    next.startsWith("//") ||
+    next.startsWith("/\\") ||
+    /[\r\n\t]/.test(next)
+  )
+    return "/";
   return next;
 }

@@ -16,7 +16,12 @@ export function hashSessionToken(token: string): string {
 }
 
 /** A new session; the 256-bit token goes in the cookie, only its hash is stored. */
-export async function createSession(options: { userId: string; ipAddress: string; userAgent: string; now?: Date }) {
+export async function createSession(options: {
+  userId: string;
+  ipAddress: string;
+  userAgent: string;
+  now?: Date;
+}) {
   const token = randomBytes(32).toString("base64url");
   const now = options.now ?? new Date();
   const session = await db().session.create({
@@ -34,7 +39,10 @@ export async function createSession(options: { userId: string; ipAddress: string
 }
 
 /** The signed-in admin for a cookie token, or null when unknown, revoked, expired, idle or disabled. */
-export async function getActiveSession(token: string | undefined, now = new Date()): Promise<ActiveSession | null> {
+export async function getActiveSession(
+  token: string | undefined,
+  now = new Date(),
+): Promise<ActiveSession | null> {
   if (!token || token.length > 100) return null;
   const row = await db().session.findUnique({
     where: { id: hashSessionToken(token) },
@@ -46,15 +54,25 @@ export async function getActiveSession(token: string | undefined, now = new Date
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db().session.update({ where: { id: row.id }, data: { lastSeenAt: now } });
   }
-  const rights = row.user.rights.map((r) => r.right).filter((r): r is Right => (RIGHTS as readonly string[]).includes(r));
+  const rights = row.user.rights
+    .map((r) => r.right)
+    .filter((r): r is Right => (RIGHTS as readonly string[]).includes(r));
   return {
     id: row.id,
-    user: { id: row.user.id, email: row.user.email, isOwner: row.user.ownerSlot === "owner", rights },
+    user: {
+      id: row.user.id,
+      email: row.user.email,
+      isOwner: row.user.ownerSlot === "owner",
+      rights,
+    },
   };
 }
 
 export async function revokeSession(sessionId: string): Promise<void> {
-  await db().session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+  await db().session.updateMany({
+    where: { id: sessionId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
 }
 
 /** Sign-out: the session ends, and so do the signed download links its admin issued. */
@@ -65,7 +83,10 @@ export async function endSession(options: { sessionId: string; userId: string })
 
 /** Ends every session of an admin; their signed download links die with them (rights epoch). */
 export async function revokeUserSessions(userId: string): Promise<number> {
-  const { count } = await db().session.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  const { count } = await db().session.updateMany({
+    where: { userId, revokedAt: null },
+    data: { revokedAt: new Date() },
+  });
   await bumpRightsEpoch(userId);
   return count;
 }

@@ -13,12 +13,19 @@ export type VerifiedApiToken = {
   firstUseToday: boolean;
 };
 
-export const isApiToken = (token: string | undefined): token is string => !!token && token.startsWith(API_TOKEN_PREFIX);
+export const isApiToken = (token: string | undefined): token is string =>
+  !!token && token.startsWith(API_TOKEN_PREFIX);
 
 /** The admin behind a bearer API token, or null when unknown, revoked, expired or the admin is deactivated. */
-export async function verifyApiToken(token: string | undefined, now = new Date()): Promise<VerifiedApiToken | null> {
+export async function verifyApiToken(
+  token: string | undefined,
+  now = new Date(),
+): Promise<VerifiedApiToken | null> {
   if (!isApiToken(token) || token.length > 200) return null;
-  const row = await db().apiToken.findUnique({ where: { tokenHash: hashApiToken(token) }, include: { user: { include: { rights: true } } } });
+  const row = await db().apiToken.findUnique({
+    where: { tokenHash: hashApiToken(token) },
+    include: { user: { include: { rights: true } } },
+  });
   if (!row || row.revokedAt || row.expiresAt <= now || row.user.disabledAt) return null;
   const startOfDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   // One conditional update decides "first use today", so two simultaneous first calls audit once.
@@ -29,11 +36,18 @@ export async function verifyApiToken(token: string | undefined, now = new Date()
   if (count === 0 && row.lastUsedAt && now.getTime() - row.lastUsedAt.getTime() > 60_000) {
     await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   }
-  const rights = row.user.rights.map((r) => r.right).filter((r): r is Right => (RIGHTS as readonly string[]).includes(r));
+  const rights = row.user.rights
+    .map((r) => r.right)
+    .filter((r): r is Right => (RIGHTS as readonly string[]).includes(r));
   return {
     tokenId: row.id,
     name: row.name,
-    user: { id: row.user.id, email: row.user.email, isOwner: row.user.ownerSlot === "owner", rights },
+    user: {
+      id: row.user.id,
+      email: row.user.email,
+      isOwner: row.user.ownerSlot === "owner",
+      rights,
+    },
     firstUseToday: count === 1,
   };
 }

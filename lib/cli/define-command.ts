@@ -39,7 +39,12 @@ export type CommandContext<I> = {
   actor: AuditActor;
   apiPath: string;
   /** For a command whose audit event depends on the outcome (the spec's `audit` covers the rest). */
-  record: (event: AuditEventName, objectType: AuditObjectType, status: "success" | "fail", details?: AuditDetails & { error?: { description: string; status_code: number } }) => Promise<void>;
+  record: (
+    event: AuditEventName,
+    objectType: AuditObjectType,
+    status: "success" | "fail",
+    details?: AuditDetails & { error?: { description: string; status_code: number } },
+  ) => Promise<void>;
 };
 
 export type CommandResult = { exitCode?: number; audit?: AuditDetails } | void;
@@ -75,7 +80,13 @@ export type Command = {
   execute: (argv: string[], io: CliIo) => Promise<number>;
 };
 
-export type CommandGroup = { kind: "group"; name: string; summary: string; commands: Command[]; usage: string };
+export type CommandGroup = {
+  kind: "group";
+  name: string;
+  summary: string;
+  commands: Command[];
+  usage: string;
+};
 
 const camel = (flag: string) => flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -94,8 +105,16 @@ function usageOf(spec: CommandSpec<z.ZodType>): string {
   const lines = [`Usage: ${synopsis}`, "", spec.summary];
   if (flags.length) {
     lines.push("", "Options:");
-    const width = Math.max(...flags.map(([n, f]) => n.length + (f.type === "string" ? (f.value ?? "VALUE").length + 1 : 0))) + 4;
-    for (const [name, f] of flags) lines.push(`  ${`--${name}${f.type === "string" ? ` ${f.value ?? "VALUE"}` : ""}`.padEnd(width)}${f.help}`);
+    const width =
+      Math.max(
+        ...flags.map(
+          ([n, f]) => n.length + (f.type === "string" ? (f.value ?? "VALUE").length + 1 : 0),
+        ),
+      ) + 4;
+    for (const [name, f] of flags)
+      lines.push(
+        `  ${`--${name}${f.type === "string" ? ` ${f.value ?? "VALUE"}` : ""}`.padEnd(width)}${f.help}`,
+      );
   }
   if (spec.details) lines.push("", spec.details);
   return lines.join("\n");
@@ -112,9 +131,19 @@ export function defineCommand<S extends z.ZodType>(spec: CommandSpec<S>): Comman
   const usageError = (message: string) => new CliUsageError(`${message}\n\n${usage}`);
   const positionals = spec.positionals ?? [];
 
-  const parse = (argv: string[]): { input: z.output<S>; json: boolean; raw: Record<string, unknown> } => {
-    const options: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = {};
-    for (const [name, f] of Object.entries(spec.flags ?? {})) options[name] = { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) };
+  const parse = (
+    argv: string[],
+  ): { input: z.output<S>; json: boolean; raw: Record<string, unknown> } => {
+    const options: Record<
+      string,
+      { type: "string" | "boolean"; short?: string; multiple?: boolean }
+    > = {};
+    for (const [name, f] of Object.entries(spec.flags ?? {}))
+      options[name] = {
+        type: f.type,
+        ...(f.short ? { short: f.short } : {}),
+        ...(f.multiple ? { multiple: true } : {}),
+      };
     if (spec.json) options.json = { type: "boolean" };
     let parsed;
     try {
@@ -123,10 +152,13 @@ export function defineCommand<S extends z.ZodType>(spec: CommandSpec<S>): Comman
       throw usageError((error as Error).message);
     }
     const required = positionals.filter((p) => !p.endsWith("?")).length;
-    if (parsed.positionals.length < required) throw usageError(`missing <${positionals[parsed.positionals.length]!.replace(/\?$/, "")}>`);
-    if (parsed.positionals.length > positionals.length) throw usageError(`unexpected argument "${parsed.positionals[positionals.length]}"`);
+    if (parsed.positionals.length < required)
+      throw usageError(`missing <${positionals[parsed.positionals.length]!.replace(/\?$/, "")}>`);
+    if (parsed.positionals.length > positionals.length)
+      throw usageError(`unexpected argument "${parsed.positionals[positionals.length]}"`);
     const raw: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(parsed.values)) if (name !== "json") raw[camel(name)] = value;
+    for (const [name, value] of Object.entries(parsed.values))
+      if (name !== "json") raw[camel(name)] = value;
     positionals.forEach((p, i) => {
       if (parsed.positionals[i] !== undefined) raw[p.replace(/\?$/, "")] = parsed.positionals[i];
     });
@@ -134,7 +166,11 @@ export function defineCommand<S extends z.ZodType>(spec: CommandSpec<S>): Comman
     if (!result.success) {
       const messages = result.error.issues.map((issue) => {
         const key = String(issue.path[0] ?? "");
-        const where = positionals.some((p) => p.replace(/\?$/, "") === key) ? `<${key}>` : key ? `--${kebab(key)}` : "";
+        const where = positionals.some((p) => p.replace(/\?$/, "") === key)
+          ? `<${key}>`
+          : key
+            ? `--${kebab(key)}`
+            : "";
         return where ? `${where}: ${issue.message}` : issue.message;
       });
       throw usageError(messages.join("\n"));
@@ -170,21 +206,38 @@ export function defineCommand<S extends z.ZodType>(spec: CommandSpec<S>): Comman
         terminal,
         actor,
         apiPath,
-        record: (eventName, objectType, status, details) => record({ eventName, objectType, status, actor, apiPath, ...details }).then(() => {}),
+        record: (eventName, objectType, status, details) =>
+          record({ eventName, objectType, status, actor, apiPath, ...details }).then(() => {}),
       };
       try {
         const result = (await spec.run(ctx)) ?? {};
         if (audit && result.audit) {
-          await record({ eventName: audit.event, status: "success", actor, objectType: audit.objectType, apiPath, ...result.audit });
+          await record({
+            eventName: audit.event,
+            status: "success",
+            actor,
+            objectType: audit.objectType,
+            apiPath,
+            ...result.audit,
+          });
         }
         return result.exitCode ?? 0;
       } catch (error) {
-        if (error instanceof CliUsageError && !error.message.includes("\nUsage: ")) throw usageError(error.message);
+        if (error instanceof CliUsageError && !error.message.includes("\nUsage: "))
+          throw usageError(error.message);
         if (!(error instanceof UserError)) throw error;
         const fields = Object.entries(error.fieldErrors).map(([f, m]) => `${f}: ${m}`);
         const description = fields.length ? fields.join("; ") : error.message;
         if (audit) {
-          await record({ eventName: audit.event, status: "fail", actor, objectType: audit.objectType, apiPath, parameters: raw, error: { description, status_code: error.status } });
+          await record({
+            eventName: audit.event,
+            status: "fail",
+            actor,
+            objectType: audit.objectType,
+            apiPath,
+            parameters: raw,
+            error: { description, status_code: error.status },
+          });
         }
         terminal.writeLine(`error: ${description}`);
         return 1;
@@ -194,8 +247,21 @@ export function defineCommand<S extends z.ZodType>(spec: CommandSpec<S>): Comman
 }
 
 /** A command with subcommands (`jobs list`, `jobs show`, …): one file per subcommand, listed here. */
-export function defineGroup(spec: { name: string; summary: string; commands: Command[] }): CommandGroup {
+export function defineGroup(spec: {
+  name: string;
+  summary: string;
+  commands: Command[];
+}): CommandGroup {
   const width = Math.max(...spec.commands.map((c) => c.name.length)) + 2;
-  const usage = [`Usage: npm run cli -- ${spec.name} <subcommand> [options]`, "", spec.summary, "", "Subcommands:", ...spec.commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`), "", `Run npm run cli -- ${spec.name} <subcommand> --help for its options.`].join("\n");
+  const usage = [
+    `Usage: npm run cli -- ${spec.name} <subcommand> [options]`,
+    "",
+    spec.summary,
+    "",
+    "Subcommands:",
+    ...spec.commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    "",
+    `Run npm run cli -- ${spec.name} <subcommand> --help for its options.`,
+  ].join("\n");
   return { kind: "group", name: spec.name, summary: spec.summary, commands: spec.commands, usage };
 }

@@ -15,14 +15,20 @@ async function help(): Promise<string> {
     const { command } = await load();
     lines.push(`  ${name.padEnd(18)} ${command.summary}`);
   }
-  lines.push("", "Run a command with --help for its options. Exit codes: 0 ok, 1 failure or failed check, 2 usage error.");
+  lines.push(
+    "",
+    "Run a command with --help for its options. Exit codes: 0 ok, 1 failure or failed check, 2 usage error.",
+  );
   return lines.join("\n");
 }
 
 const wantsHelp = (args: string[]) => args.includes("--help") || args.includes("-h");
 
 /** Runs one command line; returns the exit code. Results go to stdout, everything else to stderr. */
-export async function main(argv: string[], io: CliIo = { stdout: (t) => void process.stdout.write(t), terminal: createTerminal() }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = { stdout: (t) => void process.stdout.write(t), terminal: createTerminal() },
+): Promise<number> {
   const { terminal } = io;
   const out = (text: string) => io.stdout(`${text}\n`);
   try {
@@ -70,11 +76,15 @@ export async function main(argv: string[], io: CliIo = { stdout: (t) => void pro
   }
 }
 
-const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+const isEntry =
+  process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isEntry) {
   const terminal = createTerminal();
   sendLogsToStderr(terminal);
-  const code = await main(process.argv.slice(2), { stdout: (t) => void process.stdout.write(t), terminal });
+  const code = await main(process.argv.slice(2), {
+    stdout: (t) => void process.stdout.write(t),
+    terminal,
+  });
   await disconnectDb().catch(() => {});
   process.exitCode = code;
 }

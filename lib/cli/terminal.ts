@@ -42,7 +42,14 @@ export function createTerminal(stream: NodeJS.WriteStream = process.stderr): Ter
   };
 }
 
-const LEVELS: Record<number, string> = { 10: "TRACE", 20: "DEBUG", 30: "INFO", 40: "WARN", 50: "ERROR", 60: "FATAL" };
+const LEVELS: Record<number, string> = {
+  10: "TRACE",
+  20: "DEBUG",
+  30: "INFO",
+  40: "WARN",
+  50: "ERROR",
+  60: "FATAL",
+};
 const OMIT = new Set(["level", "time", "pid", "hostname", "msg"]);
 
 /** One pino JSON line as a person reads it: `12:00:01 INFO export job finished status=success`. */
@@ -69,7 +76,8 @@ export function sendLogsToStderr(terminal: Terminal): void {
   }
   const readable = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) terminal.writeLine(formatLogLine(line));
+      for (const line of chunk.toString("utf8").split("\n"))
+        if (line.trim()) terminal.writeLine(formatLogLine(line));
       done();
     },
   });

@@ -26,12 +26,19 @@ export async function waitForJob(jobId: string, ctx: CommandContext<unknown>): P
     await progress.stop();
   }
   const job = await db().exportJob.findUniqueOrThrow({ where: { id: jobId } });
-  ctx.note(`Job ${job.id}: ${job.status}; ${job.messagesExported} messages, ${job.filesExported} files, ${job.batchesWritten} batches, ${job.warningCount} warnings.${job.error ? ` Error: ${job.error}` : ""}`);
+  ctx.note(
+    `Job ${job.id}: ${job.status}; ${job.messagesExported} messages, ${job.filesExported} files, ${job.batchesWritten} batches, ${job.warningCount} warnings.${job.error ? ` Error: ${job.error}` : ""}`,
+  );
   if (job.exportDir) ctx.out(localExportTarget().resolve(job.exportDir));
   return job.status === "success" || job.status === "warning" ? 0 : 1;
 }
 
-type ProgressRow = { progress: number; messagesExported: number; batchesWritten: number; status: string };
+type ProgressRow = {
+  progress: number;
+  messagesExported: number;
+  batchesWritten: number;
+  status: string;
+};
 
 /** A bar on a terminal, else a log line per change; the last state (100 % when done) is always shown. */
 function showProgress(jobId: string, ctx: CommandContext<unknown>): { stop: () => Promise<void> } {
@@ -43,12 +50,29 @@ function showProgress(jobId: string, ctx: CommandContext<unknown>): { stop: () =
     if (ctx.terminal.tty) {
       const width = 30;
       const filled = Math.round((row.progress / 100) * width);
-      ctx.terminal.setStatus(`[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${String(row.progress).padStart(3)}%  ${row.messagesExported} messages, ${row.batchesWritten} batches`);
+      ctx.terminal.setStatus(
+        `[${"#".repeat(filled)}${"-".repeat(width - filled)}] ${String(row.progress).padStart(3)}%  ${row.messagesExported} messages, ${row.batchesWritten} batches`,
+      );
     } else {
-      ctx.log.info({ job_id: jobId, progress: row.progress, messages: row.messagesExported, batches: row.batchesWritten, status: row.status }, "export progress");
+      ctx.log.info(
+        {
+          job_id: jobId,
+          progress: row.progress,
+          messages: row.messagesExported,
+          batches: row.batchesWritten,
+          status: row.status,
+        },
+        "export progress",
+      );
     }
   };
-  const read = () => db().exportJob.findUnique({ where: { id: jobId }, select: { progress: true, messagesExported: true, batchesWritten: true, status: true } }).catch(() => null);
+  const read = () =>
+    db()
+      .exportJob.findUnique({
+        where: { id: jobId },
+        select: { progress: true, messagesExported: true, batchesWritten: true, status: true },
+      })
+      .catch(() => null);
   let polling = Promise.resolve();
   const timer = setInterval(() => {
     polling = polling.then(async () => {

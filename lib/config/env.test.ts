@@ -6,7 +6,10 @@ import { env, resetEnvForTests } from "./env.ts";
 // Issue 11 item 14: without DATABASE_URL the SQLite file lives in CUSTODIAN_DATA_DIR, as the README
 // says, not in ./data of whatever directory the process was started from.
 
-const saved = { DATABASE_URL: process.env.DATABASE_URL, CUSTODIAN_DATA_DIR: process.env.CUSTODIAN_DATA_DIR };
+const saved = {
+  DATABASE_URL: process.env.DATABASE_URL,
+  CUSTODIAN_DATA_DIR: process.env.CUSTODIAN_DATA_DIR,
+};
 afterEach(() => {
   for (const [k, v] of Object.entries(saved)) {
     if (v === undefined) delete process.env[k];
@@ -39,7 +42,11 @@ test("without CUSTODIAN_DATA_DIR it is ./data/custodian.db; an explicit DATABASE
 test("CUSTODIAN_ALLOWED_HOSTS is a comma-separated list of host names (issue 11 item 16)", () => {
   process.env.CUSTODIAN_ALLOWED_HOSTS = " custodian.example.com, backup.example.com:8443 ,[::1]";
   resetEnvForTests();
-  assert.deepEqual(env().CUSTODIAN_ALLOWED_HOSTS, ["custodian.example.com", "backup.example.com:8443", "[::1]"]);
+  assert.deepEqual(env().CUSTODIAN_ALLOWED_HOSTS, [
+    "custodian.example.com",
+    "backup.example.com:8443",
+    "[::1]",
+  ]);
   process.env.CUSTODIAN_ALLOWED_HOSTS = "https://evil.example/path";
   resetEnvForTests();
   assert.throws(() => env(), /CUSTODIAN_ALLOWED_HOSTS/);

@@ -7,7 +7,10 @@ const positiveInt = z.coerce.number().int().positive();
 export const ZEnv = z.object({
   DATABASE_URL: z
     .string()
-    .regex(/^(file:|postgres(ql)?:\/\/)/, "must start with file: (SQLite) or postgresql:// (PostgreSQL)")
+    .regex(
+      /^(file:|postgres(ql)?:\/\/)/,
+      "must start with file: (SQLite) or postgresql:// (PostgreSQL)",
+    )
     .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   CUSTODIAN_DATA_DIR: z.string().min(1).default("./data"),
@@ -29,8 +32,22 @@ export const ZEnv = z.object({
   CUSTODIAN_ALLOWED_HOSTS: z
     .string()
     .optional()
-    .transform((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, "must be host names (or host:port), comma-separated"))),
+    .transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/,
+            "must be host names (or host:port), comma-separated",
+          ),
+      ),
+    ),
   CUSTODIAN_INGEST_MAX_BYTES: positiveInt.default(10 * 1024 * 1024),
   CUSTODIAN_INGEST_MAX_FILE_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
   /** How long an ingest write waits for its turn (other writers in this process, then the database lock) before 503. */
@@ -40,7 +57,10 @@ export const ZEnv = z.object({
   /** A run whose oldest late arrival is older than this (behind what earlier runs covered) ends `warning`. */
   CUSTODIAN_LATE_WARNING_HOURS: positiveInt.default(24),
   CUSTODIAN_LINK_TTL_MINUTES: positiveInt.max(10080).default(60),
-  CUSTODIAN_METRICS_TOKEN: z.string().min(24, "must be at least 24 characters (e.g. openssl rand -hex 32)").optional(),
+  CUSTODIAN_METRICS_TOKEN: z
+    .string()
+    .min(24, "must be at least 24 characters (e.g. openssl rand -hex 32)")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -69,9 +89,16 @@ export function env(): Env {
     ...e,
     DATABASE_URL: e.DATABASE_URL ?? `file:${path.join(dataDir, "custodian.db")}`,
     dataDir,
-    auditLogFile: path.resolve(/*turbopackIgnore: true*/ e.CUSTODIAN_AUDIT_LOG_FILE ?? path.join(dataDir, "logs", "audit.jsonl")),
-    fileStoreDir: path.resolve(/*turbopackIgnore: true*/ e.CUSTODIAN_FILE_STORE_DIR ?? path.join(dataDir, "files")),
-    exportDir: path.resolve(/*turbopackIgnore: true*/ e.CUSTODIAN_EXPORT_DIR ?? path.join(dataDir, "exports")),
+    auditLogFile: path.resolve(
+      /*turbopackIgnore: true*/ e.CUSTODIAN_AUDIT_LOG_FILE ??
+        path.join(dataDir, "logs", "audit.jsonl"),
+    ),
+    fileStoreDir: path.resolve(
+      /*turbopackIgnore: true*/ e.CUSTODIAN_FILE_STORE_DIR ?? path.join(dataDir, "files"),
+    ),
+    exportDir: path.resolve(
+      /*turbopackIgnore: true*/ e.CUSTODIAN_EXPORT_DIR ?? path.join(dataDir, "exports"),
+    ),
   };
   return cached;
 }

@@ -44,23 +44,49 @@ test("every file the console writes under the data directory is 0600, every dire
   await disconnectDb();
   // What a running console writes: database pages (WAL, SHM), audit lines and digests, the
   // generated key, an export file, an attachment.
-  await db().setting.upsert({ where: { key: "mode-test" }, create: { key: "mode-test", value: "1" }, update: { value: "1" } });
-  await record({ eventName: "getConfig", status: "success", actor: { userId: "", sessionId: "", client: "test", ipAddress: "" }, objectType: "config", apiPath: "test", at: new Date(Date.now() - 2 * 3600_000) });
+  await db().setting.upsert({
+    where: { key: "mode-test" },
+    create: { key: "mode-test", value: "1" },
+    update: { value: "1" },
+  });
+  await record({
+    eventName: "getConfig",
+    status: "success",
+    actor: { userId: "", sessionId: "", client: "test", ipAddress: "" },
+    objectType: "config",
+    apiPath: "test",
+    at: new Date(Date.now() - 2 * 3600_000),
+  });
   await writeAuditDigests();
   encryptSecret("mode test");
-  const pending = await localExportTarget().openWrite("compliance-export-mode-test/batch001-1-2.zip");
+  const pending = await localExportTarget().openWrite(
+    "compliance-export-mode-test/batch001-1-2.zip",
+  );
   pending.stream.end("zip bytes");
   await new Promise((resolve) => pending.stream.once("finish", resolve));
   await pending.commit();
-  await writeFileBytes({ fileId: "mode-test-file", source: Readable.from([Buffer.from("attachment")]) });
+  await writeFileBytes({
+    fileId: "mode-test-file",
+    source: Readable.from([Buffer.from("attachment")]),
+  });
 
   const seen = modes(env().dataDir);
   if (databaseProvider() === "sqlite") {
     const file = (parseDatabaseUrl(env().DATABASE_URL) as { file: string }).file;
-    assert.ok(file.startsWith(env().dataDir + path.sep), "the test database is inside the data directory");
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) assert.ok(existsSync(f), `${path.basename(f)} exists`);
+    assert.ok(
+      file.startsWith(env().dataDir + path.sep),
+      "the test database is inside the data directory",
+    );
+    for (const f of [file, `${file}-wal`, `${file}-shm`])
+      assert.ok(existsSync(f), `${path.basename(f)} exists`);
   }
-  for (const name of ["secret.key", "logs", "exports", "files"]) assert.ok(seen.some((s) => path.relative(env().dataDir, s.file).split(path.sep)[0] === name), `${name} was written`);
-  const wrong = seen.filter((s) => s.mode !== (s.dir ? 0o700 : 0o600)).map((s) => `${path.relative(env().dataDir, s.file) || "."} ${s.mode.toString(8)}`);
+  for (const name of ["secret.key", "logs", "exports", "files"])
+    assert.ok(
+      seen.some((s) => path.relative(env().dataDir, s.file).split(path.sep)[0] === name),
+      `${name} was written`,
+    );
+  const wrong = seen
+    .filter((s) => s.mode !== (s.dir ? 0o700 : 0o600))
+    .map((s) => `${path.relative(env().dataDir, s.file) || "."} ${s.mode.toString(8)}`);
   assert.deepEqual(wrong, []);
 });

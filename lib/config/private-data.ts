@@ -16,7 +16,13 @@ export const PRIVATE_UMASK = 0o077;
 export function protectDataFiles(): number {
   const inherited = process.umask(PRIVATE_UMASK);
   const config = env();
-  for (const dir of new Set([config.dataDir, path.dirname(config.auditLogFile), config.fileStoreDir, config.exportDir])) tighten(dir, 0o700);
+  for (const dir of new Set([
+    config.dataDir,
+    path.dirname(config.auditLogFile),
+    config.fileStoreDir,
+    config.exportDir,
+  ]))
+    tighten(dir, 0o700);
   tighten(path.join(config.dataDir, "secret.key"), 0o600);
   tighten(config.auditLogFile, 0o600);
   const target = parseDatabaseUrl(config.DATABASE_URL);

@@ -1,8 +1,7 @@
 import path from "node:path";
 
 export type DatabaseTarget =
-  | { provider: "sqlite"; file: string }
-  | { provider: "postgresql"; url: string };
+  { provider: "sqlite"; file: string } | { provider: "postgresql"; url: string };
 
 /** `file:<path>` → SQLite (path relative to the working directory); `postgres(ql)://` → PostgreSQL. */
 export function parseDatabaseUrl(url: string): DatabaseTarget {

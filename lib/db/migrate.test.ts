@@ -12,12 +12,18 @@ before(async () => {
 });
 after(async () => t.cleanup());
 
-async function appliedRows(url: string): Promise<Array<{ migration_name: string; checksum: string; finished_at: unknown }>> {
+async function appliedRows(
+  url: string,
+): Promise<Array<{ migration_name: string; checksum: string; finished_at: unknown }>> {
   const target = parseDatabaseUrl(url);
   if (target.provider === "sqlite") {
     const conn = new Database(target.file, { readonly: true });
     try {
-      return conn.prepare(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name`).all() as never;
+      return conn
+        .prepare(
+          `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name`,
+        )
+        .all() as never;
     } finally {
       conn.close();
     }
@@ -25,7 +31,11 @@ async function appliedRows(url: string): Promise<Array<{ migration_name: string;
   const c = new pg.Client({ connectionString: target.url });
   await c.connect();
   try {
-    return (await c.query(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name`)).rows;
+    return (
+      await c.query(
+        `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name`,
+      )
+    ).rows;
   } finally {
     await c.end();
   }
@@ -35,17 +45,29 @@ test("records every committed migration in Prisma's table with Prisma's sha256 c
   const provider = parseDatabaseUrl(t.url).provider;
   const committed = readMigrations(migrationsDir(provider));
   const rows = await appliedRows(t.url);
-  assert.deepEqual(rows.map((r) => r.migration_name), committed.map((m) => m.name));
-  assert.deepEqual(rows.map((r) => r.checksum), committed.map((m) => m.checksum));
+  assert.deepEqual(
+    rows.map((r) => r.migration_name),
+    committed.map((m) => m.name),
+  );
+  assert.deepEqual(
+    rows.map((r) => r.checksum),
+    committed.map((m) => m.checksum),
+  );
   assert.ok(rows.every((r) => r.finished_at));
 });
 
 test("a second run (and concurrent runs) apply nothing twice", async () => {
   const results = await Promise.all([migrate(t.url), migrate(t.url), migrate(t.url)]);
   for (const r of results) assert.deepEqual(r.applied, []);
-  assert.equal((await appliedRows(t.url)).length, readMigrations(migrationsDir(parseDatabaseUrl(t.url).provider)).length);
+  assert.equal(
+    (await appliedRows(t.url)).length,
+    readMigrations(migrationsDir(parseDatabaseUrl(t.url).provider)).length,
+  );
 });
 
 test("rejects a DATABASE_URL of an unknown kind with a clear message", async () => {
-  await assert.rejects(() => migrate("mysql://root@localhost/x"), /must start with file: \(SQLite\) or postgresql:\/\//);
+  await assert.rejects(
+    () => migrate("mysql://root@localhost/x"),
+    /must start with file: \(SQLite\) or postgresql:\/\//,
+  );
 });

@@ -37,10 +37,17 @@ export function readMigrations(dir: string): Migration[] {
 export async function migrate(databaseUrl: string): Promise<MigrationResult> {
   const target = parseDatabaseUrl(databaseUrl);
   const migrations = readMigrations(migrationsDir(target.provider));
-  return target.provider === "sqlite" ? migrateSqlite(target.file, migrations) : migratePostgres(target.url, migrations);
+  return target.provider === "sqlite"
+    ? migrateSqlite(target.file, migrations)
+    : migratePostgres(target.url, migrations);
 }
 
-type AppliedRow = { migration_name: string; checksum: string; finished_at: unknown; rolled_back_at: unknown };
+type AppliedRow = {
+  migration_name: string;
+  checksum: string;
+  finished_at: unknown;
+  rolled_back_at: unknown;
+};
 
 function pending(migrations: Migration[], rows: AppliedRow[]): Migration[] {
   const done = new Set<string>();
@@ -73,7 +80,11 @@ function migrateSqlite(file: string, migrations: Migration[]): MigrationResult {
       "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`);
     conn.exec("BEGIN IMMEDIATE");
     try {
-      const rows = conn.prepare(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`).all() as AppliedRow[];
+      const rows = conn
+        .prepare(
+          `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`,
+        )
+        .all() as AppliedRow[];
       const todo = pending(migrations, rows);
       for (const m of todo) {
         conn.exec(m.sql);
@@ -120,7 +131,9 @@ async function migratePostgres(url: string, migrations: Migration[]): Promise<Mi
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK");
-        throw new Error(`Migration ${m.name} failed: ${(error as Error).message}`, { cause: error });
+        throw new Error(`Migration ${m.name} failed: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
     }
     return { applied: todo.map((m) => m.name), alreadyApplied: migrations.length - todo.length };

@@ -36,7 +36,9 @@ export type WriteConnection = WriteSql & {
 export class DatabaseBusyError extends Error {
   readonly retryAfterSeconds = 5;
   constructor(waitedMs: number) {
-    super(`The database is busy with other writes (waited ${Math.round(waitedMs / 1000)} s); nothing was written. Try again shortly.`);
+    super(
+      `The database is busy with other writes (waited ${Math.round(waitedMs / 1000)} s); nothing was written. Try again shortly.`,
+    );
   }
 }
 
@@ -74,7 +76,9 @@ function openSqlite(url: string, file: string): WriteConnection {
     return entry;
   };
   const bind = (entry: { positional: boolean }, params: unknown[]) =>
-    entry.positional ? params.map(toSqliteValue) : [Object.fromEntries(params.map((p, i) => [String(i + 1), toSqliteValue(p)]))];
+    entry.positional
+      ? params.map(toSqliteValue)
+      : [Object.fromEntries(params.map((p, i) => [String(i + 1), toSqliteValue(p)]))];
   return {
     url,
     dialect: "sqlite",
@@ -110,8 +114,16 @@ function openSqlite(url: string, file: string): WriteConnection {
 function openPostgres(url: string): WriteConnection {
   // One connection: ingest writers are serialized in the process anyway (lib/ingest/with-ingest-transaction.ts).
   // bigint (int8) comes back as a number: every one of ours (epoch ms, sizes, sequence numbers) fits a double.
-  const types = { getTypeParser: (oid: number, format?: string) => (oid === 20 ? Number : pg.types.getTypeParser(oid, format as "text")) };
-  const pool = new pg.Pool({ connectionString: url, max: 1, allowExitOnIdle: true, types: types as unknown as pg.CustomTypesConfig });
+  const types = {
+    getTypeParser: (oid: number, format?: string) =>
+      oid === 20 ? Number : pg.types.getTypeParser(oid, format as "text"),
+  };
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 1,
+    allowExitOnIdle: true,
+    types: types as unknown as pg.CustomTypesConfig,
+  });
   pool.on("error", () => {}); // an idle client's error surfaces on the next query
   let client: pg.PoolClient | undefined;
   const query = async (sql: string, params: unknown[] = []) => {
@@ -139,7 +151,8 @@ function openPostgres(url: string): WriteConnection {
         await client.query("ROLLBACK").catch(() => {});
         client.release();
         client = undefined;
-        if ((error as { code?: string }).code === "55P03") throw new DatabaseBusyError(Date.now() - started);
+        if ((error as { code?: string }).code === "55P03")
+          throw new DatabaseBusyError(Date.now() - started);
         throw error;
       }
     },

@@ -7,7 +7,12 @@ import { buffer } from "node:stream/consumers";
 import { after, before, test } from "node:test";
 import { env } from "../config/env.ts";
 import { db } from "../db/client.ts";
-import { openStoredFile, storeKeyForFile, storePath, writeFileBytes } from "../ingest/file-store.ts";
+import {
+  openStoredFile,
+  storeKeyForFile,
+  storePath,
+  writeFileBytes,
+} from "../ingest/file-store.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { collectStoreGarbage } from "./collect-store-garbage.ts";
 import { encryptFileStore } from "./encrypt-file-store.ts";
@@ -46,7 +51,8 @@ function writeLegacyFile(fileId: string, bytes: Buffer, withMeta = true): string
   const p = storePath(storeKeyForFile(fileId));
   mkdirSync(path.dirname(p), { recursive: true });
   writeFileSync(p, bytes);
-  if (withMeta) writeFileSync(`${p}.meta`, JSON.stringify({ sha256: sha(bytes), size: bytes.length }));
+  if (withMeta)
+    writeFileSync(`${p}.meta`, JSON.stringify({ sha256: sha(bytes), size: bytes.length }));
   return p;
 }
 
@@ -56,7 +62,10 @@ async function readBack(fileId: string): Promise<Buffer> {
 
 test("stored bytes are AES-256-GCM ciphertext under the current key; the plaintext's sha256 stays the identity", async () => {
   const bytes = Buffer.from(`${MARKER} quarterly report\n`.repeat(1000));
-  const stored = await writeFileBytes({ fileId: "enc1", source: Readable.from([bytes.subarray(0, 7000), bytes.subarray(7000)]) });
+  const stored = await writeFileBytes({
+    fileId: "enc1",
+    source: Readable.from([bytes.subarray(0, 7000), bytes.subarray(7000)]),
+  });
   assert.equal(stored.sha256, sha(bytes));
   assert.equal(stored.size, bytes.length);
   assert.deepEqual(filesContaining(MARKER), [], "the marker is nowhere on disk");
@@ -66,39 +75,64 @@ test("stored bytes are AES-256-GCM ciphertext under the current key; the plainte
   assert.equal(meta?.encryption?.keyWrap, "A256KW");
   assert.equal(meta?.encryption?.keyId, "k1");
   const blob = readFileSync(blobPath(storePath(stored.storeKey), meta!.encryption!.blob));
-  assert.equal(blob.length, bytes.length, "GCM ciphertext is as long as the plaintext (the tag is in the .meta)");
+  assert.equal(
+    blob.length,
+    bytes.length,
+    "GCM ciphertext is as long as the plaintext (the tag is in the .meta)",
+  );
   assert.ok(!blob.equals(bytes));
   assert.ok((await readBack("enc1")).equals(bytes), "reads back as the plaintext");
   assert.equal(existsSync(storePath(stored.storeKey)), false, "no plaintext file beside it");
-  assert.deepEqual((await listAttachmentKeys()).map((k) => k.id), ["k1"]);
+  assert.deepEqual(
+    (await listAttachmentKeys()).map((k) => k.id),
+    ["k1"],
+  );
   const audit = await db().auditRecord.findMany({ where: { eventName: "createAttachmentKey" } });
   assert.equal(audit.length, 1, "the first key is audited once");
-  assert.ok(!audit[0]!.json.includes((await db().attachmentKey.findFirstOrThrow()).sealedKey), "the audit holds no key material");
+  assert.ok(
+    !audit[0]!.json.includes((await db().attachmentKey.findFirstOrThrow()).sealedKey),
+    "the audit holds no key material",
+  );
 });
 
 test("a flipped ciphertext byte, a changed tag or a swapped blob is an IntegrityError before any byte is read", async () => {
   const bytes = Buffer.from(`${MARKER} evidence\n`.repeat(200));
   const cases: Array<[string, (dataPath: string, blobFile: string) => void]> = [
-    ["flipped byte", (_d, blobFile) => {
-      const b = readFileSync(blobFile);
-      b[100]! ^= 1;
-      writeFileSync(blobFile, b);
-    }],
-    ["truncated", (_d, blobFile) => writeFileSync(blobFile, readFileSync(blobFile).subarray(0, 500))],
-    ["changed tag", (dataPath) => {
-      const meta = JSON.parse(readFileSync(`${dataPath}.meta`, "utf8"));
-      const tag = Buffer.from(meta.encryption.tag, "base64");
-      tag[0]! ^= 1;
-      meta.encryption.tag = tag.toString("base64");
-      writeFileSync(`${dataPath}.meta`, JSON.stringify(meta));
-    }],
-    ["swapped blob", (_d, blobFile) => {
-      const other = storePath(storeKeyForFile("tamper-donor"));
-      const otherMeta = JSON.parse(readFileSync(`${other}.meta`, "utf8"));
-      writeFileSync(blobFile, readFileSync(blobPath(other, otherMeta.encryption.blob)));
-    }],
+    [
+      "flipped byte",
+      (_d, blobFile) => {
+        const b = readFileSync(blobFile);
+        b[100]! ^= 1;
+        writeFileSync(blobFile, b);
+      },
+    ],
+    [
+      "truncated",
+      (_d, blobFile) => writeFileSync(blobFile, readFileSync(blobFile).subarray(0, 500)),
+    ],
+    [
+      "changed tag",
+      (dataPath) => {
+        const meta = JSON.parse(readFileSync(`${dataPath}.meta`, "utf8"));
+        const tag = Buffer.from(meta.encryption.tag, "base64");
+        tag[0]! ^= 1;
+        meta.encryption.tag = tag.toString("base64");
+        writeFileSync(`${dataPath}.meta`, JSON.stringify(meta));
+      },
+    ],
+    [
+      "swapped blob",
+      (_d, blobFile) => {
+        const other = storePath(storeKeyForFile("tamper-donor"));
+        const otherMeta = JSON.parse(readFileSync(`${other}.meta`, "utf8"));
+        writeFileSync(blobFile, readFileSync(blobPath(other, otherMeta.encryption.blob)));
+      },
+    ],
   ];
-  await writeFileBytes({ fileId: "tamper-donor", source: Readable.from([Buffer.from(`${MARKER} evidencE\n`.repeat(200))]) });
+  await writeFileBytes({
+    fileId: "tamper-donor",
+    source: Readable.from([Buffer.from(`${MARKER} evidencE\n`.repeat(200))]),
+  });
   for (const [name, damage] of cases) {
     const id = `tamper-${name.replace(/ /g, "-")}`;
     const stored = await writeFileBytes({ fileId: id, source: Readable.from([bytes]) });
@@ -124,7 +158,8 @@ test("the migration encrypts a plaintext store in place, resumes after a stop or
     writeLegacyFile(`legacy${i}`, bytes, i !== 5); // legacy5: bytes without a .meta (tests write such files)
   }
   const readAll = async () => {
-    for (const [id, bytes] of files) assert.ok((await readBack(id)).equals(bytes), `${id} readable`);
+    for (const [id, bytes] of files)
+      assert.ok((await readBack(id)).equals(bytes), `${id} readable`);
   };
   await readAll();
   const before = await summarizeFileStore();
@@ -150,7 +185,11 @@ test("the migration encrypts a plaintext store in place, resumes after a stop or
   assert.equal(summary.files, before.files);
   assert.deepEqual(Object.keys(summary.byKey), ["k1"]);
   const legacy5 = (await readMeta(storePath(storeKeyForFile("legacy5"))))!;
-  assert.equal(legacy5.sha256, sha(files.get("legacy5")!), "a file without a .meta gets one with its sha256");
+  assert.equal(
+    legacy5.sha256,
+    sha(files.get("legacy5")!),
+    "a file without a .meta gets one with its sha256",
+  );
 
   // The orphan blob of the kill before the .meta goes once it is an hour old, nothing else.
   const orphans = () => readdirSync(path.dirname(storePath(storeKeyForFile("legacy0")))).length;
@@ -167,7 +206,8 @@ test("the migration encrypts a plaintext store in place, resumes after a stop or
 test("rotation re-wraps every data key under a new key without touching the ciphertext, resumes when stopped, then retires the old key", async () => {
   const ids = ["rot1", "rot2", "rot3", "rot4", "rot5"];
   const contents = new Map(ids.map((id) => [id, Buffer.from(`${MARKER} ${id}\n`.repeat(100))]));
-  for (const [id, bytes] of contents) await writeFileBytes({ fileId: id, source: Readable.from([bytes]) });
+  for (const [id, bytes] of contents)
+    await writeFileBytes({ fileId: id, source: Readable.from([bytes]) });
   const blobsBefore = new Map<string, Buffer>();
   for (const id of ids) {
     const p = storePath(storeKeyForFile(id));
@@ -181,14 +221,26 @@ test("rotation re-wraps every data key under a new key without touching the ciph
   assert.equal(stopped.keyId, "k2");
   assert.equal(stopped.rewrapped, 3);
   let keys = await listAttachmentKeys();
-  assert.deepEqual(keys.map((k) => [k.id, k.retiredAt === null]), [["k1", true], ["k2", true]], "k1 is not retired while files still use it");
+  assert.deepEqual(
+    keys.map((k) => [k.id, k.retiredAt === null]),
+    [
+      ["k1", true],
+      ["k2", true],
+    ],
+    "k1 is not retired while files still use it",
+  );
   const mixed = await summarizeFileStore();
   assert.equal(mixed.byKey.k2, 3);
   assert.equal(mixed.byKey.k1, total - 3);
-  for (const [id, bytes] of contents) assert.ok((await readBack(id)).equals(bytes), `${id} readable mid-rotation`);
+  for (const [id, bytes] of contents)
+    assert.ok((await readBack(id)).equals(bytes), `${id} readable mid-rotation`);
   const uploaded = Buffer.from("uploaded during the rotation");
   await writeFileBytes({ fileId: "rot-new", source: Readable.from([uploaded]) });
-  assert.equal((await readMeta(storePath(storeKeyForFile("rot-new"))))!.encryption!.keyId, "k2", "new files use the new key at once");
+  assert.equal(
+    (await readMeta(storePath(storeKeyForFile("rot-new"))))!.encryption!.keyId,
+    "k2",
+    "new files use the new key at once",
+  );
 
   const resumed = await rotateAttachmentKey();
   assert.ok(resumed);
@@ -198,12 +250,21 @@ test("rotation re-wraps every data key under a new key without touching the ciph
   assert.equal(resumed.rewrapped, total - 3);
   assert.deepEqual(resumed.retired, ["k1"]);
   keys = await listAttachmentKeys();
-  assert.deepEqual(keys.map((k) => [k.id, k.retiredAt !== null]), [["k1", true], ["k2", false]]);
+  assert.deepEqual(
+    keys.map((k) => [k.id, k.retiredAt !== null]),
+    [
+      ["k1", true],
+      ["k2", false],
+    ],
+  );
   assert.deepEqual((await summarizeFileStore()).byKey, { k2: total + 1 });
   for (const [id, bytes] of contents) {
     assert.ok((await readBack(id)).equals(bytes), `${id} readable after k1 retired`);
     const p = storePath(storeKeyForFile(id));
-    assert.ok(readFileSync(blobPath(p, (await readMeta(p))!.encryption!.blob)).equals(blobsBefore.get(id)!), `${id}: the ciphertext is unchanged`);
+    assert.ok(
+      readFileSync(blobPath(p, (await readMeta(p))!.encryption!.blob)).equals(blobsBefore.get(id)!),
+      `${id}: the ciphertext is unchanged`,
+    );
   }
   assert.ok((await readBack("rot-new")).equals(uploaded));
 
@@ -243,7 +304,11 @@ test("a 64 MB file is written and read with bounded memory: heap and buffers sta
     }
   })();
   baseline = await retained();
-  const stored = await writeFileBytes({ fileId: "big64", source: Readable.from(source), durable: false });
+  const stored = await writeFileBytes({
+    fileId: "big64",
+    source: Readable.from(source),
+    durable: false,
+  });
   assert.equal(stored.size, SIZE);
   assert.equal(stored.sha256, expected.digest("hex"));
   const writePeak = peak;

@@ -34,7 +34,9 @@ export async function collectStoreGarbage(options: { now?: Date } = {}): Promise
     } catch {
       continue; // an unreadable .meta: keep everything, a person has to look
     }
-    for (const blob of entry.blobs) if (blob !== current) await removeIfOlder(blobPath(entry.dataPath, blob), SUPERSEDED_GRACE_MS);
+    for (const blob of entry.blobs)
+      if (blob !== current)
+        await removeIfOlder(blobPath(entry.dataPath, blob), SUPERSEDED_GRACE_MS);
   }
   const tmpDir = path.join(root, "tmp");
   let parts: string[] = [];
@@ -43,6 +45,7 @@ export async function collectStoreGarbage(options: { now?: Date } = {}): Promise
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  for (const name of parts) if (name.endsWith(".part")) await removeIfOlder(path.join(tmpDir, name), TMP_GRACE_MS);
+  for (const name of parts)
+    if (name.endsWith(".part")) await removeIfOlder(path.join(tmpDir, name), TMP_GRACE_MS);
   return removed;
 }

@@ -21,7 +21,14 @@ export type EncryptStoreResult = {
  * pass that was killed or stopped by `limit` starts again and finds only what is left.
  * crashAt (tests): the file after `limit` stops at that step as if the process were killed.
  */
-export async function encryptFileStore(options: { limit?: number; crashAt?: CrashPoint; component?: "cli" | "worker"; onFile?: (done: number) => void } = {}): Promise<EncryptStoreResult> {
+export async function encryptFileStore(
+  options: {
+    limit?: number;
+    crashAt?: CrashPoint;
+    component?: "cli" | "worker";
+    onFile?: (done: number) => void;
+  } = {},
+): Promise<EncryptStoreResult> {
   const root = env().fileStoreDir;
   const tmpDir = path.join(root, "tmp");
   const key = await currentAttachmentKey();
@@ -33,14 +40,18 @@ export async function encryptFileStore(options: { limit?: number; crashAt?: Cras
       result.remaining++;
       continue;
     }
-    const crashAt = options.crashAt && result.encrypted >= (options.limit ?? 0) ? options.crashAt : undefined;
+    const crashAt =
+      options.crashAt && result.encrypted >= (options.limit ?? 0) ? options.crashAt : undefined;
     const { outcome, mismatch } = await encryptStoredFile({ entry, tmpDir, crashAt });
     if (outcome === "encrypted") {
       result.encrypted++;
       options.onFile?.(result.encrypted);
       if (mismatch) {
         result.mismatched++;
-        logger().warn({ file: path.relative(root, entry.dataPath) }, "a stored file no longer matched the SHA-256 recorded at ingest; encrypted as it is");
+        logger().warn(
+          { file: path.relative(root, entry.dataPath) },
+          "a stored file no longer matched the SHA-256 recorded at ingest; encrypted as it is",
+        );
       }
     }
   }

@@ -6,7 +6,14 @@ import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { currentAttachmentKey } from "./key-ring.ts";
 import { newDataKey, fileEncryptor } from "./envelope.ts";
-import { blobPath, envelopeOf, openLegacyPlaintext, readMeta, writeMeta, type StoredMeta } from "./stored-file.ts";
+import {
+  blobPath,
+  envelopeOf,
+  openLegacyPlaintext,
+  readMeta,
+  writeMeta,
+  type StoredMeta,
+} from "./stored-file.ts";
 import type { StoreEntry } from "./walk-file-store.ts";
 
 export type EncryptOutcome = "encrypted" | "already" | "changed" | "empty";
@@ -22,7 +29,11 @@ export type CrashPoint = "after-blob" | "after-meta";
  * A concurrent upload of the same id wins: the .meta is compared just before it is replaced.
  * The sha256 kept is the one recorded at ingest when the bytes still match it, else theirs.
  */
-export async function encryptStoredFile(options: { entry: StoreEntry; tmpDir: string; crashAt?: CrashPoint }): Promise<{ outcome: EncryptOutcome; mismatch?: boolean }> {
+export async function encryptStoredFile(options: {
+  entry: StoreEntry;
+  tmpDir: string;
+  crashAt?: CrashPoint;
+}): Promise<{ outcome: EncryptOutcome; mismatch?: boolean }> {
   const { entry, tmpDir } = options;
   const before = await readMeta(entry.dataPath);
   if (before?.encryption) {
@@ -46,7 +57,12 @@ export async function encryptStoredFile(options: { entry: StoreEntry; tmpDir: st
   });
   try {
     try {
-      await pipeline(openLegacyPlaintext(entry.dataPath), measure, cipher, createWriteStream(tmp, { flags: "wx", mode: 0o600 }));
+      await pipeline(
+        openLegacyPlaintext(entry.dataPath),
+        measure,
+        cipher,
+        createWriteStream(tmp, { flags: "wx", mode: 0o600 }),
+      );
     } catch (error) {
       // Gone meanwhile: an upload replaced it (its .meta names a blob now).
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return { outcome: "changed" };
@@ -58,8 +74,13 @@ export async function encryptStoredFile(options: { entry: StoreEntry; tmpDir: st
     const mismatch = before !== null && (before.sha256 !== sha256 || before.size !== size);
     const key = await currentAttachmentKey();
     const blob = randomBytes(8).toString("hex");
-    const meta: StoredMeta = { sha256, size, encryption: { ...envelopeOf(key, dataKey, nonce, cipher.getAuthTag()), blob } };
-    if (JSON.stringify(await readMeta(entry.dataPath)) !== JSON.stringify(before)) return { outcome: "changed" };
+    const meta: StoredMeta = {
+      sha256,
+      size,
+      encryption: { ...envelopeOf(key, dataKey, nonce, cipher.getAuthTag()), blob },
+    };
+    if (JSON.stringify(await readMeta(entry.dataPath)) !== JSON.stringify(before))
+      return { outcome: "changed" };
     await rename(tmp, blobPath(entry.dataPath, blob));
     if (options.crashAt === "after-blob") throw new SimulatedCrash();
     await writeMeta({ dataPath: entry.dataPath, meta, tmpDir, durable: true });

@@ -31,7 +31,11 @@ export const ZEncryptionManifest = z.object({
 });
 export type EncryptionManifest = z.infer<typeof ZEncryptionManifest>;
 
-export function encryptedEntry(path: string, envelope: FileEnvelope, plaintext: { sha256: string; size: number }): EncryptedEntry {
+export function encryptedEntry(
+  path: string,
+  envelope: FileEnvelope,
+  plaintext: { sha256: string; size: number },
+): EncryptedEntry {
   return {
     path,
     algorithm: envelope.alg,
@@ -46,6 +50,10 @@ export function encryptedEntry(path: string, envelope: FileEnvelope, plaintext: 
 }
 
 export function renderEncryptionManifest(files: EncryptedEntry[]): string {
-  const manifest: EncryptionManifest = { version: 1, key_ids: [...new Set(files.map((f) => f.key_id))].sort(), files };
+  const manifest: EncryptionManifest = {
+    version: 1,
+    key_ids: [...new Set(files.map((f) => f.key_id))].sort(),
+    files,
+  };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }

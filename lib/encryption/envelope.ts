@@ -1,4 +1,10 @@
-import { createCipheriv, createDecipheriv, randomBytes, type CipherGCM, type DecipherGCM } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  randomBytes,
+  type CipherGCM,
+  type DecipherGCM,
+} from "node:crypto";
 
 // The file encryption of the attachment store and of exports made with "decrypt" off
 // (docs/attachment-encryption.md). Names follow JOSE (RFC 7518): a file's bytes are AES-256-GCM
@@ -69,7 +75,8 @@ export function fileEncryptor(dataKey: Buffer, nonce: Buffer): CipherGCM {
 /** A streaming decryptor that errors at its end when the bytes or the tag were changed. */
 export function fileDecryptor(dataKey: Buffer, nonce: Buffer, tag: Buffer): DecipherGCM {
   // A shortened tag would make forgery cheap: only the full 16 bytes are accepted.
-  if (tag.length !== TAG_BYTES || nonce.length !== NONCE_BYTES) throw new IntegrityError("the nonce or tag has the wrong length");
+  if (tag.length !== TAG_BYTES || nonce.length !== NONCE_BYTES)
+    throw new IntegrityError("the nonce or tag has the wrong length");
   const decipher = createDecipheriv("aes-256-gcm", dataKey, nonce, { authTagLength: TAG_BYTES });
   decipher.setAuthTag(tag);
   return decipher;

@@ -13,27 +13,59 @@ import { renderKeyFile } from "./key-file.ts";
  * checked like a sign-in (same throttle). Anyone with the data directory can read secret.key too;
  * the password makes each copy of a key an act of the owner in the audit log.
  */
-export async function exportAttachmentKey(options: { keyId: string; out: string; password: string }): Promise<{ keyId: string; out: string; owner: string }> {
-  const owner = await db().adminUser.findUnique({ where: { ownerSlot: "owner" }, select: { email: true } });
-  if (!owner) throw new UserError("There is no owner yet: create one first (admin create --owner).", 404);
+export async function exportAttachmentKey(options: {
+  keyId: string;
+  out: string;
+  password: string;
+}): Promise<{ keyId: string; out: string; owner: string }> {
+  const owner = await db().adminUser.findUnique({
+    where: { ownerSlot: "owner" },
+    select: { email: true },
+  });
+  if (!owner)
+    throw new UserError("There is no owner yet: create one first (admin create --owner).", 404);
   const auth = await authenticate({ email: owner.email, password: options.password, ip: "cli" });
-  if (!auth.ok) throw new UserError(auth.reason === "throttled" ? `Too many wrong passwords: try again in ${auth.retryAfterSeconds} s.` : "That is not the owner's password.", auth.reason === "throttled" ? 429 : 403);
+  if (!auth.ok)
+    throw new UserError(
+      auth.reason === "throttled"
+        ? `Too many wrong passwords: try again in ${auth.retryAfterSeconds} s.`
+        : "That is not the owner's password.",
+      auth.reason === "throttled" ? 429 : 403,
+    );
   const info = (await listAttachmentKeys()).find((k) => k.id === options.keyId);
-  if (!info) throw new UserError(`There is no attachment key ${JSON.stringify(options.keyId)}: see npm run cli -- keys list.`, 404);
+  if (!info)
+    throw new UserError(
+      `There is no attachment key ${JSON.stringify(options.keyId)}: see npm run cli -- keys list.`,
+      404,
+    );
   const key = await attachmentKey(info.id);
   const out = path.resolve(options.out);
   // Written beside the target, then linked into place: link() refuses an existing name, atomically.
-  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.${randomBytes(6).toString("hex")}.tmp`);
+  const tmp = path.join(
+    path.dirname(out),
+    `.${path.basename(out)}.${randomBytes(6).toString("hex")}.tmp`,
+  );
   const handle = await open(tmp, "wx", 0o600).catch((error: NodeJS.ErrnoException) => {
     throw new UserError(`Cannot write ${out} (${error.code ?? error.message}).`);
   });
   try {
     await handle.chmod(0o600);
-    await handle.writeFile(renderKeyFile({ id: info.id, bytes: key.bytes, createdAt: info.createdAt, retiredAt: info.retiredAt }));
+    await handle.writeFile(
+      renderKeyFile({
+        id: info.id,
+        bytes: key.bytes,
+        createdAt: info.createdAt,
+        retiredAt: info.retiredAt,
+      }),
+    );
     await handle.sync();
     await handle.close();
     await link(tmp, out).catch((error: NodeJS.ErrnoException) => {
-      throw new UserError(error.code === "EEXIST" ? `${out} exists: choose another file, keys are never written over one.` : `Cannot write ${out} (${error.code}).`);
+      throw new UserError(
+        error.code === "EEXIST"
+          ? `${out} exists: choose another file, keys are never written over one.`
+          : `Cannot write ${out} (${error.code}).`,
+      );
     });
   } finally {
     await handle.close().catch(() => {});

@@ -4,7 +4,10 @@ import { logger } from "../log/logger.ts";
 import { currentAttachmentKey } from "./key-ring.ts";
 
 /** Audits the first attachment key, made by whatever first needed one (never its bytes). */
-export async function noteKeyCreated(keyId: string, component: "ingest" | "worker" | "cli" = "ingest"): Promise<void> {
+export async function noteKeyCreated(
+  keyId: string,
+  component: "ingest" | "worker" | "cli" = "ingest",
+): Promise<void> {
   logger().info({ key_id: keyId }, "created the first attachment key");
   await record({
     eventName: "createAttachmentKey",

@@ -19,7 +19,12 @@ export const ZAttachmentKeyFile = z.object({
 });
 export type AttachmentKeyFile = z.infer<typeof ZAttachmentKeyFile>;
 
-export function renderKeyFile(key: { id: string; bytes: Buffer; createdAt: Date; retiredAt: Date | null }): string {
+export function renderKeyFile(key: {
+  id: string;
+  bytes: Buffer;
+  createdAt: Date;
+  retiredAt: Date | null;
+}): string {
   const jwk: AttachmentKeyFile = {
     kty: "oct",
     kid: key.id,
@@ -39,9 +44,14 @@ export async function readKeyFile(file: string): Promise<{ id: string; bytes: Bu
     parsed = JSON.parse(await readFile(file, "utf8"));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(code ? `${file}: cannot read it (${code})` : `${file}: not a JSON key file`);
+    throw new UserError(
+      code ? `${file}: cannot read it (${code})` : `${file}: not a JSON key file`,
+    );
   }
   const result = ZAttachmentKeyFile.safeParse(parsed);
-  if (!result.success) throw new UserError(`${file}: not an attachment key file (${result.error.issues.map((i) => i.message).join("; ")})`);
+  if (!result.success)
+    throw new UserError(
+      `${file}: not an attachment key file (${result.error.issues.map((i) => i.message).join("; ")})`,
+    );
   return { id: result.data.kid, bytes: Buffer.from(result.data.k, "base64url") };
 }

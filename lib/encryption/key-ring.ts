@@ -27,7 +27,9 @@ function unseal(row: { id: string; sealedKey: string }): Buffer {
   try {
     bytes = Buffer.from(decryptSecret(row.sealedKey), "base64");
   } catch {
-    throw new Error(`Attachment key ${row.id} cannot be unsealed: the secret key (CUSTODIAN_SECRET_KEY or secret.key) is not the one it was sealed with.`);
+    throw new Error(
+      `Attachment key ${row.id} cannot be unsealed: the secret key (CUSTODIAN_SECRET_KEY or secret.key) is not the one it was sealed with.`,
+    );
   }
   if (bytes.length !== 32) throw new Error(`Attachment key ${row.id} is not 32 bytes.`);
   unsealed.set(cacheKey, bytes);
@@ -36,13 +38,18 @@ function unseal(row: { id: string; sealedKey: string }): Buffer {
 
 /** Every key, oldest first (the ring is a handful of rows). */
 export async function listAttachmentKeys(): Promise<AttachmentKeyInfo[]> {
-  const rows = await db().attachmentKey.findMany({ select: { id: true, createdAt: true, retiredAt: true } });
+  const rows = await db().attachmentKey.findMany({
+    select: { id: true, createdAt: true, retiredAt: true },
+  });
   return rows.sort((a, b) => keyNumber(a.id) - keyNumber(b.id));
 }
 
 /** The key that wraps new files: the newest one not retired, or null while the ring is empty. */
 export async function findCurrentAttachmentKey(): Promise<AttachmentKey | null> {
-  const rows = await db().attachmentKey.findMany({ where: { retiredAt: null }, select: { id: true, sealedKey: true } });
+  const rows = await db().attachmentKey.findMany({
+    where: { retiredAt: null },
+    select: { id: true, sealedKey: true },
+  });
   const newest = rows.sort((a, b) => keyNumber(b.id) - keyNumber(a.id))[0];
   return newest ? { id: newest.id, bytes: unseal(newest) } : null;
 }
@@ -59,8 +66,15 @@ export async function currentAttachmentKey(): Promise<AttachmentKey & { created:
 export async function attachmentKey(id: string): Promise<AttachmentKey> {
   const cached = unsealed.get(`${env().DATABASE_URL}\n${id}`);
   if (cached) return { id, bytes: cached };
-  const row = await db().attachmentKey.findUnique({ where: { id }, select: { id: true, sealedKey: true } });
-  if (!row) throw new UserError(`There is no attachment key ${JSON.stringify(id)}: see npm run cli -- keys list.`, 404);
+  const row = await db().attachmentKey.findUnique({
+    where: { id },
+    select: { id: true, sealedKey: true },
+  });
+  if (!row)
+    throw new UserError(
+      `There is no attachment key ${JSON.stringify(id)}: see npm run cli -- keys list.`,
+      404,
+    );
   return { id, bytes: unseal(row) };
 }
 
@@ -69,7 +83,9 @@ export async function attachmentKey(id: string): Promise<AttachmentKey> {
  * one at the same moment both aim at the same id: one wins, the other takes the winner's key.
  * onlyIfEmpty: add k1 only while the ring is empty (the first write of a new installation).
  */
-export async function createAttachmentKey(options: { onlyIfEmpty?: boolean } = {}): Promise<AttachmentKey & { created: boolean }> {
+export async function createAttachmentKey(
+  options: { onlyIfEmpty?: boolean } = {},
+): Promise<AttachmentKey & { created: boolean }> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await listAttachmentKeys();
     if (options.onlyIfEmpty && existing.length > 0) {
@@ -79,7 +95,9 @@ export async function createAttachmentKey(options: { onlyIfEmpty?: boolean } = {
     const id = `k${Math.max(0, ...existing.map((k) => keyNumber(k.id))) + 1}`;
     const bytes = newAttachmentKeyBytes();
     try {
-      await db().attachmentKey.create({ data: { id, sealedKey: encryptSecret(bytes.toString("base64")) } });
+      await db().attachmentKey.create({
+        data: { id, sealedKey: encryptSecret(bytes.toString("base64")) },
+      });
       return { id, bytes, created: true };
     } catch (error) {
       if ((error as { code?: string }).code !== "P2002") throw error;
@@ -94,5 +112,8 @@ export async function createAttachmentKey(options: { onlyIfEmpty?: boolean } = {
 /** Marks keys retired: they no longer wrap anything stored (a rotation checked that first). */
 export async function retireAttachmentKeys(ids: string[], now = new Date()): Promise<void> {
   if (ids.length === 0) return;
-  await db().attachmentKey.updateMany({ where: { id: { in: ids }, retiredAt: null }, data: { retiredAt: now } });
+  await db().attachmentKey.updateMany({
+    where: { id: { in: ids }, retiredAt: null },
+    data: { retiredAt: now },
+  });
 }

@@ -52,52 +52,98 @@ test("keys rotate through the CLI is audited with what it did, and keys list sho
   const audit = await db().auditRecord.findMany({ where: { eventName: "rotateAttachmentKey" } });
   assert.equal(audit.length, 1);
   assert.equal(audit[0]!.status, "success");
-  assert.deepEqual(JSON.parse(audit[0]!.json).event.resulting_state, { key_id: "k2", rewrapped: 2, retired: ["k1"], finished: true });
+  assert.deepEqual(JSON.parse(audit[0]!.json).event.resulting_state, {
+    key_id: "k2",
+    rewrapped: 2,
+    retired: ["k1"],
+    finished: true,
+  });
   const listed = JSON.parse((await runCli(["keys", "list", "--json"])).stdout);
-  assert.deepEqual(listed.keys.map((k: { id: string; state: string }) => [k.id, k.state]), [["k1", "retired"], ["k2", "current"]]);
+  assert.deepEqual(
+    listed.keys.map((k: { id: string; state: string }) => [k.id, k.state]),
+    [
+      ["k1", "retired"],
+      ["k2", "current"],
+    ],
+  );
 });
 
 test("keys export: the owner's password only, a 0600 JWK that never overwrites, audited without the key", async () => {
   const out = path.join(t.dataDir, "k1.jwk");
-  const noOwner = await runCli(["keys", "export", "--id", "k1", "--out", out], { env: { CUSTODIAN_ADMIN_PASSWORD: PASSWORD } });
+  const noOwner = await runCli(["keys", "export", "--id", "k1", "--out", out], {
+    env: { CUSTODIAN_ADMIN_PASSWORD: PASSWORD },
+  });
   assert.equal(noOwner.code, 1);
   assert.match(noOwner.stderr, /no owner yet/);
   await createAdmin({ email: "owner@example.com", password: PASSWORD, owner: true });
 
-  const wrong = await runCli(["keys", "export", "--id", "k1", "--out", out, "--password-stdin"], { stdin: "not the password at all 42\n" });
+  const wrong = await runCli(["keys", "export", "--id", "k1", "--out", out, "--password-stdin"], {
+    stdin: "not the password at all 42\n",
+  });
   assert.equal(wrong.code, 1);
   assert.match(wrong.stderr, /not the owner's password/);
   assert.equal(existsSync(out), false);
-  const missing = await runCli(["keys", "export", "--id", "k1", "--out", out], { env: { CUSTODIAN_ADMIN_PASSWORD: "" } });
+  const missing = await runCli(["keys", "export", "--id", "k1", "--out", out], {
+    env: { CUSTODIAN_ADMIN_PASSWORD: "" },
+  });
   assert.equal(missing.code, 2, "no password is a usage error");
-  const unknown = await runCli(["keys", "export", "--id", "k9", "--out", out, "--password-stdin"], { stdin: `${PASSWORD}\n` });
+  const unknown = await runCli(["keys", "export", "--id", "k9", "--out", out, "--password-stdin"], {
+    stdin: `${PASSWORD}\n`,
+  });
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /no attachment key "k9"/);
 
-  const ok = await runCli(["keys", "export", "--id", "k1", "--out", out, "--password-stdin"], { stdin: `${PASSWORD}\n` });
+  const ok = await runCli(["keys", "export", "--id", "k1", "--out", out, "--password-stdin"], {
+    stdin: `${PASSWORD}\n`,
+  });
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(statSync(out).mode & 0o777, 0o600);
   const jwk = ZAttachmentKeyFile.parse(JSON.parse(readFileSync(out, "utf8")));
   assert.equal(jwk.kid, "k1");
   assert.equal(jwk.alg, "A256KW");
-  assert.ok(Buffer.from(jwk.k, "base64url").equals((await attachmentKey("k1")).bytes), "the ring's key bytes");
+  assert.ok(
+    Buffer.from(jwk.k, "base64url").equals((await attachmentKey("k1")).bytes),
+    "the ring's key bytes",
+  );
   assert.ok(jwk.retired_at, "a retired key can still be exported (old exports need it)");
 
   writeFileSync(path.join(t.dataDir, "taken.jwk"), "keep me");
-  const taken = await runCli(["keys", "export", "--id", "k2", "--out", path.join(t.dataDir, "taken.jwk"), "--password-stdin"], { stdin: `${PASSWORD}\n` });
+  const taken = await runCli(
+    [
+      "keys",
+      "export",
+      "--id",
+      "k2",
+      "--out",
+      path.join(t.dataDir, "taken.jwk"),
+      "--password-stdin",
+    ],
+    { stdin: `${PASSWORD}\n` },
+  );
   assert.equal(taken.code, 1);
   assert.match(taken.stderr, /exists/);
   assert.equal(readFileSync(path.join(t.dataDir, "taken.jwk"), "utf8"), "keep me");
 
-  const audit = await db().auditRecord.findMany({ where: { eventName: "exportAttachmentKey" }, orderBy: { id: "asc" } });
-  assert.deepEqual(audit.map((a) => a.status), ["fail", "fail", "fail", "success", "fail"]);
+  const audit = await db().auditRecord.findMany({
+    where: { eventName: "exportAttachmentKey" },
+    orderBy: { id: "asc" },
+  });
+  assert.deepEqual(
+    audit.map((a) => a.status),
+    ["fail", "fail", "fail", "success", "fail"],
+  );
   const success = JSON.parse(audit[3]!.json);
   assert.deepEqual(success.event.parameters, { key_id: "k1", out });
   assert.equal(success.event.resulting_state.owner, "owner@example.com");
   const everything = await allAuditText();
   for (const id of ["k1", "k2"]) {
     const bytes = (await attachmentKey(id)).bytes;
-    assert.ok(!everything.includes(bytes.toString("base64url")) && !everything.includes(bytes.toString("base64")) && !everything.includes(bytes.toString("hex")), `no trace of ${id}'s bytes in the audit log`);
+    assert.ok(
+      !everything.includes(bytes.toString("base64url")) &&
+        !everything.includes(bytes.toString("base64")) &&
+        !everything.includes(bytes.toString("hex")),
+      `no trace of ${id}'s bytes in the audit log`,
+    );
   }
   assert.ok(!everything.includes(PASSWORD), "nor the password");
 });

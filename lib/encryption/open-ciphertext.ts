@@ -2,10 +2,20 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { encryptStoredFile } from "./encrypt-stored-file.ts";
 import type { FileEnvelope } from "./envelope.ts";
-import { dataKeyOf, openCurrent, verifyPass, type EncryptionRecord, type StoredMeta } from "./stored-file.ts";
+import {
+  dataKeyOf,
+  openCurrent,
+  verifyPass,
+  type EncryptionRecord,
+  type StoredMeta,
+} from "./stored-file.ts";
 
 /** What a stream of stored ciphertext stands for, for exports made with "decrypt" off. */
-export type EncryptedSource = { envelope: FileEnvelope; plaintextSha256: string; plaintextSize: number };
+export type EncryptedSource = {
+  envelope: FileEnvelope;
+  plaintextSha256: string;
+  plaintextSize: number;
+};
 
 const ENCRYPTED_SOURCE = Symbol.for("custodian.encryptedSource");
 
@@ -26,7 +36,10 @@ export function carryEncryptedSource<T extends object>(from: unknown, to: T): T 
  * has not reached yet is encrypted in the store first — the same step the migration takes — so a
  * batch written again contains the same bytes.
  */
-export async function openCiphertext(dataPath: string, options: { tmpDir: string }): Promise<Readable> {
+export async function openCiphertext(
+  dataPath: string,
+  options: { tmpDir: string },
+): Promise<Readable> {
   for (let attempt = 0; ; attempt++) {
     const { meta, handle } = await openCurrent(dataPath);
     if (meta?.encryption) {
@@ -34,7 +47,11 @@ export async function openCiphertext(dataPath: string, options: { tmpDir: string
         const m = meta as StoredMeta & { encryption: EncryptionRecord };
         await verifyPass(handle, m, await dataKeyOf(m.encryption));
         const { blob: _blob, ...envelope } = m.encryption;
-        const source: EncryptedSource = { envelope, plaintextSha256: m.sha256, plaintextSize: m.size };
+        const source: EncryptedSource = {
+          envelope,
+          plaintextSha256: m.sha256,
+          plaintextSize: m.size,
+        };
         return Object.assign(handle.createReadStream({ start: 0 }), { [ENCRYPTED_SOURCE]: source });
       } catch (error) {
         await handle.close();
@@ -42,7 +59,11 @@ export async function openCiphertext(dataPath: string, options: { tmpDir: string
       }
     }
     await handle.close();
-    if (attempt > 0) throw new Error(`${path.basename(dataPath)} could not be encrypted for export`);
-    await encryptStoredFile({ entry: { dataPath, hasPlaintext: true, hasMeta: meta !== null, blobs: [] }, tmpDir: options.tmpDir });
+    if (attempt > 0)
+      throw new Error(`${path.basename(dataPath)} could not be encrypted for export`);
+    await encryptStoredFile({
+      entry: { dataPath, hasPlaintext: true, hasMeta: meta !== null, blobs: [] },
+      tmpDir: options.tmpDir,
+    });
   }
 }

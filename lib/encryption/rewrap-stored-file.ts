@@ -8,14 +8,25 @@ import type { StoreEntry } from "./walk-file-store.ts";
  * ciphertext stays as it is. Idempotent (AES key wrap is deterministic), so a rotation killed
  * midway simply runs again; an upload of the same id that lands meanwhile is not overwritten.
  */
-export async function rewrapStoredFile(options: { entry: StoreEntry; to: AttachmentKey; tmpDir: string }): Promise<"rewrapped" | "current" | "plaintext" | "changed"> {
+export async function rewrapStoredFile(options: {
+  entry: StoreEntry;
+  to: AttachmentKey;
+  tmpDir: string;
+}): Promise<"rewrapped" | "current" | "plaintext" | "changed"> {
   const { entry, to } = options;
   const before = await readMeta(entry.dataPath);
   if (!before?.encryption) return "plaintext";
   if (before.encryption.keyId === to.id) return "current";
   const from = await attachmentKey(before.encryption.keyId);
   const dataKey = unwrapDataKey(from.bytes, unb64(before.encryption.wrappedKey));
-  const meta = { ...before, encryption: { ...before.encryption, keyId: to.id, wrappedKey: b64(wrapDataKey(to.bytes, dataKey)) } };
+  const meta = {
+    ...before,
+    encryption: {
+      ...before.encryption,
+      keyId: to.id,
+      wrappedKey: b64(wrapDataKey(to.bytes, dataKey)),
+    },
+  };
   if (JSON.stringify(await readMeta(entry.dataPath)) !== JSON.stringify(before)) return "changed";
   await writeMeta({ dataPath: entry.dataPath, meta, tmpDir: options.tmpDir, durable: true });
   return "rewrapped";

@@ -1,6 +1,11 @@
 import path from "node:path";
 import { env } from "../config/env.ts";
-import { createAttachmentKey, findCurrentAttachmentKey, listAttachmentKeys, retireAttachmentKeys } from "./key-ring.ts";
+import {
+  createAttachmentKey,
+  findCurrentAttachmentKey,
+  listAttachmentKeys,
+  retireAttachmentKeys,
+} from "./key-ring.ts";
 import { rewrapStoredFile } from "./rewrap-stored-file.ts";
 import { walkFileStore } from "./walk-file-store.ts";
 
@@ -24,7 +29,9 @@ export type RotationResult = {
  * than one key in use; the next call — `keys rotate` again, or the worker's sweep — continues it
  * instead of adding yet another key.
  */
-export async function rotateAttachmentKey(options: { limit?: number; resumeOnly?: boolean; now?: Date } = {}): Promise<RotationResult | null> {
+export async function rotateAttachmentKey(
+  options: { limit?: number; resumeOnly?: boolean; now?: Date } = {},
+): Promise<RotationResult | null> {
   const root = env().fileStoreDir;
   const tmpDir = path.join(root, "tmp");
   const unretired = (await listAttachmentKeys()).filter((k) => !k.retiredAt);
@@ -36,7 +43,14 @@ export async function rotateAttachmentKey(options: { limit?: number; resumeOnly?
     resumed = !made.created;
     to = made;
   }
-  const result: RotationResult = { keyId: to.id, resumed, rewrapped: 0, retired: [], finished: false, plaintext: 0 };
+  const result: RotationResult = {
+    keyId: to.id,
+    resumed,
+    rewrapped: 0,
+    retired: [],
+    finished: false,
+    plaintext: 0,
+  };
   // A second pass finds files an upload wrapped under the old key while the first one ran.
   let clean = false;
   for (let pass = 0; pass < 3 && !clean; pass++) {
@@ -54,7 +68,9 @@ export async function rotateAttachmentKey(options: { limit?: number; resumeOnly?
     clean = left === 0;
   }
   if (!clean) return result;
-  const stale = (await listAttachmentKeys()).filter((k) => !k.retiredAt && k.id !== to.id).map((k) => k.id);
+  const stale = (await listAttachmentKeys())
+    .filter((k) => !k.retiredAt && k.id !== to.id)
+    .map((k) => k.id);
   await retireAttachmentKeys(stale, options.now);
   result.retired = stale;
   result.finished = true;

@@ -49,12 +49,18 @@ export async function readMeta(dataPath: string): Promise<StoredMeta | null> {
     throw error;
   }
   const meta = JSON.parse(text) as StoredMeta;
-  if (meta.encryption && !BLOB.test(meta.encryption.blob)) throw new Error(`${metaPath(dataPath)} names no valid blob`);
+  if (meta.encryption && !BLOB.test(meta.encryption.blob))
+    throw new Error(`${metaPath(dataPath)} names no valid blob`);
   return meta;
 }
 
 /** Writes a .meta through a temp file and a rename; durable: fsync first (it holds the wrapped data key). */
-export async function writeMeta(options: { dataPath: string; meta: StoredMeta; tmpDir: string; durable: boolean }): Promise<void> {
+export async function writeMeta(options: {
+  dataPath: string;
+  meta: StoredMeta;
+  tmpDir: string;
+  durable: boolean;
+}): Promise<void> {
   const tmp = path.join(options.tmpDir, `${randomBytes(12).toString("hex")}.part`);
   const handle = await open(tmp, "wx", 0o600);
   try {
@@ -79,7 +85,14 @@ export async function syncDirectory(dir: string): Promise<void> {
  */
 export function startFileEncryption(): {
   cipher: Transform;
-  publish: (options: { dataPath: string; tmp: string; tmpDir: string; sha256: string; size: number; durable: boolean }) => Promise<StoredMeta>;
+  publish: (options: {
+    dataPath: string;
+    tmp: string;
+    tmpDir: string;
+    sha256: string;
+    size: number;
+    durable: boolean;
+  }) => Promise<StoredMeta>;
 } {
   const { dataKey, nonce } = newDataKey();
   const cipher = fileEncryptor(dataKey, nonce);
@@ -89,10 +102,18 @@ export function startFileEncryption(): {
       const key = await currentAttachmentKey();
       if (key.created) await noteKeyCreated(key.id);
       const blob = randomBytes(8).toString("hex");
-      const encryption: EncryptionRecord = { ...envelopeOf(key, dataKey, nonce, cipher.getAuthTag()), blob };
+      const encryption: EncryptionRecord = {
+        ...envelopeOf(key, dataKey, nonce, cipher.getAuthTag()),
+        blob,
+      };
       await rename(options.tmp, blobPath(options.dataPath, blob));
       const meta = { sha256: options.sha256, size: options.size, encryption };
-      await writeMeta({ dataPath: options.dataPath, meta, tmpDir: options.tmpDir, durable: options.durable });
+      await writeMeta({
+        dataPath: options.dataPath,
+        meta,
+        tmpDir: options.tmpDir,
+        durable: options.durable,
+      });
       // The bytes before encryption, if this id had some: the .meta no longer names them.
       await rm(options.dataPath, { force: true });
       return meta;
@@ -100,8 +121,20 @@ export function startFileEncryption(): {
   };
 }
 
-export function envelopeOf(key: AttachmentKey, dataKey: Buffer, nonce: Buffer, tag: Buffer): FileEnvelope {
-  return { alg: FILE_ALGORITHM, keyWrap: KEY_WRAP_ALGORITHM, keyId: key.id, wrappedKey: b64(wrapDataKey(key.bytes, dataKey)), nonce: b64(nonce), tag: b64(tag) };
+export function envelopeOf(
+  key: AttachmentKey,
+  dataKey: Buffer,
+  nonce: Buffer,
+  tag: Buffer,
+): FileEnvelope {
+  return {
+    alg: FILE_ALGORITHM,
+    keyWrap: KEY_WRAP_ALGORITHM,
+    keyId: key.id,
+    wrappedKey: b64(wrapDataKey(key.bytes, dataKey)),
+    nonce: b64(nonce),
+    tag: b64(tag),
+  };
 }
 
 /** The data key of an envelope, unwrapped with its attachment key from the ring. */
@@ -110,13 +143,21 @@ export async function dataKeyOf(envelope: FileEnvelope): Promise<Buffer> {
 }
 
 /** Where a file's current bytes are, read consistently: the .meta, then its blob (or the plaintext). */
-export async function openCurrent(dataPath: string): Promise<{ meta: StoredMeta | null; handle: FileHandle }> {
+export async function openCurrent(
+  dataPath: string,
+): Promise<{ meta: StoredMeta | null; handle: FileHandle }> {
   // A migration or an upload may replace the version between reading the .meta and opening its
   // bytes (the plaintext goes at once); the .meta read again then names the new one.
   for (let attempt = 0; ; attempt++) {
     const meta = await readMeta(dataPath);
     try {
-      return { meta, handle: await open(meta?.encryption ? blobPath(dataPath, meta.encryption.blob) : dataPath, "r") };
+      return {
+        meta,
+        handle: await open(
+          meta?.encryption ? blobPath(dataPath, meta.encryption.blob) : dataPath,
+          "r",
+        ),
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT" || attempt > 0) throw error;
       const again = await readMeta(dataPath);
@@ -130,7 +171,11 @@ export async function openCurrent(dataPath: string): Promise<{ meta: StoredMeta 
  * SHA-256 recorded at write: what a reader needs before it hands out any plaintext (GCM proves
  * authenticity only at the end of the stream). Throws IntegrityError.
  */
-export async function verifyPass(handle: FileHandle, meta: StoredMeta & { encryption: EncryptionRecord }, dataKey: Buffer): Promise<void> {
+export async function verifyPass(
+  handle: FileHandle,
+  meta: StoredMeta & { encryption: EncryptionRecord },
+  dataKey: Buffer,
+): Promise<void> {
   const e = meta.encryption;
   const hash = createHash("sha256");
   let size = 0;
@@ -153,10 +198,14 @@ export async function verifyPass(handle: FileHandle, meta: StoredMeta & { encryp
     if (readError) throw readError;
     if (error instanceof IntegrityError) throw error;
     if (!isAuthenticationFailure(error)) throw error;
-    throw new IntegrityError("the stored ciphertext failed its AES-GCM authentication", hash.digest("hex"));
+    throw new IntegrityError(
+      "the stored ciphertext failed its AES-GCM authentication",
+      hash.digest("hex"),
+    );
   }
   const actual = hash.digest("hex");
-  if (actual !== meta.sha256 || size !== meta.size) throw new IntegrityError("the stored file decrypts to other bytes than were received", actual);
+  if (actual !== meta.sha256 || size !== meta.size)
+    throw new IntegrityError("the stored file decrypts to other bytes than were received", actual);
 }
 
 /**
@@ -164,13 +213,21 @@ export async function verifyPass(handle: FileHandle, meta: StoredMeta & { encryp
  * (`verify`, the default) before a byte is returned; the second pass checks the tag again at its
  * end, so bytes changed between the passes make the stream fail rather than end.
  */
-export async function openPlaintext(dataPath: string, options: { verify?: boolean } = {}): Promise<Readable> {
+export async function openPlaintext(
+  dataPath: string,
+  options: { verify?: boolean } = {},
+): Promise<Readable> {
   const { meta, handle } = await openCurrent(dataPath);
   if (!meta?.encryption) return handle.createReadStream({ start: 0 });
   try {
     const dataKey = await dataKeyOf(meta.encryption);
-    if (options.verify !== false) await verifyPass(handle, meta as StoredMeta & { encryption: EncryptionRecord }, dataKey);
-    const decipher = fileDecryptor(dataKey, unb64(meta.encryption.nonce), unb64(meta.encryption.tag));
+    if (options.verify !== false)
+      await verifyPass(handle, meta as StoredMeta & { encryption: EncryptionRecord }, dataKey);
+    const decipher = fileDecryptor(
+      dataKey,
+      unb64(meta.encryption.nonce),
+      unb64(meta.encryption.tag),
+    );
     return pipeline(handle.createReadStream({ start: 0 }), decipher, () => {});
   } catch (error) {
     await handle.close();

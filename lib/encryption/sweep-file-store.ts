@@ -10,7 +10,9 @@ import { rotateAttachmentKey } from "./rotate-attachment-key.ts";
  * stopped midway, encrypts files stored before encryption (the migration), and removes superseded
  * ciphertext. Each step is safe to run on several instances at once and to kill at any point.
  */
-export async function sweepFileStore(options: { now?: Date } = {}): Promise<{ rotated: boolean; encrypted: number; removed: number }> {
+export async function sweepFileStore(
+  options: { now?: Date } = {},
+): Promise<{ rotated: boolean; encrypted: number; removed: number }> {
   const actor = componentActor("worker");
   const rotation = await rotateAttachmentKey({ resumeOnly: true, now: options.now });
   if (rotation?.finished) {
@@ -21,19 +23,30 @@ export async function sweepFileStore(options: { now?: Date } = {}): Promise<{ ro
       objectType: "key",
       apiPath: "worker:attachment-store",
       parameters: { resumed: true },
-      resultingState: { key_id: rotation.keyId, rewrapped: rotation.rewrapped, retired: rotation.retired },
+      resultingState: {
+        key_id: rotation.keyId,
+        rewrapped: rotation.rewrapped,
+        retired: rotation.retired,
+      },
     });
   }
   const migration = await encryptFileStore({ component: "worker" });
   if (migration.encrypted > 0) {
-    logger().info({ encrypted: migration.encrypted, mismatched: migration.mismatched }, "encrypted stored files written before encryption");
+    logger().info(
+      { encrypted: migration.encrypted, mismatched: migration.mismatched },
+      "encrypted stored files written before encryption",
+    );
     await record({
       eventName: "encryptFileStore",
       status: "success",
       actor,
       objectType: "key",
       apiPath: "worker:attachment-store",
-      resultingState: { encrypted: migration.encrypted, mismatched: migration.mismatched, remaining: migration.remaining },
+      resultingState: {
+        encrypted: migration.encrypted,
+        mismatched: migration.mismatched,
+        remaining: migration.remaining,
+      },
     });
   }
   const removed = await collectStoreGarbage({ now: options.now });

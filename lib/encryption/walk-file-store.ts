@@ -23,7 +23,9 @@ const BLOB_FILE = /^(.+)\.([0-9a-f]{16})\.enc$/;
 export async function* walkFileStore(root: string): AsyncGenerator<StoreEntry> {
   let shards: string[];
   try {
-    shards = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && SHARD.test(d.name)).map((d) => d.name);
+    shards = (await readdir(root, { withFileTypes: true }))
+      .filter((d) => d.isDirectory() && SHARD.test(d.name))
+      .map((d) => d.name);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
     throw error;
@@ -33,14 +35,19 @@ export async function* walkFileStore(root: string): AsyncGenerator<StoreEntry> {
     const entries = new Map<string, StoreEntry>();
     const entryOf = (base: string) => {
       let e = entries.get(base);
-      if (!e) entries.set(base, (e = { dataPath: path.join(dir, base), hasPlaintext: false, hasMeta: false, blobs: [] }));
+      if (!e)
+        entries.set(
+          base,
+          (e = { dataPath: path.join(dir, base), hasPlaintext: false, hasMeta: false, blobs: [] }),
+        );
       return e;
     };
     for (const d of await readdir(dir, { withFileTypes: true })) {
       if (!d.isFile()) continue;
       const blob = BLOB_FILE.exec(d.name);
       if (blob && BASE.test(blob[1]!)) entryOf(blob[1]!).blobs.push(blob[2]!);
-      else if (d.name.endsWith(".meta") && BASE.test(d.name.slice(0, -5))) entryOf(d.name.slice(0, -5)).hasMeta = true;
+      else if (d.name.endsWith(".meta") && BASE.test(d.name.slice(0, -5)))
+        entryOf(d.name.slice(0, -5)).hasMeta = true;
       else if (BASE.test(d.name)) entryOf(d.name).hasPlaintext = true;
     }
     for (const base of [...entries.keys()].sort()) yield entries.get(base)!;

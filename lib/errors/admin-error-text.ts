@@ -12,9 +12,15 @@ export function adminErrorText(error: unknown): string {
   const lines = e.message
     .split("\n")
     .filter((l) => !CODE_LINE.test(l))
-    .map((l) => l.replace(PATH, "").replace(/\s+invocation in\s*:?$/i, " failed.").trim())
+    .map((l) =>
+      l
+        .replace(PATH, "")
+        .replace(/\s+invocation in\s*:?$/i, " failed.")
+        .trim(),
+    )
     .filter((l) => l !== "");
-  const isPrisma = /^PrismaClient/.test(e.name) || (typeof e.code === "string" && /^P\d{4}$/.test(e.code));
+  const isPrisma =
+    /^PrismaClient/.test(e.name) || (typeof e.code === "string" && /^P\d{4}$/.test(e.code));
   if (isPrisma) {
     const reason = lines[lines.length - 1] ?? "the database refused the operation";
     const code = typeof e.code === "string" ? ` (${e.code})` : "";

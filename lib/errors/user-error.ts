@@ -10,7 +10,9 @@ export class UserError extends Error {
 }
 
 /** zod issues → { "a.b": "first message" }, the shape forms show beside fields. */
-export function fieldErrorsOf(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): Record<string, string> {
+export function fieldErrorsOf(
+  issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of issues) {
     const key = issue.path.map(String).join(".") || "_form";

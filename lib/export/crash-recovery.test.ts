@@ -46,7 +46,16 @@ after(async () => {
   await t.cleanup();
 });
 
-type ChildEvent = { event: string; jobId?: string; epoch?: number; attempts?: number; n?: number; status?: string; message?: string; at?: number };
+type ChildEvent = {
+  event: string;
+  jobId?: string;
+  epoch?: number;
+  attempts?: number;
+  n?: number;
+  status?: string;
+  message?: string;
+  at?: number;
+};
 
 /** A worker child: its JSON events as they arrive, and its exit. */
 class WorkerChild {
@@ -56,12 +65,26 @@ class WorkerChild {
   private waiters: Array<() => void> = [];
   readonly proc: ChildProcess;
 
-  constructor(readonly name: string, extraEnv: Record<string, string>) {
-    this.proc = spawn(process.execPath, ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")], {
-      cwd: process.cwd(),
-      env: { ...process.env, DATABASE_URL: t.url, CUSTODIAN_DATA_DIR: t.dataDir, LOG_LEVEL: "silent", WORKER_ID: name, ...extraEnv },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+  constructor(
+    readonly name: string,
+    extraEnv: Record<string, string>,
+  ) {
+    this.proc = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")],
+      {
+        cwd: process.cwd(),
+        env: {
+          ...process.env,
+          DATABASE_URL: t.url,
+          CUSTODIAN_DATA_DIR: t.dataDir,
+          LOG_LEVEL: "silent",
+          WORKER_ID: name,
+          ...extraEnv,
+        },
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
     children.add(this.proc);
     createInterface({ input: this.proc.stdout! }).on("line", (line) => {
       try {
@@ -97,7 +120,8 @@ class WorkerChild {
     for (;;) {
       const hit = this.events.find(pred);
       if (hit) return hit;
-      if (this.proc.exitCode !== null || this.proc.signalCode !== null) assert.fail(`${this.name} exited before the awaited event. ${this.describe()}`);
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null)
+        assert.fail(`${this.name} exited before the awaited event. ${this.describe()}`);
       if (Date.now() > deadline) assert.fail(`timeout waiting for an event of ${this.describe()}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 250);
@@ -110,13 +134,19 @@ class WorkerChild {
   }
 
   async finish(timeoutMs = 45_000): Promise<void> {
-    const r = await Promise.race([this.exited, new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), timeoutMs).unref())]);
+    const r = await Promise.race([
+      this.exited,
+      new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), timeoutMs).unref()),
+    ]);
     if (r === "timeout") {
       this.proc.kill("SIGKILL");
       assert.fail(`${this.name} did not exit in time. ${this.describe()}`);
     }
     assert.equal(r.code, 0, `${this.name} exit code. ${this.describe()}`);
-    assert.ok(!this.events.some((e) => e.event === "error"), `${this.name} reported an error. ${this.describe()}`);
+    assert.ok(
+      !this.events.some((e) => e.event === "error"),
+      `${this.name} reported an error. ${this.describe()}`,
+    );
   }
 
   async kill(signal: NodeJS.Signals): Promise<void> {
@@ -135,19 +165,36 @@ function firstDifference(a: string, b: string): string {
 
 /** The `zipinfo -v` lines that differ between two zips (entry headers: times, sizes, CRCs, …). */
 async function zipHeaderDifference(a: string, b: string): Promise<string> {
-  const info = async (f: string) => (await run("zipinfo", ["-v", f], { maxBuffer: 16 * 1024 * 1024 })).stdout.split("\n").filter((l) => !l.includes(path.basename(path.dirname(f))) && !/^Archive:/.test(l));
+  const info = async (f: string) =>
+    (await run("zipinfo", ["-v", f], { maxBuffer: 16 * 1024 * 1024 })).stdout
+      .split("\n")
+      .filter((l) => !l.includes(path.basename(path.dirname(f))) && !/^Archive:/.test(l));
   const [x, y] = [await info(a), await info(b)];
   const out: string[] = [];
-  for (let i = 0; i < Math.max(x.length, y.length) && out.length < 6; i++) if (x[i] !== y[i]) out.push(`${(x[i] ?? "").trim()} | clean: ${(y[i] ?? "").trim()}`);
+  for (let i = 0; i < Math.max(x.length, y.length) && out.length < 6; i++)
+    if (x[i] !== y[i]) out.push(`${(x[i] ?? "").trim()} | clean: ${(y[i] ?? "").trim()}`);
   if (out.length) return out.join(" / ");
-  const cmp = await run("cmp", ["-l", a, b]).then(() => "", (e: { stdout?: string }) => e.stdout ?? "");
+  const cmp = await run("cmp", ["-l", a, b]).then(
+    () => "",
+    (e: { stdout?: string }) => e.stdout ?? "",
+  );
   const lines = cmp.split("\n").filter(Boolean);
-  return `zipinfo shows no difference; ${lines.length} bytes differ, first at offsets ${lines.slice(0, 8).map((l) => l.trim().split(/\s+/)[0]).join(",")}`;
+  return `zipinfo shows no difference; ${lines.length} bytes differ, first at offsets ${lines
+    .slice(0, 8)
+    .map((l) => l.trim().split(/\s+/)[0])
+    .join(",")}`;
 }
 
 const jobRow = (id: string) => db().exportJob.findUniqueOrThrow({ where: { id } });
-const enqueue = () => enqueueExportJob({ trigger: "scheduled", initiatedBy: "", initiatedByLabel: "scheduler", format: "csv" });
-const backdateLease = (id: string) => db().exportJob.update({ where: { id }, data: { leaseExpiresAt: new Date(Date.now() - 60_000) } });
+const enqueue = () =>
+  enqueueExportJob({
+    trigger: "scheduled",
+    initiatedBy: "",
+    initiatedByLabel: "scheduler",
+    format: "csv",
+  });
+const backdateLease = (id: string) =>
+  db().exportJob.update({ where: { id }, data: { leaseExpiresAt: new Date(Date.now() - 60_000) } });
 
 /** Some new posts, edits and deletes: the changes the next cursor job must export. */
 async function addChanges(count: number): Promise<void> {
@@ -159,18 +206,35 @@ async function addChanges(count: number): Promise<void> {
 }
 
 async function exportDirs(): Promise<string[]> {
-  return (await readdir(env().exportDir).catch(() => [] as string[])).filter((n) => n.startsWith("compliance-export-")).sort();
+  return (await readdir(env().exportDir).catch(() => [] as string[]))
+    .filter((n) => n.startsWith("compliance-export-"))
+    .sort();
 }
 
 async function updateJobStatusAudits(jobId: string) {
-  return (await db().auditRecord.findMany({ where: { eventName: "updateJobStatus" }, orderBy: { id: "asc" } }))
-    .map((r) => JSON.parse(r.json) as { event: { parameters: { job_id: string; attempt: number }; prior_state: { status: string }; resulting_state: { status: string } } })
+  return (
+    await db().auditRecord.findMany({
+      where: { eventName: "updateJobStatus" },
+      orderBy: { id: "asc" },
+    })
+  )
+    .map(
+      (r) =>
+        JSON.parse(r.json) as {
+          event: {
+            parameters: { job_id: string; attempt: number };
+            prior_state: { status: string };
+            resulting_state: { status: string };
+          };
+        },
+    )
     .filter((r) => r.event.parameters.job_id === jobId)
     .map((r) => `${r.event.prior_state.status}->${r.event.resulting_state.status}`);
 }
 
 /** Starts a takeover worker now, held at its start barrier, so its start-up overlaps the test's wait. */
-const standby = (name: string, extraEnv: Record<string, string> = {}) => new WorkerChild(name, { LEASE_MS: "30000", WAIT_FOR_GO: "1", ...extraEnv });
+const standby = (name: string, extraEnv: Record<string, string> = {}) =>
+  new WorkerChild(name, { LEASE_MS: "30000", WAIT_FOR_GO: "1", ...extraEnv });
 const go = async (w: WorkerChild) => {
   await w.waitFor((e) => e.event === "ready");
   w.proc.stdin!.write("go\n");
@@ -186,7 +250,11 @@ test("zombie fencing: A stopped past its lease, B takes over and finishes, A res
   zombieJob = job.id;
   // A sleeps 3 s after each batch from batch 2 on: it is stopped in that sleep, and resumes from it
   // (its timers are overdue by then) straight into its next batch.
-  const a = new WorkerChild("zombie-A", { LEASE_MS: "1500", SLOW_MS: "3000", SLOW_FROM_BATCH: "2" });
+  const a = new WorkerChild("zombie-A", {
+    LEASE_MS: "1500",
+    SLOW_MS: "3000",
+    SLOW_FROM_BATCH: "2",
+  });
   const b = standby("zombie-B");
   await a.waitFor((e) => e.event === "batch" && (e.n ?? 0) >= 2);
   await a.kill("SIGSTOP");
@@ -194,8 +262,17 @@ test("zombie fencing: A stopped past its lease, B takes over and finishes, A res
   assert.equal(a.events.find((e) => e.event === "claimed")?.epoch, 1);
   // Until A's lease has run out (its own TTL, not backdated), nobody may take the job.
   const expiry = (await jobRow(job.id)).leaseExpiresAt!.getTime();
-  assert.equal(await claimNextJob({ workerId: "probe", leaseMs: 1500, jobId: job.id, now: new Date(expiry - 1) }), null);
-  while ((await jobRow(job.id)).leaseExpiresAt!.getTime() >= Date.now() - 50) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(
+    await claimNextJob({
+      workerId: "probe",
+      leaseMs: 1500,
+      jobId: job.id,
+      now: new Date(expiry - 1),
+    }),
+    null,
+  );
+  while ((await jobRow(job.id)).leaseExpiresAt!.getTime() >= Date.now() - 50)
+    await new Promise((r) => setTimeout(r, 100));
   await go(b);
   await b.finish();
   const claimedB = b.events.find((e) => e.event === "claimed");
@@ -206,7 +283,10 @@ test("zombie fencing: A stopped past its lease, B takes over and finishes, A res
 
   // Snapshot, then let the zombie run again.
   const rowBefore = await jobRow(job.id);
-  const batchesBefore = await db().exportBatch.findMany({ where: { jobId: job.id }, orderBy: { number: "asc" } });
+  const batchesBefore = await db().exportBatch.findMany({
+    where: { jobId: job.id },
+    orderBy: { number: "asc" },
+  });
   const dir = await jobExportDir(job.id);
   const filesBefore = await allNames(dir);
   const shaBefore = await Promise.all(filesBefore.map((f) => sha256File(path.join(dir, f))));
@@ -215,13 +295,30 @@ test("zombie fencing: A stopped past its lease, B takes over and finishes, A res
   await a.kill("SIGCONT");
   await a.finish();
   assert.equal(a.events.find((e) => e.event === "finished")?.status, "lease_lost", a.describe());
-  assert.equal(a.events.filter((e) => e.event === "batch").length, batchesOfA, `A committed no batch after it was stopped. ${a.describe()}`);
+  assert.equal(
+    a.events.filter((e) => e.event === "batch").length,
+    batchesOfA,
+    `A committed no batch after it was stopped. ${a.describe()}`,
+  );
 
   assert.deepEqual(await jobRow(job.id), rowBefore, "the zombie changed nothing in the job row");
-  assert.deepEqual(await db().exportBatch.findMany({ where: { jobId: job.id }, orderBy: { number: "asc" } }), batchesBefore);
-  assert.deepEqual(await db().exportCursor.findUnique({ where: { policyId: "default" } }), cursorBefore);
-  assert.deepEqual(await allNames(dir), filesBefore, "no file (final or partial) left by the zombie");
-  assert.deepEqual(await Promise.all(filesBefore.map((f) => sha256File(path.join(dir, f)))), shaBefore);
+  assert.deepEqual(
+    await db().exportBatch.findMany({ where: { jobId: job.id }, orderBy: { number: "asc" } }),
+    batchesBefore,
+  );
+  assert.deepEqual(
+    await db().exportCursor.findUnique({ where: { policyId: "default" } }),
+    cursorBefore,
+  );
+  assert.deepEqual(
+    await allNames(dir),
+    filesBefore,
+    "no file (final or partial) left by the zombie",
+  );
+  assert.deepEqual(
+    await Promise.all(filesBefore.map((f) => sha256File(path.join(dir, f)))),
+    shaBefore,
+  );
 
   const row = await jobRow(job.id);
   assert.equal(row.status, "success");
@@ -229,16 +326,31 @@ test("zombie fencing: A stopped past its lease, B takes over and finishes, A res
   assert.equal(row.leaseEpoch, 2);
   const out = await assertJobOutput(job.id);
   const plan = await jobPlan(job.id);
-  assertExactlyOnce(out.rows, expectedEntries(fx.takeChanges(), plan.jobStartTime), { label: "zombie run" });
-  assert.deepEqual(await updateJobStatusAudits(job.id), ["pending->in_progress", "in_progress->in_progress", "in_progress->success"]);
+  assertExactlyOnce(out.rows, expectedEntries(fx.takeChanges(), plan.jobStartTime), {
+    label: "zombie run",
+  });
+  assert.deepEqual(await updateJobStatusAudits(job.id), [
+    "pending->in_progress",
+    "in_progress->in_progress",
+    "in_progress->success",
+  ]);
 });
 
 test("the taken-over job's files equal a clean single run of the same window, byte for byte (RELIABILITY check 3)", async () => {
   assert.ok(zombieJob, "runs after the zombie test");
   const out = await assertJobOutput(zombieJob);
   const plan = await jobPlan(zombieJob);
-  assert.ok(plan.selection.kind === "feed" && plan.selection.feedFrom === 0 && plan.selection.regions.length === 0, "first cursor job");
-  assert.deepEqual(plan.selection.frontier, { updateAt: plan.jobStartTime, postId: "" }, "first cursor job: a ranged job over its window selects the same posts");
+  assert.ok(
+    plan.selection.kind === "feed" &&
+      plan.selection.feedFrom === 0 &&
+      plan.selection.regions.length === 0,
+    "first cursor job",
+  );
+  assert.deepEqual(
+    plan.selection.frontier,
+    { updateAt: plan.jobStartTime, postId: "" },
+    "first cursor job: a ranged job over its window selects the same posts",
+  );
   // The clean run: a ranged job with the same start, end and batch size. (Another time zone only
   // changes its directory's name; with the same one it would share the zombie job's directory.)
   await setExportSettings({ BatchSize: 5, TimeZone: "Asia/Kolkata" });
@@ -249,7 +361,11 @@ test("the taken-over job's files equal a clean single run of the same window, by
     format: "csv",
     window: { start: plan.jobStartTime, end: plan.jobEndTime },
   });
-  const claimed = await claimNextJob({ workerId: "reference", leaseMs: 60_000, jobId: reference.id });
+  const claimed = await claimNextJob({
+    workerId: "reference",
+    leaseMs: 60_000,
+    jobId: reference.id,
+  });
   assert.ok(claimed);
   assert.equal(await workJob({ claimed, workerId: "reference", leaseMs: 60_000 }), "success");
   await setExportSettings({ BatchSize: 5 });
@@ -265,15 +381,25 @@ test("the taken-over job's files equal a clean single run of the same window, by
       const clean = (await unzipEntry(path.join(ref.dir, f), e)).toString("utf8");
       if (mine !== clean) changed.push(`${e}: ${firstDifference(mine, clean)}`);
     }
-    differing.push(`${f} [${changed.join("; ") || `same entry contents, different zip bytes: ${await zipHeaderDifference(path.join(out.dir, f), path.join(ref.dir, f))}`}]`);
+    differing.push(
+      `${f} [${changed.join("; ") || `same entry contents, different zip bytes: ${await zipHeaderDifference(path.join(out.dir, f), path.join(ref.dir, f))}`}]`,
+    );
   }
-  assert.deepEqual(differing, [], "batch files that differ from a clean run of the same window (A wrote the first batches, B the rest)");
+  assert.deepEqual(
+    differing,
+    [],
+    "batch files that differ from a clean run of the same window (A wrote the first batches, B the rest)",
+  );
 });
 
 test("kill -9 after batch 2: B claims only once the lease has expired, with epoch 2, and finishes exactly once", async () => {
   await addChanges(30);
   const job = await enqueue();
-  const a = new WorkerChild("kill-A", { LEASE_MS: "30000", SLOW_MS: "20000", SLOW_FROM_BATCH: "2" });
+  const a = new WorkerChild("kill-A", {
+    LEASE_MS: "30000",
+    SLOW_MS: "20000",
+    SLOW_FROM_BATCH: "2",
+  });
   const b = standby("kill-B");
   await a.waitFor((e) => e.event === "batch" && (e.n ?? 0) >= 2);
   await a.kill("SIGKILL");
@@ -300,13 +426,17 @@ test("kill -9 after batch 2: B claims only once the lease has expired, with epoc
   assert.equal(row.attempts, 2);
   assert.equal(row.leaseEpoch, 2);
   const out = await assertJobOutput(job.id);
-  assertExactlyOnce(out.rows, expectedEntries(fx.takeChanges(), (await jobPlan(job.id)).jobStartTime), { label: "kill after batch 2" });
+  assertExactlyOnce(
+    out.rows,
+    expectedEntries(fx.takeChanges(), (await jobPlan(job.id)).jobStartTime),
+    { label: "kill after batch 2" },
+  );
 });
 
 test("kill -9 at a random later point (mid-zip, mid-commit, …) and takeover: success, attempts 2, contiguous, exactly once", async () => {
   const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
   let state = seed;
-  const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   random();
   const delay = Math.floor(random() * 250);
   await addChanges(90);
@@ -318,7 +448,11 @@ test("kill -9 at a random later point (mid-zip, mid-commit, …) and takeover: s
   await a.kill("SIGKILL");
   const label = `CRASH_SEED=${seed} (kill ${delay} ms after batch 2)`;
   const crashed = await jobRow(job.id);
-  assert.equal(crashed.status, "in_progress", `${label}: A was killed before it finished (${crashed.batchesWritten} batches)`);
+  assert.equal(
+    crashed.status,
+    "in_progress",
+    `${label}: A was killed before it finished (${crashed.batchesWritten} batches)`,
+  );
   await backdateLease(job.id);
 
   await go(b);
@@ -328,7 +462,11 @@ test("kill -9 at a random later point (mid-zip, mid-commit, …) and takeover: s
   assert.equal(row.status, "success", label);
   assert.equal(row.attempts, 2, label);
   const out = await assertJobOutput(job.id);
-  assertExactlyOnce(out.rows, expectedEntries(fx.takeChanges(), (await jobPlan(job.id)).jobStartTime), { label });
+  assertExactlyOnce(
+    out.rows,
+    expectedEntries(fx.takeChanges(), (await jobPlan(job.id)).jobStartTime),
+    { label },
+  );
 });
 
 test("two workers racing for one pending job: one claim, one export directory, one pending→in_progress, exactly once", async () => {
@@ -340,7 +478,11 @@ test("two workers racing for one pending job: one claim, one export directory, o
   for (const r of racers) r.proc.stdin!.write("go\n");
   await Promise.all(racers.map((r) => r.finish()));
   const claims = racers.flatMap((r) => r.events.filter((e) => e.event === "claimed"));
-  assert.equal(claims.length, 1, `exactly one claim. ${racers.map((r) => r.describe()).join(" | ")}`);
+  assert.equal(
+    claims.length,
+    1,
+    `exactly one claim. ${racers.map((r) => r.describe()).join(" | ")}`,
+  );
   assert.equal(claims[0]!.jobId, job.id);
   const row = await jobRow(job.id);
   assert.equal(row.status, "success");
@@ -348,7 +490,14 @@ test("two workers racing for one pending job: one claim, one export directory, o
   assert.equal(row.leaseEpoch, 1);
   const dirsAfter = await exportDirs();
   assert.equal(dirsAfter.length - dirsBefore.length, 1, "one new export directory");
-  assert.deepEqual(await updateJobStatusAudits(job.id), ["pending->in_progress", "in_progress->success"]);
+  assert.deepEqual(await updateJobStatusAudits(job.id), [
+    "pending->in_progress",
+    "in_progress->success",
+  ]);
   const out = await assertJobOutput(job.id);
-  assertExactlyOnce(out.rows, expectedEntries(fx.takeChanges(), (await jobPlan(job.id)).jobStartTime), { label: "race" });
+  assertExactlyOnce(
+    out.rows,
+    expectedEntries(fx.takeChanges(), (await jobPlan(job.id)).jobStartTime),
+    { label: "race" },
+  );
 });

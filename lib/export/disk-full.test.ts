@@ -42,7 +42,12 @@ after(async () => {
 
 async function runJob(): Promise<{ jobId: string; status: string }> {
   const settings = await loadExportSettings();
-  const job = await enqueueExportJob({ trigger: "manual", initiatedBy: "u1", initiatedByLabel: "test", format: settings.ExportFormat });
+  const job = await enqueueExportJob({
+    trigger: "manual",
+    initiatedBy: "u1",
+    initiatedByLabel: "test",
+    format: settings.ExportFormat,
+  });
   const claimed = await claimNextJob({ workerId: "w-test", leaseMs: 60_000, jobId: job.id });
   assert.ok(claimed, "the new job is claimable");
   const status = await workJob({ claimed, workerId: "w-test", leaseMs: 60_000 });
@@ -54,7 +59,11 @@ const cursorRow = () => db().exportCursor.findUnique({ where: { policyId: "defau
 const jobStart = async (id: string) => (await jobPlan(id)).jobStartTime;
 
 /** Runs one failing job, then one after space is back; checks everything check 18 asks. */
-async function diskFullThenRecover(mode: Parameters<typeof makeExportStoreFull>[0], fromCall: number, postCount: number) {
+async function diskFullThenRecover(
+  mode: Parameters<typeof makeExportStoreFull>[0],
+  fromCall: number,
+  postCount: number,
+) {
   const cursorBefore = await cursorRow();
   await fx.addPosts(postCount);
   const full = makeExportStoreFull(mode, { fromCall });
@@ -64,7 +73,10 @@ async function diskFullThenRecover(mode: Parameters<typeof makeExportStoreFull>[
   } finally {
     full.restore();
   }
-  assert.ok(full.calls() >= fromCall, `the failing store was reached (${full.calls()} pending files)`);
+  assert.ok(
+    full.calls() >= fromCall,
+    `the failing store was reached (${full.calls()} pending files)`,
+  );
   assert.equal(failed.status, "error");
   const job = await jobRow(failed.jobId);
   assert.equal(job.status, "error");
@@ -75,23 +87,42 @@ async function diskFullThenRecover(mode: Parameters<typeof makeExportStoreFull>[
   const good = fromCall - 1;
   const dir = await jobExportDir(failed.jobId);
   const names = await allNames(dir);
-  assert.equal(names.filter((n) => n.endsWith(".partial") || n.startsWith(".")).length, 0, `no .partial left: ${names.join(", ")}`);
-  const batches = await db().exportBatch.findMany({ where: { jobId: failed.jobId }, orderBy: { number: "asc" } });
+  assert.equal(
+    names.filter((n) => n.endsWith(".partial") || n.startsWith(".")).length,
+    0,
+    `no .partial left: ${names.join(", ")}`,
+  );
+  const batches = await db().exportBatch.findMany({
+    where: { jobId: failed.jobId },
+    orderBy: { number: "asc" },
+  });
   assert.equal(batches.length, good, "no ExportBatch row for the failing batch");
-  assert.deepEqual(names.filter((n) => n.endsWith(".zip")).sort(), batches.map((b) => b.fileName).sort(), "no final-named file for the failing batch");
+  assert.deepEqual(
+    names.filter((n) => n.endsWith(".zip")).sort(),
+    batches.map((b) => b.fileName).sort(),
+    "no final-named file for the failing batch",
+  );
   assert.equal(job.batchesWritten, good);
 
   const cursor = await cursorRow();
   if (good > 0) {
     const last = batches[batches.length - 1]!;
     assert.ok(cursor);
-    assert.equal(Number(cursor.lastUpdateAt), Number(last.toUpdateAt), "cursor at the last good batch");
+    assert.equal(
+      Number(cursor.lastUpdateAt),
+      Number(last.toUpdateAt),
+      "cursor at the last good batch",
+    );
     assert.equal(cursor.lastPostId, last.toPostId);
     assert.equal(cursor.jobId, failed.jobId);
   } else {
     assert.deepEqual(
       cursor && { u: Number(cursor.lastUpdateAt), p: cursor.lastPostId, j: cursor.jobId },
-      cursorBefore && { u: Number(cursorBefore.lastUpdateAt), p: cursorBefore.lastPostId, j: cursorBefore.jobId },
+      cursorBefore && {
+        u: Number(cursorBefore.lastUpdateAt),
+        p: cursorBefore.lastPostId,
+        j: cursorBefore.jobId,
+      },
       "cursor unchanged",
     );
   }
@@ -99,12 +130,15 @@ async function diskFullThenRecover(mode: Parameters<typeof makeExportStoreFull>[
 
   // Space is back: the next run continues from the cursor; both runs together hold each entry once.
   const next = await runJob();
-  if (next.status === "error") assert.fail(`the run after restoring the store failed: ${(await jobRow(next.jobId)).error}`);
+  if (next.status === "error")
+    assert.fail(`the run after restoring the store failed: ${(await jobRow(next.jobId)).error}`);
   assert.equal(next.status, "success");
   const out = await assertJobOutput(next.jobId);
   const changes = fx.takeChanges();
   const expected: ExpectedRow[] = expectedEntries(changes, await jobStart(failed.jobId));
-  assertExactlyOnce([...failedRows, ...out.rows], expected, { label: `${mode.kind} across both runs` });
+  assertExactlyOnce([...failedRows, ...out.rows], expected, {
+    label: `${mode.kind} across both runs`,
+  });
   assert.ok(out.rows.length > 0);
   return { failedRows, nextRows: out.rows };
 }

@@ -17,7 +17,14 @@ import { claimNextJob } from "../jobs/claim-job.ts";
 import { enqueueExportJob } from "../jobs/enqueue-job.ts";
 import { runJob as workJob } from "../worker/run-job.ts";
 import type { ExportFormat } from "../settings/schema.ts";
-import { assertZipTests, jobExportDir, listBatchFiles, setExportSettings, unzipEntry, zipEntries } from "../testing/export-fixtures.ts";
+import {
+  assertZipTests,
+  jobExportDir,
+  listBatchFiles,
+  setExportSettings,
+  unzipEntry,
+  zipEntries,
+} from "../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 
 process.env.LOG_LEVEL = "silent";
@@ -59,7 +66,19 @@ after(async () => {
 });
 
 test("applyRecords accepts a 1 MiB message and the edge-content posts", async () => {
-  const records = [team, channel, user, history, ...IDS.map((id, i) => post(id, { message: MESSAGES[id], create_at: T0 + 1000 * (i + 1), update_at: T0 + 1000 * (i + 1) }))];
+  const records = [
+    team,
+    channel,
+    user,
+    history,
+    ...IDS.map((id, i) =>
+      post(id, {
+        message: MESSAGES[id],
+        create_at: T0 + 1000 * (i + 1),
+        update_at: T0 + 1000 * (i + 1),
+      }),
+    ),
+  ];
   const result = await applyRecords({ records });
   assert.ok(result.ok, `refused: ${JSON.stringify(!result.ok && result.errors)}`);
   assert.equal(result.counts.post, IDS.length);
@@ -70,7 +89,11 @@ test("applyRecords accepts a 1 MiB message and the edge-content posts", async ()
 });
 
 test("a NUL in a message is refused naming the field (same result on SQLite and PostgreSQL)", async () => {
-  const result = await applyRecords({ records: [post("nulmsg", { message: "before\u0000after", create_at: T0 + 500, update_at: T0 + 500 })] });
+  const result = await applyRecords({
+    records: [
+      post("nulmsg", { message: "before\u0000after", create_at: T0 + 500, update_at: T0 + 500 }),
+    ],
+  });
   assert.equal(result.ok, false);
   assert.ok(!result.ok);
   // Fixed expectation: both databases must give exactly this.
@@ -80,7 +103,9 @@ test("a NUL in a message is refused naming the field (same result on SQLite and 
 });
 
 test("a message one byte over 1 MiB is refused naming the field", async () => {
-  const result = await applyRecords({ records: [post("toobig", { message: big + "x", create_at: T0 + 600, update_at: T0 + 600 })] });
+  const result = await applyRecords({
+    records: [post("toobig", { message: big + "x", create_at: T0 + 600, update_at: T0 + 600 })],
+  });
   assert.ok(!result.ok);
   assert.equal(result.errors.length, 1);
   assert.equal(result.errors[0]!.index, 0);
@@ -90,7 +115,13 @@ test("a message one byte over 1 MiB is refused naming the field", async () => {
 });
 
 async function exportWindow(format: ExportFormat): Promise<string> {
-  const job = await enqueueExportJob({ trigger: "manual", initiatedBy: "u1", initiatedByLabel: "test", format, window: WINDOW });
+  const job = await enqueueExportJob({
+    trigger: "manual",
+    initiatedBy: "u1",
+    initiatedByLabel: "test",
+    format,
+    window: WINDOW,
+  });
   const claimed = await claimNextJob({ workerId: "w-test", leaseMs: 60_000, jobId: job.id });
   assert.ok(claimed);
   const status = await workJob({ claimed, workerId: "w-test", leaseMs: 60_000 });
@@ -104,7 +135,11 @@ async function exportWindow(format: ExportFormat): Promise<string> {
   return zip;
 }
 
-function assertTexts(format: string, got: Map<string, string>, expected: (id: string) => string = (id) => MESSAGES[id]!) {
+function assertTexts(
+  format: string,
+  got: Map<string, string>,
+  expected: (id: string) => string = (id) => MESSAGES[id]!,
+) {
   for (const id of IDS) {
     assert.ok(got.has(id), `${format}: ${id} exported`);
     const want = expected(id);
@@ -113,16 +148,25 @@ function assertTexts(format: string, got: Map<string, string>, expected: (id: st
       assert.equal(Buffer.byteLength(have, "utf8"), ONE_MIB, `${format}: 1 MiB message length`);
       assert.equal(sha256(have), sha256(want), `${format}: 1 MiB message sha256`);
     } else {
-      assert.equal(Buffer.from(have, "utf8").toString("hex"), Buffer.from(want, "utf8").toString("hex"), `${format}: ${id} byte-exact (${JSON.stringify(have)} vs ${JSON.stringify(want)})`);
+      assert.equal(
+        Buffer.from(have, "utf8").toString("hex"),
+        Buffer.from(want, "utf8").toString("hex"),
+        `${format}: ${id} byte-exact (${JSON.stringify(have)} vs ${JSON.stringify(want)})`,
+      );
     }
   }
 }
 
 test("CSV: posts.csv round-trips every text byte-exact (csv-parse)", async () => {
   const zip = await exportWindow("csv");
-  const rows = parse((await unzipEntry(zip, "posts.csv")).toString("utf8"), { columns: true, relax_quotes: false, bom: false }) as Array<Record<string, string>>;
+  const rows = parse((await unzipEntry(zip, "posts.csv")).toString("utf8"), {
+    columns: true,
+    relax_quotes: false,
+    bom: false,
+  }) as Array<Record<string, string>>;
   const got = new Map<string, string>();
-  for (const r of rows) if (r["Post Type"] === "message") got.set(r["Post Id"]!, r["Post Message"]!);
+  for (const r of rows)
+    if (r["Post Type"] === "message") got.set(r["Post Id"]!, r["Post Message"]!);
   assertTexts("csv", got);
 });
 
@@ -153,19 +197,31 @@ test("Actiance: actiance_export.xml parses strictly and every <Content> equals t
   });
   parser.write(xml).close();
   // None of these texts holds a character invalid in XML, so nothing becomes U+FFFD.
-  assertTexts("actiance", got, (id) => MESSAGES[id]!.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD"));
+  assertTexts("actiance", got, (id) =>
+    MESSAGES[id]!.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "\uFFFD"),
+  );
 });
 
 test("JSON: every day file parses and each message's text equals the input", async () => {
   const zip = await exportWindow("json");
-  const dayFiles = (await zipEntries(zip)).filter((n) => /^(People_Chats|Team_Chats)\/.*\.json$/.test(n));
+  const dayFiles = (await zipEntries(zip)).filter((n) =>
+    /^(People_Chats|Team_Chats)\/.*\.json$/.test(n),
+  );
   assert.ok(dayFiles.length > 0, "day files");
   const got = new Map<string, string>();
   for (const name of dayFiles) {
-    const day = JSON.parse((await unzipEntry(zip, name)).toString("utf8")) as { messages: Array<{ id: string; text: string | null }> };
+    const day = JSON.parse((await unzipEntry(zip, name)).toString("utf8")) as {
+      messages: Array<{ id: string; text: string | null }>;
+    };
     for (const m of day.messages) if (m.text !== null) got.set(m.id, m.text);
   }
   assertTexts("json", got);
 });
 
-const NUL_ERRORS = [{ index: 0, field: "post.message", message: "must not contain the NUL character (\\u0000); PostgreSQL text cannot store it" }];
+const NUL_ERRORS = [
+  {
+    index: 0,
+    field: "post.message",
+    message: "must not contain the NUL character (\\u0000); PostgreSQL text cannot store it",
+  },
+];

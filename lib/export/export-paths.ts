@@ -3,7 +3,12 @@ import { zonedParts } from "../time/zoned-parts.ts";
 const pad = (n: number, width = 2) => String(n).padStart(width, "0");
 
 /** `compliance-export-YYYY-MM-DD-HHhMMm-<start>-<end>` (§2.1), the date in the configured zone. */
-export function exportDirName(options: { now: Date; timeZone: string; start: number; end: number }): string {
+export function exportDirName(options: {
+  now: Date;
+  timeZone: string;
+  start: number;
+  end: number;
+}): string {
   const p = zonedParts(options.now, options.timeZone);
   return `compliance-export-${p.year}-${pad(p.month)}-${pad(p.day)}-${pad(p.hour)}h${pad(p.minute)}m-${options.start}-${options.end}`;
 }

@@ -14,7 +14,18 @@ import { databaseProvider, db, disconnectDb, type Db } from "../db/client.ts";
 import { claimNextJob } from "../jobs/claim-job.ts";
 import { enqueueExportJob } from "../jobs/enqueue-job.ts";
 import { defaultExportSettings } from "../settings/schema.ts";
-import { expectedEntries, ExportFixture, FIXTURE_BASE, jobExportDir, jobPlan, postRows, readExportRows, setExportSettings, type ExportRow, type FixturePost } from "../testing/export-fixtures.ts";
+import {
+  expectedEntries,
+  ExportFixture,
+  FIXTURE_BASE,
+  jobExportDir,
+  jobPlan,
+  postRows,
+  readExportRows,
+  setExportSettings,
+  type ExportRow,
+  type FixturePost,
+} from "../testing/export-fixtures.ts";
 import { startPgProxy } from "../testing/pg-proxy.ts";
 import { startTestSmtpServer, type TestSmtpServer } from "../testing/smtp/test-smtp-server.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
@@ -28,7 +39,15 @@ let smtp: TestSmtpServer;
 let proxy: Awaited<ReturnType<typeof startPgProxy>> | null = null;
 const fx = new ExportFixture("property");
 const FINISHED = new Set(["success", "warning", "error", "canceled"]);
-const figures = { seed: SEED, database: "", kills: 0, dbResets: 0, smtpFaults: { tempfail: 0, lostReply: 0, refused: 0 }, jobs: 0, errored: 0 };
+const figures = {
+  seed: SEED,
+  database: "",
+  kills: 0,
+  dbResets: 0,
+  smtpFaults: { tempfail: 0, lostReply: 0, refused: 0 },
+  jobs: 0,
+  errored: 0,
+};
 let clock = Date.now();
 
 /** mulberry32: small, seedable, good enough to pick fault points. */
@@ -48,7 +67,11 @@ before(async () => {
   t = await useTestDatabase();
   figures.database = databaseProvider();
   smtp = await startTestSmtpServer({ faults: { noStartTls: true } });
-  await setExportSettings({ BatchSize: 4, ExportFromTimestamp: FIXTURE_BASE - 86_400_000, ExportFormat: "csv" });
+  await setExportSettings({
+    BatchSize: 4,
+    ExportFromTimestamp: FIXTURE_BASE - 86_400_000,
+    ExportFormat: "csv",
+  });
   await fx.insertWorkspace();
   if (databaseProvider() === "postgresql") {
     // This process reaches PostgreSQL through a proxy that can cut every connection; the workers' processes do not.
@@ -68,21 +91,45 @@ after(async () => {
 });
 
 /** A worker process that is SIGKILLed once it has committed `afterBatches` batches (or, with KILL_AT_LEDGER_SENT, by itself). */
-async function killedWorker(jobId: string, options: { afterBatches?: number; killAtLedgerSent?: number }): Promise<void> {
-  await db().exportJob.updateMany({ where: { id: jobId, status: { in: ["in_progress", "cancel_requested"] } }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
-  const child = spawn(process.execPath, ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")], {
-    cwd: process.cwd(),
-    env: { ...process.env, DATABASE_URL: t.url, CUSTODIAN_DATA_DIR: t.dataDir, LOG_LEVEL: "silent", WORKER_ID: `killed-${figures.kills}`, JOB_ID: jobId, KILL_AT_LEDGER_SENT: String(options.killAtLedgerSent ?? 0) },
-    stdio: ["ignore", "pipe", "inherit"],
+async function killedWorker(
+  jobId: string,
+  options: { afterBatches?: number; killAtLedgerSent?: number },
+): Promise<void> {
+  await db().exportJob.updateMany({
+    where: { id: jobId, status: { in: ["in_progress", "cancel_requested"] } },
+    data: { leaseExpiresAt: new Date(Date.now() - 1000) },
   });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")],
+    {
+      cwd: process.cwd(),
+      env: {
+        ...process.env,
+        DATABASE_URL: t.url,
+        CUSTODIAN_DATA_DIR: t.dataDir,
+        LOG_LEVEL: "silent",
+        WORKER_ID: `killed-${figures.kills}`,
+        JOB_ID: jobId,
+        KILL_AT_LEDGER_SENT: String(options.killAtLedgerSent ?? 0),
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   let batches = 0;
   createInterface({ input: child.stdout! }).on("line", (line) => {
-    if (line.includes('"event":"batch"') && ++batches === options.afterBatches) child.kill("SIGKILL");
+    if (line.includes('"event":"batch"') && ++batches === options.afterBatches)
+      child.kill("SIGKILL");
   });
-  const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once("exit", (_code, s) => resolve(s)));
+  const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once("exit", (_code, s) => resolve(s)),
+  );
   if (signal === "SIGKILL") figures.kills++;
   // The lease of the killed worker runs out (time passes).
-  await db().exportJob.updateMany({ where: { id: jobId, status: { in: ["in_progress", "cancel_requested"] } }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
+  await db().exportJob.updateMany({
+    where: { id: jobId, status: { in: ["in_progress", "cancel_requested"] } },
+    data: { leaseExpiresAt: new Date(Date.now() - 1000) },
+  });
 }
 
 /** Makes the next check before a batch fail as a dropped connection (SQLite; PostgreSQL cuts the proxy instead). */
@@ -103,7 +150,10 @@ function dropConnection(): () => void {
           async findUniqueOrThrow({ args, query }) {
             if (armed) {
               armed = false;
-              throw Object.assign(new Error("Server has closed the connection."), { name: "PrismaClientKnownRequestError", code: "P1017" });
+              throw Object.assign(new Error("Server has closed the connection."), {
+                name: "PrismaClientKnownRequestError",
+                code: "P1017",
+              });
             }
             return query(args);
           },
@@ -119,7 +169,12 @@ function dropConnection(): () => void {
 /** One in-process attempt at the job, maybe with the connection dropped at its start or after its first batch. */
 async function attempt(jobId: string, reset: boolean): Promise<void> {
   clock += 3_600_000;
-  const claimed = await claimNextJob({ workerId: "w-property", leaseMs: 60_000, jobId, now: new Date(clock) });
+  const claimed = await claimNextJob({
+    workerId: "w-property",
+    leaseMs: 60_000,
+    jobId,
+    now: new Date(clock),
+  });
   if (!claimed) return;
   // Half the resets hit the attempt's first read, the others come after its first batch.
   let restore: (() => void) | null = reset && rnd() < 0.5 ? dropConnection() : null;
@@ -141,12 +196,22 @@ async function attempt(jobId: string, reset: boolean): Promise<void> {
 }
 
 /** Runs the policy's export to its end through kills, resets and faults; an errored job is continued by a new one. */
-async function incrementalRun(format: "csv" | "globalrelay", faults: { kills: number; resets: number }): Promise<string[]> {
+async function incrementalRun(
+  format: "csv" | "globalrelay",
+  faults: { kills: number; resets: number },
+): Promise<string[]> {
   const jobs: string[] = [];
   let kills = faults.kills;
   let resets = faults.resets;
   for (;;) {
-    const id = (await enqueueExportJob({ trigger: "manual", initiatedBy: "", initiatedByLabel: "property", format })).id;
+    const id = (
+      await enqueueExportJob({
+        trigger: "manual",
+        initiatedBy: "",
+        initiatedByLabel: "property",
+        format,
+      })
+    ).id;
     jobs.push(id);
     figures.jobs++;
     for (let guard = 0; guard < 50; guard++) {
@@ -155,7 +220,10 @@ async function incrementalRun(format: "csv" | "globalrelay", faults: { kills: nu
       if (kills > 0 && rnd() < 0.6) {
         kills--;
         // Files: killed after a random batch. Email: killed right after the archive's 250 of a random email.
-        await killedWorker(id, format === "csv" ? { afterBatches: 1 + pick(3) } : { killAtLedgerSent: 1 + pick(4) });
+        await killedWorker(
+          id,
+          format === "csv" ? { afterBatches: 1 + pick(3) } : { killAtLedgerSent: 1 + pick(4) },
+        );
       } else {
         const reset = resets > 0;
         if (reset) resets--;
@@ -170,7 +238,8 @@ async function incrementalRun(format: "csv" | "globalrelay", faults: { kills: nu
 }
 
 function compare(label: string, actual: ExportRow[], expected: ReturnType<typeof expectedEntries>) {
-  const key = (r: { postId: string; updateAt: number | null; updateType: string }) => `${r.postId}|${r.updateAt}|${r.updateType}`;
+  const key = (r: { postId: string; updateAt: number | null; updateType: string }) =>
+    `${r.postId}|${r.updateAt}|${r.updateType}`;
   const found = new Map<string, number>();
   for (const r of postRows(actual)) found.set(key(r), (found.get(key(r)) ?? 0) + 1);
   const want = new Set(expected.map(key));
@@ -191,17 +260,23 @@ test("three incremental file runs under random SIGKILLs and connection resets: t
   for (let run = 0; run < 3; run++) {
     const posts = await fx.addPosts(11 + pick(5));
     // Edits and deletions of this run's and earlier posts, some created before a cut and deleted after it.
-    for (const p of posts.filter(() => rnd() < 0.2)) await fx.editPost(p.id, `edited ${p.id}`, fx.tick(1000));
+    for (const p of posts.filter(() => rnd() < 0.2))
+      await fx.editPost(p.id, `edited ${p.id}`, fx.tick(1000));
     for (const p of posts.filter(() => rnd() < 0.2)) await fx.deletePost(p.id, fx.tick(1000));
     const changes: FixturePost[] = fx.takeChanges();
     const jobs = await incrementalRun("csv", { kills: 1 + pick(2), resets: 1 });
-    for (const id of jobs) if ((await db().exportJob.findUniqueOrThrow({ where: { id } })).batchesWritten > 0) union.push(...(await readExportRows(await jobExportDir(id))));
+    for (const id of jobs)
+      if ((await db().exportJob.findUniqueOrThrow({ where: { id } })).batchesWritten > 0)
+        union.push(...(await readExportRows(await jobExportDir(id))));
     expected.push(...expectedEntries(changes, (await jobPlan(jobs[0]!)).jobStartTime));
   }
   const result = compare("fault property, files", union, expected);
   console.log(`fault property, files: ${JSON.stringify(figures)}`);
   assert.ok(figures.kills > 0 && figures.dbResets > 0, "faults were injected");
-  assert.deepEqual({ duplicated: result.duplicated, missing: result.missing, unexpected: result.unexpected }, { duplicated: 0, missing: 0, unexpected: 0 });
+  assert.deepEqual(
+    { duplicated: result.duplicated, missing: result.missing, unexpected: result.unexpected },
+    { duplicated: 0, missing: 0, unexpected: 0 },
+  );
 });
 
 test("three incremental Global Relay runs under SIGKILLs after the archive's 250, resets and SMTP faults: every post accepted once, every possible duplicate reported", async () => {
@@ -224,7 +299,8 @@ test("three incremental Global Relay runs under SIGKILLs after the archive's 250
   const jobs: string[] = [];
   for (let run = 0; run < 3; run++) {
     const posts = await fx.addPosts(9 + pick(5));
-    for (const p of posts.filter(() => rnd() < 0.2)) await fx.editPost(p.id, `edited ${p.id}`, fx.tick(1000));
+    for (const p of posts.filter(() => rnd() < 0.2))
+      await fx.editPost(p.id, `edited ${p.id}`, fx.tick(1000));
     expectedPosts += new Set(fx.takeChanges().map((c) => c.id)).size;
     // Faults on the archive's side: one 451, one lost reply and one 550 at random points of the run's
     // first emails, and a few more at random.
@@ -237,7 +313,9 @@ test("three incremental Global Relay runs under SIGKILLs after the archive's 250
     }
     smtp.faults.onData = (ctx) => {
       const r = rnd();
-      const kind = planned.get(ctx.index) ?? (r < 0.03 ? "tempfail" : r < 0.05 ? "lostReply" : r < 0.07 ? "refused" : undefined);
+      const kind =
+        planned.get(ctx.index) ??
+        (r < 0.03 ? "tempfail" : r < 0.05 ? "lostReply" : r < 0.07 ? "refused" : undefined);
       planned.delete(ctx.index);
       if (!kind) return undefined;
       figures.smtpFaults[kind]++;
@@ -248,27 +326,57 @@ test("three incremental Global Relay runs under SIGKILLs after the archive's 250
     const runJobs = await incrementalRun("globalrelay", { kills: 1, resets: 1 });
     smtp.faults.onData = undefined;
     for (const id of runJobs) {
-      if ((await db().refusedDelivery.count({ where: { jobId: id, status: "refused" } })) > 0) await retryRefusedDeliveries({ jobId: id });
+      if ((await db().refusedDelivery.count({ where: { jobId: id, status: "refused" } })) > 0)
+        await retryRefusedDeliveries({ jobId: id });
     }
     jobs.push(...runJobs);
   }
   const rows = await db().exportJob.findMany({ where: { id: { in: jobs } } });
   const accepted = new Map<string, number>();
-  for (const m of smtp.messages.slice(start)) if (m.outcome === "accepted" || m.outcome === "dropped") accepted.set(m.messageId, (accepted.get(m.messageId) ?? 0) + 1);
+  for (const m of smtp.messages.slice(start))
+    if (m.outcome === "accepted" || m.outcome === "dropped")
+      accepted.set(m.messageId, (accepted.get(m.messageId) ?? 0) + 1);
   const ledger = await db().deliveryLedger.findMany({ where: { jobId: { in: jobs } } });
   const duplicated = [...accepted.values()].filter((n) => n > 1).length;
   const refusedRows = await db().refusedDelivery.count({ where: { jobId: { in: jobs } } });
   const reported = rows.reduce((s, r) => s + r.warningCount, 0) - refusedRows;
   const delivered = rows.reduce((s, r) => s + r.messagesExported, 0);
-  const emails = { expectedPosts, deliveredPosts: delivered, emailsExpected: ledger.length, emailsFound: accepted.size, emailsDuplicated: duplicated, duplicatesReported: reported, emailsMissing: ledger.filter((l) => !accepted.has(l.messageId)).length, refusedThenRetried: refusedRows };
+  const emails = {
+    expectedPosts,
+    deliveredPosts: delivered,
+    emailsExpected: ledger.length,
+    emailsFound: accepted.size,
+    emailsDuplicated: duplicated,
+    duplicatesReported: reported,
+    emailsMissing: ledger.filter((l) => !accepted.has(l.messageId)).length,
+    refusedThenRetried: refusedRows,
+  };
   console.log(`fault property, emails: ${JSON.stringify(emails)}`);
   console.log(`fault property, totals: ${JSON.stringify(figures)}`);
-  assert.ok(figures.smtpFaults.tempfail + figures.smtpFaults.lostReply + figures.smtpFaults.refused > 0, "SMTP faults were injected");
-  assert.ok(ledger.every((l) => l.status === "sent"), `every email accepted in the end: ${ledger.filter((l) => l.status !== "sent").map((l) => `${l.messageId} ${l.status}`).join(", ")}`);
+  assert.ok(
+    figures.smtpFaults.tempfail + figures.smtpFaults.lostReply + figures.smtpFaults.refused > 0,
+    "SMTP faults were injected",
+  );
+  assert.ok(
+    ledger.every((l) => l.status === "sent"),
+    `every email accepted in the end: ${ledger
+      .filter((l) => l.status !== "sent")
+      .map((l) => `${l.messageId} ${l.status}`)
+      .join(", ")}`,
+  );
   assert.equal(emails.emailsMissing, 0);
   assert.equal(delivered, expectedPosts, "every post delivered once across the runs");
-  assert.ok(duplicated <= reported, `${duplicated} emails arrived twice, ${reported} possible duplicates reported`);
+  assert.ok(
+    duplicated <= reported,
+    `${duplicated} emails arrived twice, ${reported} possible duplicates reported`,
+  );
   const flagged = new Set(ledger.filter((l) => l.duplicateRisk).map((l) => l.messageId));
-  const unflagged = [...accepted].filter(([mid, n]) => n > 1 && !flagged.has(mid)).map(([mid]) => mid);
-  assert.deepEqual(unflagged, [], "every email that arrived twice is marked as a possible duplicate");
+  const unflagged = [...accepted]
+    .filter(([mid, n]) => n > 1 && !flagged.has(mid))
+    .map(([mid]) => mid);
+  assert.deepEqual(
+    unflagged,
+    [],
+    "every email that arrived twice is marked as a possible duplicate",
+  );
 });

@@ -50,30 +50,62 @@ after(async () => {
 });
 
 async function enqueue(maxAttempts = 3): Promise<string> {
-  return (await enqueueExportJob({ trigger: "manual", initiatedBy: "", initiatedByLabel: "test", format: "globalrelay", maxAttempts })).id;
+  return (
+    await enqueueExportJob({
+      trigger: "manual",
+      initiatedBy: "",
+      initiatedByLabel: "test",
+      format: "globalrelay",
+      maxAttempts,
+    })
+  ).id;
 }
 async function claim(jobId: string): Promise<ClaimedJob> {
   clock += 3_600_000;
-  const claimed = await claimNextJob({ workerId: "w-gr", leaseMs: 60_000, jobId, now: new Date(clock) });
+  const claimed = await claimNextJob({
+    workerId: "w-gr",
+    leaseMs: 60_000,
+    jobId,
+    now: new Date(clock),
+  });
   assert.ok(claimed);
   return claimed;
 }
-const work = (claimed: ClaimedJob, hooks: RunJobHooks = {}) => runJob({ claimed, workerId: "w-gr", leaseMs: 60_000, hooks: { smtp: { retry: quick }, ...hooks } });
+const work = (claimed: ClaimedJob, hooks: RunJobHooks = {}) =>
+  runJob({
+    claimed,
+    workerId: "w-gr",
+    leaseMs: 60_000,
+    hooks: { smtp: { retry: quick }, ...hooks },
+  });
 const jobRow = (id: string) => db().exportJob.findUniqueOrThrow({ where: { id } });
 /** Accepted copies per Message-ID, of the messages from index `from` on. */
 const acceptedCopies = (from = 0) => {
   const counts = new Map<string, number>();
-  for (const m of smtp.messages.slice(from)) if (m.outcome === "accepted") counts.set(m.messageId, (counts.get(m.messageId) ?? 0) + 1);
+  for (const m of smtp.messages.slice(from))
+    if (m.outcome === "accepted") counts.set(m.messageId, (counts.get(m.messageId) ?? 0) + 1);
   return counts;
 };
 
 /** A worker in its own process that SIGKILLs itself right after the archive's 250 for the `nth` email, before the ledger records it. */
 async function workerKilledAfter250(jobId: string, nth: number): Promise<NodeJS.Signals | null> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")], {
-    cwd: process.cwd(),
-    env: { ...process.env, DATABASE_URL: t.url, CUSTODIAN_DATA_DIR: t.dataDir, LOG_LEVEL: "silent", WORKER_ID: "w-killed", JOB_ID: jobId, KILL_AT_LEDGER_SENT: String(nth) },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")],
+    {
+      cwd: process.cwd(),
+      env: {
+        ...process.env,
+        DATABASE_URL: t.url,
+        CUSTODIAN_DATA_DIR: t.dataDir,
+        LOG_LEVEL: "silent",
+        WORKER_ID: "w-killed",
+        JOB_ID: jobId,
+        KILL_AT_LEDGER_SENT: String(nth),
+      },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   const [, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
   return signal;
 }
@@ -89,11 +121,15 @@ test("item 3: a crash between the archive's 250 and the ledger commit: on resume
 
   assert.equal(await work(await claim(id)), "warning");
   assert.equal(acceptedCopies().get(messageId), 2, "re-sent under the same Message-ID");
-  for (const [mid, n] of acceptedCopies()) if (mid !== messageId) assert.equal(n, 1, `${mid} arrived ${n} times`);
+  for (const [mid, n] of acceptedCopies())
+    if (mid !== messageId) assert.equal(n, 1, `${mid} arrived ${n} times`);
   const row = await jobRow(id);
   assert.ok(row.warningCount >= 1, "counted as a warning");
   assert.equal(row.messagesExported, 10);
-  assert.equal((await db().deliveryLedger.findUniqueOrThrow({ where: { messageId } })).status, "sent");
+  assert.equal(
+    (await db().deliveryLedger.findUniqueOrThrow({ where: { messageId } })).status,
+    "sent",
+  );
 });
 
 test("item 4: a continuation after an errored job recognises the emails already accepted and does not send them again", async () => {
@@ -106,7 +142,10 @@ test("item 4: a continuation after an errored job recognises the emails already 
       // The second email of batch 2 is refused for now (451); with no attempt left the job errors.
       if (n === 1) {
         base = smtp.messages.length;
-        smtp.faults.onData = (ctx) => (ctx.index === base + 2 ? { kind: "reply", code: 451, message: "Try again later" } : undefined);
+        smtp.faults.onData = (ctx) =>
+          ctx.index === base + 2
+            ? { kind: "reply", code: 451, message: "Try again later" }
+            : undefined;
       }
     },
   });
@@ -114,7 +153,10 @@ test("item 4: a continuation after an errored job recognises the emails already 
   assert.equal(status, "error", (await jobRow(id)).error);
   assert.equal((await jobRow(id)).batchesWritten, 1);
   const acceptedBefore = [...acceptedCopies(start).keys()];
-  assert.ok(smtp.messages.slice(base).some((m) => m.outcome === "accepted"), "batch 2 had an email accepted before the job failed");
+  assert.ok(
+    smtp.messages.slice(base).some((m) => m.outcome === "accepted"),
+    "batch 2 had an email accepted before the job failed",
+  );
 
   const next = await enqueue();
   assert.equal(await work(await claim(next)), "success", (await jobRow(next)).error);
@@ -122,14 +164,21 @@ test("item 4: a continuation after an errored job recognises the emails already 
   assert.ok(acceptedCopies(start).size > acceptedBefore.length);
   const row = await jobRow(next);
   assert.equal(row.warningCount, 0, "nothing is a possible duplicate");
-  assert.equal((await jobRow(id)).messagesExported + row.messagesExported, 12, "every post delivered once over both jobs");
+  assert.equal(
+    (await jobRow(id)).messagesExported + row.messagesExported,
+    12,
+    "every post delivered once over both jobs",
+  );
 });
 
 test("item 5: an email refused with 550 is not counted as exported, is listed on the job, and 'jobs retry-deliveries' sends it again under the same Message-ID", async () => {
   await fx.addPosts(8);
   const id = await enqueue();
   const from = smtp.messages.length;
-  smtp.faults.onData = (ctx) => (ctx.index === from + 2 ? { kind: "reply", code: 550, message: "5.7.1 Message refused by policy" } : undefined);
+  smtp.faults.onData = (ctx) =>
+    ctx.index === from + 2
+      ? { kind: "reply", code: 550, message: "5.7.1 Message refused by policy" }
+      : undefined;
   assert.equal(await work(await claim(id)), "warning");
   smtp.faults.onData = undefined;
   const refusedMessage = smtp.messages[from + 1]!;
@@ -147,7 +196,10 @@ test("item 5: an email refused with 550 is not counted as exported, is listed on
   assert.equal(row.messagesExported, 8 - r.posts, "the refused email's posts are not counted");
 
   const shown = await runCliInProcess(["jobs", "show", id]);
-  assert.match(shown.stdout, new RegExp(`refused\\s+batch ${r.batchNumber}, channel ${r.channelId}`));
+  assert.match(
+    shown.stdout,
+    new RegExp(`refused\\s+batch ${r.batchNumber}, channel ${r.channelId}`),
+  );
   assert.ok(shown.stdout.includes(r.postIds[0]!));
 
   const retried = await runCliInProcess(["jobs", "retry-deliveries", id]);

@@ -57,13 +57,22 @@ test("a scheduled-style run emails each batch's channels to the archive, once ea
   await fixture.insertWorkspace();
   await fixture.addPosts(10);
   await configure(smtp.port);
-  const job = await createExportJob({ input: {}, trigger: "manual", initiatedBy: "", initiatedByLabel: "test" });
+  const job = await createExportJob({
+    input: {},
+    trigger: "manual",
+    initiatedBy: "",
+    initiatedByLabel: "test",
+  });
   assert.equal(await runOnce("w1"), "success");
 
   const row = await db().exportJob.findUniqueOrThrow({ where: { id: job.id } });
   const delivered = smtp.delivered();
-  assert.ok(delivered.length >= 3, `expected one email per channel per batch, got ${delivered.length}`);
-  for (const [id, n] of smtp.deliveredCount()) assert.equal(n, 1, `Message-ID ${id} delivered ${n} times`);
+  assert.ok(
+    delivered.length >= 3,
+    `expected one email per channel per batch, got ${delivered.length}`,
+  );
+  for (const [id, n] of smtp.deliveredCount())
+    assert.equal(n, 1, `Message-ID ${id} delivered ${n} times`);
   for (const m of delivered) assert.deepEqual(m.rcptTo, [ARCHIVE]);
   assert.equal(row.emailsDelivered, delivered.length);
   assert.equal(row.messagesExported, 10);
@@ -79,8 +88,16 @@ test("an archive that is down is retried later: the job resumes and nothing is s
   const before = smtp.delivered().length;
   let refused = 0;
   // The archive refuses every message of the third transaction on (451): batch 1 gets through.
-  smtp.faults.onData = (ctx) => (ctx.index > before + 2 && refused++ < 100 ? { kind: "reply", code: 451, message: "Try again later" } : undefined);
-  const job = await createExportJob({ input: {}, trigger: "manual", initiatedBy: "", initiatedByLabel: "test" });
+  smtp.faults.onData = (ctx) =>
+    ctx.index > before + 2 && refused++ < 100
+      ? { kind: "reply", code: 451, message: "Try again later" }
+      : undefined;
+  const job = await createExportJob({
+    input: {},
+    trigger: "manual",
+    initiatedBy: "",
+    initiatedByLabel: "test",
+  });
   assert.equal(await runOnce("w2"), "retry");
   const deferred = await db().exportJob.findUniqueOrThrow({ where: { id: job.id } });
   assert.equal(deferred.status, "in_progress");
@@ -88,12 +105,17 @@ test("an archive that is down is retried later: the job resumes and nothing is s
   const sentBefore = await db().deliveryLedger.count({ where: { jobId: job.id, status: "sent" } });
 
   smtp.faults.onData = undefined;
-  await db().exportJob.update({ where: { id: job.id }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
+  await db().exportJob.update({
+    where: { id: job.id },
+    data: { leaseExpiresAt: new Date(Date.now() - 1000) },
+  });
   assert.equal(await runOnce("w3"), "success");
   const done = await db().exportJob.findUniqueOrThrow({ where: { id: job.id } });
   assert.equal(done.error, "");
   assert.equal(done.attempts, 2);
-  const ids = (await db().deliveryLedger.findMany({ where: { jobId: job.id } })).map((l) => l.messageId);
+  const ids = (await db().deliveryLedger.findMany({ where: { jobId: job.id } })).map(
+    (l) => l.messageId,
+  );
   assert.ok(ids.length > sentBefore);
   const counts = smtp.deliveredCount();
   for (const id of ids) assert.equal(counts.get(id), 1, `${id} must arrive exactly once`);

@@ -125,4 +125,8 @@ export type BatchResult = {
   warnings: string[];
 };
 
-export type FormatWriter = (options: { batch: BatchInput; zip: ZipSink; openAttachment: OpenAttachment }) => Promise<BatchResult>;
+export type FormatWriter = (options: {
+  batch: BatchInput;
+  zip: ZipSink;
+  openAttachment: OpenAttachment;
+}) => Promise<BatchResult>;

@@ -5,7 +5,9 @@ type BufferCrc32 = { unsigned: (buf: unknown, previous?: unknown) => number };
 
 const require = createRequire(import.meta.url);
 /** The CRC-32 module yazl itself loads (its own dependency, resolved from yazl's directory). */
-export const yazlCrc32 = require(require.resolve("buffer-crc32", { paths: [require.resolve("yazl")] })) as BufferCrc32;
+export const yazlCrc32 = require(
+  require.resolve("buffer-crc32", { paths: [require.resolve("yazl")] }),
+) as BufferCrc32;
 const javascriptUnsigned = yazlCrc32.unsigned;
 
 /**
@@ -17,7 +19,8 @@ const javascriptUnsigned = yazlCrc32.unsigned;
 export function useNativeZipCrc(): void {
   if (yazlCrc32.unsigned !== javascriptUnsigned) return;
   yazlCrc32.unsigned = (buf, previous) => {
-    if (!Buffer.isBuffer(buf) || (previous !== undefined && typeof previous !== "number")) return javascriptUnsigned(buf, previous);
+    if (!Buffer.isBuffer(buf) || (previous !== undefined && typeof previous !== "number"))
+      return javascriptUnsigned(buf, previous);
     return buf.length === 0 ? (previous ?? 0) >>> 0 : crc32(buf, previous ?? 0);
   };
 }

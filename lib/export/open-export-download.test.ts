@@ -32,9 +32,34 @@ after(async () => {
 async function finishedJob(dir: string): Promise<string> {
   const id = randomUUID();
   await db().exportJob.create({
-    data: { id, trigger: "manual", status: "success", format: "csv", exportDir: dir, batchesWritten: 1, finishedAt: new Date(), movesCursor: false },
+    data: {
+      id,
+      trigger: "manual",
+      status: "success",
+      format: "csv",
+      exportDir: dir,
+      batchesWritten: 1,
+      finishedAt: new Date(),
+      movesCursor: false,
+    },
   });
-  await db().exportBatch.create({ data: { jobId: id, number: 1, fileName: "batch001-1-2.zip", startTime: 1n, endTime: 2n, fromUpdateAt: 0n, fromPostId: "", toUpdateAt: 2n, toPostId: "p", messages: 1, files: 0, warnings: 0, size: BigInt(SECRET.length) } });
+  await db().exportBatch.create({
+    data: {
+      jobId: id,
+      number: 1,
+      fileName: "batch001-1-2.zip",
+      startTime: 1n,
+      endTime: 2n,
+      fromUpdateAt: 0n,
+      fromPostId: "",
+      toUpdateAt: 2n,
+      toPostId: "p",
+      messages: 1,
+      files: 0,
+      warnings: 0,
+      size: BigInt(SECRET.length),
+    },
+  });
   return id;
 }
 
@@ -64,7 +89,10 @@ test("a batch file that is a symlink out of the store is not served, alone or in
   assert.notEqual(single.status, 200, "the symlinked batch was served");
   assert.ok(!single.body?.includes("outside the export store"));
   const whole = await attempt(jobId);
-  assert.ok(!whole.body?.includes("outside the export store"), `status ${whole.status}: the symlink's target is inside the zip`);
+  assert.ok(
+    !whole.body?.includes("outside the export store"),
+    `status ${whole.status}: the symlink's target is inside the zip`,
+  );
 });
 
 test("a job directory that is a symlink out of the store is not served", async () => {

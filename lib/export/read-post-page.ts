@@ -40,7 +40,6 @@ type Column = (typeof COLUMNS)[number][0];
 const col = Object.fromEntries(COLUMNS.map(([name], i) => [name, i])) as Record<Column, number>;
 type Row = unknown[];
 
-
 /** Which posts a page reads (besides the keyset position), as the plan states it; `scope` is the policy's filter. */
 export type PageSelection = (
   | {
@@ -62,7 +61,9 @@ export type PageSelection = (
 function keyCondition(op: ">" | "<=", key: Cursor, param: (v: unknown) => string): string {
   const t = param(key.updateAt);
   const id = param(key.postId);
-  return op === ">" ? `(p."updateAt" >= ${t} AND (p."updateAt" > ${t} OR p."id" > ${id}))` : `(p."updateAt" <= ${t} AND (p."updateAt" < ${t} OR p."id" <= ${id}))`;
+  return op === ">"
+    ? `(p."updateAt" >= ${t} AND (p."updateAt" > ${t} OR p."id" > ${id}))`
+    : `(p."updateAt" <= ${t} AND (p."updateAt" < ${t} OR p."id" <= ${id}))`;
 }
 
 /** The WHERE clause of a selection (no keyset), with its parameters numbered from `params.length + 1`. */
@@ -73,15 +74,35 @@ export function selectionSql(selection: PageSelection, params: unknown[]): strin
   };
   const where = [`p."type" NOT LIKE 'system\\_%' ESCAPE '\\'`];
   if (selection.kind === "feed") {
-    where.push(`p."seq" > ${param(selection.feedFrom)}`, `p."seq" <= ${param(selection.feedTo)}`, `p."updateAt" >= ${param(selection.exportFrom)}`);
-    for (const r of selection.regions) where.push(`NOT (p."seq" <= ${param(r.seqTo)} AND ${keyCondition("<=", r.keyTo, param)})`);
-    where.push(selection.phase === "late" ? keyCondition("<=", selection.frontier, param) : keyCondition(">", selection.frontier, param));
+    where.push(
+      `p."seq" > ${param(selection.feedFrom)}`,
+      `p."seq" <= ${param(selection.feedTo)}`,
+      `p."updateAt" >= ${param(selection.exportFrom)}`,
+    );
+    for (const r of selection.regions)
+      where.push(`NOT (p."seq" <= ${param(r.seqTo)} AND ${keyCondition("<=", r.keyTo, param)})`);
+    where.push(
+      selection.phase === "late"
+        ? keyCondition("<=", selection.frontier, param)
+        : keyCondition(">", selection.frontier, param),
+    );
   } else if (selection.kind === "posts") {
-    where.push(`p."seq" <= ${param(selection.feedTo)}`, `p."id" IN (${selection.postIds.map((id) => param(id)).join(", ")})`);
+    where.push(
+      `p."seq" <= ${param(selection.feedTo)}`,
+      `p."id" IN (${selection.postIds.map((id) => param(id)).join(", ")})`,
+    );
   } else {
     where.push(`p."seq" <= ${param(selection.feedTo)}`);
-    if (selection.select === "changed") where.push(`p."updateAt" >= ${param(selection.start)}`, `p."updateAt" <= ${param(selection.end)}`);
-    else where.push(`p."createAt" >= ${param(selection.start)}`, `p."createAt" <= ${param(selection.end)}`);
+    if (selection.select === "changed")
+      where.push(
+        `p."updateAt" >= ${param(selection.start)}`,
+        `p."updateAt" <= ${param(selection.end)}`,
+      );
+    else
+      where.push(
+        `p."createAt" >= ${param(selection.start)}`,
+        `p."createAt" <= ${param(selection.end)}`,
+      );
   }
   const scope = postFilterSql(selection.scope, param);
   if (scope) where.push(scope);
@@ -94,7 +115,11 @@ export function selectionSql(selection: PageSelection, params: unknown[]): strin
  * joined in. One statement that reads the same on SQLite and PostgreSQL; the export's hot path.
  * `readSeq` is the feed counter in the same statement's snapshot: what this read could see.
  */
-export async function readPostPage(options: { selection: PageSelection; after: Cursor; limit: number }): Promise<{ posts: ExportPost[]; readSeq: number }> {
+export async function readPostPage(options: {
+  selection: PageSelection;
+  after: Cursor;
+  limit: number;
+}): Promise<{ posts: ExportPost[]; readSeq: number }> {
   const params: unknown[] = [];
   const where = selectionSql(options.selection, params);
   params.push(options.after.updateAt, options.after.postId);
@@ -106,13 +131,21 @@ export async function readPostPage(options: { selection: PageSelection; after: C
   ORDER BY p."updateAt", p."id"
   LIMIT $${params.length}`;
   const rows = await readRowArrays(sql, params);
-  return { posts: rows.map(toExportPost), readSeq: rows.length > 0 ? Number(rows[0]![col.readSeq]) : 0 };
+  return {
+    posts: rows.map(toExportPost),
+    readSeq: rows.length > 0 ? Number(rows[0]![col.readSeq]) : 0,
+  };
 }
 
 /** How many posts the selection holds (a progress bar's 100 %), and the oldest update time among them. */
-export async function summarizeSelection(selection: PageSelection): Promise<{ count: number; oldest: number | null }> {
+export async function summarizeSelection(
+  selection: PageSelection,
+): Promise<{ count: number; oldest: number | null }> {
   const params: unknown[] = [];
-  const rows = await readRows(`SELECT COUNT(*) AS "n", MIN(p."updateAt") AS "oldest" FROM "Post" p WHERE ${selectionSql(selection, params)}`, params);
+  const rows = await readRows(
+    `SELECT COUNT(*) AS "n", MIN(p."updateAt") AS "oldest" FROM "Post" p WHERE ${selectionSql(selection, params)}`,
+    params,
+  );
   const r = rows[0] as { n: number | string; oldest: number | string | null };
   return { count: Number(r.n), oldest: r.oldest === null ? null : Number(r.oldest) };
 }
@@ -145,25 +178,51 @@ function toExportPost(r: Row): ExportPost {
     teamDisplayName: str(col.teamDisplayName),
     channelId: r[col.channelId] as string,
     channelName: str(col.channelName),
-    channelDisplayName: type === "D" ? "Direct Message" : type === "G" ? "Group Message" : str(col.channelDisplayName),
+    channelDisplayName:
+      type === "D"
+        ? "Direct Message"
+        : type === "G"
+          ? "Group Message"
+          : str(col.channelDisplayName),
     channelType: type,
     userId: r[col.userId] as string,
     userEmail: str(col.userEmail),
     username: str(col.username),
     isBot: "from_bot" in props ? props.from_bot === "true" : Boolean(r[col.userIsBot]),
-    feed: { seq: Number(r[col.seq]), createSeq: Number(r[col.createSeq]), liveSeq: Number(r[col.liveSeq]), liveUpdateAt: Number(r[col.liveUpdateAt]) },
+    feed: {
+      seq: Number(r[col.seq]),
+      createSeq: Number(r[col.createSeq]),
+      liveSeq: Number(r[col.liveSeq]),
+      liveUpdateAt: Number(r[col.liveUpdateAt]),
+    },
   };
 }
 
 /** All file infos, deleted ones included, of posts that list file ids. */
-export async function readFilesForPosts(posts: ExportPost[]): Promise<Map<string, ExportFileInfo[]>> {
+export async function readFilesForPosts(
+  posts: ExportPost[],
+): Promise<Map<string, ExportFileInfo[]>> {
   const ids = posts.filter((p) => p.fileIds.length > 0).map((p) => p.id);
   const out = new Map<string, ExportFileInfo[]>();
   for (let i = 0; i < ids.length; i += 1000) {
-    const rows = await db().fileInfo.findMany({ where: { postId: { in: ids.slice(i, i + 1000) } }, orderBy: [{ createAt: "asc" }, { id: "asc" }] });
+    const rows = await db().fileInfo.findMany({
+      where: { postId: { in: ids.slice(i, i + 1000) } },
+      orderBy: [{ createAt: "asc" }, { id: "asc" }],
+    });
     for (const f of rows) {
       const list = out.get(f.postId) ?? [];
-      list.push({ id: f.id, postId: f.postId, name: f.name, path: f.path, size: Number(f.size), mimeType: f.mimeType, createAt: Number(f.createAt), deleteAt: Number(f.deleteAt), storeKey: f.storeKey, sha256: f.sha256 });
+      list.push({
+        id: f.id,
+        postId: f.postId,
+        name: f.name,
+        path: f.path,
+        size: Number(f.size),
+        mimeType: f.mimeType,
+        createAt: Number(f.createAt),
+        deleteAt: Number(f.deleteAt),
+        storeKey: f.storeKey,
+        sha256: f.sha256,
+      });
       out.set(f.postId, list);
     }
   }

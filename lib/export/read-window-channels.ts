@@ -9,7 +9,14 @@ import type { ChannelType, ExportChannel, MemberHistoryRow } from "./model.ts";
  * it — and their member history during the window (§3.5). Channels and memberships, not posts,
  * are held in memory: their number does not grow with the export.
  */
-export async function readWindowChannels(options: { start: number; end: number; scope?: PolicyFilter | null }): Promise<{ channels: Map<string, ExportChannel>; memberHistory: Map<string, MemberHistoryRow[]> }> {
+export async function readWindowChannels(options: {
+  start: number;
+  end: number;
+  scope?: PolicyFilter | null;
+}): Promise<{
+  channels: Map<string, ExportChannel>;
+  memberHistory: Map<string, MemberHistoryRow[]>;
+}> {
   const start = BigInt(options.start);
   const end = BigInt(options.end);
   let ids: string[];
@@ -18,11 +25,22 @@ export async function readWindowChannels(options: { start: number; end: number; 
   else {
     // groupBy runs as SQL GROUP BY; Prisma's `distinct` would fetch every post of the window.
     const [postChannels, joinChannels, leaveChannels] = await Promise.all([
-      db().post.groupBy({ by: ["channelId"], where: { updateAt: { gte: start, lte: end }, NOT: { type: { startsWith: "system_" } } } }),
-      db().channelMemberHistory.groupBy({ by: ["channelId"], where: { joinTime: { gte: start, lte: end } } }),
-      db().channelMemberHistory.groupBy({ by: ["channelId"], where: { leaveTime: { gte: start, lte: end } } }),
+      db().post.groupBy({
+        by: ["channelId"],
+        where: { updateAt: { gte: start, lte: end }, NOT: { type: { startsWith: "system_" } } },
+      }),
+      db().channelMemberHistory.groupBy({
+        by: ["channelId"],
+        where: { joinTime: { gte: start, lte: end } },
+      }),
+      db().channelMemberHistory.groupBy({
+        by: ["channelId"],
+        where: { leaveTime: { gte: start, lte: end } },
+      }),
     ]);
-    ids = [...new Set([...postChannels, ...joinChannels, ...leaveChannels].map((r) => r.channelId))].sort();
+    ids = [
+      ...new Set([...postChannels, ...joinChannels, ...leaveChannels].map((r) => r.channelId)),
+    ].sort();
   }
   const channels = new Map<string, ExportChannel>();
   const memberHistory = new Map<string, MemberHistoryRow[]>();
@@ -31,12 +49,25 @@ export async function readWindowChannels(options: { start: number; end: number; 
     const [rows, history] = await Promise.all([
       db().chatChannel.findMany({ where: { id: { in: chunk } } }),
       db().channelMemberHistory.findMany({
-        where: { channelId: { in: chunk }, joinTime: { lte: end }, OR: [{ leaveTime: null }, { leaveTime: { gte: start } }] },
+        where: {
+          channelId: { in: chunk },
+          joinTime: { lte: end },
+          OR: [{ leaveTime: null }, { leaveTime: { gte: start } }],
+        },
         orderBy: [{ channelId: "asc" }, { joinTime: "asc" }, { userId: "asc" }],
       }),
     ]);
-    for (const c of rows) channels.set(c.id, { id: c.id, name: c.name, displayName: c.displayName, type: c.type as ChannelType, teamId: c.teamId });
-    const users = await db().chatUser.findMany({ where: { id: { in: [...new Set(history.map((h) => h.userId))] } } });
+    for (const c of rows)
+      channels.set(c.id, {
+        id: c.id,
+        name: c.name,
+        displayName: c.displayName,
+        type: c.type as ChannelType,
+        teamId: c.teamId,
+      });
+    const users = await db().chatUser.findMany({
+      where: { id: { in: [...new Set(history.map((h) => h.userId))] } },
+    });
     const userById = new Map(users.map((u) => [u.id, u]));
     for (const h of history) {
       const u = userById.get(h.userId);
@@ -62,7 +93,11 @@ export async function readWindowChannels(options: { start: number; end: number; 
  * a selected post updated in the window, or a join or leave in it in a channel the filter keeps.
  * Null without a filter.
  */
-async function scopedWindowChannelIds(options: { start: number; end: number; scope?: PolicyFilter | null }): Promise<string[] | null> {
+async function scopedWindowChannelIds(options: {
+  start: number;
+  end: number;
+  scope?: PolicyFilter | null;
+}): Promise<string[] | null> {
   const params: unknown[] = [];
   const param = (v: unknown) => {
     params.push(v);

@@ -2,7 +2,11 @@ import type { Tx } from "../db/client.ts";
 import type { BatchRecord } from "./run-export.ts";
 
 /** The ExportBatch row of a recorded batch (inside the worker's fenced transaction). */
-export async function recordExportBatch(tx: Tx, jobId: string, batch: BatchRecord["batch"]): Promise<void> {
+export async function recordExportBatch(
+  tx: Tx,
+  jobId: string,
+  batch: BatchRecord["batch"],
+): Promise<void> {
   await tx.exportBatch.create({
     data: {
       jobId,

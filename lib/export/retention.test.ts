@@ -30,10 +30,20 @@ const DAY = 86_400_000;
 const NOW = new Date("2026-04-15T10:00:00.000Z");
 const daysAgo = (n: number, from = NOW) => new Date(from.getTime() - n * DAY);
 
-type MadeExport = { id: string; dir: string; files: Array<{ name: string; bytes: Buffer; sha256: string }> };
+type MadeExport = {
+  id: string;
+  dir: string;
+  files: Array<{ name: string; bytes: Buffer; sha256: string }>;
+};
 
 /** A finished export: a job row, its batch rows, and real batch files in the export store. */
-async function makeExport(options: { finishedAt: Date; legalHold?: boolean; status?: string; batches?: number; trigger?: string }): Promise<MadeExport> {
+async function makeExport(options: {
+  finishedAt: Date;
+  legalHold?: boolean;
+  status?: string;
+  batches?: number;
+  trigger?: string;
+}): Promise<MadeExport> {
   const id = randomUUID();
   const dir = `20260101-0000-${id.slice(0, 8)}`;
   const files: MadeExport["files"] = [];
@@ -41,7 +51,9 @@ async function makeExport(options: { finishedAt: Date; legalHold?: boolean; stat
     const name = `batch${String(n).padStart(3, "0")}-1-2.zip`;
     const bytes = Buffer.concat([Buffer.from(`batch ${n} of ${id}\n`), randomBytes(2048)]);
     const pending = await localExportTarget().openWrite(`${dir}/${name}`);
-    await new Promise<void>((resolve, reject) => pending.stream.end(bytes, (e?: Error | null) => (e ? reject(e) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      pending.stream.end(bytes, (e?: Error | null) => (e ? reject(e) : resolve())),
+    );
     await pending.commit();
     files.push({ name, bytes, sha256: createHash("sha256").update(bytes).digest("hex") });
   }
@@ -82,8 +94,27 @@ async function makeExport(options: { finishedAt: Date; legalHold?: boolean; stat
 const dirPath = (e: MadeExport) => path.join(env().exportDir, e.dir);
 const jobRow = (id: string) => db().exportJob.findUniqueOrThrow({ where: { id } });
 const deleteAudits = async (jobId?: string) =>
-  (await db().auditRecord.findMany({ where: { eventName: "deleteExport" }, orderBy: { id: "asc" } }))
-    .map((r) => JSON.parse(r.json) as { status: string; event: { parameters: { job_id: string; retention_days: number }; prior_state: { export_dir: string; files: Array<{ name: string; sha256: string; size: number }> }; resulting_state: Record<string, unknown>; object_type: string } })
+  (
+    await db().auditRecord.findMany({
+      where: { eventName: "deleteExport" },
+      orderBy: { id: "asc" },
+    })
+  )
+    .map(
+      (r) =>
+        JSON.parse(r.json) as {
+          status: string;
+          event: {
+            parameters: { job_id: string; retention_days: number };
+            prior_state: {
+              export_dir: string;
+              files: Array<{ name: string; sha256: string; size: number }>;
+            };
+            resulting_state: Record<string, unknown>;
+            object_type: string;
+          };
+        },
+    )
     .filter((r) => jobId === undefined || r.event.parameters.job_id === jobId);
 
 async function readAll(stream: Readable): Promise<Buffer> {
@@ -145,11 +176,18 @@ describe("downloads expire after the retention period", () => {
 
     const all = await openExportDownload({ jobId: day29.id, now: NOW });
     assert.equal(all.fileName, `${day29.dir}.zip`);
-    assert.deepEqual(all.files, day29.files.map((f) => f.name));
+    assert.deepEqual(
+      all.files,
+      day29.files.map((f) => f.name),
+    );
     // Issue 12 item 9: the entries sit under the export's directory name.
     const entries = await unzipBuffer(await readAll(all.stream));
-    assert.deepEqual([...entries.keys()].sort(), day29.files.map((f) => `${day29.dir}/${f.name}`));
-    for (const f of day29.files) assert.ok(entries.get(`${day29.dir}/${f.name}`)!.equals(f.bytes), f.name);
+    assert.deepEqual(
+      [...entries.keys()].sort(),
+      day29.files.map((f) => `${day29.dir}/${f.name}`),
+    );
+    for (const f of day29.files)
+      assert.ok(entries.get(`${day29.dir}/${f.name}`)!.equals(f.bytes), f.name);
   });
 
   test("day 31: expired in the view, and the download is refused with 410 (the files are still there)", async () => {
@@ -171,15 +209,27 @@ describe("downloads expire after the retention period", () => {
     const expiry = row.finishedAt!.getTime() + 30 * DAY;
     assert.equal(toJobView(row, new Date(expiry - 1)).expired, false);
     assert.equal(toJobView(row, new Date(expiry)).expired, true);
-    assert.equal((await refusal(openExportDownload({ jobId: day29.id, now: new Date(expiry) }))).status, 410);
-    await readAll((await openExportDownload({ jobId: day29.id, now: new Date(expiry - 1) })).stream);
+    assert.equal(
+      (await refusal(openExportDownload({ jobId: day29.id, now: new Date(expiry) }))).status,
+      410,
+    );
+    await readAll(
+      (await openExportDownload({ jobId: day29.id, now: new Date(expiry - 1) })).stream,
+    );
   });
 
   test("a legal-hold export never expires", async () => {
     const held = await makeExport({ finishedAt: daysAgo(400), legalHold: true });
     const view = toJobView(await jobRow(held.id), NOW);
-    assert.deepEqual({ expired: view.expired, downloadable: view.downloadable, expiresAt: view.expiresAt }, { expired: false, downloadable: true, expiresAt: null });
-    assert.ok((await readAll((await openExportDownload({ jobId: held.id, batch: 1, now: NOW })).stream)).equals(held.files[0]!.bytes));
+    assert.deepEqual(
+      { expired: view.expired, downloadable: view.downloadable, expiresAt: view.expiresAt },
+      { expired: false, downloadable: true, expiresAt: null },
+    );
+    assert.ok(
+      (
+        await readAll((await openExportDownload({ jobId: held.id, batch: 1, now: NOW })).stream)
+      ).equals(held.files[0]!.bytes),
+    );
     await db().exportJob.delete({ where: { id: held.id } });
     await localExportTarget().removeDir(held.dir);
   });
@@ -206,18 +256,28 @@ describe("sweepExpiredExports", () => {
     const failedOld = await makeExport({ finishedAt: daysAgo(60), status: "error", batches: 1 });
     const auditsBefore = await db().auditRecord.count();
 
-    assert.equal(await sweepExpiredExports({ now: NOW }), 2, "the day-31 export and the old failed one");
+    assert.equal(
+      await sweepExpiredExports({ now: NOW }),
+      2,
+      "the day-31 export and the old failed one",
+    );
 
     assert.equal(existsSync(dirPath(day31)), false, "directory gone");
     assert.equal(existsSync(dirPath(failedOld)), false);
-    for (const f of day31.files) assert.equal(await localExportTarget().exists(`${day31.dir}/${f.name}`), false, f.name);
+    for (const f of day31.files)
+      assert.equal(await localExportTarget().exists(`${day31.dir}/${f.name}`), false, f.name);
     const swept = await jobRow(day31.id);
     assert.equal(swept.filesDeletedAt?.getTime(), NOW.getTime());
-    assert.equal(await db().exportBatch.count({ where: { jobId: day31.id } }), 3, "the batch rows (with their hashes) are kept as a record");
+    assert.equal(
+      await db().exportBatch.count({ where: { jobId: day31.id } }),
+      3,
+      "the batch rows (with their hashes) are kept as a record",
+    );
 
     for (const kept of [day29, held]) {
       assert.ok(existsSync(dirPath(kept)), `${kept.id} kept`);
-      for (const f of kept.files) assert.ok((await localExportTarget().exists(`${kept.dir}/${f.name}`)), f.name);
+      for (const f of kept.files)
+        assert.ok(await localExportTarget().exists(`${kept.dir}/${f.name}`), f.name);
       assert.equal((await jobRow(kept.id)).filesDeletedAt, null);
     }
 
@@ -228,7 +288,10 @@ describe("sweepExpiredExports", () => {
     assert.equal(a.event.object_type, "export");
     assert.equal(a.event.parameters.retention_days, 30);
     assert.equal(a.event.prior_state.export_dir, day31.dir);
-    assert.deepEqual(a.event.prior_state.files, day31.files.map((f) => ({ name: f.name, sha256: f.sha256, size: f.bytes.length })));
+    assert.deepEqual(
+      a.event.prior_state.files,
+      day31.files.map((f) => ({ name: f.name, sha256: f.sha256, size: f.bytes.length })),
+    );
     assert.equal((await deleteAudits(failedOld.id)).length, 1);
     assert.equal(await db().auditRecord.count(), auditsBefore + 2);
 
@@ -236,7 +299,10 @@ describe("sweepExpiredExports", () => {
     const view = toJobView(swept, daysAgo(40));
     assert.equal(view.expired, true);
     assert.equal(view.downloadable, false);
-    assert.equal((await refusal(openExportDownload({ jobId: day31.id, now: daysAgo(40) }))).status, 410);
+    assert.equal(
+      (await refusal(openExportDownload({ jobId: day31.id, now: daysAgo(40) }))).status,
+      410,
+    );
 
     // Twice: nothing more to do, no second audit, nothing else touched.
     assert.equal(await sweepExpiredExports({ now: NOW }), 0);
@@ -261,7 +327,10 @@ describe("sweepExpiredExports", () => {
     assert.equal((await jobRow(victim.id)).filesDeletedAt?.getTime(), NOW.getTime());
     const audits = await deleteAudits(victim.id);
     assert.equal(audits.length, 1);
-    assert.deepEqual(audits[0]!.event.prior_state.files.map((f) => f.sha256), victim.files.map((f) => f.sha256));
+    assert.deepEqual(
+      audits[0]!.event.prior_state.files.map((f) => f.sha256),
+      victim.files.map((f) => f.sha256),
+    );
     assert.equal(await sweepExpiredExports({ now: NOW }), 0);
     assert.equal((await deleteAudits(victim.id)).length, 1);
   });
@@ -280,14 +349,27 @@ describe("sweepExpiredExports", () => {
     }
     await sweepExpiredExports({ now: NOW });
     assert.equal(existsSync(dirPath(victim)), false, "files deleted");
-    assert.equal((await deleteAudits(victim.id)).length, 1, "the deletion of these files is audited exactly once");
+    assert.equal(
+      (await deleteAudits(victim.id)).length,
+      1,
+      "the deletion of these files is audited exactly once",
+    );
     assert.ok((await jobRow(victim.id)).filesDeletedAt, "and the row is marked");
   });
 
   test("exports still running or without a directory are left alone", async () => {
     await db().exportJob.deleteMany({});
     const running = await makeExport({ finishedAt: daysAgo(50), status: "in_progress" });
-    await db().exportJob.create({ data: { id: randomUUID(), trigger: "request", status: "error", format: "csv", exportDir: "", finishedAt: daysAgo(50) } });
+    await db().exportJob.create({
+      data: {
+        id: randomUUID(),
+        trigger: "request",
+        status: "error",
+        format: "csv",
+        exportDir: "",
+        finishedAt: daysAgo(50),
+      },
+    });
     const before = await db().auditRecord.count();
     assert.equal(await sweepExpiredExports({ now: NOW }), 0);
     assert.ok(existsSync(dirPath(running)));

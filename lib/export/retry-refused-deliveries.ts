@@ -27,21 +27,41 @@ const FINISHED = ["success", "warning", "error", "canceled"];
  * the delivery ledger. Accepted ones count as exported (job and batch), refused ones keep their new
  * reply. The job must have finished: a running job owns its batches.
  */
-export async function retryRefusedDeliveries(options: { jobId: string; smtp?: ResolveOptions["smtp"] }): Promise<RetryDeliveriesResult> {
+export async function retryRefusedDeliveries(options: {
+  jobId: string;
+  smtp?: ResolveOptions["smtp"];
+}): Promise<RetryDeliveriesResult> {
   const job = await db().exportJob.findUnique({ where: { id: options.jobId } });
   if (!job) throw new UserError("No such job.", 404);
-  if (!FINISHED.includes(job.status)) throw new UserError("The job is still running; retry its refused deliveries once it has finished.", 409);
-  const pending = await db().refusedDelivery.findMany({ where: { jobId: job.id, status: "refused" }, orderBy: [{ batchNumber: "asc" }, { messageId: "asc" }] });
-  if (pending.length === 0) throw new UserError("This job has no refused deliveries to retry.", 409);
+  if (!FINISHED.includes(job.status))
+    throw new UserError(
+      "The job is still running; retry its refused deliveries once it has finished.",
+      409,
+    );
+  const pending = await db().refusedDelivery.findMany({
+    where: { jobId: job.id, status: "refused" },
+    orderBy: [{ batchNumber: "asc" }, { messageId: "asc" }],
+  });
+  if (pending.length === 0)
+    throw new UserError("This job has no refused deliveries to retry.", 409);
   const plan = parseExportPlan(job.plan);
   const target = await resolveTarget(plan.targetId, { smtp: options.smtp, forWriting: true });
-  if (target.family !== "mailbox") throw new UserError("This export was written to files; there is nothing to deliver.", 409);
+  if (target.family !== "mailbox")
+    throw new UserError("This export was written to files; there is nothing to deliver.", 409);
   const writer = writerFor(plan.format, { timeZone: plan.timeZone, policyId: plan.policyId });
-  const result: RetryDeliveriesResult = { delivered: 0, posts: 0, refused: 0, changed: 0, possibleDuplicates: 0 };
+  const result: RetryDeliveriesResult = {
+    delivered: 0,
+    posts: 0,
+    refused: 0,
+    changed: 0,
+    possibleDuplicates: 0,
+  };
 
   for (const number of [...new Set(pending.map((p) => p.batchNumber))]) {
     const wanted = new Set(pending.filter((p) => p.batchNumber === number).map((p) => p.messageId));
-    const row = await db().exportBatch.findUniqueOrThrow({ where: { jobId_number: { jobId: job.id, number } } });
+    const row = await db().exportBatch.findUniqueOrThrow({
+      where: { jobId_number: { jobId: job.id, number } },
+    });
     const batch = await renderRecordedBatch({
       plan,
       batch: {
@@ -86,18 +106,34 @@ export async function retryRefusedDeliveries(options: { jobId: string; smtp?: Re
         result.changed++;
       } else if (refusedNow.has(messageId)) {
         result.refused++;
-        await db().refusedDelivery.update({ where, data: { reply: refusedNow.get(messageId)!.reply.slice(0, 2000) } });
+        await db().refusedDelivery.update({
+          where,
+          data: { reply: refusedNow.get(messageId)!.reply.slice(0, 2000) },
+        });
       } else {
         emails++;
         posts += stored.posts;
-        await db().refusedDelivery.update({ where, data: { status: "delivered", resolvedAt: now } });
+        await db().refusedDelivery.update({
+          where,
+          data: { status: "delivered", resolvedAt: now },
+        });
       }
     }
     if (emails > 0 || delivery.ambiguous > 0) {
       // An email that may have arrived before it was refused (a lost reply) is a possible duplicate: a warning, as in a run.
       await db().$transaction([
-        db().exportBatch.update({ where: { jobId_number: { jobId: job.id, number } }, data: { messages: { increment: posts }, warnings: { increment: delivery.ambiguous } } }),
-        db().exportJob.update({ where: { id: job.id }, data: { messagesExported: { increment: posts }, emailsDelivered: { increment: emails }, warningCount: { increment: delivery.ambiguous } } }),
+        db().exportBatch.update({
+          where: { jobId_number: { jobId: job.id, number } },
+          data: { messages: { increment: posts }, warnings: { increment: delivery.ambiguous } },
+        }),
+        db().exportJob.update({
+          where: { id: job.id },
+          data: {
+            messagesExported: { increment: posts },
+            emailsDelivered: { increment: emails },
+            warningCount: { increment: delivery.ambiguous },
+          },
+        }),
       ]);
     }
     result.possibleDuplicates += delivery.ambiguous;

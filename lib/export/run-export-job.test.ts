@@ -60,13 +60,31 @@ after(async () => {
 type Hooks = NonNullable<Parameters<typeof workJob>[0]["hooks"]>;
 
 /** A cursor-moving run (or a ranged one with `window`): enqueue, claim, work to its end. */
-async function runJob(options: { window?: { start: number; end?: number }; hooks?: Hooks | ((jobId: string) => Hooks); stopSignal?: AbortSignal } = {}) {
+async function runJob(
+  options: {
+    window?: { start: number; end?: number };
+    hooks?: Hooks | ((jobId: string) => Hooks);
+    stopSignal?: AbortSignal;
+  } = {},
+) {
   const settings = await loadExportSettings();
-  const job = await enqueueExportJob({ trigger: "manual", initiatedBy: "u1", initiatedByLabel: "test", format: settings.ExportFormat, window: options.window });
+  const job = await enqueueExportJob({
+    trigger: "manual",
+    initiatedBy: "u1",
+    initiatedByLabel: "test",
+    format: settings.ExportFormat,
+    window: options.window,
+  });
   const claimed = await claimNextJob({ workerId: "w-test", leaseMs: 60_000, jobId: job.id });
   assert.ok(claimed, "the new job is claimable");
   const hooks = typeof options.hooks === "function" ? options.hooks(job.id) : options.hooks;
-  const status = await workJob({ claimed, workerId: "w-test", leaseMs: 60_000, hooks, stopSignal: options.stopSignal });
+  const status = await workJob({
+    claimed,
+    workerId: "w-test",
+    leaseMs: 60_000,
+    hooks,
+    stopSignal: options.stopSignal,
+  });
   // No job in this file is meant to fail: show why one did.
   if (status === "error") assert.fail(`job ${job.id} failed: ${(await jobRow(job.id)).error}`);
   return { jobId: job.id, status };
@@ -93,16 +111,37 @@ async function assertCursorAtLastBatch(jobId: string) {
 }
 
 test("the exactly-once check itself catches a duplicate, a gap and a wrong update type", () => {
-  const row = (postId: string, updateAt: number, updateType = "", batchFile = "batch001-0-1.zip"): ExportRow => ({ postId, updateAt, updateType, postType: "message", batchFile });
+  const row = (
+    postId: string,
+    updateAt: number,
+    updateType = "",
+    batchFile = "batch001-0-1.zip",
+  ): ExportRow => ({ postId, updateAt, updateType, postType: "message", batchFile });
   const expected: ExpectedRow[] = [
     { postId: "a", updateAt: 1, updateType: "" },
     { postId: "b", updateAt: 2, updateType: "Deleted" },
   ];
-  const join: ExportRow = { postId: "", updateAt: 0, updateType: "", postType: "enter", batchFile: "batch001-0-1.zip" };
+  const join: ExportRow = {
+    postId: "",
+    updateAt: 0,
+    updateType: "",
+    postType: "enter",
+    batchFile: "batch001-0-1.zip",
+  };
   assertExactlyOnce([row("a", 1), row("b", 2, "Deleted"), join], expected);
-  assert.throws(() => assertExactlyOnce([row("a", 1), row("a", 1, "", "batch002-1-2.zip"), row("b", 2, "Deleted")], expected), /duplicated\/unexpected \(1\): a\|1\| ×1 \(in batch001-0-1.zip, batch002-1-2.zip\)/);
+  assert.throws(
+    () =>
+      assertExactlyOnce(
+        [row("a", 1), row("a", 1, "", "batch002-1-2.zip"), row("b", 2, "Deleted")],
+        expected,
+      ),
+    /duplicated\/unexpected \(1\): a\|1\| ×1 \(in batch001-0-1.zip, batch002-1-2.zip\)/,
+  );
   assert.throws(() => assertExactlyOnce([row("a", 1)], expected), /missing \(1\): b\|2\|Deleted/);
-  assert.throws(() => assertExactlyOnce([row("a", 1), row("b", 2, "")], expected), /exactly-once violated/);
+  assert.throws(
+    () => assertExactlyOnce([row("a", 1), row("b", 2, "")], expected),
+    /exactly-once violated/,
+  );
 });
 
 let run1 = "";
@@ -144,14 +183,23 @@ test("run 1: 23 posts sharing one updateAt across batch boundaries (batch size 1
   const tieIds = new Set(ties.map((p) => p.id));
   const tieRows = postRows(out.rows).filter((r) => tieIds.has(r.postId));
   assert.equal(tieRows.length, 23);
-  assert.ok(new Set(tieRows.map((r) => r.batchFile)).size >= 3, "the tie spans at least three batches");
+  assert.ok(
+    new Set(tieRows.map((r) => r.batchFile)).size >= 3,
+    "the tie spans at least three batches",
+  );
   // Batches follow (updateAt, id) order: ids within the tie increase across batches.
   const tieOrder = batches.filter((b) => Number(b.toUpdateAt) === tieTime).map((b) => b.toPostId);
   assert.deepEqual(tieOrder, [...tieOrder].sort());
   await assertCursorAtLastBatch(jobId);
   // File names per §2.2.
-  assert.match(out.files[0]!, new RegExp(`^batch001-${(await jobPlan(jobId)).jobStartTime}-${tieTime}\\.zip$`));
-  assert.match(path.basename(out.dir), /^compliance-export-\d{4}-\d{2}-\d{2}-\d{2}h\d{2}m-\d+-\d+$/);
+  assert.match(
+    out.files[0]!,
+    new RegExp(`^batch001-${(await jobPlan(jobId)).jobStartTime}-${tieTime}\\.zip$`),
+  );
+  assert.match(
+    path.basename(out.dir),
+    /^compliance-export-\d{4}-\d{2}-\d{2}-\d{2}h\d{2}m-\d+-\d+$/,
+  );
   allRows.push(...out.rows);
   allExpected.push(...expected);
 });
@@ -160,8 +208,19 @@ let run2 = "";
 
 test("run 2 (batch size 5): edits, deletes and new posts are exported as versions; no unchanged post repeats", async () => {
   await setExportSettings({ BatchSize: 5 });
-  const [p0, p1, p2, p3, p4, p5] = run1Ids.slice(5, 11) as [string, string, string, string, string, string];
-  const olds = [await fx.editPost(p0, "edited once"), await fx.editPost(p1, "edited, first"), await fx.editPost(p1, "edited, second")];
+  const [p0, p1, p2, p3, p4, p5] = run1Ids.slice(5, 11) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const olds = [
+    await fx.editPost(p0, "edited once"),
+    await fx.editPost(p1, "edited, first"),
+    await fx.editPost(p1, "edited, second"),
+  ];
   await fx.deletePost(p2);
   await fx.deletePost(p3); // a post from the tie
   await fx.touchPost(p4);
@@ -181,16 +240,32 @@ test("run 2 (batch size 5): edits, deletes and new posts are exported as version
   assert.ok(out.files.length >= 3, "several batches of 5");
 
   const rows = postRows(out.rows);
-  const typesOf = (id: string) => rows.filter((r) => r.postId === id).map((r) => r.updateType).sort();
+  const typesOf = (id: string) =>
+    rows
+      .filter((r) => r.postId === id)
+      .map((r) => r.updateType)
+      .sort();
   assert.deepEqual(typesOf(p0), ["EditedNewMsg"]);
   assert.deepEqual(typesOf(olds[0]!.id), ["EditedOriginalMsg"]);
-  assert.deepEqual(typesOf(p1), ["EditedNewMsg"], "edited twice between runs: one EditedNewMsg row with the final text");
+  assert.deepEqual(
+    typesOf(p1),
+    ["EditedNewMsg"],
+    "edited twice between runs: one EditedNewMsg row with the final text",
+  );
   assert.deepEqual(typesOf(olds[1]!.id), ["EditedOriginalMsg"]);
   assert.deepEqual(typesOf(olds[2]!.id), ["EditedOriginalMsg"]);
-  assert.deepEqual(typesOf(p2), ["Deleted"], "deleted, created before this window: no extra created entry");
+  assert.deepEqual(
+    typesOf(p2),
+    ["Deleted"],
+    "deleted, created before this window: no extra created entry",
+  );
   assert.deepEqual(typesOf(p3), ["Deleted"]);
   assert.deepEqual(typesOf(p4), ["UpdatedNoMsgChange"]);
-  assert.deepEqual(typesOf(more[0]!.id), ["", "Deleted"], "created and deleted in this window: created + Deleted");
+  assert.deepEqual(
+    typesOf(more[0]!.id),
+    ["", "Deleted"],
+    "created and deleted in this window: created + Deleted",
+  );
   assert.deepEqual(typesOf(fresh[0]!.id), ["EditedNewMsg"]);
   const changed = new Set([p0, p1, p2, p3, p4]);
   const repeats = rows.filter((r) => run1Ids.includes(r.postId) && !changed.has(r.postId));
@@ -220,8 +295,15 @@ test("run 3 with one change, then a run with nothing new: no batch file, success
   assert.equal(job.messagesExported, 0);
   assert.deepEqual(await readExportRows(path.join(t.dataDir, "exports", job.exportDir)), []);
   const cursorAfter = (await cursorRow())!;
-  assert.deepEqual([cursorAfter.lastUpdateAt, cursorAfter.lastPostId], [cursorBefore!.lastUpdateAt, cursorBefore!.lastPostId], "an empty run leaves the cursor where it was");
-  assert.deepEqual(JSON.parse(cursorAfter.state).frontier, JSON.parse(cursorBefore!.state).frontier);
+  assert.deepEqual(
+    [cursorAfter.lastUpdateAt, cursorAfter.lastPostId],
+    [cursorBefore!.lastUpdateAt, cursorBefore!.lastPostId],
+    "an empty run leaves the cursor where it was",
+  );
+  assert.deepEqual(
+    JSON.parse(cursorAfter.state).frontier,
+    JSON.parse(cursorBefore!.state).frontier,
+  );
   assert.deepEqual(fx.takeChanges(), []);
 });
 
@@ -246,7 +328,11 @@ test("a ranged run exports only its window [start, end] and does not move the cu
   const expected = expectedEntries(fx.rowsUpdatedIn(start, end), start);
   assert.ok(expected.length >= 20, `the window holds posts (${expected.length})`);
   assertExactlyOnce(out.rows, expected, { label: "ranged run" });
-  for (const r of postRows(out.rows)) assert.ok(r.updateAt! >= start && r.updateAt! <= end, `row ${r.postId} at ${r.updateAt} is inside the window`);
+  for (const r of postRows(out.rows))
+    assert.ok(
+      r.updateAt! >= start && r.updateAt! <= end,
+      `row ${r.postId} at ${r.updateAt} is inside the window`,
+    );
   assert.match(path.basename(out.dir), new RegExp(`-${start}-${end}$`));
   assert.deepEqual(await cursorRow(), cursorBefore, "the cursor did not move");
 
@@ -259,7 +345,10 @@ test("a ranged run exports only its window [start, end] and does not move the cu
   const nextPlan = await jobPlan(next.jobId);
   assert.equal(nextPlan.jobStartTime, Number(cursorBefore.lastUpdateAt));
   assert.ok(nextPlan.selection.kind === "feed");
-  assert.deepEqual(nextPlan.selection.frontier, { updateAt: Number(cursorBefore.lastUpdateAt), postId: cursorBefore.lastPostId });
+  assert.deepEqual(nextPlan.selection.frontier, {
+    updateAt: Number(cursorBefore.lastUpdateAt),
+    postId: cursorBefore.lastPostId,
+  });
   allRows.push(...nextOut.rows);
   allExpected.push(...nextExpected);
 });
@@ -269,7 +358,11 @@ test("cancel after batch 2: canceled, the two batches stay, the next run starts 
   const { jobId, status } = await runJob({
     hooks: (id) => ({
       afterBatch: async (n) => {
-        if (n === 2) assert.deepEqual(await cancelJob({ jobId: id }), { before: "in_progress", after: "cancel_requested" });
+        if (n === 2)
+          assert.deepEqual(await cancelJob({ jobId: id }), {
+            before: "in_progress",
+            after: "cancel_requested",
+          });
       },
     }),
   });
@@ -285,11 +378,21 @@ test("cancel after batch 2: canceled, the two batches stay, the next run starts 
   const next = await runJob();
   assert.equal(next.status, "success");
   const nextOut = await assertJobOutput(next.jobId);
-  const last = await db().exportBatch.findFirstOrThrow({ where: { jobId }, orderBy: { number: "desc" } });
+  const last = await db().exportBatch.findFirstOrThrow({
+    where: { jobId },
+    orderBy: { number: "desc" },
+  });
   const plan = await jobPlan(next.jobId);
-  assert.equal(plan.jobStartTime, Number(last.toUpdateAt), "the next run starts at the canceled run's last batch");
+  assert.equal(
+    plan.jobStartTime,
+    Number(last.toUpdateAt),
+    "the next run starts at the canceled run's last batch",
+  );
   assert.ok(plan.selection.kind === "feed");
-  assert.deepEqual(plan.selection.frontier, { updateAt: Number(last.toUpdateAt), postId: last.toPostId });
+  assert.deepEqual(plan.selection.frontier, {
+    updateAt: Number(last.toUpdateAt),
+    postId: last.toPostId,
+  });
   const expected = expectedEntries(fx.takeChanges(), plan.jobStartTime);
   assertExactlyOnce([...out.rows, ...nextOut.rows], expected, { label: "canceled + next run" });
   allRows.push(...out.rows, ...nextOut.rows);
@@ -328,22 +431,43 @@ test("a format change while a job runs (and it is stopped and resumed) keeps tha
     leaseMs: 60_000,
     hooks: {
       afterBatch: async (n) => {
-        if (n === 2) downloadWhileRunning = await openExportDownload({ jobId: first.jobId }).catch((e: unknown) => e);
+        if (n === 2)
+          downloadWhileRunning = await openExportDownload({ jobId: first.jobId }).catch(
+            (e: unknown) => e,
+          );
       },
     },
   });
   assert.equal(status, "success");
-  assert.ok(downloadWhileRunning instanceof UserError, `a running job has no download (got ${String(downloadWhileRunning)})`);
+  assert.ok(
+    downloadWhileRunning instanceof UserError,
+    `a running job has no download (got ${String(downloadWhileRunning)})`,
+  );
   assert.equal(downloadWhileRunning.status, 409);
   const planAfter = await jobPlan(first.jobId);
-  for (const key of ["jobStartTime", "jobEndTime", "selection", "exportDir", "format", "batchSize"] as const) {
-    assert.deepEqual(planAfter[key], planBefore[key], `the plan's ${key} is unchanged by the stop/resume`);
+  for (const key of [
+    "jobStartTime",
+    "jobEndTime",
+    "selection",
+    "exportDir",
+    "format",
+    "batchSize",
+  ] as const) {
+    assert.deepEqual(
+      planAfter[key],
+      planBefore[key],
+      `the plan's ${key} is unchanged by the stop/resume`,
+    );
   }
   assert.equal(planAfter.format, "csv");
   assert.equal((await jobRow(first.jobId)).format, "csv");
   const out = await assertJobOutput(first.jobId);
   assert.ok(out.files.length >= 2);
-  assert.deepEqual([...(await batchFormats(out.dir)).values()].every((f) => f === "csv"), true, "every batch of the running job is CSV");
+  assert.deepEqual(
+    [...(await batchFormats(out.dir)).values()].every((f) => f === "csv"),
+    true,
+    "every batch of the running job is CSV",
+  );
   const expected = await expectedFor(first.jobId);
   assertExactlyOnce(out.rows, expected, { label: "stopped + resumed CSV job" });
   allRows.push(...out.rows);
@@ -375,16 +499,31 @@ test("download: the whole export streams as one zip of its batches, manifest and
   assert.deepEqual(whole.files, [...files, "manifest.json", "reconciliation.json"]);
   const zipPath = path.join(scratch, whole.fileName);
   await pipeline(whole.stream, createWriteStream(zipPath));
-  assert.equal(whole.size, (await readFile(zipPath)).length, "the size (Content-Length) is known before the first byte");
+  assert.equal(
+    whole.size,
+    (await readFile(zipPath)).length,
+    "the size (Content-Length) is known before the first byte",
+  );
   const { stdout: listing } = await run("unzip", ["-Z1", zipPath]);
-  assert.deepEqual(listing.split("\n").filter(Boolean), [...files, "manifest.json", "reconciliation.json"].map((f) => `${top}/${f}`), "the batches in order, then the manifest and the reconciliation, under the export's directory");
+  assert.deepEqual(
+    listing.split("\n").filter(Boolean),
+    [...files, "manifest.json", "reconciliation.json"].map((f) => `${top}/${f}`),
+    "the batches in order, then the manifest and the reconciliation, under the export's directory",
+  );
   const { stdout: tested } = await run("unzip", ["-t", zipPath]);
   assert.match(tested, /No errors detected/);
   for (const name of [...files, "manifest.json", "reconciliation.json"]) {
-    const { stdout } = await run("unzip", ["-p", zipPath, `${top}/${name}`], { encoding: "buffer", maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run("unzip", ["-p", zipPath, `${top}/${name}`], {
+      encoding: "buffer",
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const inner = path.join(scratch, `inner-${name}`);
     await writeFile(inner, stdout as unknown as Buffer);
-    assert.equal(await sha256File(inner), await sha256File(path.join(dir, name)), `${name} inside the download is byte-identical`);
+    assert.equal(
+      await sha256File(inner),
+      await sha256File(path.join(dir, name)),
+      `${name} inside the download is byte-identical`,
+    );
   }
 
   const one = await openExportDownload({ jobId: run2, batch: 2 });
@@ -394,15 +533,34 @@ test("download: the whole export streams as one zip of its batches, manifest and
   assert.deepEqual(await readFile(onePath), await readFile(path.join(dir, files[1]!)));
   assert.equal(one.size, (await readFile(onePath)).length);
 
-  await assert.rejects(openExportDownload({ jobId: run2, batch: 99 }), (e: unknown) => e instanceof UserError && e.status === 404);
-  await assert.rejects(openExportDownload({ jobId: "00000000-0000-0000-0000-000000000000" }), (e: unknown) => e instanceof UserError && e.status === 404);
+  await assert.rejects(
+    openExportDownload({ jobId: run2, batch: 99 }),
+    (e: unknown) => e instanceof UserError && e.status === 404,
+  );
+  await assert.rejects(
+    openExportDownload({ jobId: "00000000-0000-0000-0000-000000000000" }),
+    (e: unknown) => e instanceof UserError && e.status === 404,
+  );
   // A pending job (and, above, a running one) cannot be downloaded.
-  const pending = await enqueueExportJob({ trigger: "manual", initiatedBy: "u1", initiatedByLabel: "t", format: "csv" });
-  await assert.rejects(openExportDownload({ jobId: pending.id }), (e: unknown) => e instanceof UserError && e.status === 409);
+  const pending = await enqueueExportJob({
+    trigger: "manual",
+    initiatedBy: "u1",
+    initiatedByLabel: "t",
+    format: "csv",
+  });
+  await assert.rejects(
+    openExportDownload({ jobId: pending.id }),
+    (e: unknown) => e instanceof UserError && e.status === 409,
+  );
   await cancelJob({ jobId: pending.id });
   // A canceled job is not downloadable either.
-  const canceled = await db().exportJob.findFirstOrThrow({ where: { status: "canceled", batchesWritten: { gt: 0 } } });
-  await assert.rejects(openExportDownload({ jobId: canceled.id }), (e: unknown) => e instanceof UserError && e.status === 409);
+  const canceled = await db().exportJob.findFirstOrThrow({
+    where: { status: "canceled", batchesWritten: { gt: 0 } },
+  });
+  await assert.rejects(
+    openExportDownload({ jobId: canceled.id }),
+    (e: unknown) => e instanceof UserError && e.status === 409,
+  );
   void run1;
 });
 

@@ -5,14 +5,34 @@ import type { ExportTarget, RefusedEmail } from "../targets/target.ts";
 import { batchFileName } from "./export-paths.ts";
 import { markCreatedEntries } from "./feed/created-entries.ts";
 import { compareKeys, type FeedCursor } from "./feed/feed-cursor.ts";
-import type { BatchInput, ExportChannel, ExportPost, FormatWriter, MemberHistoryRow } from "./model.ts";
+import type {
+  BatchInput,
+  ExportChannel,
+  ExportPost,
+  FormatWriter,
+  MemberHistoryRow,
+} from "./model.ts";
 import type { ExportPlan, Key } from "./plan/export-plan.ts";
 import { readFilesForPosts, readPostPage, type PageSelection } from "./read-post-page.ts";
 import { readWindowChannels } from "./read-window-channels.ts";
-import { findCrashingPosts, findThrowingPosts, quarantineLine, type Quarantined } from "./quarantine/find-throwing-posts.ts";
-import { clearCrashSuspect, CRASHES_BEFORE_QUARANTINE, markCrashSuspect } from "./quarantine/quarantine-store.ts";
+import {
+  findCrashingPosts,
+  findThrowingPosts,
+  quarantineLine,
+  type Quarantined,
+} from "./quarantine/find-throwing-posts.ts";
+import {
+  clearCrashSuspect,
+  CRASHES_BEFORE_QUARANTINE,
+  markCrashSuspect,
+} from "./quarantine/quarantine-store.ts";
 import { unsafeRecordReason } from "./quarantine/unsafe-record.ts";
-import { accountBatch, countSelected, type AccountedBatch, type ExportedAttachment } from "./reconciliation/account-batch.ts";
+import {
+  accountBatch,
+  countSelected,
+  type AccountedBatch,
+  type ExportedAttachment,
+} from "./reconciliation/account-batch.ts";
 import { addTally } from "./reconciliation/tally.ts";
 import { writeBatch, type WrittenBatch } from "./write-batch.ts";
 import { writerFor } from "./writers.ts";
@@ -67,7 +87,10 @@ export type ExportHooks = {
   afterBatch?: (batchNumber: number) => Promise<void> | void;
 };
 
-type Window = { channels: Map<string, ExportChannel>; memberHistory: Map<string, MemberHistoryRow[]> };
+type Window = {
+  channels: Map<string, ExportChannel>;
+  memberHistory: Map<string, MemberHistoryRow[]>;
+};
 
 /**
  * Runs (or resumes) one export batch by batch: each batch is written to its target under a name
@@ -107,7 +130,11 @@ export async function runExport(options: {
 
     const p = plan.progress;
     const late = p.phase === "late";
-    const page = await readPostPage({ selection: pageSelection(plan), after: p.cursor, limit: plan.batchSize + 1 });
+    const page = await readPostPage({
+      selection: pageSelection(plan),
+      after: p.cursor,
+      limit: plan.batchSize + 1,
+    });
     const posts = page.posts;
     if (posts.length === 0) {
       if (!late) break;
@@ -131,7 +158,8 @@ export async function runExport(options: {
       if (reason) quarantined.push({ postId: post.id, updateAt: post.updateAt, reason });
     }
     const batchOf = (kept: typeof posts): BatchInput => ({ ...whole, posts: kept });
-    const fileName = target.family === "files" ? batchFileName({ number, start: batchStart, end: batchEnd }) : "";
+    const fileName =
+      target.family === "files" ? batchFileName({ number, start: batchStart, end: batchEnd }) : "";
     if (afterCrash) {
       afterCrash = false;
       const left = new Set(quarantined.map((q) => q.postId));
@@ -139,7 +167,13 @@ export async function runExport(options: {
         ...(await findCrashingPosts({
           writer,
           batch: batchOf(posts.filter((p) => !left.has(p.id))),
-          mark: (post) => markCrashSuspect({ policyId: plan.policyId, jobId, postId: post.id, updateAt: post.updateAt }),
+          mark: (post) =>
+            markCrashSuspect({
+              policyId: plan.policyId,
+              jobId,
+              postId: post.id,
+              updateAt: post.updateAt,
+            }),
           clear: (postId) => clearCrashSuspect({ policyId: plan.policyId, postId }),
           threshold: CRASHES_BEFORE_QUARANTINE,
         })),
@@ -159,7 +193,15 @@ export async function runExport(options: {
           mtime: new Date(plan.jobEndTime),
           decryptAttachments: plan.decryptAttachments,
           fill: async (sink, openAttachment) => {
-            accounted = await accountBatch({ writer, batch, zip: sink, openAttachment, checkHashes: plan.decryptAttachments, extraWarnings: quarantined.map(quarantineLine), emails: plan.format === "eml" });
+            accounted = await accountBatch({
+              writer,
+              batch,
+              zip: sink,
+              openAttachment,
+              checkHashes: plan.decryptAttachments,
+              extraWarnings: quarantined.map(quarantineLine),
+              emails: plan.format === "eml",
+            });
             return accounted.result;
           },
           beforePublish: hooks.beforePublish,
@@ -178,7 +220,9 @@ export async function runExport(options: {
     const to = { updateAt: last.updateAt, postId: last.id };
     // Posts of emails the archive refused are not exported (they are warnings, to retry).
     const messages = written.delivery ? written.delivery.deliveredPosts : exported;
-    const failedPosts = written.delivery ? written.delivery.refused.reduce((n, r) => n + r.posts, 0) : 0;
+    const failedPosts = written.delivery
+      ? written.delivery.refused.reduce((n, r) => n + r.posts, 0)
+      : 0;
     const tally = addTally(plan.progress.tally, {
       ...accounted!.tally,
       selected: countSelected(posts, filesByPost),
@@ -202,8 +246,15 @@ export async function runExport(options: {
         messages: p.messages + messages,
         files: p.files + written.result.files,
         warnings: p.warnings + written.result.warnings.length,
-        emailsDelivered: p.emailsDelivered + (written.delivery ? written.delivery.sent + written.delivery.skipped : 0),
-        late: late ? { count: p.late.count + posts.length, oldest: p.late.oldest === null ? oldest : Math.min(p.late.oldest, oldest) } : p.late,
+        emailsDelivered:
+          p.emailsDelivered +
+          (written.delivery ? written.delivery.sent + written.delivery.skipped : 0),
+        late: late
+          ? {
+              count: p.late.count + posts.length,
+              oldest: p.late.oldest === null ? oldest : Math.min(p.late.oldest, oldest),
+            }
+          : p.late,
         tally,
       },
     };
@@ -227,10 +278,18 @@ export async function runExport(options: {
         attachments: accounted!.attachments,
       },
       quarantined,
-      released: plan.selection.kind === "posts" ? posts.filter((post) => !quarantined.some((q) => q.postId === post.id)).map((post) => post.id) : [],
+      released:
+        plan.selection.kind === "posts"
+          ? posts
+              .filter((post) => !quarantined.some((q) => q.postId === post.id))
+              .map((post) => post.id)
+          : [],
       cursor: cursorAfterBatch(plan, to),
       refused: written.delivery?.refused ?? [],
-      percent: Math.min(99, Math.floor(((p.messages + posts.length) * 100) / Math.max(1, plan.expected))),
+      percent: Math.min(
+        99,
+        Math.floor(((p.messages + posts.length) * 100) / Math.max(1, plan.expected)),
+      ),
     });
     plan = next;
     await hooks.afterBatch?.(number);
@@ -242,12 +301,20 @@ export async function runExport(options: {
 /** Failures of the store, the network or the lease: no post's fault, never a reason to quarantine. */
 function isInfrastructureError(error: unknown): boolean {
   const e = error as { code?: unknown } | null;
-  return !e || typeof e.code === "string" || error instanceof LeaseLostError || error instanceof SmtpDeliveryError || error instanceof IntegrityError;
+  return (
+    !e ||
+    typeof e.code === "string" ||
+    error instanceof LeaseLostError ||
+    error instanceof SmtpDeliveryError ||
+    error instanceof IntegrityError
+  );
 }
 
 function pageSelection(plan: ExportPlan): PageSelection {
   const s = plan.selection;
-  return s.kind === "feed" ? { ...s, phase: plan.progress.phase, scope: plan.scope } : { ...s, scope: plan.scope };
+  return s.kind === "feed"
+    ? { ...s, phase: plan.progress.phase, scope: plan.scope }
+    : { ...s, scope: plan.scope };
 }
 
 /** What the writer gets for one batch: its posts with their files, the window's channels, the created entries due. */
@@ -261,9 +328,21 @@ async function batchInputOf(o: {
   windowOf: (start: number, end: number) => Promise<Window>;
 }): Promise<BatchInput> {
   const { plan, posts } = o;
-  const window = o.late && plan.lateWindow ? await o.windowOf(plan.lateWindow.start, plan.lateWindow.end) : await o.windowOf(plan.jobStartTime, plan.jobEndTime);
+  const window =
+    o.late && plan.lateWindow
+      ? await o.windowOf(plan.lateWindow.start, plan.lateWindow.end)
+      : await o.windowOf(plan.jobStartTime, plan.jobEndTime);
   if (plan.selection.kind === "feed") {
-    await markCreatedEntries({ posts, policyId: plan.policyId, exportFrom: plan.selection.exportFrom, cursor: { feedFrom: plan.selection.feedFrom, regions: plan.selection.regions, frontier: plan.selection.frontier } });
+    await markCreatedEntries({
+      posts,
+      policyId: plan.policyId,
+      exportFrom: plan.selection.exportFrom,
+      cursor: {
+        feedFrom: plan.selection.feedFrom,
+        regions: plan.selection.regions,
+        frontier: plan.selection.frontier,
+      },
+    });
   }
   return {
     batchNumber: o.number,
@@ -285,13 +364,29 @@ async function batchInputOf(o: {
  * position; "Retry failed deliveries" resends the emails the archive refused from it). A post
  * changed since then renders differently and gets another Message-ID.
  */
-export async function renderRecordedBatch(o: { plan: ExportPlan; batch: { number: number; startTime: number; endTime: number; from: Key; to: Key; late: boolean } }): Promise<BatchInput> {
+export async function renderRecordedBatch(o: {
+  plan: ExportPlan;
+  batch: { number: number; startTime: number; endTime: number; from: Key; to: Key; late: boolean };
+}): Promise<BatchInput> {
   const { plan, batch } = o;
-  const selection: PageSelection = plan.selection.kind === "feed" ? { ...plan.selection, phase: batch.late ? "late" : "normal", scope: plan.scope } : { ...plan.selection, scope: plan.scope };
+  const selection: PageSelection =
+    plan.selection.kind === "feed"
+      ? { ...plan.selection, phase: batch.late ? "late" : "normal", scope: plan.scope }
+      : { ...plan.selection, scope: plan.scope };
   const page = await readPostPage({ selection, after: batch.from, limit: plan.batchSize });
-  const posts = page.posts.filter((p) => compareKeys({ updateAt: p.updateAt, postId: p.id }, batch.to) <= 0);
+  const posts = page.posts.filter(
+    (p) => compareKeys({ updateAt: p.updateAt, postId: p.id }, batch.to) <= 0,
+  );
   const windowOf = (start: number, end: number) => readWindowChannels({ start, end });
-  return batchInputOf({ plan, number: batch.number, batchStart: batch.startTime, batchEnd: batch.endTime, late: batch.late, posts, windowOf });
+  return batchInputOf({
+    plan,
+    number: batch.number,
+    batchStart: batch.startTime,
+    batchEnd: batch.endTime,
+    late: batch.late,
+    posts,
+    windowOf,
+  });
 }
 
 function frontierOf(plan: ExportPlan): Key {
@@ -313,12 +408,20 @@ function frontierAfter(plan: ExportPlan, phase: "late" | "normal", to: Key): Key
 function cursorAfterBatch(plan: ExportPlan, to: Key): FeedCursor | null {
   const s = plan.selection;
   if (s.kind !== "feed") return null;
-  return { feedFrom: s.feedFrom, regions: [...s.regions, { seqTo: s.feedTo, keyTo: to }], frontier: frontierAfter(plan, plan.progress.phase, to) };
+  return {
+    feedFrom: s.feedFrom,
+    regions: [...s.regions, { seqTo: s.feedTo, keyTo: to }],
+    frontier: frontierAfter(plan, plan.progress.phase, to),
+  };
 }
 
 /** The cursor after a finished run: everything stamped up to its watermark is exported. */
 function finalCursor(plan: ExportPlan): FeedCursor | null {
   const s = plan.selection;
   if (s.kind !== "feed") return null;
-  return { feedFrom: s.feedTo, regions: [], frontier: frontierAfter(plan, plan.progress.phase, plan.progress.cursor) };
+  return {
+    feedFrom: s.feedTo,
+    regions: [],
+    frontier: frontierAfter(plan, plan.progress.phase, plan.progress.cursor),
+  };
 }

@@ -15,10 +15,21 @@ import { logger } from "../log/logger.ts";
 export async function sweepExpiredExports(options: { now?: Date } = {}): Promise<number> {
   const now = options.now ?? new Date();
   const directory = await loadTargetDirectory();
-  const expired = [...directory].filter(([, t]) => t.retentionDays !== null).map(([id, t]) => ({ targetId: id, finishedAt: { lt: new Date(now.getTime() - t.retentionDays! * 86_400_000) } }));
+  const expired = [...directory]
+    .filter(([, t]) => t.retentionDays !== null)
+    .map(([id, t]) => ({
+      targetId: id,
+      finishedAt: { lt: new Date(now.getTime() - t.retentionDays! * 86_400_000) },
+    }));
   if (expired.length === 0) return 0;
   const jobs = await db().exportJob.findMany({
-    where: { OR: expired, filesDeletedAt: null, legalHold: false, exportDir: { not: "" }, status: { in: ["success", "warning", "error", "canceled"] } },
+    where: {
+      OR: expired,
+      filesDeletedAt: null,
+      legalHold: false,
+      exportDir: { not: "" },
+      status: { in: ["success", "warning", "error", "canceled"] },
+    },
     include: { batches: { orderBy: { number: "asc" } } },
     take: 100,
   });
@@ -30,12 +41,30 @@ export async function sweepExpiredExports(options: { now?: Date } = {}): Promise
       actor: componentActor("scheduler"),
       objectType: "export",
       apiPath: "scheduler:retention",
-      parameters: { job_id: job.id, target_id: job.targetId, retention_days: directory.get(job.targetId)?.retentionDays ?? null },
-      priorState: { export_dir: job.exportDir, finished_at: job.finishedAt?.toISOString(), files: job.batches.map((b) => ({ name: b.fileName, sha256: b.sha256, size: Number(b.size) })) },
+      parameters: {
+        job_id: job.id,
+        target_id: job.targetId,
+        retention_days: directory.get(job.targetId)?.retentionDays ?? null,
+      },
+      priorState: {
+        export_dir: job.exportDir,
+        finished_at: job.finishedAt?.toISOString(),
+        files: job.batches.map((b) => ({
+          name: b.fileName,
+          sha256: b.sha256,
+          size: Number(b.size),
+        })),
+      },
       resultingState: { deleted: true },
     });
-    await db().exportJob.updateMany({ where: { id: job.id, filesDeletedAt: null }, data: { filesDeletedAt: now } });
-    logger().info({ job_id: job.id, export_dir: job.exportDir }, "retention sweep deleted an export");
+    await db().exportJob.updateMany({
+      where: { id: job.id, filesDeletedAt: null },
+      data: { filesDeletedAt: now },
+    });
+    logger().info(
+      { job_id: job.id, export_dir: job.exportDir },
+      "retention sweep deleted an export",
+    );
   }
   return jobs.length;
 }

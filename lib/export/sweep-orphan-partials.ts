@@ -10,7 +10,12 @@ import { resolveTarget } from "../targets/resolve-target.ts";
  */
 export async function sweepOrphanPartials(): Promise<number> {
   const jobs = await db().exportJob.findMany({
-    where: { status: { in: ["success", "warning", "error", "canceled"] }, exportDir: { not: "" }, filesDeletedAt: null, targetFamily: "files" },
+    where: {
+      status: { in: ["success", "warning", "error", "canceled"] },
+      exportDir: { not: "" },
+      filesDeletedAt: null,
+      targetFamily: "files",
+    },
     select: { id: true, exportDir: true, targetId: true },
   });
   let swept = 0;

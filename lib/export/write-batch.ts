@@ -1,4 +1,9 @@
-import { encryptedEntry, ENCRYPTION_FILE, renderEncryptionManifest, type EncryptedEntry } from "../encryption/encryption-manifest.ts";
+import {
+  encryptedEntry,
+  ENCRYPTION_FILE,
+  renderEncryptionManifest,
+  type EncryptedEntry,
+} from "../encryption/encryption-manifest.ts";
 import { encryptedSourceOf } from "../encryption/open-ciphertext.ts";
 import type { ExportTarget, MailboxBatchResult } from "../targets/target.ts";
 import type { BatchResult, OpenAttachment, ZipSink } from "./model.ts";
@@ -36,7 +41,10 @@ export async function writeBatch(options: {
   const { target } = options;
   if (target.family === "files") {
     const upload = await target.openWrite(options.path);
-    const fill = options.decryptAttachments === false ? (sink: ZipSink) => fillWithCiphertext(sink, options.fill) : (sink: ZipSink) => options.fill(sink, openAttachment);
+    const fill =
+      options.decryptAttachments === false
+        ? (sink: ZipSink) => fillWithCiphertext(sink, options.fill)
+        : (sink: ZipSink) => options.fill(sink, openAttachment);
     const written = await writeZip({ target: upload, mtime: options.mtime, fill });
     try {
       await options.beforePublish();
@@ -47,13 +55,37 @@ export async function writeBatch(options: {
     await upload.commit();
     return written;
   }
-  const mailbox = await target.openBatch({ jobId: options.jobId, batchNumber: options.batchNumber });
-  const onlyEmails = () => Promise.reject(new Error(`${target.label} accepts emails only; choose the Global Relay EML format.`));
+  const mailbox = await target.openBatch({
+    jobId: options.jobId,
+    batchNumber: options.batchNumber,
+  });
+  const onlyEmails = () =>
+    Promise.reject(
+      new Error(`${target.label} accepts emails only; choose the Global Relay EML format.`),
+    );
   try {
-    const result = await options.fill({ addText: onlyEmails, addStream: onlyEmails, addEmail: (_name, email) => mailbox.send(email) }, openAttachment);
+    const result = await options.fill(
+      {
+        addText: onlyEmails,
+        addStream: onlyEmails,
+        addEmail: (_name, email) => mailbox.send(email),
+      },
+      openAttachment,
+    );
     const delivery = await mailbox.finish();
     await options.beforePublish();
-    return { result: { ...result, warnings: [...result.warnings, ...delivery.warnings.filter((w) => !result.warnings.includes(w))] }, size: 0, sha256: "", delivery };
+    return {
+      result: {
+        ...result,
+        warnings: [
+          ...result.warnings,
+          ...delivery.warnings.filter((w) => !result.warnings.includes(w)),
+        ],
+      },
+      size: 0,
+      sha256: "",
+      delivery,
+    };
   } catch (error) {
     await mailbox.abort();
     throw error;
@@ -65,14 +97,23 @@ export async function writeBatch(options: {
  * envelope is listed, by its path in the zip, in encryption.json — the zip's last entry, written
  * even when the batch has no attachment (docs/attachment-encryption.md).
  */
-async function fillWithCiphertext(sink: ZipSink, fill: (sink: ZipSink, openAttachment: OpenAttachment) => Promise<BatchResult>): Promise<BatchResult> {
+async function fillWithCiphertext(
+  sink: ZipSink,
+  fill: (sink: ZipSink, openAttachment: OpenAttachment) => Promise<BatchResult>,
+): Promise<BatchResult> {
   const files: EncryptedEntry[] = [];
   const recording: ZipSink = {
     ...sink,
     addStream: async (name, source) => {
       await sink.addStream(name, source);
       const encrypted = encryptedSourceOf(source);
-      if (encrypted) files.push(encryptedEntry(name, encrypted.envelope, { sha256: encrypted.plaintextSha256, size: encrypted.plaintextSize }));
+      if (encrypted)
+        files.push(
+          encryptedEntry(name, encrypted.envelope, {
+            sha256: encrypted.plaintextSha256,
+            size: encrypted.plaintextSize,
+          }),
+        );
     },
   };
   const result = await fill(recording, openAttachmentCiphertext);

@@ -13,7 +13,11 @@ useNativeZipCrc();
  * produces the same bytes (a resumed job rewrites a lost batch identically). Each addStream resolves
  * once its source has been read to the end, so at most one attachment is open at a time.
  */
-export async function writeZip<T>(options: { target: TargetUpload; mtime: Date; fill: (zip: ZipSink) => Promise<T> }): Promise<{ result: T; size: number; sha256: string }> {
+export async function writeZip<T>(options: {
+  target: TargetUpload;
+  mtime: Date;
+  fill: (zip: ZipSink) => Promise<T>;
+}): Promise<{ result: T; size: number; sha256: string }> {
   const zip = new ZipFile();
   const hash = createHash("sha256");
   let size = 0;
@@ -24,7 +28,11 @@ export async function writeZip<T>(options: { target: TargetUpload; mtime: Date; 
       done(null, chunk);
     },
   });
-  const written = pipeline(zip.outputStream as unknown as NodeJS.ReadableStream, meter, options.target.stream);
+  const written = pipeline(
+    zip.outputStream as unknown as NodeJS.ReadableStream,
+    meter,
+    options.target.stream,
+  );
   // If the target fails (a full disk), no entry will ever finish: every wait below ends with it.
   const targetFailed = new Promise<never>((_, reject) => written.catch(reject));
   targetFailed.catch(() => {});

@@ -69,7 +69,8 @@ test("writeZip: 66,000 entries (past ZIP's 65,535 limit) through the real export
     target,
     mtime: new Date(FIXTURE_BASE),
     fill: async (zip) => {
-      for (let i = 0; i < count; i++) await zip.addText(`files/${String(i).padStart(5, "0")}.txt`, `entry ${i}\n`);
+      for (let i = 0; i < count; i++)
+        await zip.addText(`files/${String(i).padStart(5, "0")}.txt`, `entry ${i}\n`);
       return count;
     },
   });
@@ -79,8 +80,14 @@ test("writeZip: 66,000 entries (past ZIP's 65,535 limit) through the real export
   const bytes = await readFile(file);
   assert.equal(bytes.length, written.size);
   // ZIP64 end of central directory record (PK\x06\x06) and its locator (PK\x06\x07) are present.
-  assert.ok(bytes.includes(Buffer.from([0x50, 0x4b, 0x06, 0x06])), "ZIP64 end of central directory record");
-  assert.ok(bytes.includes(Buffer.from([0x50, 0x4b, 0x06, 0x07])), "ZIP64 end of central directory locator");
+  assert.ok(
+    bytes.includes(Buffer.from([0x50, 0x4b, 0x06, 0x06])),
+    "ZIP64 end of central directory record",
+  );
+  assert.ok(
+    bytes.includes(Buffer.from([0x50, 0x4b, 0x06, 0x07])),
+    "ZIP64 end of central directory locator",
+  );
   await assertZipTests(file);
   const names = await yauzlEntries(file);
   assert.equal(names.length, count, "yauzl reads every entry");
@@ -115,18 +122,52 @@ test("engine: a channel-day with 10,000 attachments ⇒ posts.csv attachment row
       const storeKey = storeKeyForFile(fileId);
       dirs.add(path.dirname(path.join(root, storeKey)));
       writes.push([path.join(root, storeKey), `bytes of ${fileId}\n`]);
-      infos.push({ id: fileId, postId, creatorId: user.id, channelId: channel.id, name: `f${f}.txt`, path: `data/${postId}/f${f}.txt`, size: BigInt(`bytes of ${fileId}\n`.length), mimeType: "text/plain", extension: "txt", createAt: BigInt(at), updateAt: BigInt(at), storeKey });
+      infos.push({
+        id: fileId,
+        postId,
+        creatorId: user.id,
+        channelId: channel.id,
+        name: `f${f}.txt`,
+        path: `data/${postId}/f${f}.txt`,
+        size: BigInt(`bytes of ${fileId}\n`.length),
+        mimeType: "text/plain",
+        extension: "txt",
+        createAt: BigInt(at),
+        updateAt: BigInt(at),
+        storeKey,
+      });
     }
-    posts.push({ id: postId, channelId: channel.id, userId: user.id, createAt: BigInt(at), updateAt: BigInt(at), editAt: 0n, deleteAt: 0n, message: `post ${p} with ${PER_POST} files`, type: "", props: "{}", rootId: "", originalId: "", fileIds: JSON.stringify(fileIds) });
+    posts.push({
+      id: postId,
+      channelId: channel.id,
+      userId: user.id,
+      createAt: BigInt(at),
+      updateAt: BigInt(at),
+      editAt: 0n,
+      deleteAt: 0n,
+      message: `post ${p} with ${PER_POST} files`,
+      type: "",
+      props: "{}",
+      rootId: "",
+      originalId: "",
+      fileIds: JSON.stringify(fileIds),
+    });
   }
   const started = Date.now();
   for (const d of dirs) await mkdir(d, { recursive: true });
-  for (let i = 0; i < writes.length; i += 200) await Promise.all(writes.slice(i, i + 200).map(([f, text]) => writeFile(f, text)));
+  for (let i = 0; i < writes.length; i += 200)
+    await Promise.all(writes.slice(i, i + 200).map(([f, text]) => writeFile(f, text)));
   await db().post.createMany({ data: posts as never });
-  for (let i = 0; i < infos.length; i += 500) await db().fileInfo.createMany({ data: infos.slice(i, i + 500) as never });
+  for (let i = 0; i < infos.length; i += 500)
+    await db().fileInfo.createMany({ data: infos.slice(i, i + 500) as never });
   const setupMs = Date.now() - started;
 
-  const job = await enqueueExportJob({ trigger: "manual", initiatedBy: "u1", initiatedByLabel: "test", format: "csv" });
+  const job = await enqueueExportJob({
+    trigger: "manual",
+    initiatedBy: "u1",
+    initiatedByLabel: "test",
+    format: "csv",
+  });
   const claimed = await claimNextJob({ workerId: "w-test", leaseMs: 60_000, jobId: job.id });
   assert.ok(claimed);
   const status = await workJob({ claimed, workerId: "w-test", leaseMs: 60_000 });
@@ -138,16 +179,28 @@ test("engine: a channel-day with 10,000 attachments ⇒ posts.csv attachment row
   const zip = path.join(out.dir, out.files[0]!);
   const entries = await zipEntries(zip);
   const fileEntries = entries.filter((n) => n.startsWith("files/"));
-  const csv = parse((await unzipEntry(zip, "posts.csv")).toString("utf8"), { columns: true }) as Array<Record<string, string>>;
+  const csv = parse((await unzipEntry(zip, "posts.csv")).toString("utf8"), {
+    columns: true,
+  }) as Array<Record<string, string>>;
   const attachmentRows = csv.filter((r) => r["Post Type"] === "attachment");
-  const metadata = JSON.parse((await unzipEntry(zip, "metadata.json")).toString("utf8")) as { AttachmentsCount: number; Channels: Record<string, { AttachmentsCount: number }> };
+  const metadata = JSON.parse((await unzipEntry(zip, "metadata.json")).toString("utf8")) as {
+    AttachmentsCount: number;
+    Channels: Record<string, { AttachmentsCount: number }>;
+  };
   assert.equal(attachmentRows.length, FILES, "posts.csv attachment rows");
   assert.equal(metadata.AttachmentsCount, FILES, "metadata.json AttachmentsCount");
-  assert.equal(metadata.Channels[channel.id]?.AttachmentsCount, FILES, "the channel's AttachmentsCount");
+  assert.equal(
+    metadata.Channels[channel.id]?.AttachmentsCount,
+    FILES,
+    "the channel's AttachmentsCount",
+  );
   assert.equal(fileEntries.length, FILES, "files/ entries in the zip");
   assert.ok(!entries.includes("warning.txt"), "no missing-file warnings");
   assert.equal((await yauzlEntries(zip)).length, entries.length);
   const sample = fixtureId("zip64", "file", 57, 42);
   const samplePost = fixtureId("zip64", "post", 57);
-  assert.equal((await unzipEntry(zip, `files/${samplePost}/${sample}-f42.txt`)).toString(), `bytes of ${sample}\n`);
+  assert.equal(
+    (await unzipEntry(zip, `files/${samplePost}/${sample}-f42.txt`)).toString(),
+    `bytes of ${sample}\n`,
+  );
 });

@@ -9,7 +9,10 @@ export type Health = {
 };
 
 /** Database reachable, and (when this deployment runs workers) a worker heartbeat younger than 30 s. */
-export async function checkHealth(options: { workerExpected: boolean; now?: Date }): Promise<Health> {
+export async function checkHealth(options: {
+  workerExpected: boolean;
+  now?: Date;
+}): Promise<Health> {
   const now = options.now ?? new Date();
   const down: string[] = [];
   let database: Health["database"] = { ok: true };
@@ -26,7 +29,11 @@ export async function checkHealth(options: { workerExpected: boolean; now?: Date
   return {
     status: down.length ? "down" : "ok",
     database,
-    worker: { ok: workerOk, heartbeatAgeSeconds: age === null ? null : Math.round(age * 10) / 10, expected: options.workerExpected },
+    worker: {
+      ok: workerOk,
+      heartbeatAgeSeconds: age === null ? null : Math.round(age * 10) / 10,
+      expected: options.workerExpected,
+    },
     down,
   };
 }

@@ -59,7 +59,10 @@ export function isCrossSiteAction(r: RequestLike): boolean {
   const origin = header(r, "origin");
   if (!origin) return false;
   try {
-    return origin === "null" || new URL(origin).host.toLowerCase() !== (header(r, "host") ?? "").toLowerCase();
+    return (
+      origin === "null" ||
+      new URL(origin).host.toLowerCase() !== (header(r, "host") ?? "").toLowerCase()
+    );
   } catch {
     return true;
   }

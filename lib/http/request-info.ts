@@ -13,7 +13,10 @@ export type RequestInfo = { ipAddress: string; userAgent: string; secure: boolea
  * right is the outermost trusted proxy's. A list shorter than the chain gives its first entry.
  */
 function fromTrustedHop(value: string | null, hops: number): string | undefined {
-  const entries = (value ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const entries = (value ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (entries.length === 0) return undefined;
   return entries[Math.max(0, entries.length - hops)];
 }
@@ -21,7 +24,8 @@ function fromTrustedHop(value: string | null, hops: number): string | undefined 
 export function requestInfoFrom(h: Headers): RequestInfo {
   const { CUSTODIAN_TRUST_PROXY: trust, CUSTODIAN_TRUST_PROXY_HOPS: hops } = env();
   const forwarded = trust === "on" ? fromTrustedHop(h.get("x-forwarded-for"), hops) : undefined;
-  const proto = trust === "on" ? fromTrustedHop(h.get("x-forwarded-proto"), hops)?.toLowerCase() : undefined;
+  const proto =
+    trust === "on" ? fromTrustedHop(h.get("x-forwarded-proto"), hops)?.toLowerCase() : undefined;
   return {
     ipAddress: (forwarded || h.get(CLIENT_IP_HEADER) || "").slice(0, 100),
     userAgent: (h.get("user-agent") ?? "").slice(0, 500),

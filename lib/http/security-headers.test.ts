@@ -5,7 +5,11 @@ import { newNonce, securityHeaders } from "./security-headers.ts";
 // Issue 11 item 11: scripts run only with this response's nonce (no 'unsafe-inline'), and HTTPS
 // responses (direct or through the trusted proxy) carry Strict-Transport-Security.
 
-const directive = (csp: string, name: string) => csp.split(";").map((d) => d.trim()).find((d) => d.startsWith(`${name} `)) ?? "";
+const directive = (csp: string, name: string) =>
+  csp
+    .split(";")
+    .map((d) => d.trim())
+    .find((d) => d.startsWith(`${name} `)) ?? "";
 
 test("script-src allows this response's nonce and nothing inline", () => {
   const nonce = newNonce();
@@ -14,8 +18,21 @@ test("script-src allows this response's nonce and nothing inline", () => {
   assert.ok(scripts.includes(`'nonce-${nonce}'`), scripts);
   assert.ok(!scripts.includes("'unsafe-inline'"), scripts);
   assert.ok(!scripts.includes("'unsafe-eval'"), scripts);
-  for (const d of ["default-src 'self'", "frame-ancestors 'none'", "base-uri 'self'", "form-action 'self'", "object-src 'none'"]) assert.ok(csp.includes(d), d);
-  assert.ok(directive(securityHeaders({ nonce, secure: false, dev: true })["Content-Security-Policy"]!, "script-src").includes("'unsafe-eval'"), "next dev needs eval");
+  for (const d of [
+    "default-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ])
+    assert.ok(csp.includes(d), d);
+  assert.ok(
+    directive(
+      securityHeaders({ nonce, secure: false, dev: true })["Content-Security-Policy"]!,
+      "script-src",
+    ).includes("'unsafe-eval'"),
+    "next dev needs eval",
+  );
 });
 
 test("every nonce is new and long enough", () => {
@@ -25,6 +42,12 @@ test("every nonce is new and long enough", () => {
 });
 
 test("HSTS only over HTTPS", () => {
-  assert.equal(securityHeaders({ nonce: newNonce(), secure: false })["Strict-Transport-Security"], undefined);
-  assert.match(securityHeaders({ nonce: newNonce(), secure: true })["Strict-Transport-Security"] ?? "", /^max-age=\d{8,}$/);
+  assert.equal(
+    securityHeaders({ nonce: newNonce(), secure: false })["Strict-Transport-Security"],
+    undefined,
+  );
+  assert.match(
+    securityHeaders({ nonce: newNonce(), secure: true })["Strict-Transport-Security"] ?? "",
+    /^max-age=\d{8,}$/,
+  );
 });

@@ -9,7 +9,11 @@ export function newNonce(): string {
  * the rest); styles may stay inline (React style attributes). HSTS only when the request came over
  * HTTPS, directly or through the trusted proxy: a plain-HTTP install must stay reachable.
  */
-export function securityHeaders(options: { nonce: string; secure: boolean; dev?: boolean }): Record<string, string> {
+export function securityHeaders(options: {
+  nonce: string;
+  secure: boolean;
+  dev?: boolean;
+}): Record<string, string> {
   const csp = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${options.nonce}' 'strict-dynamic'${options.dev ? " 'unsafe-eval'" : ""}`,

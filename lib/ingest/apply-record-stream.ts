@@ -6,7 +6,12 @@ import { isWriteConflict } from "./is-write-conflict.ts";
 import { needsFileCheck, validateRecord, validateRecordSync } from "./validate-record.ts";
 import { withIngestTransaction } from "./with-ingest-transaction.ts";
 import { createRecordWriter } from "./write-records.ts";
-import { commitStagedPosts, splitStageable, stagePosts, type StagedPosts } from "./write/staged-posts.ts";
+import {
+  commitStagedPosts,
+  splitStageable,
+  stagePosts,
+  type StagedPosts,
+} from "./write/staged-posts.ts";
 import {
   MAX_REPORTED_ISSUES,
   RecordApplyError,
@@ -75,7 +80,9 @@ export async function applyRecordStream(options: ApplyStreamOptions): Promise<Ap
       addError({ index: item.index, ...item.problem });
       continue;
     }
-    const checked = needsFileCheck(item.value, options) ? await validateRecord(item, options) : validateRecordSync(item, { textScanned: options.textScanned || item.textScanned });
+    const checked = needsFileCheck(item.value, options)
+      ? await validateRecord(item, options)
+      : validateRecordSync(item, { textScanned: options.textScanned || item.textScanned });
     checked.errors.forEach(addError);
     checked.warnings.forEach(addWarning);
     if (checked.valid) {
@@ -99,15 +106,21 @@ export async function applyRecordStream(options: ApplyStreamOptions): Promise<Ap
       const batch = options.keepValid ? splitStageable(kept) : undefined;
       let staged: StagedPosts | undefined;
       const prepare = async (sql: WriteSql) => {
-        if (batch && sql.dialect === "sqlite") staged = await stagePosts(sql, batch.posts, yieldToEventLoop);
+        if (batch && sql.dialect === "sqlite")
+          staged = await stagePosts(sql, batch.posts, yieldToEventLoop);
       };
       await withIngestTransaction(
         async (sql) => {
           const writer = createRecordWriter(sql, applyWarnings);
           let written = 0;
-          for await (const valid of staged ? batch!.others : options.keepValid ? kept : validateAgain(options)) {
+          for await (const valid of staged
+            ? batch!.others
+            : options.keepValid
+              ? kept
+              : validateAgain(options)) {
             await writer.write(valid);
-            if (++written % PROGRESS_EVERY === 0) options.onProgress?.({ phase: "write", records: written });
+            if (++written % PROGRESS_EVERY === 0)
+              options.onProgress?.({ phase: "write", records: written });
           }
           await writer.finish();
           if (staged) {
@@ -144,7 +157,8 @@ async function prepareFiles(records: ValidRecord[]): Promise<void> {
   for (const valid of records) {
     if (valid.record.type !== "file_info") continue;
     const fileId = valid.record.file_info.id;
-    if (valid.sourceFile) valid.stored = await writeFileBytes({ fileId, source: createReadStream(valid.sourceFile) });
+    if (valid.sourceFile)
+      valid.stored = await writeFileBytes({ fileId, source: createReadStream(valid.sourceFile) });
     else valid.sidecar = await findStoredFile(fileId);
   }
 }
@@ -152,8 +166,12 @@ async function prepareFiles(records: ValidRecord[]): Promise<void> {
 async function* validateAgain(options: ApplyStreamOptions): AsyncGenerator<ValidRecord> {
   for await (const item of options.open()) {
     if ("warning" in item) continue;
-    if ("problem" in item) throw new RecordApplyError(item.index, item.problem.field, item.problem.message);
-    const checked = await validateRecord(item, { filesDir: options.filesDir, missingFiles: options.missingFiles });
+    if ("problem" in item)
+      throw new RecordApplyError(item.index, item.problem.field, item.problem.message);
+    const checked = await validateRecord(item, {
+      filesDir: options.filesDir,
+      missingFiles: options.missingFiles,
+    });
     // Only if the source changed between the passes.
     if (!checked.valid) {
       const first = checked.errors[0]!;

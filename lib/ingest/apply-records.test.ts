@@ -32,7 +32,9 @@ async function snapshot() {
     users: await d.chatUser.findMany({ orderBy: { id: "asc" } }),
     posts: await d.post.findMany({ orderBy: { id: "asc" } }),
     files: await d.fileInfo.findMany({ orderBy: { id: "asc" } }),
-    history: await d.channelMemberHistory.findMany({ orderBy: [{ userId: "asc" }, { joinTime: "asc" }] }),
+    history: await d.channelMemberHistory.findMany({
+      orderBy: [{ userId: "asc" }, { joinTime: "asc" }],
+    }),
   };
 }
 
@@ -60,12 +62,24 @@ test("every record type is written, with counts", async () => {
   });
   const s = await snapshot();
   assert.deepEqual(s.teams, [
-    { id: "team1", name: "acme", displayName: "Acme", type: "O", createAt: 0n, updateAt: 0n, deleteAt: 0n },
+    {
+      id: "team1",
+      name: "acme",
+      displayName: "Acme",
+      type: "O",
+      createAt: 0n,
+      updateAt: 0n,
+      deleteAt: 0n,
+    },
   ]);
   assert.equal(s.channels[0]!.updateAt, BigInt(T0), "update_at defaults to create_at");
   assert.equal(s.users[0]!.email, "alice@example.com");
   assert.equal(s.posts.length, 3, "post1, post2 and post2's earlier version");
-  assert.equal(s.files[0]!.deleteAt, BigInt(T0 + 6000), "the deleted post's file is deleted with it");
+  assert.equal(
+    s.files[0]!.deleteAt,
+    BigInt(T0 + 6000),
+    "the deleted post's file is deleted with it",
+  );
   assert.deepEqual(
     s.history.map((h) => [h.userId, h.joinTime, h.leaveTime]),
     [
@@ -78,18 +92,35 @@ test("every record type is written, with counts", async () => {
 test("a bad record at the end leaves the database unchanged", async () => {
   await apply([team]);
   const before = await snapshot();
-  const records = [channel, user, post("p1"), post("p2"), { type: "post", post: { ...post("p3").post, create_at: 1.5 } }];
+  const records = [
+    channel,
+    user,
+    post("p1"),
+    post("p2"),
+    { type: "post", post: { ...post("p3").post, create_at: 1.5 } },
+  ];
   const result = await applyRecords({ records });
   assert.equal(result.ok, false);
   assert.ok(!result.ok);
   assert.deepEqual(result.errors, [
-    { index: 4, field: "post.create_at", message: "must be a non-negative integer number of epoch milliseconds (got 1.5)" },
+    {
+      index: 4,
+      field: "post.create_at",
+      message: "must be a non-negative integer number of epoch milliseconds (got 1.5)",
+    },
   ]);
   assert.deepEqual(await snapshot(), before);
 });
 
 test("every bad record is reported, not only the first", async () => {
-  const result = await applyRecords({ records: [post("p1"), { type: "nope" }, post(""), { type: "post", post: { ...post("p4").post, message: "\u0000" } }] });
+  const result = await applyRecords({
+    records: [
+      post("p1"),
+      { type: "nope" },
+      post(""),
+      { type: "post", post: { ...post("p4").post, message: "\u0000" } },
+    ],
+  });
   assert.ok(!result.ok);
   assert.deepEqual(
     result.errors.map((e) => [e.index, e.field]),
@@ -103,14 +134,27 @@ test("every bad record is reported, not only the first", async () => {
 });
 
 test("a record that cannot apply (edit of an unknown post) rolls everything back", async () => {
-  const records = [team, channel, user, post("p1"), { type: "post_edited", post_edited: { post_id: "ghost", message: "x", edit_at: T0 + 9 } }];
+  const records = [
+    team,
+    channel,
+    user,
+    post("p1"),
+    { type: "post_edited", post_edited: { post_id: "ghost", message: "x", edit_at: T0 + 9 } },
+  ];
   const result = await applyRecords({ records });
   assert.ok(!result.ok);
   assert.deepEqual(result.errors, [
-    { index: 4, field: "post_edited.post_id", message: 'no post with id "ghost"; send the post before its edits' },
+    {
+      index: 4,
+      field: "post_edited.post_id",
+      message: 'no post with id "ghost"; send the post before its edits',
+    },
   ]);
   const s = await snapshot();
-  assert.deepEqual([s.teams.length, s.channels.length, s.users.length, s.posts.length], [0, 0, 0, 0]);
+  assert.deepEqual(
+    [s.teams.length, s.channels.length, s.users.length, s.posts.length],
+    [0, 0, 0, 0],
+  );
 });
 
 test("the same batch twice gives the same rows (idempotent by id)", async () => {
@@ -122,18 +166,29 @@ test("the same batch twice gives the same rows (idempotent by id)", async () => 
 
 test("a record with a known id replaces the stored row, unless the stored row is newer; replaced text is kept as a version", async () => {
   await apply([post("p1")]);
-  await apply([post("p1", { message: "second", update_at: T0 + 2000 }), post("p1", { message: "third", update_at: T0 + 3000 })]);
+  await apply([
+    post("p1", { message: "second", update_at: T0 + 2000 }),
+    post("p1", { message: "third", update_at: T0 + 3000 }),
+  ]);
   const live = async () => db().post.findUniqueOrThrow({ where: { id: "p1" } });
   assert.equal((await live()).message, "third");
   assert.equal((await live()).updateAt, BigInt(T0 + 3000));
   assert.equal((await live()).editAt, BigInt(T0 + 3000), "labelled as an edit");
 
   const stale = await apply([post("p1", { message: "stale", update_at: T0 + 2500 })]);
-  assert.deepEqual(stale.warnings, [{ index: 0, message: `post p1: kept the stored row, which is newer (update_at ${T0 + 3000} > ${T0 + 2500})` }]);
+  assert.deepEqual(stale.warnings, [
+    {
+      index: 0,
+      message: `post p1: kept the stored row, which is newer (update_at ${T0 + 3000} > ${T0 + 2500})`,
+    },
+  ]);
   const tie = await apply([post("p1", { message: "corrected", update_at: T0 + 3000 })]);
   assert.deepEqual(tie.warnings, []);
   assert.equal((await live()).message, "corrected");
-  const versions = await db().post.findMany({ where: { originalId: "p1" }, orderBy: [{ updateAt: "asc" }, { message: "asc" }] });
+  const versions = await db().post.findMany({
+    where: { originalId: "p1" },
+    orderBy: [{ updateAt: "asc" }, { message: "asc" }],
+  });
   assert.deepEqual(
     versions.map((v) => [v.message, Number(v.deleteAt), Number(v.updateAt), v.id]),
     [
@@ -148,8 +203,14 @@ test("a replayed stream (create, edit, delete) converges to the same state", asy
   const stream = [
     post("p1", { message: "v0" }),
     { type: "post_edited", post_edited: { post_id: "p1", message: "v1", edit_at: T0 + 5000 } },
-    { type: "post_deleted", post_deleted: { post_id: "p1", delete_at: T0 + 6000, deleted_by: "user1" } },
-    { type: "channel_member_history", channel_member_history: { channel_id: "chan1", user_id: "u1", join_time: T0 } },
+    {
+      type: "post_deleted",
+      post_deleted: { post_id: "p1", delete_at: T0 + 6000, deleted_by: "user1" },
+    },
+    {
+      type: "channel_member_history",
+      channel_member_history: { channel_id: "chan1", user_id: "u1", join_time: T0 },
+    },
     { type: "member_left", member_left: { channel_id: "chan1", user_id: "u1", time: T0 + 10 } },
   ];
   await apply(stream);
@@ -163,19 +224,55 @@ test("a replayed stream (create, edit, delete) converges to the same state", asy
 });
 
 test("post_edited stores the edit the Mattermost way (EXPORT-FORMATS 3.3)", async () => {
-  await apply([post("p1", { message: "v0", props: { from_bot: "true" }, root_id: "root1", file_ids: ["f1"] })]);
-  const edit1 = { type: "post_edited", post_edited: { post_id: "p1", message: "v1", edit_at: T0 + 5000 } };
-  const edit2 = { type: "post_edited", post_edited: { post_id: "p1", message: "v2", edit_at: T0 + 9000, new_version_id: "given-id" } };
+  await apply([
+    post("p1", { message: "v0", props: { from_bot: "true" }, root_id: "root1", file_ids: ["f1"] }),
+  ]);
+  const edit1 = {
+    type: "post_edited",
+    post_edited: { post_id: "p1", message: "v1", edit_at: T0 + 5000 },
+  };
+  const edit2 = {
+    type: "post_edited",
+    post_edited: { post_id: "p1", message: "v2", edit_at: T0 + 9000, new_version_id: "given-id" },
+  };
   await apply([edit1, edit2]);
   await apply([edit1, edit2]); // a replay changes nothing
   const rows = await db().post.findMany({ orderBy: { updateAt: "asc" } });
   const firstVersionId = derivedId("post-version", "p1", T0 + 5000);
   assert.deepEqual(
-    rows.map((r) => ({ id: r.id, message: r.message, originalId: r.originalId, editAt: r.editAt, updateAt: r.updateAt, deleteAt: r.deleteAt })),
+    rows.map((r) => ({
+      id: r.id,
+      message: r.message,
+      originalId: r.originalId,
+      editAt: r.editAt,
+      updateAt: r.updateAt,
+      deleteAt: r.deleteAt,
+    })),
     [
-      { id: firstVersionId, message: "v0", originalId: "p1", editAt: 0n, updateAt: BigInt(T0 + 5000), deleteAt: BigInt(T0 + 5000) },
-      { id: "given-id", message: "v1", originalId: "p1", editAt: BigInt(T0 + 5000), updateAt: BigInt(T0 + 9000), deleteAt: BigInt(T0 + 9000) },
-      { id: "p1", message: "v2", originalId: "", editAt: BigInt(T0 + 9000), updateAt: BigInt(T0 + 9000), deleteAt: 0n },
+      {
+        id: firstVersionId,
+        message: "v0",
+        originalId: "p1",
+        editAt: 0n,
+        updateAt: BigInt(T0 + 5000),
+        deleteAt: BigInt(T0 + 5000),
+      },
+      {
+        id: "given-id",
+        message: "v1",
+        originalId: "p1",
+        editAt: BigInt(T0 + 5000),
+        updateAt: BigInt(T0 + 9000),
+        deleteAt: BigInt(T0 + 9000),
+      },
+      {
+        id: "p1",
+        message: "v2",
+        originalId: "",
+        editAt: BigInt(T0 + 9000),
+        updateAt: BigInt(T0 + 9000),
+        deleteAt: 0n,
+      },
     ],
   );
   for (const r of rows) {
@@ -189,16 +286,39 @@ test("post_edited stores the edit the Mattermost way (EXPORT-FORMATS 3.3)", asyn
 });
 
 test("edits out of order, of a deleted post or of an old version are refused", async () => {
-  await apply([post("p1"), { type: "post_edited", post_edited: { post_id: "p1", message: "v1", edit_at: T0 + 5000 } }]);
-  const early = await applyRecords({ records: [{ type: "post_edited", post_edited: { post_id: "p1", message: "v0.5", edit_at: T0 + 3000 } }] });
+  await apply([
+    post("p1"),
+    { type: "post_edited", post_edited: { post_id: "p1", message: "v1", edit_at: T0 + 5000 } },
+  ]);
+  const early = await applyRecords({
+    records: [
+      { type: "post_edited", post_edited: { post_id: "p1", message: "v0.5", edit_at: T0 + 3000 } },
+    ],
+  });
   assert.ok(!early.ok);
   assert.deepEqual(early.errors[0]!.field, "post_edited.edit_at");
   const versionId = derivedId("post-version", "p1", T0 + 5000);
-  const ofVersion = await applyRecords({ records: [{ type: "post_edited", post_edited: { post_id: versionId, message: "x", edit_at: T0 + 9000 } }] });
+  const ofVersion = await applyRecords({
+    records: [
+      {
+        type: "post_edited",
+        post_edited: { post_id: versionId, message: "x", edit_at: T0 + 9000 },
+      },
+    ],
+  });
   assert.ok(!ofVersion.ok);
   assert.match(ofVersion.errors[0]!.message, /is an earlier version of post "p1"/);
-  await apply([{ type: "post_deleted", post_deleted: { post_id: "p1", delete_at: T0 + 6000, deleted_by: "admin" } }]);
-  const ofDeleted = await applyRecords({ records: [{ type: "post_edited", post_edited: { post_id: "p1", message: "x", edit_at: T0 + 9000 } }] });
+  await apply([
+    {
+      type: "post_deleted",
+      post_deleted: { post_id: "p1", delete_at: T0 + 6000, deleted_by: "admin" },
+    },
+  ]);
+  const ofDeleted = await applyRecords({
+    records: [
+      { type: "post_edited", post_edited: { post_id: "p1", message: "x", edit_at: T0 + 9000 } },
+    ],
+  });
   assert.ok(!ofDeleted.ok);
   assert.match(ofDeleted.errors[0]!.message, /is deleted and cannot be edited/);
 });
@@ -206,13 +326,24 @@ test("edits out of order, of a deleted post or of an old version are refused", a
 test("post_deleted sets delete_at, update_at and props.deleteBy on the post, its live replies and their files", async () => {
   await apply([
     post("root", { props: { a: 1 }, file_ids: ["f1"] }),
-    post("reply1", { root_id: "root", create_at: T0 + 2000, update_at: T0 + 2000, file_ids: ["f2"] }),
+    post("reply1", {
+      root_id: "root",
+      create_at: T0 + 2000,
+      update_at: T0 + 2000,
+      file_ids: ["f2"],
+    }),
     post("other", { create_at: T0 + 2000, update_at: T0 + 2000 }),
     fileInfo("f1", { post_id: "root" }),
     fileInfo("f2", { post_id: "reply1" }),
-    { type: "post_edited", post_edited: { post_id: "reply1", message: "reply v1", edit_at: T0 + 3000 } },
+    {
+      type: "post_edited",
+      post_edited: { post_id: "reply1", message: "reply v1", edit_at: T0 + 3000 },
+    },
   ]);
-  const del = { type: "post_deleted", post_deleted: { post_id: "root", delete_at: T0 + 7000, deleted_by: "user9" } };
+  const del = {
+    type: "post_deleted",
+    post_deleted: { post_id: "root", delete_at: T0 + 7000, deleted_by: "user9" },
+  };
   const first = await apply([del]);
   assert.deepEqual(first.warnings, []);
   const second = await apply([del]);
@@ -231,29 +362,55 @@ test("post_deleted sets delete_at, update_at and props.deleteBy on the post, its
   assert.equal(JSON.parse(version.props).deleteBy, undefined);
   assert.equal(byId.get("other")!.deleteAt, 0n);
   const files = await db().fileInfo.findMany({ orderBy: { id: "asc" } });
-  assert.deepEqual(files.map((f) => f.deleteAt), [BigInt(T0 + 7000), BigInt(T0 + 7000)]);
+  assert.deepEqual(
+    files.map((f) => f.deleteAt),
+    [BigInt(T0 + 7000), BigInt(T0 + 7000)],
+  );
 
-  const later = await apply([{ type: "post_deleted", post_deleted: { post_id: "root", delete_at: T0 + 9999, deleted_by: "x" } }]);
+  const later = await apply([
+    {
+      type: "post_deleted",
+      post_deleted: { post_id: "root", delete_at: T0 + 9999, deleted_by: "x" },
+    },
+  ]);
   assert.match(later.warnings[0]!.message, /already deleted at/);
-  assert.equal((await db().post.findUnique({ where: { id: "root" } }))!.deleteAt, BigInt(T0 + 7000));
+  assert.equal(
+    (await db().post.findUnique({ where: { id: "root" } }))!.deleteAt,
+    BigInt(T0 + 7000),
+  );
 });
 
 test("member_joined / member_left keep ChannelMemberHistory like Mattermost", async () => {
-  const join = (u: string, time: number) => ({ type: "member_joined", member_joined: { channel_id: "chan1", user_id: u, time } });
-  const leave = (u: string, time: number) => ({ type: "member_left", member_left: { channel_id: "chan1", user_id: u, time } });
+  const join = (u: string, time: number) => ({
+    type: "member_joined",
+    member_joined: { channel_id: "chan1", user_id: u, time },
+  });
+  const leave = (u: string, time: number) => ({
+    type: "member_left",
+    member_left: { channel_id: "chan1", user_id: u, time },
+  });
   await apply([join("u1", T0), join("u2", T0 + 1), leave("u1", T0 + 10), join("u1", T0 + 20)]);
   await apply([join("u1", T0), leave("u1", T0 + 10)]); // replays
   const again = await apply([join("u2", T0 + 5), leave("u3", T0 + 5)]);
   assert.deepEqual(
     again.warnings.map((w) => [w.index, w.message]),
     [
-      [0, `user u2 is already a member of channel chan1 since ${T0 + 1}; join at ${T0 + 5} ignored`],
+      [
+        0,
+        `user u2 is already a member of channel chan1 since ${T0 + 1}; join at ${T0 + 5} ignored`,
+      ],
       [1, `user u3 has no open membership of channel chan1 at ${T0 + 5}; leave ignored`],
     ],
   );
-  const rows = await db().channelMemberHistory.findMany({ orderBy: [{ userId: "asc" }, { joinTime: "asc" }] });
+  const rows = await db().channelMemberHistory.findMany({
+    orderBy: [{ userId: "asc" }, { joinTime: "asc" }],
+  });
   assert.deepEqual(
-    rows.map((h) => [h.userId, Number(h.joinTime - BigInt(T0)), h.leaveTime === null ? null : Number(h.leaveTime - BigInt(T0))]),
+    rows.map((h) => [
+      h.userId,
+      Number(h.joinTime - BigInt(T0)),
+      h.leaveTime === null ? null : Number(h.leaveTime - BigInt(T0)),
+    ]),
     [
       ["u1", 0, 10],
       ["u1", 20, null],
@@ -263,14 +420,20 @@ test("member_joined / member_left keep ChannelMemberHistory like Mattermost", as
 });
 
 test("file_info keeps its stored bytes when sent again, and links bytes uploaded before it", async () => {
-  const early = await storeFileBytes({ fileId: "early1", source: Readable.from([Buffer.from("abc")]) });
+  const early = await storeFileBytes({
+    fileId: "early1",
+    source: Readable.from([Buffer.from("abc")]),
+  });
   assert.equal(early.linked, false);
   await apply([fileInfo("early1")]);
   const row = await db().fileInfo.findUnique({ where: { id: "early1" } });
   assert.equal(row!.storeKey, early.storeKey);
   assert.equal(row!.sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 
-  const late = await storeFileBytes({ fileId: "early1", source: Readable.from([Buffer.from("abcd")]) });
+  const late = await storeFileBytes({
+    fileId: "early1",
+    source: Readable.from([Buffer.from("abcd")]),
+  });
   assert.equal(late.linked, true);
   await apply([fileInfo("early1", { name: "renamed.pdf" })]);
   const again = await db().fileInfo.findUnique({ where: { id: "early1" } });
@@ -287,16 +450,24 @@ test("concurrent batches writing the same ids all apply (the loser retries)", as
     { type: "post_edited", post_edited: { post_id: "c0", message: "edited", edit_at: T0 + 5000 } },
   ]);
   const results = await Promise.all(batches.map((records) => applyRecords({ records })));
-  assert.deepEqual(results.map((r) => r.ok), [true, true, true, true]);
+  assert.deepEqual(
+    results.map((r) => r.ok),
+    [true, true, true, true],
+  );
   assert.equal(await db().post.count({ where: { originalId: "" } }), 150);
-  assert.equal(await db().post.count({ where: { originalId: "c0" } }), 1, "the edit is stored once");
+  assert.equal(
+    await db().post.count({ where: { originalId: "c0" } }),
+    1,
+    "the edit is stored once",
+  );
   assert.equal((await db().post.findUniqueOrThrow({ where: { id: "c0" } })).message, "edited");
   assert.equal(await db().chatTeam.count(), 1);
 });
 
 test("large batches are written across several statements", async () => {
   const records: unknown[] = [team, channel, user];
-  for (let i = 0; i < 1200; i++) records.push(post(`bulk${i}`, { create_at: T0 + i, update_at: T0 + i }));
+  for (let i = 0; i < 1200; i++)
+    records.push(post(`bulk${i}`, { create_at: T0 + i, update_at: T0 + i }));
   const result = await apply(records);
   assert.equal(result.counts.post, 1200);
   assert.equal(await db().post.count(), 1200);

@@ -8,9 +8,15 @@ import { ZIngestTokenName } from "./token-schema.ts";
 export type CreatedIngestToken = { id: string; name: string; createdAt: Date; token: string };
 
 /** A new bearer token for the ingest API. The plaintext is returned here only; the database keeps its sha256. */
-export async function createIngestToken(options: { name: string; createdBy: string }): Promise<CreatedIngestToken> {
+export async function createIngestToken(options: {
+  name: string;
+  createdBy: string;
+}): Promise<CreatedIngestToken> {
   const parsed = ZIngestTokenName.safeParse(options.name);
-  if (!parsed.success) throw new UserError(parsed.error.issues[0]!.message, 400, { name: parsed.error.issues[0]!.message });
+  if (!parsed.success)
+    throw new UserError(parsed.error.issues[0]!.message, 400, {
+      name: parsed.error.issues[0]!.message,
+    });
   const name = parsed.data;
   const token = INGEST_TOKEN_PREFIX + randomBytes(32).toString("base64url");
   const row = await db().ingestToken.create({

@@ -36,7 +36,11 @@ test("store keys come from the id's hash and never trust the id as a path", () =
     assert.match(k, /^[0-9a-f]{2}\/(?:[a-z0-9_-]{1,64}|x\.[0-9a-f]{64})$/, hostile);
     assert.ok(!k.includes(".."), hostile);
   }
-  assert.equal(storeKeyForFile("A"), `${sha("A").slice(0, 2)}/x.${sha("A")}`, "upper case is hashed (case-insensitive disks)");
+  assert.equal(
+    storeKeyForFile("A"),
+    `${sha("A").slice(0, 2)}/x.${sha("A")}`,
+    "upper case is hashed (case-insensitive disks)",
+  );
   assert.throws(() => storeKeyForFile(""), UserError);
 });
 
@@ -48,7 +52,12 @@ test("bytes are streamed into the store with their sha256 and size, and can be r
   await applyRecords({ records: [fileInfo("f1")] });
   const chunks = [Buffer.from("hello "), Buffer.from("world")];
   const stored = await storeFileBytes({ fileId: "f1", source: Readable.from(chunks) });
-  assert.deepEqual(stored, { storeKey: storeKeyForFile("f1"), sha256: sha("hello world"), size: 11, linked: true });
+  assert.deepEqual(stored, {
+    storeKey: storeKeyForFile("f1"),
+    sha256: sha("hello world"),
+    size: 11,
+    linked: true,
+  });
   const row = await db().fileInfo.findUniqueOrThrow({ where: { id: "f1" } });
   assert.equal(row.storeKey, stored.storeKey);
   assert.equal(row.sha256, stored.sha256);
@@ -58,7 +67,11 @@ test("bytes are streamed into the store with their sha256 and size, and can be r
 
 test("an upload over maxBytes is refused with 413 and leaves nothing", async () => {
   await assert.rejects(
-    storeFileBytes({ fileId: "big1", source: Readable.from([Buffer.alloc(10), Buffer.alloc(10)]), maxBytes: 15 }),
+    storeFileBytes({
+      fileId: "big1",
+      source: Readable.from([Buffer.alloc(10), Buffer.alloc(10)]),
+      maxBytes: 15,
+    }),
     (error: unknown) => error instanceof UserError && error.status === 413,
   );
   assert.equal(existsSync(path.join(env().fileStoreDir, storeKeyForFile("big1"))), false);
@@ -66,7 +79,13 @@ test("an upload over maxBytes is refused with 413 and leaves nothing", async () 
 });
 
 test("--files: a file_info path inside the directory stores its bytes", async () => {
-  const result = await applyRecords({ records: [fileInfo("f2", { path: "sub/report.pdf" }), fileInfo("f3", { path: "inside-link.pdf" })], filesDir });
+  const result = await applyRecords({
+    records: [
+      fileInfo("f2", { path: "sub/report.pdf" }),
+      fileInfo("f3", { path: "inside-link.pdf" }),
+    ],
+    filesDir,
+  });
   assert.ok(result.ok);
   const row = await db().fileInfo.findUniqueOrThrow({ where: { id: "f2" } });
   assert.equal(row.sha256, sha("pdf"));
@@ -85,7 +104,10 @@ test("--files: paths leaving the directory are refused, naming the record", asyn
     ["sub", /is not a regular file/],
   ];
   for (const [p, message] of cases) {
-    const result = await applyRecords({ records: [fileInfo("ok1"), fileInfo("bad1", { path: p })], filesDir });
+    const result = await applyRecords({
+      records: [fileInfo("ok1"), fileInfo("bad1", { path: p })],
+      filesDir,
+    });
     assert.ok(!result.ok, p);
     assert.equal(result.errors.length, 1, p);
     assert.equal(result.errors[0]!.index, 1, p);

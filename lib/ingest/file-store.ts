@@ -36,7 +36,8 @@ export function storeKeyForFile(fileId: string): string {
 }
 
 export function storePath(storeKey: string): string {
-  if (!STORE_KEY.test(storeKey)) throw new UserError(`Not a file store key: ${JSON.stringify(storeKey)}`, 400);
+  if (!STORE_KEY.test(storeKey))
+    throw new UserError(`Not a file store key: ${JSON.stringify(storeKey)}`, 400);
   return path.join(env().fileStoreDir, storeKey);
 }
 
@@ -70,13 +71,25 @@ export async function writeFileBytes(options: {
   const encryption = startFileEncryption();
   const durable = options.durable !== false;
   try {
-    await pipeline(options.source, measure, encryption.cipher, createWriteStream(tmp, { flags: "wx", mode: 0o600 }));
+    await pipeline(
+      options.source,
+      measure,
+      encryption.cipher,
+      createWriteStream(tmp, { flags: "wx", mode: 0o600 }),
+    );
     if (durable) {
       // fsync through a second descriptor: the data must be on disk before the rename publishes it.
       const handle = await open(tmp, "r+");
       await handle.sync().finally(() => handle.close());
     }
-    const meta = await encryption.publish({ dataPath: finalPath, tmp, tmpDir, sha256: hash.digest("hex"), size, durable });
+    const meta = await encryption.publish({
+      dataPath: finalPath,
+      tmp,
+      tmpDir,
+      sha256: hash.digest("hex"),
+      size,
+      durable,
+    });
     return { storeKey, sha256: meta.sha256, size };
   } catch (error) {
     await rm(tmp, { force: true });
@@ -112,10 +125,16 @@ export async function storeFileBytes(options: {
   const stored = await writeFileBytes(options);
   // The same bytes sent again change nothing: every write to FileInfo is a new version in the change feed.
   const linked = await withIngestTransaction(async (sql) => {
-    const rows = await sql.all(`SELECT "storeKey", "sha256" FROM "FileInfo" WHERE "id" = $1`, [options.fileId]);
+    const rows = await sql.all(`SELECT "storeKey", "sha256" FROM "FileInfo" WHERE "id" = $1`, [
+      options.fileId,
+    ]);
     if (rows.length === 0) return false;
     if (rows[0]!.storeKey !== stored.storeKey || rows[0]!.sha256 !== stored.sha256)
-      await sql.run(`UPDATE "FileInfo" SET "storeKey" = $1, "sha256" = $2 WHERE "id" = $3`, [stored.storeKey, stored.sha256, options.fileId]);
+      await sql.run(`UPDATE "FileInfo" SET "storeKey" = $1, "sha256" = $2 WHERE "id" = $3`, [
+        stored.storeKey,
+        stored.sha256,
+        options.fileId,
+      ]);
     return true;
   });
   return { ...stored, linked };

@@ -10,7 +10,10 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * ("post.props.a.0"): NUL, which PostgreSQL text refuses, and lone surrogates, which both
  * drivers would silently turn into U+FFFD. At most `limit` of them.
  */
-export function findUnstorableText(value: unknown, limit = 10): Array<{ field: string; message: string }> {
+export function findUnstorableText(
+  value: unknown,
+  limit = 10,
+): Array<{ field: string; message: string }> {
   const found: Array<{ field: string; message: string }> = [];
   const check = (text: string, field: string) => {
     if (text.includes("\u0000")) found.push({ field, message: NUL_MESSAGE });
@@ -23,7 +26,8 @@ export function findUnstorableText(value: unknown, limit = 10): Array<{ field: s
     if (typeof item.value === "string") {
       check(item.value, item.path);
     } else if (Array.isArray(item.value)) {
-      for (let i = item.value.length - 1; i >= 0; i--) stack.push({ value: item.value[i], path: join(item.path, String(i)) });
+      for (let i = item.value.length - 1; i >= 0; i--)
+        stack.push({ value: item.value[i], path: join(item.path, String(i)) });
     } else if (typeof item.value === "object" && item.value !== null) {
       const entries = Object.entries(item.value);
       for (let i = entries.length - 1; i >= 0; i--) {

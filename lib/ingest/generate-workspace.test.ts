@@ -13,7 +13,10 @@ before(async () => {
 });
 after(async () => t.cleanup());
 
-function streamHash(options: Parameters<typeof generateWorkspace>[0]): { sha256: string; records: unknown[] } {
+function streamHash(options: Parameters<typeof generateWorkspace>[0]): {
+  sha256: string;
+  records: unknown[];
+} {
   const hash = createHash("sha256");
   const records: unknown[] = [];
   for (const record of generateWorkspace(options)) {
@@ -55,15 +58,52 @@ test("the workspace has every kind of thing an export must handle, and every rec
       if (/\p{Extended_Pictographic}/u.test(r.post.message)) bump("emoji");
     }
   }
-  for (const kind of ["team", "user", "bot", "deactivated user", "channel:O", "channel:P", "channel:D", "channel:G", "post", "reply", "webhook", "bot post", "system post", "file_info", "post_edited", "post_deleted", "member_joined", "member_left", "rtl", "emoji"]) {
-    assert.ok((kinds.get(kind) ?? 0) > 0, `no ${kind} in ${JSON.stringify(Object.fromEntries(kinds))}`);
+  for (const kind of [
+    "team",
+    "user",
+    "bot",
+    "deactivated user",
+    "channel:O",
+    "channel:P",
+    "channel:D",
+    "channel:G",
+    "post",
+    "reply",
+    "webhook",
+    "bot post",
+    "system post",
+    "file_info",
+    "post_edited",
+    "post_deleted",
+    "member_joined",
+    "member_left",
+    "rtl",
+    "emoji",
+  ]) {
+    assert.ok(
+      (kinds.get(kind) ?? 0) > 0,
+      `no ${kind} in ${JSON.stringify(Object.fromEntries(kinds))}`,
+    );
   }
-  assert.equal(records.filter((r) => (r as { type: string; post?: { type: string } }).type === "post" && (r as { post: { type: string } }).post.type === "").length, 1000);
-  assert.deepEqual(times.filter((x) => x > 0), times, "every post has a time");
+  assert.equal(
+    records.filter(
+      (r) =>
+        (r as { type: string; post?: { type: string } }).type === "post" &&
+        (r as { post: { type: string } }).post.type === "",
+    ).length,
+    1000,
+  );
+  assert.deepEqual(
+    times.filter((x) => x > 0),
+    times,
+    "every post has a time",
+  );
 });
 
 test("the channel count can be set (the acceptance corpus: 3,000 posts over 40 channels)", () => {
-  const channels = [...generateWorkspace({ posts: 3000, seed: 1, channels: 40 })].filter((r) => r.type === "channel");
+  const channels = [...generateWorkspace({ posts: 3000, seed: 1, channels: 40 })].filter(
+    (r) => r.type === "channel",
+  );
   assert.equal(channels.length, 40);
 });
 
@@ -113,14 +153,23 @@ test("spanMs spreads the workspace over the span and dates nothing after its end
   assert.equal(a.sha256, b.sha256, "deterministic for a fixed start");
   const all = a.records.flatMap(times);
   assert.ok(Math.max(...all) <= from + 30 * DAY, "nothing after the end");
-  const postTimes = a.records.filter((r) => (r as { type: string }).type === "post").map((r) => (r as { post: { create_at: number } }).post.create_at);
+  const postTimes = a.records
+    .filter((r) => (r as { type: string }).type === "post")
+    .map((r) => (r as { post: { create_at: number } }).post.create_at);
   // The posts reach into the last days of the span (the demo data ends near "now")…
-  assert.ok(Math.max(...postTimes) > from + 27 * DAY, `last post ${new Date(Math.max(...postTimes)).toISOString()}`);
+  assert.ok(
+    Math.max(...postTimes) > from + 27 * DAY,
+    `last post ${new Date(Math.max(...postTimes)).toISOString()}`,
+  );
   // …and fill it: at least 25 of the 30 days have posts.
   const days = new Set(postTimes.map((t) => Math.floor((t - from) / DAY)));
   assert.ok(days.size >= 25, `${days.size} days with posts`);
   // Without spanMs the stream is what it always was (a minute or so between posts).
   const plain = streamHash({ posts: 2000, seed: 7, startAt: from });
   assert.notEqual(plain.sha256, a.sha256);
-  assert.equal(plain.records.length >= a.records.length, true, "the span only drops events past its end");
+  assert.equal(
+    plain.records.length >= a.records.length,
+    true,
+    "the span only drops events past its end",
+  );
 });

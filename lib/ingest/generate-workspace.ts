@@ -37,16 +37,106 @@ type Channel = {
 
 type Pending =
   | { time: number; seq: number; kind: "edit"; postId: string; rootId: string; message: string }
-  | { time: number; seq: number; kind: "delete"; postId: string; rootId: string; channel: Channel; deletedBy: string }
+  | {
+      time: number;
+      seq: number;
+      kind: "delete";
+      postId: string;
+      rootId: string;
+      channel: Channel;
+      deletedBy: string;
+    }
   | { time: number; seq: number; kind: "rejoin"; channel: Channel; user: number };
 
 const KIND_CYCLE = ["O", "P", "D", "G", "O", "O", "P", "D", "O", "G"] as const;
-const TEAM_NAMES = ["Acme Corp", "Équipe Ωmega 🚀", "北京分公司", "Research & Development", "فريق الدعم", "Ops", "Sales EMEA", "Legal"];
-const CHANNEL_WORDS = ["town-square", "off-topic", "release", "incidents", "design", "support", "finance", "random", "dev", "sales"];
-const CHANNEL_TITLES = ["Town Square", "Off-Topic ☕", "Release 🚢", "Incidents 🔥", "Design", "الدعم الفني", "财务", "Random", "Dev ⚙️", "Sales"];
-const FIRST = ["Alice", "Bob", "Zoë", "José", "Søren", "Олена", "محمد", "李", "Ayşe", "Nguyễn", "Priya", "Kwame", "Małgorzata", "Hiroshi", "Fatima", "Liam"];
-const FIRST_ASCII = ["alice", "bob", "zoe", "jose", "soren", "olena", "mohammed", "li", "ayse", "nguyen", "priya", "kwame", "malgorzata", "hiroshi", "fatima", "liam"];
-const LAST = ["Smith", "Müller", "García", "Ødegaard", "Коваленко", "الحسن", "王", "Yılmaz", "Trần", "Patel", "Mensah", "Kowalska", "Tanaka", "Haddad", "O'Brien", "Dupont"];
+const TEAM_NAMES = [
+  "Acme Corp",
+  "Équipe Ωmega 🚀",
+  "北京分公司",
+  "Research & Development",
+  "فريق الدعم",
+  "Ops",
+  "Sales EMEA",
+  "Legal",
+];
+const CHANNEL_WORDS = [
+  "town-square",
+  "off-topic",
+  "release",
+  "incidents",
+  "design",
+  "support",
+  "finance",
+  "random",
+  "dev",
+  "sales",
+];
+const CHANNEL_TITLES = [
+  "Town Square",
+  "Off-Topic ☕",
+  "Release 🚢",
+  "Incidents 🔥",
+  "Design",
+  "الدعم الفني",
+  "财务",
+  "Random",
+  "Dev ⚙️",
+  "Sales",
+];
+const FIRST = [
+  "Alice",
+  "Bob",
+  "Zoë",
+  "José",
+  "Søren",
+  "Олена",
+  "محمد",
+  "李",
+  "Ayşe",
+  "Nguyễn",
+  "Priya",
+  "Kwame",
+  "Małgorzata",
+  "Hiroshi",
+  "Fatima",
+  "Liam",
+];
+const FIRST_ASCII = [
+  "alice",
+  "bob",
+  "zoe",
+  "jose",
+  "soren",
+  "olena",
+  "mohammed",
+  "li",
+  "ayse",
+  "nguyen",
+  "priya",
+  "kwame",
+  "malgorzata",
+  "hiroshi",
+  "fatima",
+  "liam",
+];
+const LAST = [
+  "Smith",
+  "Müller",
+  "García",
+  "Ødegaard",
+  "Коваленко",
+  "الحسن",
+  "王",
+  "Yılmaz",
+  "Trần",
+  "Patel",
+  "Mensah",
+  "Kowalska",
+  "Tanaka",
+  "Haddad",
+  "O'Brien",
+  "Dupont",
+];
 const BOTS = [
   { username: "ci-bot", name: "CI" },
   { username: "alert-bot", name: "Alerts" },
@@ -81,10 +171,26 @@ const PHRASES = [
   "<b>not html</b> & ampersands",
   "]]> and <!-- comments -->",
 ];
-const BOT_MESSAGES = ["Build #{n} succeeded ✅", "Alert: CPU above 90% on db-{n}", "Daily standup reminder ⏰ ({n})"];
-const WEBHOOK_MESSAGES = ["Deploy of v1.{n}.0 to production finished", "New issue PROJ-{n} created", "Incident #{n} resolved"];
+const BOT_MESSAGES = [
+  "Build #{n} succeeded ✅",
+  "Alert: CPU above 90% on db-{n}",
+  "Daily standup reminder ⏰ ({n})",
+];
+const WEBHOOK_MESSAGES = [
+  "Deploy of v1.{n}.0 to production finished",
+  "New issue PROJ-{n} created",
+  "Incident #{n} resolved",
+];
 const WEBHOOK_NAMES = ["CI Pipeline", "Jira", "PagerDuty"];
-const FILES = ["report.pdf", "screenshot.png", "notes.txt", "data.csv", "ملف.txt", "图片.png", "budget 2025.xlsx"];
+const FILES = [
+  "report.pdf",
+  "screenshot.png",
+  "notes.txt",
+  "data.csv",
+  "ملف.txt",
+  "图片.png",
+  "budget 2025.xlsx",
+];
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -105,7 +211,16 @@ export function* generateWorkspace(options: WorkspaceOptions): Generator<IngestR
   const teamCount = clamp(Math.ceil(posts / 200_000), 2, TEAM_NAMES.length);
   const teamIds = range(teamCount).map((i) => id("team", i));
   for (let i = 0; i < teamCount; i++) {
-    yield { type: "team", team: { id: teamIds[i]!, name: `team-${i}`, display_name: TEAM_NAMES[i]!, type: "O", create_at: t0 - DAY } };
+    yield {
+      type: "team",
+      team: {
+        id: teamIds[i]!,
+        name: `team-${i}`,
+        display_name: TEAM_NAMES[i]!,
+        type: "O",
+        create_at: t0 - DAY,
+      },
+    };
   }
   const humanCount = clamp(Math.round(posts / 100), 12, 5000);
   const users: Array<{ id: string; username: string }> = [];
@@ -130,13 +245,27 @@ export function* generateWorkspace(options: WorkspaceOptions): Generator<IngestR
   // A deactivated account that never takes part: exports must still cope with it.
   yield {
     type: "user",
-    user: { id: id("user", "deactivated"), username: "former.employee", email: "former.employee@example.com", is_bot: false, create_at: t0 - 2 * DAY, delete_at: t0 - DAY },
+    user: {
+      id: id("user", "deactivated"),
+      username: "former.employee",
+      email: "former.employee@example.com",
+      is_bot: false,
+      create_at: t0 - 2 * DAY,
+      delete_at: t0 - DAY,
+    },
   };
   const bots = BOTS.map((b, i) => ({ id: id("bot", i), username: b.username }));
   for (let i = 0; i < BOTS.length; i++) {
     yield {
       type: "user",
-      user: { ...bots[i]!, email: `${bots[i]!.username}@localhost`, first_name: BOTS[i]!.name, is_bot: true, create_at: t0 - DAY, delete_at: 0 },
+      user: {
+        ...bots[i]!,
+        email: `${bots[i]!.username}@localhost`,
+        first_name: BOTS[i]!.name,
+        is_bot: true,
+        create_at: t0 - DAY,
+        delete_at: 0,
+      },
     };
   }
 
@@ -146,13 +275,27 @@ export function* generateWorkspace(options: WorkspaceOptions): Generator<IngestR
   for (let c = 0; c < channelCount; c++) {
     const type = KIND_CYCLE[c % KIND_CYCLE.length]!;
     const createAt = t0 + c * 1000;
-    const channel: Channel = { id: id("channel", c), type, teamId: "", humans: [], bots: [], roots: [] };
+    const channel: Channel = {
+      id: id("channel", c),
+      type,
+      teamId: "",
+      humans: [],
+      bots: [],
+      roots: [],
+    };
     let name: string;
     let displayName: string;
     if (type === "D" || type === "G") {
-      channel.humans = distinct(rng, humanCount, type === "D" ? 2 : rng.int(3, Math.min(6, humanCount)));
+      channel.humans = distinct(
+        rng,
+        humanCount,
+        type === "D" ? 2 : rng.int(3, Math.min(6, humanCount)),
+      );
       const memberIds = channel.humans.map((u) => users[u]!.id).sort();
-      name = type === "D" ? memberIds.join("__") : createHash("sha1").update(memberIds.join(",")).digest("hex");
+      name =
+        type === "D"
+          ? memberIds.join("__")
+          : createHash("sha1").update(memberIds.join(",")).digest("hex");
       displayName = type === "D" ? "" : channel.humans.map((u) => users[u]!.username).join(", ");
     } else {
       channel.teamId = teamIds[c % teamCount]!;
@@ -162,10 +305,27 @@ export function* generateWorkspace(options: WorkspaceOptions): Generator<IngestR
       displayName = `${CHANNEL_TITLES[c % CHANNEL_TITLES.length]} ${c}`;
     }
     channels.push(channel);
-    yield { type: "channel", channel: { id: channel.id, team_id: channel.teamId, type, name, display_name: displayName, create_at: createAt, delete_at: 0 } };
-    const members = [...channel.humans.map((u) => users[u]!.id), ...channel.bots.map((b) => bots[b]!.id)];
+    yield {
+      type: "channel",
+      channel: {
+        id: channel.id,
+        team_id: channel.teamId,
+        type,
+        name,
+        display_name: displayName,
+        create_at: createAt,
+        delete_at: 0,
+      },
+    };
+    const members = [
+      ...channel.humans.map((u) => users[u]!.id),
+      ...channel.bots.map((b) => bots[b]!.id),
+    ];
     for (let m = 0; m < members.length; m++) {
-      yield { type: "member_joined", member_joined: { channel_id: channel.id, user_id: members[m]!, time: createAt + 1 + m } };
+      yield {
+        type: "member_joined",
+        member_joined: { channel_id: channel.id, user_id: members[m]!, time: createAt + 1 + m },
+      };
     }
   }
 
@@ -176,7 +336,10 @@ export function* generateWorkspace(options: WorkspaceOptions): Generator<IngestR
   let t = t0 + channelCount * 1000 + MINUTE;
   const endAt = options.spanMs === undefined ? Number.MAX_SAFE_INTEGER : t0 + options.spanMs;
   // The unscaled gaps average ~60.5 s; scaled so the posts end at ~95 % of the span.
-  const gapScale = options.spanMs === undefined ? 1 : Math.max(0.001, (options.spanMs * 0.95 - (t - t0)) / (Math.max(1, posts) * 60_500));
+  const gapScale =
+    options.spanMs === undefined
+      ? 1
+      : Math.max(0.001, (options.spanMs * 0.95 - (t - t0)) / (Math.max(1, posts) * 60_500));
 
   function* due(until: number): Generator<IngestRecordInput> {
     while (pending.size > 0 && pending.peek()!.time <= until) {
@@ -186,22 +349,37 @@ export function* generateWorkspace(options: WorkspaceOptions): Generator<IngestR
       } else if (deleted.has(e.postId) || (e.rootId !== "" && deleted.has(e.rootId))) {
         continue;
       } else if (e.kind === "edit") {
-        yield { type: "post_edited", post_edited: { post_id: e.postId, message: e.message, edit_at: e.time } };
+        yield {
+          type: "post_edited",
+          post_edited: { post_id: e.postId, message: e.message, edit_at: e.time },
+        };
       } else {
         deleted.add(e.postId);
         e.channel.roots = e.channel.roots.filter((r) => r !== e.postId);
-        yield { type: "post_deleted", post_deleted: { post_id: e.postId, delete_at: e.time, deleted_by: e.deletedBy } };
+        yield {
+          type: "post_deleted",
+          post_deleted: { post_id: e.postId, delete_at: e.time, deleted_by: e.deletedBy },
+        };
       }
     }
   }
 
   function* join(channel: Channel, user: number, time: number): Generator<IngestRecordInput> {
     channel.humans.push(user);
-    yield { type: "member_joined", member_joined: { channel_id: channel.id, user_id: users[user]!.id, time } };
+    yield {
+      type: "member_joined",
+      member_joined: { channel_id: channel.id, user_id: users[user]!.id, time },
+    };
     yield systemPost(channel, user, time, "system_join_channel", "joined the channel.");
   }
 
-  function systemPost(channel: Channel, user: number, time: number, type: string, text: string): IngestRecordInput {
+  function systemPost(
+    channel: Channel,
+    user: number,
+    time: number,
+    type: string,
+    text: string,
+  ): IngestRecordInput {
     const u = users[user]!;
     return {
       type: "post",
@@ -235,7 +413,11 @@ export function* generateWorkspace(options: WorkspaceOptions): Generator<IngestR
       props = { from_bot: "true" };
       message = rng.pick(BOT_MESSAGES).replace("{n}", String(i));
     } else if (roll < 0.08 && (channel.type === "O" || channel.type === "P")) {
-      props = { from_webhook: "true", override_username: rng.pick(WEBHOOK_NAMES), override_icon_url: "https://example.com/hook.png" };
+      props = {
+        from_webhook: "true",
+        override_username: rng.pick(WEBHOOK_NAMES),
+        override_icon_url: "https://example.com/hook.png",
+      };
       message = rng.pick(WEBHOOK_MESSAGES).replace("{n}", String(i));
     } else {
       message = humanMessage(rng, users, channel);
@@ -301,7 +483,14 @@ export function* generateWorkspace(options: WorkspaceOptions): Generator<IngestR
       for (let e = 1; e <= edits; e++) {
         lastChange += rng.int(30_000, 2 * HOUR);
         const edited = `${rng.pick(["", "Correction: ", "✏️ "])}${message} (edit ${e})`;
-        pending.push({ time: lastChange, seq: seq++, kind: "edit", postId, rootId, message: edited });
+        pending.push({
+          time: lastChange,
+          seq: seq++,
+          kind: "edit",
+          postId,
+          rootId,
+          message: edited,
+        });
       }
     }
     if (rng.chance(0.02)) {
@@ -319,9 +508,19 @@ export function* generateWorkspace(options: WorkspaceOptions): Generator<IngestR
     if (rng.chance(0.5) && channel.humans.length > 2) {
       const at = rng.int(1, channel.humans.length - 1);
       const [user] = channel.humans.splice(at, 1);
-      yield { type: "member_left", member_left: { channel_id: channel.id, user_id: users[user!]!.id, time } };
+      yield {
+        type: "member_left",
+        member_left: { channel_id: channel.id, user_id: users[user!]!.id, time },
+      };
       yield systemPost(channel, user!, time, "system_leave_channel", "left the channel.");
-      if (rng.chance(0.5)) pending.push({ time: time + rng.int(HOUR, 3 * DAY), seq: seq++, kind: "rejoin", channel, user: user! });
+      if (rng.chance(0.5))
+        pending.push({
+          time: time + rng.int(HOUR, 3 * DAY),
+          seq: seq++,
+          kind: "rejoin",
+          channel,
+          user: user!,
+        });
     } else {
       const user = rng.int(0, humanCount - 1);
       if (!channel.humans.includes(user)) yield* join(channel, user, time);
@@ -330,7 +529,10 @@ export function* generateWorkspace(options: WorkspaceOptions): Generator<IngestR
 }
 
 function humanMessage(rng: Prng, users: Array<{ username: string }>, channel: Channel): string {
-  if (rng.chance(0.002)) return range(rng.int(10, 50)).map((n) => `${n + 1}. ${rng.pick(PHRASES)}`).join("\n");
+  if (rng.chance(0.002))
+    return range(rng.int(10, 50))
+      .map((n) => `${n + 1}. ${rng.pick(PHRASES)}`)
+      .join("\n");
   const parts = range(rng.int(1, 3)).map(() => rng.pick(PHRASES));
   if (rng.chance(0.1)) parts.unshift(`@${users[rng.pick(channel.humans)]!.username}`);
   return parts.join(" ");

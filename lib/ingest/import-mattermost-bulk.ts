@@ -1,5 +1,14 @@
-import { applyRecordStream, type ApplyStreamOptions, type SourceItem } from "./apply-record-stream.ts";
-import { channelId, convertBulkLine, directChannelId, type BulkContext } from "./mattermost-bulk.ts";
+import {
+  applyRecordStream,
+  type ApplyStreamOptions,
+  type SourceItem,
+} from "./apply-record-stream.ts";
+import {
+  channelId,
+  convertBulkLine,
+  directChannelId,
+  type BulkContext,
+} from "./mattermost-bulk.ts";
 import { readLines } from "./read-lines.ts";
 import type { ApplyResult } from "./types.ts";
 
@@ -15,7 +24,13 @@ export async function importMattermostBulk(options: {
 }): Promise<ApplyResult> {
   const firstPostAt = await scanChannelFirstPosts(options.file);
   return applyRecordStream({
-    open: () => readBulkRecords(options.file, { filesDir: options.filesDir, firstPostAt, sawVersion: false, directChannels: new Set() }),
+    open: () =>
+      readBulkRecords(options.file, {
+        filesDir: options.filesDir,
+        firstPostAt,
+        sawVersion: false,
+        directChannels: new Set(),
+      }),
     filesDir: options.filesDir,
     missingFiles: "warn",
     onProgress: options.onProgress,
@@ -35,12 +50,19 @@ async function* readBulkRecords(file: string, context: BulkContext): AsyncGenera
     try {
       value = JSON.parse(line.text);
     } catch (error) {
-      yield { index: line.lineNumber, problem: { field: "json", message: `is not valid JSON: ${(error as Error).message}` } };
+      yield {
+        index: line.lineNumber,
+        problem: { field: "json", message: `is not valid JSON: ${(error as Error).message}` },
+      };
       continue;
     }
     yield* await convertBulkLine(value, line.lineNumber, context);
   }
-  if (!sawLine) yield { index: 1, problem: { field: "file", message: "is empty; a bulk export starts with a version line" } };
+  if (!sawLine)
+    yield {
+      index: 1,
+      problem: { field: "file", message: "is empty; a bulk export starts with a version line" },
+    };
 }
 
 /** Channel id → earliest post (or reply) create_at in the file; lines that do not parse are left to validation. */
@@ -51,15 +73,32 @@ async function scanChannelFirstPosts(file: string): Promise<Map<string, number>>
     try {
       const value = JSON.parse(line.text) as {
         type?: string;
-        post?: { team?: string; channel?: string; create_at?: unknown; replies?: Array<{ create_at?: unknown }> };
-        direct_post?: { channel_members?: string[]; create_at?: unknown; replies?: Array<{ create_at?: unknown }> };
+        post?: {
+          team?: string;
+          channel?: string;
+          create_at?: unknown;
+          replies?: Array<{ create_at?: unknown }>;
+        };
+        direct_post?: {
+          channel_members?: string[];
+          create_at?: unknown;
+          replies?: Array<{ create_at?: unknown }>;
+        };
       };
       let id: string;
       let body: { create_at?: unknown; replies?: Array<{ create_at?: unknown }> } | undefined;
-      if (value.type === "post" && value.post && typeof value.post.team === "string" && typeof value.post.channel === "string") {
+      if (
+        value.type === "post" &&
+        value.post &&
+        typeof value.post.team === "string" &&
+        typeof value.post.channel === "string"
+      ) {
         id = channelId(value.post.team, value.post.channel);
         body = value.post;
-      } else if (value.type === "direct_post" && Array.isArray(value.direct_post?.channel_members)) {
+      } else if (
+        value.type === "direct_post" &&
+        Array.isArray(value.direct_post?.channel_members)
+      ) {
         id = directChannelId(value.direct_post.channel_members.map(String));
         body = value.direct_post;
       } else continue;

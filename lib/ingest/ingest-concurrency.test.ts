@@ -32,12 +32,22 @@ after(async () => {
 test("eight concurrent ingest requests while an export runs: every one applies, every post is stored", async () => {
   assert.ok((await applyRecords({ records: [team, channel, user] })).ok);
   const requests = Array.from({ length: 8 }, (_, r) =>
-    Array.from({ length: 300 }, (_, i) => post(`cc-${r}-${i}`, { create_at: T0 + r * 1000 + i, update_at: T0 + r * 1000 + i })),
+    Array.from({ length: 300 }, (_, i) =>
+      post(`cc-${r}-${i}`, { create_at: T0 + r * 1000 + i, update_at: T0 + r * 1000 + i }),
+    ),
   );
-  const job = await enqueueExportJob({ trigger: "manual", initiatedBy: "", initiatedByLabel: "test", format: "csv" });
+  const job = await enqueueExportJob({
+    trigger: "manual",
+    initiatedBy: "",
+    initiatedByLabel: "test",
+    format: "csv",
+  });
   const claimed = await claimNextJob({ workerId: "w-cc", leaseMs: 60_000, jobId: job.id });
   assert.ok(claimed);
-  const [status, ...results] = await Promise.all([runJob({ claimed, workerId: "w-cc", leaseMs: 60_000 }), ...requests.map((records) => applyRecords({ records }))]);
+  const [status, ...results] = await Promise.all([
+    runJob({ claimed, workerId: "w-cc", leaseMs: 60_000 }),
+    ...requests.map((records) => applyRecords({ records })),
+  ]);
   assert.ok(status === "success" || status === "warning", String(status));
   for (const result of results) assert.ok(result.ok, JSON.stringify(result).slice(0, 500));
   assert.equal(await db().post.count({ where: { id: { startsWith: "cc-" } } }), 8 * 300);

@@ -26,19 +26,37 @@ test("a created token is returned once, stored only as its sha256, and verifies"
   const now = new Date("2026-01-02T03:04:05Z");
   const verified = await verifyIngestToken(created.token, now);
   assert.equal(verified?.id, created.id);
-  assert.deepEqual((await db().ingestToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt, now);
+  assert.deepEqual(
+    (await db().ingestToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt,
+    now,
+  );
   // To the minute: a request within it writes nothing, a later one moves it on.
   assert.ok(await verifyIngestToken(created.token, new Date(now.getTime() + 59_000)));
-  assert.deepEqual((await db().ingestToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt, now);
+  assert.deepEqual(
+    (await db().ingestToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt,
+    now,
+  );
   const later = new Date(now.getTime() + 61_000);
   assert.ok(await verifyIngestToken(created.token, later));
-  assert.deepEqual((await db().ingestToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt, later);
+  assert.deepEqual(
+    (await db().ingestToken.findUniqueOrThrow({ where: { id: created.id } })).lastUsedAt,
+    later,
+  );
 });
 
 test("wrong, malformed and revoked tokens do not verify", async () => {
   const created = await createIngestToken({ name: "to-revoke", createdBy: "cli" });
   const flipped = created.token.slice(0, -1) + (created.token.endsWith("A") ? "B" : "A");
-  for (const bad of [flipped, "", null, undefined, "cus_", created.token + "x", created.token.slice(4), `Bearer ${created.token}`]) {
+  for (const bad of [
+    flipped,
+    "",
+    null,
+    undefined,
+    "cus_",
+    created.token + "x",
+    created.token.slice(4),
+    `Bearer ${created.token}`,
+  ]) {
     assert.equal(await verifyIngestToken(bad), null, String(bad));
   }
   assert.equal(await revokeIngestToken(created.id), true);

@@ -4,6 +4,13 @@ import { db } from "../db/client.ts";
 export async function listIngestTokens() {
   return db().ingestToken.findMany({
     orderBy: [{ createdAt: "desc" }, { id: "asc" }],
-    select: { id: true, name: true, createdAt: true, createdBy: true, lastUsedAt: true, revokedAt: true },
+    select: {
+      id: true,
+      name: true,
+      createdAt: true,
+      createdBy: true,
+      lastUsedAt: true,
+      revokedAt: true,
+    },
   });
 }

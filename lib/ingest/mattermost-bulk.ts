@@ -5,7 +5,16 @@ import type { SourceItem } from "./apply-record-stream.ts";
 import { derivedId } from "./ids.ts";
 import { mimeTypeOf } from "./mime-type.ts";
 import { resolveSourceFile } from "./resolve-source-file.ts";
-import { nullAsDefault, ZEpochMs, ZMessage, ZName, ZOptionalText, ZProps, ZText, type IngestRecordInput } from "./schema.ts";
+import {
+  nullAsDefault,
+  ZEpochMs,
+  ZMessage,
+  ZName,
+  ZOptionalText,
+  ZProps,
+  ZText,
+  type IngestRecordInput,
+} from "./schema.ts";
 
 /**
  * Mattermost bulk export (`mmctl export`, JSON lines; server/channels/app/imports/import_types.go)
@@ -21,7 +30,9 @@ import { nullAsDefault, ZEpochMs, ZMessage, ZName, ZOptionalText, ZProps, ZText,
  */
 
 // Mattermost writes an empty list or map, and an unset optional value, as null (see nullAsDefault).
-const ZAttachments = nullAsDefault(z.array(z.object({ path: ZText.min(1, "must not be empty") })).default(() => []));
+const ZAttachments = nullAsDefault(
+  z.array(z.object({ path: ZText.min(1, "must not be empty") })).default(() => []),
+);
 const ZBulkText = nullAsDefault(ZOptionalText);
 const ZBulkTime = nullAsDefault(ZEpochMs.optional());
 
@@ -40,13 +51,20 @@ const ZReply = z.object(messageFields);
 
 const postFields = { ...messageFields, replies: nullAsDefault(z.array(ZReply).default(() => [])) };
 
-const ZUsernames = z.array(ZName).min(1, "must list the members").max(8, "a group message has at most 8 members");
+const ZUsernames = z
+  .array(ZName)
+  .min(1, "must list the members")
+  .max(8, "a group message has at most 8 members");
 
 export const ZBulkLine = z.discriminatedUnion("type", [
   z.object({ type: z.literal("version"), version: z.number() }),
   z.object({
     type: z.literal("team"),
-    team: z.object({ name: ZName, display_name: ZBulkText, type: nullAsDefault(z.enum(["O", "I"]).default("O")) }),
+    team: z.object({
+      name: ZName,
+      display_name: ZBulkText,
+      type: nullAsDefault(z.enum(["O", "I"]).default("O")),
+    }),
   }),
   z.object({
     type: z.literal("channel"),
@@ -68,7 +86,14 @@ export const ZBulkLine = z.discriminatedUnion("type", [
       last_name: ZBulkText,
       delete_at: ZBulkTime,
       teams: nullAsDefault(
-        z.array(z.object({ name: ZName, channels: nullAsDefault(z.array(z.object({ name: ZName })).default(() => [])) })).default(() => []),
+        z
+          .array(
+            z.object({
+              name: ZName,
+              channels: nullAsDefault(z.array(z.object({ name: ZName })).default(() => [])),
+            }),
+          )
+          .default(() => []),
       ),
     }),
   }),
@@ -76,14 +101,23 @@ export const ZBulkLine = z.discriminatedUnion("type", [
     type: z.literal("bot"),
     bot: z.object({ username: ZName, display_name: ZBulkText, delete_at: ZBulkTime }),
   }),
-  z.object({ type: z.literal("post"), post: z.object({ team: ZName, channel: ZName, ...postFields }) }),
+  z.object({
+    type: z.literal("post"),
+    post: z.object({ team: ZName, channel: ZName, ...postFields }),
+  }),
   z.object({
     type: z.literal("direct_channel"),
     direct_channel: z
-      .object({ members: nullAsDefault(ZUsernames.optional()), participants: nullAsDefault(z.array(z.object({ username: ZName })).optional()) })
+      .object({
+        members: nullAsDefault(ZUsernames.optional()),
+        participants: nullAsDefault(z.array(z.object({ username: ZName })).optional()),
+      })
       .refine((d) => d.members || d.participants, { message: "needs members or participants" }),
   }),
-  z.object({ type: z.literal("direct_post"), direct_post: z.object({ channel_members: ZUsernames, ...postFields }) }),
+  z.object({
+    type: z.literal("direct_post"),
+    direct_post: z.object({ channel_members: ZUsernames, ...postFields }),
+  }),
   // Not part of a compliance archive; accepted and skipped.
   z.object({ type: z.enum(["emoji", "scheme", "role"]) }),
 ]);
@@ -103,32 +137,50 @@ export type BulkContext = {
 export const teamId = (team: string) => derivedId("mm-team", team);
 export const channelId = (team: string, channel: string) => derivedId("mm-channel", team, channel);
 export const userId = (username: string) => derivedId("mm-user", username);
-export const directChannelId = (usernames: string[]) => derivedId("mm-direct", ...[...usernames].sort());
+export const directChannelId = (usernames: string[]) =>
+  derivedId("mm-direct", ...[...usernames].sort());
 
 /** The records one bulk line becomes (index = its line number), or the problems found in it. */
-export async function convertBulkLine(value: unknown, lineNumber: number, context: BulkContext): Promise<SourceItem[]> {
-  const problem = (field: string, message: string): SourceItem[] => [{ index: lineNumber, problem: { field, message } }];
-  const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
+export async function convertBulkLine(
+  value: unknown,
+  lineNumber: number,
+  context: BulkContext,
+): Promise<SourceItem[]> {
+  const problem = (field: string, message: string): SourceItem[] => [
+    { index: lineNumber, problem: { field, message } },
+  ];
+  const type =
+    typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
   if (!context.sawVersion && type !== "version")
-    return problem("type", 'the first line must be the version line {"type":"version","version":1}');
+    return problem(
+      "type",
+      'the first line must be the version line {"type":"version","version":1}',
+    );
   const nul = replaceNul(value);
   const parsed = ZBulkLine.safeParse(nul.value);
   if (!parsed.success) {
     return parsed.error.issues.map((issue) => ({
       index: lineNumber,
-      problem: { field: issue.path.map(String).join(".") || "type", message: bulkIssueMessage(issue) },
+      problem: {
+        field: issue.path.map(String).join(".") || "type",
+        message: bulkIssueMessage(issue),
+      },
     }));
   }
   const line = parsed.data;
   const out: SourceItem[] = [];
   if (nul.fields.length > 0)
-    out.push({ index: lineNumber, warning: `NUL character(s) in ${nul.fields.join(", ")} stored as U+FFFD (the replacement character): PostgreSQL text cannot hold NUL` });
+    out.push({
+      index: lineNumber,
+      warning: `NUL character(s) in ${nul.fields.join(", ")} stored as U+FFFD (the replacement character): PostgreSQL text cannot hold NUL`,
+    });
   const emit = (record: IngestRecordInput) => out.push({ index: lineNumber, value: record });
   const joinTime = (channel: string) => context.firstPostAt.get(channel) ?? 0;
 
   switch (line.type) {
     case "version":
-      if (line.version !== 1) return problem("version", `is ${line.version}; only version 1 of the bulk format is known`);
+      if (line.version !== 1)
+        return problem("version", `is ${line.version}; only version 1 of the bulk format is known`);
       context.sawVersion = true;
       break;
     case "emoji":
@@ -138,7 +190,10 @@ export async function convertBulkLine(value: unknown, lineNumber: number, contex
       break;
     case "team": {
       const t = line.team;
-      emit({ type: "team", team: { id: teamId(t.name), name: t.name, display_name: t.display_name, type: t.type } });
+      emit({
+        type: "team",
+        team: { id: teamId(t.name), name: t.name, display_name: t.display_name, type: t.type },
+      });
       break;
     }
     case "channel": {
@@ -147,7 +202,15 @@ export async function convertBulkLine(value: unknown, lineNumber: number, contex
       const at = joinTime(id);
       emit({
         type: "channel",
-        channel: { id, team_id: teamId(c.team), type: c.type, name: c.name, display_name: c.display_name, create_at: at, delete_at: c.deleted_at ?? 0 },
+        channel: {
+          id,
+          team_id: teamId(c.team),
+          type: c.type,
+          name: c.name,
+          display_name: c.display_name,
+          create_at: at,
+          delete_at: c.deleted_at ?? 0,
+        },
       });
       break;
     }
@@ -159,7 +222,14 @@ export async function convertBulkLine(value: unknown, lineNumber: number, contex
       for (const team of teams) {
         for (const ch of team.channels) {
           const channel = channelId(team.name, ch.name);
-          emit({ type: "channel_member_history", channel_member_history: { channel_id: channel, user_id: id, join_time: joinTime(channel) } });
+          emit({
+            type: "channel_member_history",
+            channel_member_history: {
+              channel_id: channel,
+              user_id: id,
+              join_time: joinTime(channel),
+            },
+          });
         }
       }
       break;
@@ -169,12 +239,21 @@ export async function convertBulkLine(value: unknown, lineNumber: number, contex
       // Mattermost's own bot users: first name = display name, email "<username>@localhost".
       emit({
         type: "user",
-        user: { id: userId(b.username), username: b.username, email: `${b.username.toLowerCase()}@localhost`, first_name: b.display_name, is_bot: true, delete_at: b.delete_at ?? 0 },
+        user: {
+          id: userId(b.username),
+          username: b.username,
+          email: `${b.username.toLowerCase()}@localhost`,
+          first_name: b.display_name,
+          is_bot: true,
+          delete_at: b.delete_at ?? 0,
+        },
       });
       break;
     }
     case "direct_channel":
-      emitDirectChannel(line.direct_channel.members ?? line.direct_channel.participants!.map((p) => p.username));
+      emitDirectChannel(
+        line.direct_channel.members ?? line.direct_channel.participants!.map((p) => p.username),
+      );
       break;
     case "post":
       await emitPost(line.post, channelId(line.post.team, line.post.channel));
@@ -193,9 +272,19 @@ export async function convertBulkLine(value: unknown, lineNumber: number, contex
   function emitDirectChannel(usernames: string[]): void {
     const channel = directChannel(usernames);
     context.directChannels.add(channel.id);
-    emit({ type: "channel", channel: { ...channel, create_at: joinTime(channel.id), delete_at: 0 } });
+    emit({
+      type: "channel",
+      channel: { ...channel, create_at: joinTime(channel.id), delete_at: 0 },
+    });
     for (const member of new Set(usernames)) {
-      emit({ type: "channel_member_history", channel_member_history: { channel_id: channel.id, user_id: userId(member), join_time: joinTime(channel.id) } });
+      emit({
+        type: "channel_member_history",
+        channel_member_history: {
+          channel_id: channel.id,
+          user_id: userId(member),
+          join_time: joinTime(channel.id),
+        },
+      });
     }
   }
 
@@ -204,7 +293,11 @@ export async function convertBulkLine(value: unknown, lineNumber: number, contex
     for (const reply of post.replies) await emitOne(reply, channel, rootId);
   }
 
-  async function emitOne(post: BulkPostFields | BulkReply, channel: string, rootId: string): Promise<string> {
+  async function emitOne(
+    post: BulkPostFields | BulkReply,
+    channel: string,
+    rootId: string,
+  ): Promise<string> {
     const id = derivedId("mm-post", channel, post.user, post.create_at, post.message, rootId);
     const fileIds: string[] = [];
     for (const [position, attachment] of post.attachments.entries()) {
@@ -215,10 +308,16 @@ export async function convertBulkLine(value: unknown, lineNumber: number, contex
       let size = 0;
       if (context.filesDir) {
         // A bad path is reported by record validation; a missing file there too, as a warning.
-        const source = await resolveSourceFile({ filesDir: context.filesDir, relativePath: attachment.path });
+        const source = await resolveSourceFile({
+          filesDir: context.filesDir,
+          relativePath: attachment.path,
+        });
         if (source.ok) size = source.size;
       } else {
-        out.push({ index: lineNumber, warning: `attachment "${attachment.path}" recorded without its bytes (no files directory given)` });
+        out.push({
+          index: lineNumber,
+          warning: `attachment "${attachment.path}" recorded without its bytes (no files directory given)`,
+        });
       }
       emit({
         type: "file_info",
@@ -278,15 +377,26 @@ export function replaceNul(value: unknown): { value: unknown; fields: string[] }
     if (typeof v === "object" && v !== null) {
       const out: Record<string, unknown> = {};
       for (const [key, child] of Object.entries(v)) {
-        const name = key.includes("\u0000") ? (fields.push(`${path}.${JSON.stringify(key)} (a key)`), key.replaceAll("\u0000", "\uFFFD")) : key;
-        Object.defineProperty(out, name, { value: walk(child, path ? `${path}.${key}` : key), enumerable: true, writable: true, configurable: true });
+        const name = key.includes("\u0000")
+          ? (fields.push(`${path}.${JSON.stringify(key)} (a key)`),
+            key.replaceAll("\u0000", "\uFFFD"))
+          : key;
+        Object.defineProperty(out, name, {
+          value: walk(child, path ? `${path}.${key}` : key),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }
     return v;
   };
   const cleaned = walk(value, "");
-  return { value: fields.length > 0 ? cleaned : value, fields: fields.map((f) => f.replace(/^\./, "")) };
+  return {
+    value: fields.length > 0 ? cleaned : value,
+    fields: fields.map((f) => f.replace(/^\./, "")),
+  };
 }
 
 /** A direct (2 usernames) or group (3 to 8) channel, named the way Mattermost names them. */
@@ -294,15 +404,31 @@ function directChannel(usernames: string[]) {
   const ids = [...new Set(usernames)].map(userId).sort();
   const id = directChannelId(usernames);
   if (usernames.length === 2) {
-    return { id, team_id: "", type: "D" as const, name: ids.length === 1 ? `${ids[0]}__${ids[0]}` : ids.join("__"), display_name: "" };
+    return {
+      id,
+      team_id: "",
+      type: "D" as const,
+      name: ids.length === 1 ? `${ids[0]}__${ids[0]}` : ids.join("__"),
+      display_name: "",
+    };
   }
   const name = createHash("sha1").update(ids.join(",")).digest("hex");
-  return { id, team_id: "", type: "G" as const, name, display_name: [...usernames].sort().join(", ") };
+  return {
+    id,
+    team_id: "",
+    type: "G" as const,
+    name,
+    display_name: [...usernames].sort().join(", "),
+  };
 }
 
 function bulkIssueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_union" && (issue as { note?: string }).note === "No matching discriminator")
+  if (
+    issue.code === "invalid_union" &&
+    (issue as { note?: string }).note === "No matching discriminator"
+  )
     return "unknown line type (expected version, team, channel, user, bot, post, direct_channel, direct_post, emoji, scheme or role)";
-  if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) return "is required";
+  if (issue.code === "invalid_type" && /received undefined/.test(issue.message))
+    return "is required";
   return issue.message;
 }

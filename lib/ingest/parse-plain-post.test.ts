@@ -6,7 +6,13 @@ import { parsePlainPost } from "./parse-plain-post.ts";
 import { ZPost } from "./schema.ts";
 import { validateRecordSync } from "./validate-record.ts";
 
-const base = { id: "p1", channel_id: "c1", user_id: "u1", create_at: 1_735_689_600_000, message: "hello" };
+const base = {
+  id: "p1",
+  channel_id: "c1",
+  user_id: "u1",
+  create_at: 1_735_689_600_000,
+  message: "hello",
+};
 
 const accepted: Array<Record<string, unknown>> = [
   base,
@@ -18,7 +24,9 @@ const accepted: Array<Record<string, unknown>> = [
   { ...base, root_id: "", original_id: "", type: "system_join_channel", hashtags: "#a #b" },
   { ...base, message: "", is_pinned: true, metadata: { embeds: [] }, reply_count: 3 },
   { ...base, message: "x".repeat(349_525) },
-  JSON.parse(`{"id":"p2","channel_id":"c1","user_id":"u1","create_at":5,"message":"m","props":{"__proto__":{"a":1}}}`),
+  JSON.parse(
+    `{"id":"p2","channel_id":"c1","user_id":"u1","create_at":5,"message":"m","props":{"__proto__":{"a":1}}}`,
+  ),
 ];
 
 const declined: Array<Record<string, unknown>> = [
@@ -50,17 +58,31 @@ test("a plain post parses to exactly what the schema gives, key order included",
     assert.equal(JSON.stringify(fast), JSON.stringify(ZPost.parse(body)));
   }
   const props = { keep: "me" };
-  assert.equal(parsePlainPost({ ...base, props })!.props, props, "props are kept verbatim, as the schema keeps them");
+  assert.equal(
+    parsePlainPost({ ...base, props })!.props,
+    props,
+    "props are kept verbatim, as the schema keeps them",
+  );
 });
 
 test("anything else is left to the schema, which words the error or reads the value", () => {
-  for (const body of declined) assert.equal(parsePlainPost(body), undefined, JSON.stringify(body).slice(0, 80));
+  for (const body of declined)
+    assert.equal(parsePlainPost(body), undefined, JSON.stringify(body).slice(0, 80));
   assert.equal(parsePlainPost(null), undefined);
   assert.equal(parsePlainPost([base]), undefined);
   // Through validation: the schema's answers are unchanged.
-  const digits = validateRecordSync({ index: 0, value: { type: "post", post: { ...base, create_at: "1735689600000" } } });
-  assert.equal(digits.valid?.record.type === "post" && digits.valid.record.post.create_at, 1_735_689_600_000);
-  const bad = validateRecordSync({ index: 3, value: { type: "post", post: { ...base, id: "a/b" } } });
+  const digits = validateRecordSync({
+    index: 0,
+    value: { type: "post", post: { ...base, create_at: "1735689600000" } },
+  });
+  assert.equal(
+    digits.valid?.record.type === "post" && digits.valid.record.post.create_at,
+    1_735_689_600_000,
+  );
+  const bad = validateRecordSync({
+    index: 3,
+    value: { type: "post", post: { ...base, id: "a/b" } },
+  });
   assert.equal(bad.errors[0]?.field, "post.id");
   assert.equal(bad.errors[0]?.index, 3);
 });
@@ -70,6 +92,9 @@ test("warnings of a plain post are those of the schema's record", () => {
   const checked = validateRecordSync({ index: 2, value: { type: "post", post: body } });
   assert.deepEqual(
     checked.warnings.map((w) => w.message),
-    ["post.create_at 1700000000 looks like seconds; times are epoch milliseconds", "post.update_at is before create_at"],
+    [
+      "post.create_at 1700000000 looks like seconds; times are epoch milliseconds",
+      "post.update_at is before create_at",
+    ],
   );
 });

@@ -32,7 +32,11 @@ test("lines: LF and CRLF, a BOM on line 1, no newline at the end", async () => {
 });
 
 test("lines: invalid UTF-8 and over-long lines are problems, and the lines after them still come", async () => {
-  const bytes = Buffer.concat([Buffer.from("ok\n"), Buffer.from([0xc3, 0x28, 0x0a]), Buffer.from("x".repeat(50) + "\nlast\n")]);
+  const bytes = Buffer.concat([
+    Buffer.from("ok\n"),
+    Buffer.from([0xc3, 0x28, 0x0a]),
+    Buffer.from("x".repeat(50) + "\nlast\n"),
+  ]);
   const lines = await collect(readLines(file("b.txt", bytes), { maxLineBytes: 20 }));
   assert.deepEqual(lines, [
     { lineNumber: 1, text: "ok" },
@@ -50,10 +54,16 @@ test("lines: a line split across read chunks is whole", async () => {
 });
 
 test("record lines: blank lines skipped, JSON errors named with their line number", async () => {
-  const items = await collect(readRecordLines(file("d.jsonl", '{"type":"team"}\n\n   \n[1,\n{"a":1}\n{"a":"\\u0000"}\n')));
+  const items = await collect(
+    readRecordLines(file("d.jsonl", '{"type":"team"}\n\n   \n[1,\n{"a":1}\n{"a":"\\u0000"}\n')),
+  );
   assert.deepEqual(items[0], { index: 1, value: { type: "team" }, textScanned: true });
   assert.equal(items[1]!.index, 4);
-  assert.ok("problem" in items[1]! && items[1].problem.field === "json" && /^is not valid JSON/.test(items[1].problem.message));
+  assert.ok(
+    "problem" in items[1]! &&
+      items[1].problem.field === "json" &&
+      /^is not valid JSON/.test(items[1].problem.message),
+  );
   assert.deepEqual(items[2], { index: 5, value: { a: 1 }, textScanned: true });
   // A line whose JSON escapes a NUL (or a surrogate) is looked at record by record.
   assert.deepEqual(items[3], { index: 6, value: { a: "\u0000" }, textScanned: false });

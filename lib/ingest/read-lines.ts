@@ -9,7 +9,10 @@ export const MAX_LINE_BYTES = 32 * 1024 * 1024;
  * The lines of a UTF-8 text file (LF or CRLF), streamed: a line is held in memory only up to
  * maxLineBytes; a longer one, or one that is not valid UTF-8, comes back as a problem.
  */
-export async function* readLines(file: string, options: { maxLineBytes?: number } = {}): AsyncGenerator<Line> {
+export async function* readLines(
+  file: string,
+  options: { maxLineBytes?: number } = {},
+): AsyncGenerator<Line> {
   const max = options.maxLineBytes ?? MAX_LINE_BYTES;
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let parts: Buffer[] = [];
@@ -35,7 +38,9 @@ export async function* readLines(file: string, options: { maxLineBytes?: number 
     }
   };
 
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(file, {
+    highWaterMark: 1 << 20,
+  }) as AsyncIterable<Buffer>) {
     let start = 0;
     for (;;) {
       const newline = chunk.indexOf(10, start);

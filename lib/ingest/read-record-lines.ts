@@ -11,9 +11,16 @@ export async function* readRecordLines(file: string): AsyncGenerator<SourceItem>
     }
     if (line.text.trim() === "") continue;
     try {
-      yield { index: line.lineNumber, value: JSON.parse(line.text) as unknown, textScanned: !jsonMayHoldUnstorableText(line.text) };
+      yield {
+        index: line.lineNumber,
+        value: JSON.parse(line.text) as unknown,
+        textScanned: !jsonMayHoldUnstorableText(line.text),
+      };
     } catch (error) {
-      yield { index: line.lineNumber, problem: { field: "json", message: `is not valid JSON: ${(error as Error).message}` } };
+      yield {
+        index: line.lineNumber,
+        problem: { field: "json", message: `is not valid JSON: ${(error as Error).message}` },
+      };
     }
   }
 }

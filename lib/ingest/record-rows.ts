@@ -1,4 +1,11 @@
-import type { ChannelMemberHistoryRecord, ChannelRecord, FileInfoRecord, PostRecord, TeamRecord, UserRecord } from "./schema.ts";
+import type {
+  ChannelMemberHistoryRecord,
+  ChannelRecord,
+  FileInfoRecord,
+  PostRecord,
+  TeamRecord,
+  UserRecord,
+} from "./schema.ts";
 
 // Parsed records → table rows (camelCase columns, epoch-ms numbers, JSON text columns).
 

@@ -9,7 +9,12 @@ import { parse } from "csv-parse/sync";
 import { db } from "../db/client.ts";
 import { claimNextJob } from "../jobs/claim-job.ts";
 import { enqueueExportJob } from "../jobs/enqueue-job.ts";
-import { jobExportDir, listBatchFiles, setExportSettings, unzipEntry } from "../testing/export-fixtures.ts";
+import {
+  jobExportDir,
+  listBatchFiles,
+  setExportSettings,
+  unzipEntry,
+} from "../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { runJob } from "../worker/run-job.ts";
 import { applyRecords } from "./apply-records.ts";
@@ -28,7 +33,12 @@ after(async () => t.cleanup());
 type Entry = { postId: string; type: string; message: string; updateAt: string };
 
 async function run(): Promise<Entry[]> {
-  const job = await enqueueExportJob({ trigger: "manual", initiatedBy: "", initiatedByLabel: "test", format: "csv" });
+  const job = await enqueueExportJob({
+    trigger: "manual",
+    initiatedBy: "",
+    initiatedByLabel: "test",
+    format: "csv",
+  });
   const claimed = await claimNextJob({ workerId: "w-replace", leaseMs: 60_000, jobId: job.id });
   assert.ok(claimed);
   const status = await runJob({ claimed, workerId: "w-replace", leaseMs: 60_000 });
@@ -38,9 +48,17 @@ async function run(): Promise<Entry[]> {
   const dir = await jobExportDir(job.id);
   const entries: Entry[] = [];
   for (const name of await listBatchFiles(dir)) {
-    const rows = parse((await unzipEntry(path.join(dir, name), "posts.csv")).toString("utf8"), { columns: true }) as Record<string, string>[];
+    const rows = parse((await unzipEntry(path.join(dir, name), "posts.csv")).toString("utf8"), {
+      columns: true,
+    }) as Record<string, string>[];
     for (const r of rows)
-      if (r["Post Type"] === "message") entries.push({ postId: r["Post Id"]!, type: r["Post Update Type"]!, message: r["Post Message"]!, updateAt: r["Post Update Time"]! });
+      if (r["Post Type"] === "message")
+        entries.push({
+          postId: r["Post Id"]!,
+          type: r["Post Update Type"]!,
+          message: r["Post Message"]!,
+          updateAt: r["Post Update Time"]!,
+        });
   }
   return entries;
 }
@@ -57,12 +75,21 @@ const stream = () => [
   user,
   post("r1", { message: "first text", file_ids: ["rf1"] }),
   fileInfo("rf1", { post_id: "r1", channel_id: "chan1", path: "a/rf1.pdf" }),
-  { type: "channel_member_history", channel_member_history: { channel_id: "chan1", user_id: "user1", join_time: T0 } },
+  {
+    type: "channel_member_history",
+    channel_member_history: { channel_id: "chan1", user_id: "user1", join_time: T0 },
+  },
   { type: "post_created", post_created: { post: post("r2", { message: "to edit" }).post } },
   { type: "post_edited", post_edited: { post_id: "r2", message: "edited", edit_at: T0 + 5000 } },
   { type: "post_created", post_created: { post: post("r3", { message: "to delete" }).post } },
-  { type: "post_deleted", post_deleted: { post_id: "r3", delete_at: T0 + 6000, deleted_by: "user1" } },
-  { type: "member_joined", member_joined: { channel_id: "chan1", user_id: "user2", time: T0 + 7000 } },
+  {
+    type: "post_deleted",
+    post_deleted: { post_id: "r3", delete_at: T0 + 6000, deleted_by: "user1" },
+  },
+  {
+    type: "member_joined",
+    member_joined: { channel_id: "chan1", user_id: "user2", time: T0 + 7000 },
+  },
   { type: "member_left", member_left: { channel_id: "chan1", user_id: "user2", time: T0 + 8000 } },
 ];
 
@@ -71,7 +98,8 @@ test("an identical replay of every kind of record, and of uploaded bytes, writes
   await storeFileBytes({ fileId: "rf1", source: Readable.from([Buffer.from("pdf")]) });
   const first = await run();
   assert.ok(first.some((e) => e.postId === "r1"));
-  const counter = async () => (await db().feedSequence.findUniqueOrThrow({ where: { id: 1 } })).value;
+  const counter = async () =>
+    (await db().feedSequence.findUniqueOrThrow({ where: { id: 1 } })).value;
 
   await apply(stream());
   await apply(stream().slice(3)); // and in another cut
@@ -88,17 +116,17 @@ test("an identical replay of every kind of record, and of uploaded bytes, writes
 
 test("a replace with a different message and the same update_at: EditedOriginalMsg (old text) + EditedNewMsg (new text)", async () => {
   await apply([post("r4", { message: "original words" })]);
-  assert.deepEqual((await run()).map((e) => [e.postId, e.type, e.message]), [["r4", "", "original words"]]);
+  assert.deepEqual(
+    (await run()).map((e) => [e.postId, e.type, e.message]),
+    [["r4", "", "original words"]],
+  );
 
   await apply([post("r4", { message: "replaced words" })]);
   const next = await run();
-  assert.deepEqual(
-    next.map((e) => [e.type, e.message]).sort(),
-    [
-      ["EditedNewMsg", "replaced words"],
-      ["EditedOriginalMsg", "original words"],
-    ],
-  );
+  assert.deepEqual(next.map((e) => [e.type, e.message]).sort(), [
+    ["EditedNewMsg", "replaced words"],
+    ["EditedOriginalMsg", "original words"],
+  ]);
   await apply([post("r4", { message: "replaced words" })]);
   assert.deepEqual(await run(), [], "an identical replay of the replacing record exports nothing");
 });
@@ -108,13 +136,10 @@ test("a replace with a different message and a later update_at: EditedOriginalMs
   await run();
   await apply([post("r5", { message: "v2", update_at: T0 + 9000 })]);
   const next = await run();
-  assert.deepEqual(
-    next.map((e) => [e.type, e.message, e.updateAt]).sort(),
-    [
-      ["EditedNewMsg", "v2", String(T0 + 9000)],
-      ["EditedOriginalMsg", "v1", String(T0 + 9000)],
-    ],
-  );
+  assert.deepEqual(next.map((e) => [e.type, e.message, e.updateAt]).sort(), [
+    ["EditedNewMsg", "v2", String(T0 + 9000)],
+    ["EditedOriginalMsg", "v1", String(T0 + 9000)],
+  ]);
   await apply([post("r5", { message: "v2", update_at: T0 + 9000 })]);
   assert.deepEqual(await run(), []);
 });

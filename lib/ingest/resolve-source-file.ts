@@ -1,16 +1,23 @@
 import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 
-export type SourceFile = { ok: true; path: string; size: number } | { ok: false; message: string; missing?: true };
+export type SourceFile =
+  { ok: true; path: string; size: number } | { ok: false; message: string; missing?: true };
 
 /**
  * Finds a record's file bytes inside the files directory, never outside it: absolute paths, ".."
  * segments and symbolic links that lead out are refused.
  */
-export async function resolveSourceFile(options: { filesDir: string; relativePath: string }): Promise<SourceFile> {
+export async function resolveSourceFile(options: {
+  filesDir: string;
+  relativePath: string;
+}): Promise<SourceFile> {
   const rel = options.relativePath;
   if (path.isAbsolute(rel) || /^[\\/]/.test(rel) || /^[A-Za-z]:/.test(rel))
-    return { ok: false, message: `"${rel}" must be a path relative to the files directory, not an absolute path` };
+    return {
+      ok: false,
+      message: `"${rel}" must be a path relative to the files directory, not an absolute path`,
+    };
   if (rel.split(/[\\/]/).includes(".."))
     return { ok: false, message: `"${rel}" must not contain ".." segments` };
   const root = await realpath(options.filesDir);
@@ -21,7 +28,10 @@ export async function resolveSourceFile(options: { filesDir: string; relativePat
     return { ok: false, message: `"${rel}" does not exist in the files directory`, missing: true };
   }
   if (!real.startsWith(root + path.sep))
-    return { ok: false, message: `"${rel}" leads outside the files directory (through a symbolic link)` };
+    return {
+      ok: false,
+      message: `"${rel}" leads outside the files directory (through a symbolic link)`,
+    };
   const info = await stat(real);
   if (!info.isFile()) return { ok: false, message: `"${rel}" is not a regular file` };
   return { ok: true, path: real, size: info.size };

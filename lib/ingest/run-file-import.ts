@@ -19,13 +19,23 @@ export type FileImport = (options: {
  * counts and warnings (stdout) or `line N: field: message` errors (stderr), and writes one
  * bulkImport audit record. Returns the exit code: 0 applied, 1 refused (nothing applied).
  */
-export async function runFileImport(options: { apiPath: string; file: string; filesDir?: string; apply: FileImport }): Promise<number> {
+export async function runFileImport(options: {
+  apiPath: string;
+  file: string;
+  filesDir?: string;
+  apply: FileImport;
+}): Promise<number> {
   const { file, filesDir, apiPath } = options;
   if (!isKind(file, "file")) throw new CliUsageError(`${file}: no such file`);
-  if (filesDir !== undefined && !isKind(filesDir, "directory")) throw new CliUsageError(`--files ${filesDir}: no such directory`);
-  const parameters: Record<string, unknown> = { file: path.basename(file), ...(filesDir ? { files_dir: filesDir } : {}) };
+  if (filesDir !== undefined && !isKind(filesDir, "directory"))
+    throw new CliUsageError(`--files ${filesDir}: no such directory`);
+  const parameters: Record<string, unknown> = {
+    file: path.basename(file),
+    ...(filesDir ? { files_dir: filesDir } : {}),
+  };
   const actor = componentActor("cli");
-  const onProgress = (p: { phase: string; records: number }) => console.error(`${p.phase === "validate" ? "checked" : "written"}: ${p.records} records`);
+  const onProgress = (p: { phase: string; records: number }) =>
+    console.error(`${p.phase === "validate" ? "checked" : "written"}: ${p.records} records`);
 
   let result: ApplyResult;
   try {
@@ -33,7 +43,15 @@ export async function runFileImport(options: { apiPath: string; file: string; fi
   } catch (error) {
     const description = error instanceof Error ? error.message : String(error);
     const busy = error instanceof DatabaseBusyError;
-    await record({ eventName: "bulkImport", status: "fail", actor, objectType: "import", apiPath, parameters, error: { description, status_code: busy ? 503 : 500 } });
+    await record({
+      eventName: "bulkImport",
+      status: "fail",
+      actor,
+      objectType: "import",
+      apiPath,
+      parameters,
+      error: { description, status_code: busy ? 503 : 500 },
+    });
     throw busy ? new UserError(description, 503) : error;
   }
 

@@ -14,7 +14,8 @@ export const MAX_MESSAGE_BYTES = 1_048_576;
 export const MAX_PROPS_BYTES = 1_048_576;
 export const MAX_FILE_IDS = 1000;
 
-export const NUL_MESSAGE = "must not contain the NUL character (\\u0000); PostgreSQL text cannot store it";
+export const NUL_MESSAGE =
+  "must not contain the NUL character (\\u0000); PostgreSQL text cannot store it";
 
 const hasNoNul = (s: string) => !s.includes("\u0000");
 
@@ -22,19 +23,23 @@ const hasNoNul = (s: string) => !s.includes("\u0000");
  * Ids end up in export file and entry names, and paths are written into export zips verbatim
  * (Mattermost parity): what could never be exported safely is refused at the door (issue 8 §3).
  */
-export const UNSAFE_ID_MESSAGE = 'must not contain "/" or "\\", nor be "." or ".."; ids become parts of export file names';
+export const UNSAFE_ID_MESSAGE =
+  'must not contain "/" or "\\", nor be "." or ".."; ids become parts of export file names';
 export const isSafeId = (s: string) => !/[\\/]/.test(s) && s !== "." && s !== "..";
 export function unsafePathProblem(p: string): string | undefined {
   if (p.includes("\u0000")) return NUL_MESSAGE;
   const quoted = JSON.stringify(p.length > 200 ? `${p.slice(0, 200)}…` : p);
-  if (p.includes("\\")) return `${quoted} must not contain "\\" (a backslash); use "/" between folders`;
-  if (p.startsWith("/") || /^[A-Za-z]:/.test(p)) return `${quoted} must be a relative path, not an absolute path`;
+  if (p.includes("\\"))
+    return `${quoted} must not contain "\\" (a backslash); use "/" between folders`;
+  if (p.startsWith("/") || /^[A-Za-z]:/.test(p))
+    return `${quoted} must be a relative path, not an absolute path`;
   if (p.split("/").includes("..")) return `${quoted} must not contain ".." segments`;
   return undefined;
 }
 
 function typeError(expected: string) {
-  return (issue: { input?: unknown }) => (issue.input === undefined ? "is required" : `must be ${expected}`);
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined ? "is required" : `must be ${expected}`;
 }
 
 export const ZId = z
@@ -67,7 +72,10 @@ export const ZMessage = z
     if (value.length * 3 <= MAX_MESSAGE_BYTES) return;
     const bytes = Buffer.byteLength(value, "utf8");
     if (bytes > MAX_MESSAGE_BYTES)
-      ctx.addIssue({ code: "custom", message: `is ${bytes} bytes of UTF-8; the limit is ${MAX_MESSAGE_BYTES} bytes (1 MiB)` });
+      ctx.addIssue({
+        code: "custom",
+        message: `is ${bytes} bytes of UTF-8; the limit is ${MAX_MESSAGE_BYTES} bytes (1 MiB)`,
+      });
   });
 
 /** Epoch milliseconds: a non-negative safe integer, or a string of decimal digits. */
@@ -79,7 +87,9 @@ export const ZEpochMs = z.unknown().transform((value, ctx): number => {
   if (value === undefined) return fail("is required");
   const n = typeof value === "string" && /^\d{1,16}$/.test(value) ? Number(value) : value;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > Number.MAX_SAFE_INTEGER)
-    return fail(`must be a non-negative integer number of epoch milliseconds (got ${describe(value)})`);
+    return fail(
+      `must be a non-negative integer number of epoch milliseconds (got ${describe(value)})`,
+    );
   return n;
 });
 const ZOptionalTime = ZEpochMs.optional();
@@ -101,20 +111,26 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * `null` read as "left out" (then the default applies): Go's JSON marshalling writes an empty
  * (nil) slice or map as null, so Mattermost sends `"file_ids": null`, `"props": null`, …
  */
-export const nullAsDefault = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema);
+export const nullAsDefault = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === null ? undefined : v), schema);
 
 // Props are kept verbatim (a "__proto__" key included), so a hand-rolled check rather than z.record.
 const ZPropsObject = z
   .custom<Record<string, unknown>>(isPlainObject, { error: typeError("a JSON object") })
   .superRefine((value, ctx) => {
     const bytes = Buffer.byteLength(JSON.stringify(value), "utf8");
-    if (bytes > MAX_PROPS_BYTES) ctx.addIssue({ code: "custom", message: `is ${bytes} bytes as JSON; the limit is ${MAX_PROPS_BYTES}` });
+    if (bytes > MAX_PROPS_BYTES)
+      ctx.addIssue({
+        code: "custom",
+        message: `is ${bytes} bytes as JSON; the limit is ${MAX_PROPS_BYTES}`,
+      });
   })
   .default(() => ({}));
 export const ZProps = nullAsDefault(ZPropsObject);
 
 function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value);
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "object") return "an object";
@@ -133,13 +149,20 @@ export const ZTeam = z
     update_at: ZOptionalTime,
     delete_at: ZOptionalTime,
   })
-  .transform((t) => ({ ...t, create_at: t.create_at ?? 0, update_at: t.update_at ?? t.create_at ?? 0, delete_at: t.delete_at ?? 0 }));
+  .transform((t) => ({
+    ...t,
+    create_at: t.create_at ?? 0,
+    update_at: t.update_at ?? t.create_at ?? 0,
+    delete_at: t.delete_at ?? 0,
+  }));
 
 export const ZChannel = z
   .object({
     id: ZId,
     team_id: ZOptionalId,
-    type: z.enum(["O", "P", "D", "G"], { error: typeError("O (public), P (private), D (direct) or G (group)") }),
+    type: z.enum(["O", "P", "D", "G"], {
+      error: typeError("O (public), P (private), D (direct) or G (group)"),
+    }),
     name: ZName,
     display_name: ZOptionalText,
     create_at: ZOptionalTime,
@@ -148,9 +171,18 @@ export const ZChannel = z
   })
   .superRefine((c, ctx) => {
     if ((c.type === "O" || c.type === "P") && c.team_id === "")
-      ctx.addIssue({ code: "custom", path: ["team_id"], message: "is required for public (O) and private (P) channels" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["team_id"],
+        message: "is required for public (O) and private (P) channels",
+      });
   })
-  .transform((c) => ({ ...c, create_at: c.create_at ?? 0, update_at: c.update_at ?? c.create_at ?? 0, delete_at: c.delete_at ?? 0 }));
+  .transform((c) => ({
+    ...c,
+    create_at: c.create_at ?? 0,
+    update_at: c.update_at ?? c.create_at ?? 0,
+    delete_at: c.delete_at ?? 0,
+  }));
 
 export const ZUser = z
   .object({
@@ -166,7 +198,12 @@ export const ZUser = z
     update_at: ZOptionalTime,
     delete_at: ZOptionalTime,
   })
-  .transform((u) => ({ ...u, create_at: u.create_at ?? 0, update_at: u.update_at ?? u.create_at ?? 0, delete_at: u.delete_at ?? 0 }));
+  .transform((u) => ({
+    ...u,
+    create_at: u.create_at ?? 0,
+    update_at: u.update_at ?? u.create_at ?? 0,
+    delete_at: u.delete_at ?? 0,
+  }));
 
 export const ZChannelMemberHistory = z
   .object({
@@ -178,7 +215,11 @@ export const ZChannelMemberHistory = z
   })
   .superRefine((h, ctx) => {
     if (h.leave_time != null && h.leave_time < h.join_time)
-      ctx.addIssue({ code: "custom", path: ["leave_time"], message: "must not be before join_time" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["leave_time"],
+        message: "must not be before join_time",
+      });
   })
   .transform((h) => ({ ...h, leave_time: h.leave_time ?? null }));
 
@@ -196,7 +237,12 @@ export const ZPost = z
     props: ZProps,
     root_id: ZOptionalId,
     original_id: ZOptionalId,
-    file_ids: nullAsDefault(z.array(ZId, { error: typeError("an array of file ids") }).max(MAX_FILE_IDS).default(() => [])),
+    file_ids: nullAsDefault(
+      z
+        .array(ZId, { error: typeError("an array of file ids") })
+        .max(MAX_FILE_IDS)
+        .default(() => []),
+    ),
     hashtags: ZOptionalText,
   })
   .transform((p) => ({
@@ -225,7 +271,12 @@ export const ZFileInfo = z
     update_at: ZOptionalTime,
     delete_at: ZOptionalTime,
   })
-  .transform((f) => ({ ...f, create_at: f.create_at ?? 0, update_at: f.update_at ?? f.create_at ?? 0, delete_at: f.delete_at ?? 0 }));
+  .transform((f) => ({
+    ...f,
+    create_at: f.create_at ?? 0,
+    update_at: f.update_at ?? f.create_at ?? 0,
+    delete_at: f.delete_at ?? 0,
+  }));
 
 // ---- events -----------------------------------------------------------------------------------
 
@@ -247,7 +298,11 @@ export const ZMemberLeft = z.object({ channel_id: ZId, user_id: ZId, time: ZEpoc
 
 // ---- attestations ---------------------------------------------------------------------------
 
-const ZCount = z.number({ error: typeError("a whole number") }).int("must be a whole number").min(0, "must not be negative").max(2_000_000_000);
+const ZCount = z
+  .number({ error: typeError("a whole number") })
+  .int("must be a whole number")
+  .min(0, "must not be negative")
+  .max(2_000_000_000);
 
 /** "This many posts and files existed in this channel on this day" (docs/ingest.md, Source attestations). */
 export const ZAttestation = z.object({
@@ -255,8 +310,13 @@ export const ZAttestation = z.object({
   day: z
     .string({ error: typeError("a date YYYY-MM-DD") })
     .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
-    .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "is not a calendar date"),
-  time_zone: z.string({ error: typeError("an IANA time zone") }).refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin or UTC"),
+    .refine(
+      (d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d),
+      "is not a calendar date",
+    ),
+  time_zone: z
+    .string({ error: typeError("an IANA time zone") })
+    .refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin or UTC"),
   posts: ZCount,
   files: ZCount.default(0),
 });
@@ -280,7 +340,9 @@ export type RecordType = keyof typeof RECORD_SCHEMAS;
 export const RECORD_TYPES = Object.keys(RECORD_SCHEMAS) as RecordType[];
 
 function recordOf<T extends RecordType>(type: T) {
-  return z.object({ type: z.literal(type), [type]: RECORD_SCHEMAS[type] } as { type: z.ZodLiteral<T> } & {
+  return z.object({ type: z.literal(type), [type]: RECORD_SCHEMAS[type] } as {
+    type: z.ZodLiteral<T>;
+  } & {
     [K in T]: (typeof RECORD_SCHEMAS)[T];
   });
 }

@@ -6,7 +6,11 @@ export type IngestWarning = { index: number; message: string };
 
 export type RecordCounts = Record<RecordType, number>;
 
-export type IngestReport = { counts: RecordCounts; warnings: IngestWarning[]; warningCount: number };
+export type IngestReport = {
+  counts: RecordCounts;
+  warnings: IngestWarning[];
+  warningCount: number;
+};
 
 /**
  * ok: every record was written in one transaction. Not ok: nothing was written; `errors` holds the
@@ -14,7 +18,13 @@ export type IngestReport = { counts: RecordCounts; warnings: IngestWarning[]; wa
  */
 export type ApplyResult =
   | ({ ok: true } & IngestReport)
-  | { ok: false; errors: IngestError[]; errorCount: number; warnings: IngestWarning[]; warningCount: number };
+  | {
+      ok: false;
+      errors: IngestError[];
+      errorCount: number;
+      warnings: IngestWarning[];
+      warningCount: number;
+    };
 
 /** A raw input value with its position, as the caller numbers it. */
 export type IndexedInput = { index: number; value: unknown };

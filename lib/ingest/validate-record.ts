@@ -2,10 +2,20 @@ import { emailProblem } from "../validation/email.ts";
 import { findUnstorableText } from "./find-unstorable-text.ts";
 import { parsePlainPost } from "./parse-plain-post.ts";
 import { resolveSourceFile } from "./resolve-source-file.ts";
-import { RECORD_SCHEMAS, RECORD_TYPES, ZIngestRecord, type IngestRecord, type RecordType } from "./schema.ts";
+import {
+  RECORD_SCHEMAS,
+  RECORD_TYPES,
+  ZIngestRecord,
+  type IngestRecord,
+  type RecordType,
+} from "./schema.ts";
 import type { IndexedInput, IngestError, IngestWarning, ValidRecord } from "./types.ts";
 
-export type RecordValidation = { valid?: ValidRecord; errors: IngestError[]; warnings: IngestWarning[] };
+export type RecordValidation = {
+  valid?: ValidRecord;
+  errors: IngestError[];
+  warnings: IngestWarning[];
+};
 
 // Before 1973-03-03 in milliseconds, but a plausible date in seconds: the MM-49009 mix-up.
 const SECONDS_LOOKALIKE = 100_000_000_000;
@@ -20,40 +30,62 @@ export type ValidateOptions = {
  * Checks one raw record. Never touches the database; with a files directory, checks that a
  * file_info's bytes are there (and inside it).
  */
-export async function validateRecord(input: IndexedInput & { textScanned?: boolean }, options: ValidateOptions = {}): Promise<RecordValidation> {
+export async function validateRecord(
+  input: IndexedInput & { textScanned?: boolean },
+  options: ValidateOptions = {},
+): Promise<RecordValidation> {
   const checked = validateRecordSync(input, input);
-  if (checked.valid?.record.type === "file_info" && options.filesDir) return checkSourceFile(checked, options.filesDir, options.missingFiles);
+  if (checked.valid?.record.type === "file_info" && options.filesDir)
+    return checkSourceFile(checked, options.filesDir, options.missingFiles);
   return checked;
 }
 
 /** Whether validateRecord needs the file system for this record (else validateRecordSync says it all). */
 export function needsFileCheck(value: unknown, options: ValidateOptions): boolean {
-  return options.filesDir !== undefined && (value as { type?: unknown } | null)?.type === "file_info";
+  return (
+    options.filesDir !== undefined && (value as { type?: unknown } | null)?.type === "file_info"
+  );
 }
 
 /** Everything validateRecord checks but a file_info's bytes in a files directory. */
-export function validateRecordSync(input: IndexedInput, options: { textScanned?: boolean } = {}): RecordValidation {
+export function validateRecordSync(
+  input: IndexedInput,
+  options: { textScanned?: boolean } = {},
+): RecordValidation {
   const { index, value } = input;
-  const fail = (field: string, message: string): RecordValidation => ({ errors: [{ index, field, message }], warnings: [] });
+  const fail = (field: string, message: string): RecordValidation => ({
+    errors: [{ index, field, message }],
+    warnings: [],
+  });
 
   if (typeof value !== "object" || value === null || Array.isArray(value))
     return fail("record", 'must be a JSON object like {"type": "post", "post": {...}}');
-  const unstorable = !options.textScanned && mayHoldUnstorableText(value) ? findUnstorableText(value) : [];
-  if (unstorable.length > 0) return { errors: unstorable.map((u) => ({ index, ...u })), warnings: [] };
+  const unstorable =
+    !options.textScanned && mayHoldUnstorableText(value) ? findUnstorableText(value) : [];
+  if (unstorable.length > 0)
+    return { errors: unstorable.map((u) => ({ index, ...u })), warnings: [] };
 
   if ((value as { type?: unknown }).type === "post") {
     const post = parsePlainPost((value as { post?: unknown }).post);
     if (post) {
       const record: IngestRecord = { type: "post", post };
-      return { valid: { index, record }, errors: [], warnings: recordWarnings(record).map((message) => ({ index, message })) };
+      return {
+        valid: { index, record },
+        errors: [],
+        warnings: recordWarnings(record).map((message) => ({ index, message })),
+      };
     }
   }
 
   const type = (value as { type?: unknown }).type;
   if (type === undefined) return fail("type", "is required");
   if (typeof type !== "string" || !(type in RECORD_SCHEMAS))
-    return fail("type", `unknown record type ${JSON.stringify(type)} (expected one of ${RECORD_TYPES.join(", ")})`);
-  if (!(type in value)) return fail(type, `is required: a "${type}" record carries its fields under the "${type}" key`);
+    return fail(
+      "type",
+      `unknown record type ${JSON.stringify(type)} (expected one of ${RECORD_TYPES.join(", ")})`,
+    );
+  if (!(type in value))
+    return fail(type, `is required: a "${type}" record carries its fields under the "${type}" key`);
 
   const parsed = ZIngestRecord.safeParse(value);
   if (!parsed.success) {
@@ -72,24 +104,39 @@ export function validateRecordSync(input: IndexedInput, options: { textScanned?:
   return { valid, errors: [], warnings };
 }
 
-async function checkSourceFile(checked: RecordValidation, filesDir: string, missingFiles: ValidateOptions["missingFiles"]): Promise<RecordValidation> {
+async function checkSourceFile(
+  checked: RecordValidation,
+  filesDir: string,
+  missingFiles: ValidateOptions["missingFiles"],
+): Promise<RecordValidation> {
   const valid = checked.valid!;
   const { index } = valid;
   const warnings = [...checked.warnings];
   if (valid.record.type !== "file_info") return checked;
   const file = valid.record.file_info;
   if (file.path === "") {
-    warnings.push({ index, message: `file_info ${file.id} has no path, so no bytes were stored for it` });
+    warnings.push({
+      index,
+      message: `file_info ${file.id} has no path, so no bytes were stored for it`,
+    });
     return { valid, errors: [], warnings };
   }
   const source = await resolveSourceFile({ filesDir, relativePath: file.path });
   if (!source.ok && source.missing && missingFiles === "warn") {
-    warnings.push({ index, message: `attachment file "${file.path}" is missing from the files directory; the post and its file info are kept without the bytes` });
+    warnings.push({
+      index,
+      message: `attachment file "${file.path}" is missing from the files directory; the post and its file info are kept without the bytes`,
+    });
     return { valid, errors: [], warnings };
   }
-  if (!source.ok) return { errors: [{ index, field: "file_info.path", message: source.message }], warnings };
+  if (!source.ok)
+    return { errors: [{ index, field: "file_info.path", message: source.message }], warnings };
   const withSource = { ...valid, sourceFile: source.path };
-  if (file.size !== source.size) warnings.push({ index, message: `file_info ${file.id} says size ${file.size} but "${file.path}" has ${source.size} bytes` });
+  if (file.size !== source.size)
+    warnings.push({
+      index,
+      message: `file_info ${file.id} says size ${file.size} but "${file.path}" has ${source.size} bytes`,
+    });
   return { valid: withSource, errors: [], warnings };
 }
 
@@ -121,7 +168,10 @@ function recordWarnings(record: IngestRecord): string[] {
       warnings.push(`user ${u.username} has no email address`);
     } else {
       const problem = emailProblem(u.email);
-      if (problem) warnings.push(`user ${u.username} has a malformed email ${JSON.stringify(u.email)} (kept as sent): ${problem}`);
+      if (problem)
+        warnings.push(
+          `user ${u.username} has a malformed email ${JSON.stringify(u.email)} (kept as sent): ${problem}`,
+        );
     }
   }
   const body = bodyOf(record);
@@ -129,11 +179,17 @@ function recordWarnings(record: IngestRecord): string[] {
     const time = body[field];
     if (typeof time !== "number" || !isTimeField(field)) continue;
     if (time > 0 && time < SECONDS_LOOKALIKE) {
-      warnings.push(`${record.type}.${field} ${time} looks like seconds; times are epoch milliseconds`);
+      warnings.push(
+        `${record.type}.${field} ${time} looks like seconds; times are epoch milliseconds`,
+      );
       break;
     }
   }
-  if ("create_at" in body && "update_at" in body && (body.update_at as number) < (body.create_at as number))
+  if (
+    "create_at" in body &&
+    "update_at" in body &&
+    (body.update_at as number) < (body.create_at as number)
+  )
     warnings.push(`${record.type}.update_at is before create_at`);
   return warnings;
 }

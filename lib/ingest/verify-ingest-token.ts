@@ -18,7 +18,8 @@ export async function verifyIngestToken(token: string | null | undefined, now = 
   const row = await db().ingestToken.findUnique({ where: { tokenHash: hash } });
   if (!row || row.revokedAt) return null;
   if (!timingSafeEqual(Buffer.from(row.tokenHash, "hex"), Buffer.from(hash, "hex"))) return null;
-  if (row.lastUsedAt && now.getTime() - row.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return row;
+  if (row.lastUsedAt && now.getTime() - row.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS)
+    return row;
   await db().ingestToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
   return { ...row, lastUsedAt: now };
 }

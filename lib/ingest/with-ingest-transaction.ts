@@ -33,7 +33,8 @@ export async function withIngestTransaction<T>(
   const previous = globalForQueue.custodianIngestQueue ?? Promise.resolve();
   globalForQueue.custodianIngestQueue = previous.then(() => turn);
   try {
-    if (!(await settlesBefore(previous, deadline))) throw new DatabaseBusyError(Date.now() - started);
+    if (!(await settlesBefore(previous, deadline)))
+      throw new DatabaseBusyError(Date.now() - started);
     const conn = writeConnection();
     if (options.prepare) {
       const preparing = Date.now();
@@ -56,7 +57,9 @@ export async function withIngestTransaction<T>(
 
 async function settlesBefore(promise: Promise<void>, deadline: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
+  const timeout = new Promise<false>(
+    (resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))),
+  );
   try {
     return await Promise.race([promise.then(() => true), timeout]);
   } finally {

@@ -5,7 +5,14 @@ import { applyMemberLeave } from "./apply-member-leave.ts";
 import { applyPostDelete } from "./apply-post-delete.ts";
 import { applyPostEdit, postVersionId } from "./apply-post-edit.ts";
 import { findStoredFile, writeFileBytes } from "./file-store.ts";
-import { channelRow, fileInfoRow, memberHistoryRow, postRow, teamRow, userRow } from "./record-rows.ts";
+import {
+  channelRow,
+  fileInfoRow,
+  memberHistoryRow,
+  postRow,
+  teamRow,
+  userRow,
+} from "./record-rows.ts";
 import type { FileInfoRecord } from "./schema.ts";
 import { ConcurrentChangeError, type IngestWarning, type ValidRecord } from "./types.ts";
 import { writeAttestation } from "./attestations/write-attestation.ts";
@@ -53,7 +60,11 @@ export function createRecordWriter(sql: WriteSql, warnings: IngestWarning[]): Re
   const channels: Buffered<Row> = new Map();
   const users: Buffered<Row> = new Map();
   const posts: Buffered<Row> = new Map();
-  const files: Buffered<{ record: FileInfoRecord; stored?: StoreLink; sidecar?: StoreLink | null }> = new Map();
+  const files: Buffered<{
+    record: FileInfoRecord;
+    stored?: StoreLink;
+    sidecar?: StoreLink | null;
+  }> = new Map();
   const histories: Buffered<Row> = new Map();
   const buffers = { teams, channels, users, posts, files, histories };
   let buffered = 0;
@@ -74,7 +85,8 @@ export function createRecordWriter(sql: WriteSql, warnings: IngestWarning[]): Re
       if (target === "channels") await replaceRows(sql, CHANNEL, "channel", channels, warnings);
       if (target === "users") await replaceRows(sql, USER, "user", users, warnings);
       if (target === "posts") await writePosts(sql, posts, warnings);
-      if (target === "files") await replaceRows(sql, FILE_INFO, "file_info", await fileRows(sql, files), warnings);
+      if (target === "files")
+        await replaceRows(sql, FILE_INFO, "file_info", await fileRows(sql, files), warnings);
       if (target === "histories") await writeHistories(sql, histories);
       buffered -= buffers[target].size;
       buffers[target].clear();
@@ -110,10 +122,18 @@ export function createRecordWriter(sql: WriteSql, warnings: IngestWarning[]): Re
       case "file_info": {
         const stored =
           valid.stored ??
-          (valid.sourceFile ? await writeFileBytes({ fileId: record.file_info.id, source: createReadStream(valid.sourceFile) }) : undefined);
+          (valid.sourceFile
+            ? await writeFileBytes({
+                fileId: record.file_info.id,
+                source: createReadStream(valid.sourceFile),
+              })
+            : undefined);
         const earlier = files.get(record.file_info.id);
         if (!earlier || earlier.row.record.update_at <= record.file_info.update_at)
-          files.set(record.file_info.id, { index, row: { record: record.file_info, stored, sidecar: valid.sidecar } });
+          files.set(record.file_info.id, {
+            index,
+            row: { record: record.file_info, stored, sidecar: valid.sidecar },
+          });
         break;
       }
       // Events read and change rows directly; buffered rows they depend on are written first.
@@ -125,7 +145,8 @@ export function createRecordWriter(sql: WriteSql, warnings: IngestWarning[]): Re
       }
       case "post_deleted": {
         const postId = record.post_deleted.post_id;
-        if ([...posts.values()].some(({ row }) => row.id === postId || row.rootId === postId)) await flush(["posts"]);
+        if ([...posts.values()].some(({ row }) => row.id === postId || row.rootId === postId))
+          await flush(["posts"]);
         await flush(["files"]);
         warn(index, await applyPostDelete(sql, { index, event: record.post_deleted }));
         return;
@@ -136,9 +157,18 @@ export function createRecordWriter(sql: WriteSql, warnings: IngestWarning[]): Re
       case "member_joined":
       case "member_left": {
         const event = record.type === "member_joined" ? record.member_joined : record.member_left;
-        if ([...histories.values()].some(({ row }) => row.channelId === event.channel_id && row.userId === event.user_id))
+        if (
+          [...histories.values()].some(
+            ({ row }) => row.channelId === event.channel_id && row.userId === event.user_id,
+          )
+        )
           await flush(["histories"]);
-        warn(index, record.type === "member_joined" ? await applyMemberJoin(sql, record.member_joined) : await applyMemberLeave(sql, record.member_left));
+        warn(
+          index,
+          record.type === "member_joined"
+            ? await applyMemberJoin(sql, record.member_joined)
+            : await applyMemberLeave(sql, record.member_left),
+        );
         return;
       }
     }
@@ -157,9 +187,19 @@ function bufferNewest(rows: Buffered<Row>, id: string, item: { index: number; ro
 }
 
 /** Inserts new rows and updates changed ones; rows identical to the stored ones are not written. */
-async function replaceRows(sql: WriteSql, spec: TableSpec, name: string, rows: Buffered<Row>, warnings: IngestWarning[]): Promise<void> {
+async function replaceRows(
+  sql: WriteSql,
+  spec: TableSpec,
+  name: string,
+  rows: Buffered<Row>,
+  warnings: IngestWarning[],
+): Promise<void> {
   const items = [...rows.values()];
-  const stored = await selectByKeys(sql, spec, items.map(({ row }) => [row.id as string]));
+  const stored = await selectByKeys(
+    sql,
+    spec,
+    items.map(({ row }) => [row.id as string]),
+  );
   const inserts: Row[] = [];
   const updates: Array<{ row: Row; guard: number }> = [];
   for (const { index, row } of items) {
@@ -167,18 +207,30 @@ async function replaceRows(sql: WriteSql, spec: TableSpec, name: string, rows: B
     if (!current) inserts.push(row);
     else if (sameRow(current, row)) continue;
     else if ((current.updateAt as number) > (row.updateAt as number))
-      warnings.push({ index, message: `${name} ${row.id}: kept the stored row, which is newer (update_at ${current.updateAt} > ${row.updateAt})` });
+      warnings.push({
+        index,
+        message: `${name} ${row.id}: kept the stored row, which is newer (update_at ${current.updateAt} > ${row.updateAt})`,
+      });
     else updates.push({ row, guard: current.updateAt as number });
   }
   await insertRows(sql, spec, inserts);
   // The update_at guard is checked again by the UPDATE itself: a row another batch made newer in the
   // meantime is not overwritten, and the batch runs again.
-  if ((await updateRows(sql, spec, updates)) !== updates.length) throw new ConcurrentChangeError(`a ${name} changed while this batch was written`);
+  if ((await updateRows(sql, spec, updates)) !== updates.length)
+    throw new ConcurrentChangeError(`a ${name} changed while this batch was written`);
 }
 
-async function writePosts(sql: WriteSql, rows: Buffered<Row>, warnings: IngestWarning[]): Promise<void> {
+async function writePosts(
+  sql: WriteSql,
+  rows: Buffered<Row>,
+  warnings: IngestWarning[],
+): Promise<void> {
   const items = [...rows.values()];
-  const stored = await selectByKeys(sql, POST, items.map(({ row }) => [row.id as string]));
+  const stored = await selectByKeys(
+    sql,
+    POST,
+    items.map(({ row }) => [row.id as string]),
+  );
   const inserts: Row[] = [];
   const versions: Row[] = [];
   const updates: Array<{ row: Row; guard: number }> = [];
@@ -186,18 +238,26 @@ async function writePosts(sql: WriteSql, rows: Buffered<Row>, warnings: IngestWa
     const decision = decidePostWrite(stored.get(row.id as string), row);
     if (decision.kind === "insert") inserts.push(decision.row);
     else if (decision.kind === "stored-is-newer")
-      warnings.push({ index, message: `post ${row.id}: kept the stored row, which is newer (update_at ${decision.storedUpdateAt} > ${row.updateAt})` });
+      warnings.push({
+        index,
+        message: `post ${row.id}: kept the stored row, which is newer (update_at ${decision.storedUpdateAt} > ${row.updateAt})`,
+      });
     else if (decision.kind === "update") {
       updates.push({ row: decision.row, guard: decision.guard });
       if (decision.version) versions.push(decision.version);
     }
   }
   // A version kept before (the same post, time and text) is not written again.
-  const keptBefore = await selectByKeys(sql, POST, versions.map((v) => [v.id as string]));
+  const keptBefore = await selectByKeys(
+    sql,
+    POST,
+    versions.map((v) => [v.id as string]),
+  );
   const toInsert = [...versions.filter((v) => !keptBefore.has(v.id as string)), ...inserts];
   if (sql.dialect === "sqlite") return writePostsSetBased(sql, { inserts: toInsert, updates });
   await insertRows(sql, POST, toInsert);
-  if ((await updateRows(sql, POST, updates)) !== updates.length) throw new ConcurrentChangeError("a post changed while this batch was written");
+  if ((await updateRows(sql, POST, updates)) !== updates.length)
+    throw new ConcurrentChangeError("a post changed while this batch was written");
 }
 
 /** Member history rows by (channel, user, join time): a leave, once recorded, is only replaced by another leave. */
@@ -213,12 +273,10 @@ async function writeHistories(sql: WriteSql, rows: Buffered<Row>): Promise<void>
     const current = stored.get(keyOf(MEMBER_HISTORY, row));
     if (!current) inserts.push(row);
     else if (row.leaveTime !== null && current.leaveTime !== row.leaveTime)
-      await sql.run(`UPDATE "ChannelMemberHistory" SET "leaveTime" = $1 WHERE "channelId" = $2 AND "userId" = $3 AND "joinTime" = $4`, [
-        row.leaveTime,
-        row.channelId,
-        row.userId,
-        row.joinTime,
-      ]);
+      await sql.run(
+        `UPDATE "ChannelMemberHistory" SET "leaveTime" = $1 WHERE "channelId" = $2 AND "userId" = $3 AND "joinTime" = $4`,
+        [row.leaveTime, row.channelId, row.userId, row.joinTime],
+      );
   }
   await insertRows(sql, MEMBER_HISTORY, inserts);
 }
@@ -237,12 +295,18 @@ async function fileRows(
   for (const { index, row: file } of files.values()) {
     const id = file.record.id;
     const linked = current.get(id);
-    const link =
-      file.stored ??
-      (linked && linked.storeKey !== "" ? { storeKey: linked.storeKey as string, sha256: linked.sha256 as string } : undefined) ??
-      (file.sidecar === undefined ? await findStoredFile(id) : file.sidecar) ??
-      { storeKey: "", sha256: "" };
-    rows.set(id, { index, row: fileInfoRow(file.record, { storeKey: link.storeKey, sha256: link.sha256 }) });
+    const link = file.stored ??
+      (linked && linked.storeKey !== ""
+        ? { storeKey: linked.storeKey as string, sha256: linked.sha256 as string }
+        : undefined) ??
+      (file.sidecar === undefined ? await findStoredFile(id) : file.sidecar) ?? {
+        storeKey: "",
+        sha256: "",
+      };
+    rows.set(id, {
+      index,
+      row: fileInfoRow(file.record, { storeKey: link.storeKey, sha256: link.sha256 }),
+    });
   }
   return rows;
 }

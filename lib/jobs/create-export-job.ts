@@ -11,7 +11,13 @@ import { jobEvents } from "./job-events.ts";
  * (and needs the export enabled); with --export-from or start/end it exports that window and leaves
  * the daily cursor alone.
  */
-export async function createExportJob(options: { input: TCreateJobInput; trigger: JobTrigger; initiatedBy: string; initiatedByLabel: string; now?: Date }) {
+export async function createExportJob(options: {
+  input: TCreateJobInput;
+  trigger: JobTrigger;
+  initiatedBy: string;
+  initiatedByLabel: string;
+  now?: Date;
+}) {
   const settings = await loadExportSettings();
   const { input } = options;
   const window =
@@ -22,9 +28,13 @@ export async function createExportJob(options: { input: TCreateJobInput; trigger
         : undefined;
   if (input.onlyQuarantined) {
     const policyId = "default";
-    if ((await db().quarantinedPost.count({ where: { policyId, state: "quarantined" } })) === 0) throw new UserError("No post is in quarantine: there is nothing to export again.", 409);
+    if ((await db().quarantinedPost.count({ where: { policyId, state: "quarantined" } })) === 0)
+      throw new UserError("No post is in quarantine: there is nothing to export again.", 409);
   } else if (!window && !settings.EnableExport) {
-    throw new UserError("Compliance export is not enabled. Enable it and save, or give a time range to export.", 409);
+    throw new UserError(
+      "Compliance export is not enabled. Enable it and save, or give a time range to export.",
+      409,
+    );
   }
   const job = await enqueueExportJob({
     trigger: options.trigger,

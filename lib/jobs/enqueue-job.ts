@@ -39,7 +39,13 @@ export async function enqueueExportJob(options: EnqueueOptions) {
   const policyId = options.policyId ?? "default";
   const movesCursor = !options.window && !options.onlyQuarantined;
   const target = options.target ?? (await defaultTargetFor(options.format));
-  const request: JobRequest = { format: options.format, ...(options.window ? { window: options.window, ...(options.select ? { select: options.select } : {}) } : {}), ...(options.onlyQuarantined ? { onlyQuarantined: true as const } : {}) };
+  const request: JobRequest = {
+    format: options.format,
+    ...(options.window
+      ? { window: options.window, ...(options.select ? { select: options.select } : {}) }
+      : {}),
+    ...(options.onlyQuarantined ? { onlyQuarantined: true as const } : {}),
+  };
   try {
     return await db().exportJob.create({
       data: {
@@ -62,8 +68,12 @@ export async function enqueueExportJob(options: EnqueueOptions) {
   } catch (error) {
     if ((error as { code?: string }).code === "P2002") {
       const target = JSON.stringify((error as { meta?: unknown }).meta ?? "");
-      if (options.dailySlot && target.includes("dailySlot")) throw new DailySlotTakenError(options.dailySlot);
-      const active = await db().exportJob.findFirst({ where: { activeSlot: policyId }, select: { id: true } });
+      if (options.dailySlot && target.includes("dailySlot"))
+        throw new DailySlotTakenError(options.dailySlot);
+      const active = await db().exportJob.findFirst({
+        where: { activeSlot: policyId },
+        select: { id: true },
+      });
       if (!active && options.dailySlot) throw new DailySlotTakenError(options.dailySlot);
       throw new JobAlreadyActiveError(active?.id);
     }

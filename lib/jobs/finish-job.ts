@@ -32,8 +32,16 @@ export async function finishJob(options: {
 /** Hands a job back (graceful shutdown): pending again, same data, claimable at once. */
 export async function releaseJob(lease: Lease): Promise<void> {
   await db().$transaction(async (tx) => {
-    await fencedJobUpdate(tx, lease, { status: "pending", leaseOwner: null, leaseExpiresAt: null, attempts: { decrement: 1 } });
-    await tx.exportJob.updateMany({ where: { id: lease.jobId, attemptsWithoutProgress: { gt: 0 } }, data: { attemptsWithoutProgress: { decrement: 1 } } });
+    await fencedJobUpdate(tx, lease, {
+      status: "pending",
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      attempts: { decrement: 1 },
+    });
+    await tx.exportJob.updateMany({
+      where: { id: lease.jobId, attemptsWithoutProgress: { gt: 0 } },
+      data: { attemptsWithoutProgress: { decrement: 1 } },
+    });
   });
 }
 
@@ -42,5 +50,7 @@ export async function releaseJob(lease: Lease): Promise<void> {
  * owner, its lease expiring then, so any worker resumes it from its last finished batch.
  */
 export async function deferJob(lease: Lease, retryAt: Date, message: string): Promise<void> {
-  await db().$transaction((tx) => fencedJobUpdate(tx, lease, { leaseOwner: null, leaseExpiresAt: retryAt, error: message }));
+  await db().$transaction((tx) =>
+    fencedJobUpdate(tx, lease, { leaseOwner: null, leaseExpiresAt: retryAt, error: message }),
+  );
 }

@@ -12,12 +12,20 @@ import { EXPORT_FORMATS } from "../settings/schema.ts";
  */
 export const SELECT_MODES = ["created", "changed"] as const;
 export type SelectMode = (typeof SELECT_MODES)[number];
-export const SELECT_MODE_LABELS: Record<SelectMode, string> = { created: "Created in range", changed: "Changed in range" };
+export const SELECT_MODE_LABELS: Record<SelectMode, string> = {
+  created: "Created in range",
+  changed: "Changed in range",
+};
 
 export const ZJobRequest = z.object({
   format: z.enum(EXPORT_FORMATS),
   /** A ranged run [start, end], or an --export-from run (end = when it starts). */
-  window: z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative().optional() }).optional(),
+  window: z
+    .object({
+      start: z.number().int().nonnegative(),
+      end: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
   /** For a window: posts changed in it (Mattermost's --start/--end), or created in it with all their later versions. */
   select: z.enum(SELECT_MODES).optional(),
   /** `export --only-quarantined`: the policy's quarantined posts, again (lib/export/quarantine). */
@@ -35,7 +43,8 @@ export function parseJobRequest(json: string, fallbackFormat: string): JobReques
   let raw: Record<string, unknown> = {};
   try {
     const value = JSON.parse(json) as unknown;
-    if (value && typeof value === "object" && !Array.isArray(value)) raw = value as Record<string, unknown>;
+    if (value && typeof value === "object" && !Array.isArray(value))
+      raw = value as Record<string, unknown>;
   } catch {
     // an unreadable request is treated as an empty one
   }
@@ -43,7 +52,13 @@ export function parseJobRequest(json: string, fallbackFormat: string): JobReques
     const start = raw.requested_start ?? raw.job_start_time;
     raw = {
       format: raw.export_type ?? fallbackFormat,
-      window: raw.requested_start !== undefined ? { start: Number(start), ...(raw.requested_end !== undefined ? { end: Number(raw.requested_end) } : {}) } : undefined,
+      window:
+        raw.requested_start !== undefined
+          ? {
+              start: Number(start),
+              ...(raw.requested_end !== undefined ? { end: Number(raw.requested_end) } : {}),
+            }
+          : undefined,
     };
   }
   return ZJobRequest.parse(raw);

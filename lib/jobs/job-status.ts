@@ -1,4 +1,12 @@
-export const JOB_STATUSES = ["pending", "in_progress", "success", "warning", "error", "cancel_requested", "canceled"] as const;
+export const JOB_STATUSES = [
+  "pending",
+  "in_progress",
+  "success",
+  "warning",
+  "error",
+  "cancel_requested",
+  "canceled",
+] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export const ACTIVE_STATUSES: readonly JobStatus[] = ["pending", "in_progress", "cancel_requested"];

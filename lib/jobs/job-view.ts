@@ -1,6 +1,13 @@
 import { db } from "../db/client.ts";
-import { listRefusedDeliveries, type RefusedDeliveryView } from "../targets/smtp/refused-deliveries.ts";
-import { loadTargetDirectory, retentionFor, type TargetSummary } from "../targets/target-directory.ts";
+import {
+  listRefusedDeliveries,
+  type RefusedDeliveryView,
+} from "../targets/smtp/refused-deliveries.ts";
+import {
+  loadTargetDirectory,
+  retentionFor,
+  type TargetSummary,
+} from "../targets/target-directory.ts";
 import { parseJobRequest, selectModeOf, type SelectMode } from "./job-request.ts";
 import { isActive } from "./job-status.ts";
 
@@ -53,10 +60,18 @@ type JobRow = Awaited<ReturnType<ReturnType<typeof db>["exportJob"]["findFirstOr
  * `targets` (loadTargetDirectory) names the job's target and gives its retention: the local
  * default (CUSTODIAN_RETENTION_DAYS) without it; an S3 target's own days, or never.
  */
-export function toJobView(job: JobRow, now = new Date(), targets?: Map<string, TargetSummary>, policyNames?: Map<string, string>): JobView {
+export function toJobView(
+  job: JobRow,
+  now = new Date(),
+  targets?: Map<string, TargetSummary>,
+  policyNames?: Map<string, string>,
+): JobView {
   const done = job.status === "success" || job.status === "warning";
   const days = retentionFor(job.targetId, targets);
-  const expiresAt = done && job.finishedAt && !job.legalHold && days !== null ? job.finishedAt.getTime() + days * 86_400_000 : null;
+  const expiresAt =
+    done && job.finishedAt && !job.legalHold && days !== null
+      ? job.finishedAt.getTime() + days * 86_400_000
+      : null;
   const expired = job.filesDeletedAt !== null || (expiresAt !== null && now.getTime() >= expiresAt);
   const end = job.finishedAt ?? (isActive(job.status) ? now : null);
   return {
@@ -78,23 +93,36 @@ export function toJobView(job: JobRow, now = new Date(), targets?: Map<string, T
     messages: job.messagesExported,
     files: job.filesExported,
     warnings: job.warningCount,
-    late: { count: job.lateArrivals, oldest: job.lateOldestAt === null ? null : Number(job.lateOldestAt) },
+    late: {
+      count: job.lateArrivals,
+      oldest: job.lateOldestAt === null ? null : Number(job.lateOldestAt),
+    },
     delivered: job.targetFamily === "mailbox" ? job.emailsDelivered : null,
     batches: job.batchesWritten,
-    currentBatch: job.status === "in_progress" || job.status === "cancel_requested" ? job.batchesWritten + 1 : null,
+    currentBatch:
+      job.status === "in_progress" || job.status === "cancel_requested"
+        ? job.batchesWritten + 1
+        : null,
     error: job.error,
     exportDir: job.exportDir,
     targetId: job.targetId,
     targetName: targets?.get(job.targetId)?.name ?? job.targetId,
-    legalHold: job.legalHold ? { reason: job.legalHoldReason, by: job.legalHoldBy, at: job.legalHoldAt?.getTime() ?? null } : null,
+    legalHold: job.legalHold
+      ? { reason: job.legalHoldReason, by: job.legalHoldBy, at: job.legalHoldAt?.getTime() ?? null }
+      : null,
     downloadable: done && job.batchesWritten > 0 && !expired && job.targetFamily === "files",
     expiresAt,
     expired,
   };
 }
 
-export async function listJobViews(options: { limit?: number; now?: Date } = {}): Promise<JobView[]> {
-  const rows = await db().exportJob.findMany({ orderBy: { createdAt: "desc" }, take: options.limit ?? 50 });
+export async function listJobViews(
+  options: { limit?: number; now?: Date } = {},
+): Promise<JobView[]> {
+  const rows = await db().exportJob.findMany({
+    orderBy: { createdAt: "desc" },
+    take: options.limit ?? 50,
+  });
   const targets = await loadTargetDirectory();
   const policies = await loadPolicyNames();
   return rows.map((r) => toJobView(r, options.now, targets, policies));
@@ -102,12 +130,19 @@ export async function listJobViews(options: { limit?: number; now?: Date } = {})
 
 /** Every policy's name by id, archived ones too (their jobs stay). */
 export async function loadPolicyNames(): Promise<Map<string, string>> {
-  return new Map((await db().exportPolicy.findMany({ select: { id: true, name: true } })).map((p) => [p.id, p.name]));
+  return new Map(
+    (await db().exportPolicy.findMany({ select: { id: true, name: true } })).map((p) => [
+      p.id,
+      p.name,
+    ]),
+  );
 }
 
 export async function getJobView(id: string, now?: Date): Promise<JobView | null> {
   const row = await db().exportJob.findUnique({ where: { id } });
   if (!row) return null;
   const view = toJobView(row, now, await loadTargetDirectory(), await loadPolicyNames());
-  return row.targetFamily === "mailbox" ? { ...view, refusedDeliveries: await listRefusedDeliveries(id) } : view;
+  return row.targetFamily === "mailbox"
+    ? { ...view, refusedDeliveries: await listRefusedDeliveries(id) }
+    : view;
 }

@@ -19,23 +19,33 @@ export async function renewLease(lease: Lease, now = new Date()): Promise<boolea
 }
 
 /** Updates the job only while this lease holds it; throws LeaseLostError otherwise. */
-export async function fencedJobUpdate(tx: Tx, lease: Lease, data: Parameters<Tx["exportJob"]["updateMany"]>[0]["data"]): Promise<void> {
-  const { count } = await tx.exportJob.updateMany({ where: { id: lease.jobId, leaseOwner: lease.workerId, leaseEpoch: lease.epoch }, data });
+export async function fencedJobUpdate(
+  tx: Tx,
+  lease: Lease,
+  data: Parameters<Tx["exportJob"]["updateMany"]>[0]["data"],
+): Promise<void> {
+  const { count } = await tx.exportJob.updateMany({
+    where: { id: lease.jobId, leaseOwner: lease.workerId, leaseEpoch: lease.epoch },
+    data,
+  });
   if (count !== 1) throw new LeaseLostError(lease.jobId);
 }
 
 /** Keeps renewing the lease in the background until stopped; reports a loss once. */
 export function keepLeaseAlive(lease: Lease, onLost: () => void): () => void {
-  const timer = setInterval(async () => {
-    try {
-      if (!(await renewLease(lease))) {
-        clearInterval(timer);
-        onLost();
+  const timer = setInterval(
+    async () => {
+      try {
+        if (!(await renewLease(lease))) {
+          clearInterval(timer);
+          onLost();
+        }
+      } catch {
+        // A passing database error: the next beat retries; the lease has slack for several misses.
       }
-    } catch {
-      // A passing database error: the next beat retries; the lease has slack for several misses.
-    }
-  }, Math.max(200, Math.floor(lease.leaseMs / 3)));
+    },
+    Math.max(200, Math.floor(lease.leaseMs / 3)),
+  );
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -31,14 +31,43 @@ async function seedJobs(): Promise<string[]> {
   const formats = ["csv", "json", "actiance"] as const;
   const ids: string[] = [];
   for (let i = 0; i < 12; i++) {
-    const job = await enqueueExportJob({ trigger: i % 3 === 0 ? "cli" : "manual", initiatedBy: "", initiatedByLabel: "someone", format: formats[i % 3]!, window: { start: 0, end: 1 } });
+    const job = await enqueueExportJob({
+      trigger: i % 3 === 0 ? "cli" : "manual",
+      initiatedBy: "",
+      initiatedByLabel: "someone",
+      format: formats[i % 3]!,
+      window: { start: 0, end: 1 },
+    });
     await db().exportJob.update({
       where: { id: job.id },
-      data: { createdAt: new Date(T0 + i * 60_000), status: i === 4 ? "error" : "success", finishedAt: new Date(T0 + i * 60_000 + 5000), messagesExported: (i * 7) % 12, activeSlot: null },
+      data: {
+        createdAt: new Date(T0 + i * 60_000),
+        status: i === 4 ? "error" : "success",
+        finishedAt: new Date(T0 + i * 60_000 + 5000),
+        messagesExported: (i * 7) % 12,
+        activeSlot: null,
+      },
     });
     ids.push(job.id);
   }
-  await db().exportBatch.create({ data: { jobId: ids[11]!, number: 1, fileName: "batch001.zip", startTime: 0n, endTime: 1n, fromUpdateAt: 0n, fromPostId: "", toUpdateAt: 1n, toPostId: "", messages: 3, files: 0, warnings: 0, size: 1234n, sha256: "ab" } });
+  await db().exportBatch.create({
+    data: {
+      jobId: ids[11]!,
+      number: 1,
+      fileName: "batch001.zip",
+      startTime: 0n,
+      endTime: 1n,
+      fromUpdateAt: 0n,
+      fromPostId: "",
+      toUpdateAt: 1n,
+      toPostId: "",
+      messages: 3,
+      files: 0,
+      warnings: 0,
+      size: 1234n,
+      sha256: "ab",
+    },
+  });
   return ids;
 }
 
@@ -46,13 +75,22 @@ test("each job carries the size of its batches; the page lists the policies that
   const ids = await seedJobs();
   const first = await listJobsPage({ query: q({ limit: 5 }) });
   assert.equal(first.total, 12);
-  assert.deepEqual(first.jobs.map((j) => j.id), ids.slice(7).reverse());
+  assert.deepEqual(
+    first.jobs.map((j) => j.id),
+    ids.slice(7).reverse(),
+  );
   assert.equal(first.jobs[0]!.size, 1234);
   assert.equal(first.jobs[1]!.size, 0);
   const second = await listJobsPage({ query: q({ limit: 5, before: first.next }) });
-  assert.deepEqual(second.jobs.map((j) => j.id), ids.slice(2, 7).reverse());
+  assert.deepEqual(
+    second.jobs.map((j) => j.id),
+    ids.slice(2, 7).reverse(),
+  );
   const third = await listJobsPage({ query: q({ limit: 5, before: second.next }) });
-  assert.deepEqual(third.jobs.map((j) => j.id), ids.slice(0, 2).reverse());
+  assert.deepEqual(
+    third.jobs.map((j) => j.id),
+    ids.slice(0, 2).reverse(),
+  );
   assert.equal(third.next, null);
   assert.deepEqual(first.policies, ["default"]);
 });
@@ -66,7 +104,12 @@ test("the revision moves when a job is created or changes, and an unchanged tabl
   assert.equal(again.revision, seen.revision);
 
   // A job started elsewhere (the CLI, another instance) is a change.
-  const job = await enqueueExportJob({ trigger: "cli", initiatedBy: "", initiatedByLabel: "cli (root)", format: "csv" });
+  const job = await enqueueExportJob({
+    trigger: "cli",
+    initiatedBy: "",
+    initiatedByLabel: "cli (root)",
+    format: "csv",
+  });
   const afterCreate = await listJobsPage({ query: q({ since: seen.revision }) });
   assert.equal(afterCreate.changed, true);
   assert.equal(afterCreate.jobs[0]!.id, job.id);
@@ -83,10 +126,17 @@ test("the revision moves when a job is created or changes, and an unchanged tabl
 });
 
 test("running jobs carry their percentage and current batch", async () => {
-  const job = await enqueueExportJob({ trigger: "manual", initiatedBy: "", initiatedByLabel: "a", format: "csv" });
-  await db().exportJob.update({ where: { id: job.id }, data: { status: "in_progress", progress: 42, batchesWritten: 2 } });
+  const job = await enqueueExportJob({
+    trigger: "manual",
+    initiatedBy: "",
+    initiatedByLabel: "a",
+    format: "csv",
+  });
+  await db().exportJob.update({
+    where: { id: job.id },
+    data: { status: "in_progress", progress: 42, batchesWritten: 2 },
+  });
   const page = await listJobsPage({ query: q() });
   assert.equal(page.jobs[0]!.progress, 42);
   assert.equal(page.jobs[0]!.currentBatch, 3);
 });
-

@@ -6,7 +6,12 @@ import { loadTargetDirectory } from "../targets/target-directory.ts";
 import { loadPolicyNames, toJobView, type JobView } from "./job-view.ts";
 import { ZInstant, ZJobId } from "./schema.ts";
 
-const SORTS = { createdAt: "createdAt", status: "status", format: "format", messages: "messagesExported" } as const;
+const SORTS = {
+  createdAt: "createdAt",
+  status: "status",
+  format: "format",
+  messages: "messagesExported",
+} as const;
 export const JOB_SORT_KEYS = Object.keys(SORTS) as Array<keyof typeof SORTS>;
 
 const commaList = <T extends string>(values: readonly T[], what: string) =>
@@ -14,7 +19,10 @@ const commaList = <T extends string>(values: readonly T[], what: string) =>
     const list = (Array.isArray(v) ? v : v.split(",")).map((s) => s.trim()).filter(Boolean);
     const bad = list.find((s) => !(values as readonly string[]).includes(s));
     if (bad) {
-      ctx.addIssue({ code: "custom", message: `Unknown ${what} "${bad}"; choose from ${values.join(", ")}.` });
+      ctx.addIssue({
+        code: "custom",
+        message: `Unknown ${what} "${bad}"; choose from ${values.join(", ")}.`,
+      });
       return z.NEVER;
     }
     return list as T[];
@@ -28,13 +36,20 @@ const commaList = <T extends string>(values: readonly T[], what: string) =>
  */
 export const ZJobsPageQuery = z
   .object({
-    limit: z.coerce.number().int().min(1, "Give a limit from 1 to 500.").max(500, "Give a limit from 1 to 500.").default(50),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1, "Give a limit from 1 to 500.")
+      .max(500, "Give a limit from 1 to 500.")
+      .default(50),
     before: z.union([ZJobId, ZInstant]).optional(),
     status: commaList(JOB_STATUSES, "status").optional(),
     format: z.string().max(40).optional(),
     trigger: commaList(JOB_TRIGGERS, "trigger").optional(),
     policyId: z.string().max(100).optional(),
-    sort: z.enum(Object.keys(SORTS) as [keyof typeof SORTS, ...(keyof typeof SORTS)[]]).default("createdAt"),
+    sort: z
+      .enum(Object.keys(SORTS) as [keyof typeof SORTS, ...(keyof typeof SORTS)[]])
+      .default("createdAt"),
     order: z.enum(["asc", "desc"]).default("desc"),
     since: z.string().max(100).optional(),
   })
@@ -67,10 +82,22 @@ export async function readJobsRevision(): Promise<string> {
   return `${agg._count._all}-${agg._max.updatedAt?.getTime() ?? 0}`;
 }
 
-export async function listJobsPage(options: { query: z.output<typeof ZJobsPageQuery>; now?: Date }): Promise<JobsPage> {
+export async function listJobsPage(options: {
+  query: z.output<typeof ZJobsPageQuery>;
+  now?: Date;
+}): Promise<JobsPage> {
   const q = options.query;
   const revision = await readJobsRevision();
-  if (q.since !== undefined && q.since === revision) return { jobs: [], next: null, total: 0, revision, changed: false, policies: [], policyNames: {} };
+  if (q.since !== undefined && q.since === revision)
+    return {
+      jobs: [],
+      next: null,
+      total: 0,
+      revision,
+      changed: false,
+      policies: [],
+      policyNames: {},
+    };
   const column = SORTS[q.sort];
   const filters = {
     ...(q.status?.length ? { status: { in: q.status } } : {}),
@@ -84,28 +111,45 @@ export async function listJobsPage(options: { query: z.output<typeof ZJobsPageQu
     after = { createdAt: { [cmp]: new Date(q.before) } };
   } else if (typeof q.before === "string") {
     const anchor = await db().exportJob.findUnique({ where: { id: q.before } });
-    if (!anchor) throw new UserError(`No job ${q.before} to page from.`, 400, { before: "No such job." });
+    if (!anchor)
+      throw new UserError(`No job ${q.before} to page from.`, 400, { before: "No such job." });
     const value = anchor[column];
     // Rows after the anchor in (column, id) order: ties on the column are broken by id.
     after = { OR: [{ [column]: { [cmp]: value } }, { [column]: value, id: { [cmp]: anchor.id } }] };
   }
   const [rows, total, policies] = await Promise.all([
-    db().exportJob.findMany({ where: { ...filters, ...after }, orderBy: [{ [column]: q.order }, { id: q.order }], take: q.limit + 1 }),
+    db().exportJob.findMany({
+      where: { ...filters, ...after },
+      orderBy: [{ [column]: q.order }, { id: q.order }],
+      take: q.limit + 1,
+    }),
     db().exportJob.count({ where: filters }),
     db().exportJob.groupBy({ by: ["policyId"], orderBy: { policyId: "asc" } }),
   ]);
   const page = rows.slice(0, q.limit);
-  const sizes = page.length === 0 ? [] : await db().exportBatch.groupBy({ by: ["jobId"], where: { jobId: { in: page.map((r) => r.id) } }, _sum: { size: true } });
+  const sizes =
+    page.length === 0
+      ? []
+      : await db().exportBatch.groupBy({
+          by: ["jobId"],
+          where: { jobId: { in: page.map((r) => r.id) } },
+          _sum: { size: true },
+        });
   const sizeOf = new Map(sizes.map((s) => [s.jobId, Number(s._sum.size ?? 0)]));
   const targets = await loadTargetDirectory();
   const names = await loadPolicyNames();
   return {
-    jobs: page.map((r) => ({ ...toJobView(r, options.now, targets, names), size: sizeOf.get(r.id) ?? 0 })),
+    jobs: page.map((r) => ({
+      ...toJobView(r, options.now, targets, names),
+      size: sizeOf.get(r.id) ?? 0,
+    })),
     next: rows.length > q.limit ? page.at(-1)!.id : null,
     total,
     revision,
     changed: true,
     policies: policies.map((p) => p.policyId),
-    policyNames: Object.fromEntries(policies.map((p) => [p.policyId, names.get(p.policyId) ?? p.policyId])),
+    policyNames: Object.fromEntries(
+      policies.map((p) => [p.policyId, names.get(p.policyId) ?? p.policyId]),
+    ),
   };
 }

@@ -1,6 +1,10 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
-type ProcessMetrics = { registry: Registry; ingestRecords: Counter<"type">; ingestRequests: Histogram<"route" | "status"> };
+type ProcessMetrics = {
+  registry: Registry;
+  ingestRecords: Counter<"type">;
+  ingestRequests: Histogram<"route" | "status">;
+};
 
 // One set per process, kept on globalThis: Next.js bundles each route separately, so a module-level
 // singleton would give the ingest route and the metrics route two different counters.
@@ -13,7 +17,12 @@ export function processMetrics(): ProcessMetrics {
   collectDefaultMetrics({ register: registry });
   const metrics: ProcessMetrics = {
     registry,
-    ingestRecords: new Counter({ name: "custodian_ingest_records_total", help: "Chat records written through the ingest API by this instance, by record type.", labelNames: ["type"], registers: [registry] }),
+    ingestRecords: new Counter({
+      name: "custodian_ingest_records_total",
+      help: "Chat records written through the ingest API by this instance, by record type.",
+      labelNames: ["type"],
+      registers: [registry],
+    }),
     ingestRequests: new Histogram({
       name: "custodian_ingest_request_duration_seconds",
       help: "Duration of ingest API requests handled by this instance, by route and HTTP status.",
@@ -27,8 +36,17 @@ export function processMetrics(): ProcessMetrics {
 }
 
 /** Called by the ingest routes once per request. */
-export function recordIngestRequest(options: { route: "records" | "files"; status: number; seconds: number; counts?: Record<string, number> }): void {
+export function recordIngestRequest(options: {
+  route: "records" | "files";
+  status: number;
+  seconds: number;
+  counts?: Record<string, number>;
+}): void {
   const m = processMetrics();
-  m.ingestRequests.observe({ route: options.route, status: String(options.status) }, options.seconds);
-  for (const [type, n] of Object.entries(options.counts ?? {})) if (n > 0) m.ingestRecords.inc({ type }, n);
+  m.ingestRequests.observe(
+    { route: options.route, status: String(options.status) },
+    options.seconds,
+  );
+  for (const [type, n] of Object.entries(options.counts ?? {}))
+    if (n > 0) m.ingestRecords.inc({ type }, n);
 }

@@ -37,14 +37,22 @@ async function scrape(now?: Date): Promise<Map<string, number>> {
     assert.ok(m, `not a Prometheus sample line: ${line}`);
     const base = m[1]!.replace(/_(bucket|sum|count)$/, "");
     assert.ok(typed.has(m[1]!) || typed.has(base), `no # TYPE for ${m[1]}`);
-    const labels = [...(m[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(([, k, v]) => `${k}=${v}`).sort().join(",");
+    const labels = [...(m[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)]
+      .map(([, k, v]) => `${k}=${v}`)
+      .sort()
+      .join(",");
     samples.set(`${m[1]}{${labels}}`, Number(m[3]));
   }
   return samples;
 }
 
 async function runExport(): Promise<string> {
-  const job = await createExportJob({ input: {}, trigger: "manual", initiatedBy: "u1", initiatedByLabel: "test" });
+  const job = await createExportJob({
+    input: {},
+    trigger: "manual",
+    initiatedBy: "u1",
+    initiatedByLabel: "test",
+  });
   const claimed = await claimNextJob({ workerId: "w-metrics", leaseMs: 60_000, jobId: job.id });
   assert.ok(claimed);
   assert.equal(await workJob({ claimed, workerId: "w-metrics", leaseMs: 60_000 }), "success");
@@ -59,7 +67,9 @@ test("before any export: no job series, zero deliveries, process metrics present
   assert.ok((m.get("process_resident_memory_bytes{}") ?? 0) > 0);
   assert.equal(m.has("custodian_worker_heartbeat_age_seconds{}"), false, "no worker has run");
   const now = new Date();
-  await db().workerHeartbeat.create({ data: { id: "w1", host: "h", pid: 1, startedAt: now, beatAt: new Date(now.getTime() - 5000) } });
+  await db().workerHeartbeat.create({
+    data: { id: "w1", host: "h", pid: 1, startedAt: now, beatAt: new Date(now.getTime() - 5000) },
+  });
   assert.equal((await scrape(now)).get("custodian_worker_heartbeat_age_seconds{}"), 5);
 });
 
@@ -67,11 +77,14 @@ test("an export moves jobs, messages, duration and last success; late arrivals a
   await fx.addPosts(10);
   const first = await runExport();
   let m = await scrape();
-  assert.equal(m.get('custodian_jobs{policy=default,status=success}'), 1);
+  assert.equal(m.get("custodian_jobs{policy=default,status=success}"), 1);
   assert.equal(m.get("custodian_messages_exported_total{format=csv,policy=default}"), 10);
   assert.equal(m.get("custodian_export_duration_seconds_count{format=csv,policy=default}"), 1);
   const finished = (await db().exportJob.findUniqueOrThrow({ where: { id: first } })).finishedAt!;
-  assert.equal(m.get("custodian_last_successful_export_timestamp_seconds{policy=default}"), finished.getTime() / 1000);
+  assert.equal(
+    m.get("custodian_last_successful_export_timestamp_seconds{policy=default}"),
+    finished.getTime() / 1000,
+  );
   assert.equal(m.get("custodian_export_lag_seconds{policy=default}"), 0, "everything is exported");
 
   const [newer] = await fx.addPosts(7);
@@ -82,7 +95,7 @@ test("an export moves jobs, messages, duration and last success; late arrivals a
   await runExport();
   await db().exportJob.update({ where: { id: first }, data: { lateArrivals: 3 } });
   m = await scrape();
-  assert.equal(m.get('custodian_jobs{policy=default,status=success}'), 2);
+  assert.equal(m.get("custodian_jobs{policy=default,status=success}"), 2);
   assert.equal(m.get("custodian_messages_exported_total{format=csv,policy=default}"), 17);
   assert.equal(m.get("custodian_export_duration_seconds_count{format=csv,policy=default}"), 2);
   assert.equal(m.get("custodian_late_arrivals_total{policy=default}"), 3);
@@ -90,14 +103,31 @@ test("an export moves jobs, messages, duration and last success; late arrivals a
 
 test("ingest requests count records by type and time requests by status", async () => {
   const before = await scrape();
-  recordIngestRequest({ route: "records", status: 200, seconds: 0.2, counts: { post: 5, user: 1 } });
+  recordIngestRequest({
+    route: "records",
+    status: 200,
+    seconds: 0.2,
+    counts: { post: 5, user: 1 },
+  });
   recordIngestRequest({ route: "records", status: 422, seconds: 0.01 });
   const m = await scrape();
   const delta = (k: string) => (m.get(k) ?? 0) - (before.get(k) ?? 0);
   assert.equal(delta("custodian_ingest_records_total{type=post}"), 5);
   assert.equal(delta("custodian_ingest_records_total{type=user}"), 1);
-  assert.equal(delta("custodian_ingest_request_duration_seconds_count{route=records,status=200}"), 1);
-  assert.equal(delta("custodian_ingest_request_duration_seconds_count{route=records,status=422}"), 1);
-  assert.equal(delta('custodian_ingest_request_duration_seconds_bucket{le=0.25,route=records,status=200}'), 1);
-  assert.equal(delta('custodian_ingest_request_duration_seconds_bucket{le=0.1,route=records,status=200}'), 0);
+  assert.equal(
+    delta("custodian_ingest_request_duration_seconds_count{route=records,status=200}"),
+    1,
+  );
+  assert.equal(
+    delta("custodian_ingest_request_duration_seconds_count{route=records,status=422}"),
+    1,
+  );
+  assert.equal(
+    delta("custodian_ingest_request_duration_seconds_bucket{le=0.25,route=records,status=200}"),
+    1,
+  );
+  assert.equal(
+    delta("custodian_ingest_request_duration_seconds_bucket{le=0.1,route=records,status=200}"),
+    0,
+  );
 });

@@ -10,7 +10,10 @@ export async function readExportLag(options: { now?: Date } = {}): Promise<Polic
   const lags: PolicyLag[] = [];
   for (const c of cursors) {
     const pending = await readPendingFeed({ policyId: c.policyId });
-    lags.push({ policyId: c.policyId, seconds: pending.oldest === null ? 0 : Math.max(0, (now - pending.oldest) / 1000) });
+    lags.push({
+      policyId: c.policyId,
+      seconds: pending.oldest === null ? 0 : Math.max(0, (now - pending.oldest) / 1000),
+    });
   }
   return lags;
 }

@@ -19,7 +19,8 @@ const SLACK_MS = 2 * 3600_000; // a long-running export
 export async function checkMissedSchedule(options: { now?: Date } = {}): Promise<boolean> {
   const now = options.now ?? new Date();
   const settings = await loadNotificationSettings();
-  if (!settings.Enabled || !settings.NotifyOnMissedSchedule || settings.Recipients.length === 0) return false;
+  if (!settings.Enabled || !settings.NotifyOnMissedSchedule || settings.Recipients.length === 0)
+    return false;
   let sent = false;
   for (const policy of await listPolicies()) {
     if (policy.enabled && (await checkPolicy(policy, settings, now))) sent = true;
@@ -35,19 +36,32 @@ function overdueAfter(policy: Policy, now: Date): number {
   return Math.max(interval, DAY_MS) + SLACK_MS;
 }
 
-async function checkPolicy(policy: Policy, settings: NotificationSettings, now: Date): Promise<boolean> {
+async function checkPolicy(
+  policy: Policy,
+  settings: NotificationSettings,
+  now: Date,
+): Promise<boolean> {
   const overdue = overdueAfter(policy, now);
   if (now.getTime() - policy.exportFrom < overdue) return false;
-  const lastGood = await db().exportJob.findFirst({ where: { policyId: policy.id, movesCursor: true, status: { in: ["success", "warning"] } }, orderBy: { finishedAt: "desc" }, select: { finishedAt: true } });
+  const lastGood = await db().exportJob.findFirst({
+    where: { policyId: policy.id, movesCursor: true, status: { in: ["success", "warning"] } },
+    orderBy: { finishedAt: "desc" },
+    select: { finishedAt: true },
+  });
   if (lastGood?.finishedAt && now.getTime() - lastGood.finishedAt.getTime() < overdue) return false;
   if (policy.missedAlertAt && now.getTime() - policy.missedAlertAt.getTime() < DAY_MS) return false;
-  const since = lastGood?.finishedAt ? `since ${lastGood.finishedAt.toISOString()}` : "since it was enabled";
+  const since = lastGood?.finishedAt
+    ? `since ${lastGood.finishedAt.toISOString()}`
+    : "since it was enabled";
   const isDefault = policy.id === DEFAULT_POLICY_ID;
-  const when = policy.schedule.kind === "daily" ? policy.schedule.at : describeSchedule(policy.schedule);
+  const when =
+    policy.schedule.kind === "daily" ? policy.schedule.at : describeSchedule(policy.schedule);
   try {
     await sendEmail(settings, {
       to: settings.Recipients,
-      subject: isDefault ? "[Custodian] The daily compliance export has not run for more than a day" : `[Custodian] The export policy "${policy.name}" has missed its schedule`,
+      subject: isDefault
+        ? "[Custodian] The daily compliance export has not run for more than a day"
+        : `[Custodian] The export policy "${policy.name}" has missed its schedule`,
       text: `No ${isDefault ? "daily compliance export" : `run of the export policy "${policy.name}"`} has finished ${since}.\nScheduled time: ${when} (${policy.timeZone}).\n\nCheck the job table: ${consoleUrl(isDefault ? "compliance-export" : "policies")}`,
     });
   } catch (error) {

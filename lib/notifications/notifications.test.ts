@@ -9,7 +9,11 @@ import { resetEnvForTests } from "../config/env.ts";
 import { createAdmin } from "../auth/create-admin.ts";
 import { SECRET_MASK } from "../audit/mask.ts";
 import { ZNotificationSettingsInput, type TNotificationSettingsInput } from "./schema.ts";
-import { loadNotificationSettings, saveNotificationSettings, toNotificationSettingsView } from "./notification-settings-store.ts";
+import {
+  loadNotificationSettings,
+  saveNotificationSettings,
+  toNotificationSettingsView,
+} from "./notification-settings-store.ts";
 import { notifyFinishedJobs } from "./notify-finished-jobs.ts";
 import { checkMissedSchedule } from "./check-missed-schedule.ts";
 
@@ -31,7 +35,12 @@ before(async () => {
   t = await useTestDatabase();
   resetEnvForTests();
   await smtp.start();
-  const r = await createAdmin({ email: "requester@example.com", password: "requester passphrase 1", owner: false, rights: ["request", "download"] });
+  const r = await createAdmin({
+    email: "requester@example.com",
+    password: "requester passphrase 1",
+    owner: false,
+    rights: ["request", "download"],
+  });
   requester = { id: r.id, email: r.email };
   await saveSettings();
 });
@@ -41,7 +50,9 @@ after(async () => {
   delete process.env.CUSTODIAN_PUBLIC_URL;
 });
 
-function settingsInput(patch: Partial<TNotificationSettingsInput> = {}): TNotificationSettingsInput {
+function settingsInput(
+  patch: Partial<TNotificationSettingsInput> = {},
+): TNotificationSettingsInput {
   return {
     Enabled: true,
     SMTPHost: "127.0.0.1",
@@ -57,10 +68,18 @@ function settingsInput(patch: Partial<TNotificationSettingsInput> = {}): TNotifi
     ...patch,
   };
 }
-const saveSettings = (patch: Partial<TNotificationSettingsInput> = {}) => saveNotificationSettings(ZNotificationSettingsInput.parse(settingsInput(patch)));
+const saveSettings = (patch: Partial<TNotificationSettingsInput> = {}) =>
+  saveNotificationSettings(ZNotificationSettingsInput.parse(settingsInput(patch)));
 
 /** A finished export job row, backdated relative to NOW. */
-async function finishedJob(options: { status: string; trigger?: string; initiatedBy?: string; error?: string; finishedAgoMs?: number; warnings?: number }) {
+async function finishedJob(options: {
+  status: string;
+  trigger?: string;
+  initiatedBy?: string;
+  error?: string;
+  finishedAgoMs?: number;
+  warnings?: number;
+}) {
   const id = randomUUID();
   await db().exportJob.create({
     data: {
@@ -84,7 +103,8 @@ async function finishedJob(options: { status: string; trigger?: string; initiate
   });
   return id;
 }
-const notifiedAt = async (id: string) => (await db().exportJob.findUniqueOrThrow({ where: { id } })).notifiedAt;
+const notifiedAt = async (id: string) =>
+  (await db().exportJob.findUniqueOrThrow({ where: { id } })).notifiedAt;
 
 describe("notifyFinishedJobs", () => {
   beforeEach(async () => {
@@ -94,12 +114,20 @@ describe("notifyFinishedJobs", () => {
   });
 
   test("a finished request: the requester gets one email linking to the job's page in the console", async () => {
-    const id = await finishedJob({ status: "success", trigger: "request", initiatedBy: requester.id });
+    const id = await finishedJob({
+      status: "success",
+      trigger: "request",
+      initiatedBy: requester.id,
+    });
     assert.deepEqual(await notifyFinishedJobs({ now: NOW }), { sent: 1, failed: 0 });
     const mails = smtp.take();
     assert.equal(mails.length, 1);
     const m = mails[0]!;
-    assert.deepEqual(m.envelopeTo, [requester.email], "only the requester; the list is not told about successes");
+    assert.deepEqual(
+      m.envelopeTo,
+      [requester.email],
+      "only the requester; the list is not told about successes",
+    );
     assert.equal(m.envelopeFrom, "custodian@example.com");
     assert.match(m.mail.subject ?? "", /Your export request is ready/);
     assert.ok(m.mail.text?.includes(`${PUBLIC_URL}/jobs/${id}`), m.mail.text);
@@ -107,7 +135,10 @@ describe("notifyFinishedJobs", () => {
     assert.match(m.mail.text ?? "", /Messages exported: 42/);
     assert.equal((await notifiedAt(id))?.getTime(), NOW.getTime());
     // Already notified: never again.
-    assert.deepEqual(await notifyFinishedJobs({ now: new Date(NOW.getTime() + 60_000) }), { sent: 0, failed: 0 });
+    assert.deepEqual(await notifyFinishedJobs({ now: new Date(NOW.getTime() + 60_000) }), {
+      sent: 0,
+      failed: 0,
+    });
     assert.equal(smtp.take().length, 0);
   });
 
@@ -117,7 +148,10 @@ describe("notifyFinishedJobs", () => {
     assert.deepEqual(await notifyFinishedJobs({ now: NOW }), { sent: 1, failed: 0 });
     const mails = smtp.take();
     assert.equal(mails.length, 1);
-    assert.deepEqual([...mails[0]!.envelopeTo].sort(), ["compliance@example.com", "security@example.com"]);
+    assert.deepEqual([...mails[0]!.envelopeTo].sort(), [
+      "compliance@example.com",
+      "security@example.com",
+    ]);
     assert.match(mails[0]!.mail.subject ?? "", /failed/);
     assert.ok(mails[0]!.mail.text?.includes(`Error: ${error}`), mails[0]!.mail.text);
     assert.ok(mails[0]!.mail.text?.includes(`${PUBLIC_URL}/jobs/${id}`));
@@ -125,14 +159,26 @@ describe("notifyFinishedJobs", () => {
   });
 
   test("a failed request: requester and Recipients in one email; a warning job: the Recipients", async () => {
-    const failedRequest = await finishedJob({ status: "error", trigger: "request", initiatedBy: requester.id, error: "disk full" });
+    const failedRequest = await finishedJob({
+      status: "error",
+      trigger: "request",
+      initiatedBy: requester.id,
+      error: "disk full",
+    });
     const warned = await finishedJob({ status: "warning", warnings: 2, finishedAgoMs: HOUR / 2 });
     assert.deepEqual(await notifyFinishedJobs({ now: NOW }), { sent: 2, failed: 0 });
     const mails = smtp.take();
     assert.equal(mails.length, 2);
     const byJob = (id: string) => mails.find((m) => m.mail.text?.includes(id))!;
-    assert.deepEqual([...byJob(failedRequest).envelopeTo].sort(), ["compliance@example.com", requester.email, "security@example.com"]);
-    assert.deepEqual([...byJob(warned).envelopeTo].sort(), ["compliance@example.com", "security@example.com"]);
+    assert.deepEqual([...byJob(failedRequest).envelopeTo].sort(), [
+      "compliance@example.com",
+      requester.email,
+      "security@example.com",
+    ]);
+    assert.deepEqual([...byJob(warned).envelopeTo].sort(), [
+      "compliance@example.com",
+      "security@example.com",
+    ]);
     assert.match(byJob(warned).mail.text ?? "", /Warnings: 2/);
   });
 
@@ -144,12 +190,19 @@ describe("notifyFinishedJobs", () => {
   });
 
   test("the mail server down: nothing is marked; after it is back the email goes exactly once", async () => {
-    const id = await finishedJob({ status: "success", trigger: "request", initiatedBy: requester.id });
+    const id = await finishedJob({
+      status: "success",
+      trigger: "request",
+      initiatedBy: requester.id,
+    });
     await smtp.stop();
     try {
       assert.deepEqual(await notifyFinishedJobs({ now: NOW }), { sent: 0, failed: 1 });
       assert.equal(await notifiedAt(id), null);
-      assert.deepEqual(await notifyFinishedJobs({ now: new Date(NOW.getTime() + 60_000) }), { sent: 0, failed: 1 });
+      assert.deepEqual(await notifyFinishedJobs({ now: new Date(NOW.getTime() + 60_000) }), {
+        sent: 0,
+        failed: 1,
+      });
       assert.equal(await notifiedAt(id), null);
     } finally {
       await smtp.start();
@@ -157,7 +210,10 @@ describe("notifyFinishedJobs", () => {
     const later = new Date(NOW.getTime() + 120_000);
     assert.deepEqual(await notifyFinishedJobs({ now: later }), { sent: 1, failed: 0 });
     assert.equal((await notifiedAt(id))?.getTime(), later.getTime());
-    assert.deepEqual(await notifyFinishedJobs({ now: new Date(later.getTime() + 60_000) }), { sent: 0, failed: 0 });
+    assert.deepEqual(await notifyFinishedJobs({ now: new Date(later.getTime() + 60_000) }), {
+      sent: 0,
+      failed: 0,
+    });
     const mails = smtp.take();
     assert.equal(mails.length, 1);
     assert.deepEqual(mails[0]!.envelopeTo, [requester.email]);
@@ -165,7 +221,10 @@ describe("notifyFinishedJobs", () => {
 
   test("notifications disabled: nothing is sent and nothing is marked", async () => {
     await saveSettings({ Enabled: false });
-    const ids = [await finishedJob({ status: "error", error: "boom" }), await finishedJob({ status: "success", trigger: "request", initiatedBy: requester.id })];
+    const ids = [
+      await finishedJob({ status: "error", error: "boom" }),
+      await finishedJob({ status: "success", trigger: "request", initiatedBy: requester.id }),
+    ];
     assert.deepEqual(await notifyFinishedJobs({ now: NOW }), { sent: 0, failed: 0 });
     assert.equal(smtp.take().length, 0);
     for (const id of ids) assert.equal(await notifiedAt(id), null);
@@ -173,7 +232,10 @@ describe("notifyFinishedJobs", () => {
 
   test("the switches: NotifyRequesters and NotifyOnFailure off ⇒ no email, marked", async () => {
     await saveSettings({ NotifyRequesters: false, NotifyOnFailure: false });
-    const ids = [await finishedJob({ status: "error", error: "boom" }), await finishedJob({ status: "success", trigger: "request", initiatedBy: requester.id })];
+    const ids = [
+      await finishedJob({ status: "error", error: "boom" }),
+      await finishedJob({ status: "success", trigger: "request", initiatedBy: requester.id }),
+    ];
     assert.deepEqual(await notifyFinishedJobs({ now: NOW }), { sent: 0, failed: 0 });
     assert.equal(smtp.take().length, 0);
     for (const id of ids) assert.ok((await notifiedAt(id)) !== null);
@@ -213,21 +275,38 @@ describe("checkMissedSchedule", () => {
     await db().exportPolicy.updateMany({ data: { missedAlertAt: null } });
     await saveSettings();
     smtp.take();
-    await setExportSettings({ EnableExport: true, ExportFromTimestamp: NOW.getTime() - 10 * 24 * HOUR, DailyRunTime: "02:30", TimeZone: "Europe/Berlin" });
+    await setExportSettings({
+      EnableExport: true,
+      ExportFromTimestamp: NOW.getTime() - 10 * 24 * HOUR,
+      DailyRunTime: "02:30",
+      TimeZone: "Europe/Berlin",
+    });
     // The last good daily run finished 27 h ago; a newer request (which does not move the cursor) does not count.
     await finishedJob({ status: "success", finishedAgoMs: 27 * HOUR });
-    await finishedJob({ status: "success", trigger: "request", initiatedBy: requester.id, finishedAgoMs: HOUR });
+    await finishedJob({
+      status: "success",
+      trigger: "request",
+      initiatedBy: requester.id,
+      finishedAgoMs: HOUR,
+    });
 
     assert.equal(await checkMissedSchedule({ now: NOW }), true);
     const mails = smtp.take();
     assert.equal(mails.length, 1);
-    assert.deepEqual([...mails[0]!.envelopeTo].sort(), ["compliance@example.com", "security@example.com"]);
+    assert.deepEqual([...mails[0]!.envelopeTo].sort(), [
+      "compliance@example.com",
+      "security@example.com",
+    ]);
     assert.match(mails[0]!.mail.subject ?? "", /has not run for more than a day/);
     assert.match(mails[0]!.mail.text ?? "", /02:30 \(Europe\/Berlin\)/);
     assert.ok(mails[0]!.mail.text?.includes(`${PUBLIC_URL}/compliance-export`));
 
     for (const h of [1, 12, 23.9]) {
-      assert.equal(await checkMissedSchedule({ now: new Date(NOW.getTime() + h * HOUR) }), false, `${h} h later`);
+      assert.equal(
+        await checkMissedSchedule({ now: new Date(NOW.getTime() + h * HOUR) }),
+        false,
+        `${h} h later`,
+      );
     }
     assert.equal(smtp.take().length, 0);
     // A day later, still nothing has run: one more reminder.
@@ -239,19 +318,32 @@ describe("checkMissedSchedule", () => {
     await db().exportJob.deleteMany({});
     await db().exportPolicy.updateMany({ data: { missedAlertAt: null } });
     smtp.take();
-    await setExportSettings({ EnableExport: true, ExportFromTimestamp: NOW.getTime() - 10 * 24 * HOUR });
+    await setExportSettings({
+      EnableExport: true,
+      ExportFromTimestamp: NOW.getTime() - 10 * 24 * HOUR,
+    });
     await saveSettings();
     await finishedJob({ status: "warning", finishedAgoMs: 25 * HOUR });
-    assert.equal(await checkMissedSchedule({ now: NOW }), false, "a warning run 25 h ago is recent enough");
+    assert.equal(
+      await checkMissedSchedule({ now: NOW }),
+      false,
+      "a warning run 25 h ago is recent enough",
+    );
 
     await db().exportJob.deleteMany({});
     await setExportSettings({ EnableExport: true, ExportFromTimestamp: NOW.getTime() - 20 * HOUR });
     assert.equal(await checkMissedSchedule({ now: NOW }), false, "enabled only 20 h ago");
 
-    await setExportSettings({ EnableExport: false, ExportFromTimestamp: NOW.getTime() - 10 * 24 * HOUR });
+    await setExportSettings({
+      EnableExport: false,
+      ExportFromTimestamp: NOW.getTime() - 10 * 24 * HOUR,
+    });
     assert.equal(await checkMissedSchedule({ now: NOW }), false, "export disabled");
 
-    await setExportSettings({ EnableExport: true, ExportFromTimestamp: NOW.getTime() - 10 * 24 * HOUR });
+    await setExportSettings({
+      EnableExport: true,
+      ExportFromTimestamp: NOW.getTime() - 10 * 24 * HOUR,
+    });
     await saveSettings({ NotifyOnMissedSchedule: false });
     assert.equal(await checkMissedSchedule({ now: NOW }), false, "switch off");
     await saveSettings({ Enabled: false });
@@ -264,7 +356,10 @@ describe("checkMissedSchedule", () => {
     await db().exportPolicy.updateMany({ data: { missedAlertAt: null } });
     await saveSettings();
     smtp.take();
-    await setExportSettings({ EnableExport: true, ExportFromTimestamp: NOW.getTime() - 10 * 24 * HOUR });
+    await setExportSettings({
+      EnableExport: true,
+      ExportFromTimestamp: NOW.getTime() - 10 * 24 * HOUR,
+    });
     await smtp.stop();
     try {
       assert.equal(await checkMissedSchedule({ now: NOW }), false);
@@ -288,7 +383,11 @@ describe("notification settings: the SMTP password is write-only", () => {
     assert.ok(!JSON.stringify(view).includes(PASSWORD));
 
     // Saving the form with the mask untouched keeps it; so does leaving it out.
-    const masked = await saveSettings({ SMTPUsername: "notifier", SMTPPassword: SECRET_MASK, Recipients: "compliance@example.com" });
+    const masked = await saveSettings({
+      SMTPUsername: "notifier",
+      SMTPPassword: SECRET_MASK,
+      Recipients: "compliance@example.com",
+    });
     assert.equal(masked.after.SMTPPassword, PASSWORD);
     assert.ok(!JSON.stringify(masked.diffs).includes(PASSWORD), "diffs never carry the secret");
     await saveSettings({ SMTPUsername: "notifier", Recipients: "compliance@example.com" });
@@ -306,6 +405,9 @@ describe("notification settings: the SMTP password is write-only", () => {
     await saveSettings({ SMTPUsername: "notifier", SMTPPassword: "a-new-password" });
     assert.equal((await loadNotificationSettings()).SMTPPassword, "a-new-password");
     await saveSettings({ SMTPUsername: "", SMTPPassword: "" });
-    assert.equal(toNotificationSettingsView(await loadNotificationSettings()).SMTPPasswordSet, false);
+    assert.equal(
+      toNotificationSettingsView(await loadNotificationSettings()).SMTPPasswordSet,
+      false,
+    );
   });
 });

@@ -12,12 +12,18 @@ const LOOK_BACK_MS = 24 * 3600_000;
  * failures and warnings. A job is marked notified only once its email was accepted, so a mail
  * server that is down is retried on the next tick (for a day); the export itself never waits.
  */
-export async function notifyFinishedJobs(options: { now?: Date } = {}): Promise<{ sent: number; failed: number }> {
+export async function notifyFinishedJobs(
+  options: { now?: Date } = {},
+): Promise<{ sent: number; failed: number }> {
   const now = options.now ?? new Date();
   const settings = await loadNotificationSettings();
   if (!settings.Enabled) return { sent: 0, failed: 0 };
   const jobs = await db().exportJob.findMany({
-    where: { notifiedAt: null, finishedAt: { not: null, gte: new Date(now.getTime() - LOOK_BACK_MS) }, status: { in: ["success", "warning", "error", "canceled"] } },
+    where: {
+      notifiedAt: null,
+      finishedAt: { not: null, gte: new Date(now.getTime() - LOOK_BACK_MS) },
+      status: { in: ["success", "warning", "error", "canceled"] },
+    },
     orderBy: { finishedAt: "asc" },
     take: 20,
   });
@@ -26,10 +32,16 @@ export async function notifyFinishedJobs(options: { now?: Date } = {}): Promise<
   for (const job of jobs) {
     const to = new Set<string>();
     if (job.trigger === "request" && settings.NotifyRequesters && job.initiatedBy) {
-      const requester = await db().adminUser.findUnique({ where: { id: job.initiatedBy }, select: { email: true, disabledAt: true } });
+      const requester = await db().adminUser.findUnique({
+        where: { id: job.initiatedBy },
+        select: { email: true, disabledAt: true },
+      });
       if (requester && !requester.disabledAt) to.add(requester.email);
     }
-    if ((job.status === "error" && settings.NotifyOnFailure) || (job.status === "warning" && settings.NotifyOnWarning)) {
+    if (
+      (job.status === "error" && settings.NotifyOnFailure) ||
+      (job.status === "warning" && settings.NotifyOnWarning)
+    ) {
       for (const r of settings.Recipients) to.add(r);
     }
     if (to.size > 0) {
@@ -47,9 +59,24 @@ export async function notifyFinishedJobs(options: { now?: Date } = {}): Promise<
   return { sent, failed };
 }
 
-function describeJob(job: { id: string; status: string; trigger: string; format: string; messagesExported: number; filesExported: number; warningCount: number; error: string }): { subject: string; text: string } {
+function describeJob(job: {
+  id: string;
+  status: string;
+  trigger: string;
+  format: string;
+  messagesExported: number;
+  filesExported: number;
+  warningCount: number;
+  error: string;
+}): { subject: string; text: string } {
   const what = job.trigger === "request" ? "Your export request" : "A compliance export";
-  const outcome = { success: "is ready", warning: "finished with warnings", error: "failed", canceled: "was canceled" }[job.status] ?? job.status;
+  const outcome =
+    {
+      success: "is ready",
+      warning: "finished with warnings",
+      error: "failed",
+      canceled: "was canceled",
+    }[job.status] ?? job.status;
   const lines = [
     `${what} ${outcome}.`,
     "",
@@ -61,7 +88,9 @@ function describeJob(job: { id: string; status: string; trigger: string; format:
     ...(job.error ? [`Error: ${job.error}`] : []),
     "",
     `Open it in Custodian: ${consoleUrl(`jobs/${job.id}`)}`,
-    ...(job.status === "success" || job.status === "warning" ? [`Downloads are kept for ${env().CUSTODIAN_RETENTION_DAYS} days.`] : []),
+    ...(job.status === "success" || job.status === "warning"
+      ? [`Downloads are kept for ${env().CUSTODIAN_RETENTION_DAYS} days.`]
+      : []),
   ];
   return { subject: `[Custodian] ${what} ${outcome}`, text: lines.join("\n") };
 }

@@ -19,9 +19,13 @@ const BATCH = 200;
 export async function notifyShortDays(options: { now?: Date } = {}): Promise<{ mailed: number }> {
   const now = (options.now ?? new Date()).getTime();
   const settings = await loadNotificationSettings();
-  if (!settings.Enabled || !settings.NotifyOnFailure || settings.Recipients.length === 0) return { mailed: 0 };
+  if (!settings.Enabled || !settings.NotifyOnFailure || settings.Recipients.length === 0)
+    return { mailed: 0 };
   const candidates = await db().sourceAttestation.findMany({
-    where: { shortNotifiedAt: null, receivedAt: { gte: BigInt(now - LOOK_BACK_MS), lte: BigInt(now - SHORT_DAY_GRACE_MS) } },
+    where: {
+      shortNotifiedAt: null,
+      receivedAt: { gte: BigInt(now - LOOK_BACK_MS), lte: BigInt(now - SHORT_DAY_GRACE_MS) },
+    },
     orderBy: [{ day: "asc" }, { channelId: "asc" }],
     take: BATCH,
   });
@@ -55,6 +59,9 @@ export async function notifyShortDays(options: { now?: Date } = {}): Promise<{ m
     return { mailed: 0 };
   }
   for (const s of short)
-    await db().sourceAttestation.update({ where: { channelId_day: { channelId: s.channelId, day: s.day } }, data: { shortNotifiedAt: BigInt(now) } });
+    await db().sourceAttestation.update({
+      where: { channelId_day: { channelId: s.channelId, day: s.day } },
+      data: { shortNotifiedAt: BigInt(now) },
+    });
   return { mailed: short.length };
 }

@@ -25,12 +25,25 @@ const address = (required: boolean) =>
 export const ZNotificationSettingsInput = z
   .object({
     Enabled: z.boolean(),
-    SMTPHost: z.string().max(253).regex(/^$|^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, "Enter a host name such as smtp.example.com."),
+    SMTPHost: z
+      .string()
+      .max(253)
+      .regex(
+        /^$|^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/,
+        "Enter a host name such as smtp.example.com.",
+      ),
     SMTPPort: port,
     Security: z.enum(["starttls", "tls", "none"], "Choose STARTTLS, TLS or none."),
-    SMTPUsername: z.string().max(254).refine((v) => !/[\r\n\0]/.test(v), "The username cannot contain line breaks."),
+    SMTPUsername: z
+      .string()
+      .max(254)
+      .refine((v) => !/[\r\n\0]/.test(v), "The username cannot contain line breaks."),
     /** Write-only: absent or the mask keeps the stored one. */
-    SMTPPassword: z.string().max(1024).refine((v) => !/[\r\n\0]/.test(v), "The password cannot contain line breaks.").optional(),
+    SMTPPassword: z
+      .string()
+      .max(1024)
+      .refine((v) => !/[\r\n\0]/.test(v), "The password cannot contain line breaks.")
+      .optional(),
     FromAddress: address(false),
     /** One address per line (or comma-separated in the API). */
     Recipients: z.union([z.array(z.string()), z.string()]).transform((v, ctx) => {
@@ -49,8 +62,18 @@ export const ZNotificationSettingsInput = z
   })
   .superRefine((v, ctx) => {
     if (!v.Enabled) return;
-    if (!v.SMTPHost) ctx.addIssue({ code: "custom", path: ["SMTPHost"], message: "Enter the mail server's host name." });
-    if (!v.FromAddress) ctx.addIssue({ code: "custom", path: ["FromAddress"], message: "Enter the address the emails come from." });
+    if (!v.SMTPHost)
+      ctx.addIssue({
+        code: "custom",
+        path: ["SMTPHost"],
+        message: "Enter the mail server's host name.",
+      });
+    if (!v.FromAddress)
+      ctx.addIssue({
+        code: "custom",
+        path: ["FromAddress"],
+        message: "Enter the address the emails come from.",
+      });
   });
 export type TNotificationSettingsInput = z.input<typeof ZNotificationSettingsInput>;
 export type TNotificationSettingsParsed = z.output<typeof ZNotificationSettingsInput>;
@@ -79,11 +102,20 @@ export type NotificationSettings = Omit<TNotificationSettingsParsed, "SMTPPasswo
    */
   ServerTrustedFrom: number;
 };
-export type NotificationSettingsView = Omit<NotificationSettings, "SMTPPassword"> & { SMTPPasswordSet: boolean };
+export type NotificationSettingsView = Omit<NotificationSettings, "SMTPPassword"> & {
+  SMTPPasswordSet: boolean;
+};
 
 /** Where the notification SMTP password goes: host, port, TLS mode and username. */
-export function notificationEndpoint(s: Pick<NotificationSettings, "SMTPHost" | "SMTPPort" | "Security" | "SMTPUsername">): SecretEndpoint {
-  return { host: s.SMTPHost.trim().toLowerCase(), port: Number(s.SMTPPort), security: s.Security, username: s.SMTPUsername };
+export function notificationEndpoint(
+  s: Pick<NotificationSettings, "SMTPHost" | "SMTPPort" | "Security" | "SMTPUsername">,
+): SecretEndpoint {
+  return {
+    host: s.SMTPHost.trim().toLowerCase(),
+    port: Number(s.SMTPPort),
+    security: s.Security,
+    username: s.SMTPUsername,
+  };
 }
 
 export function defaultNotificationSettings(): NotificationSettings {

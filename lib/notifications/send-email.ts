@@ -11,13 +11,20 @@ export async function sendEmail(settings: NotificationSettings, email: Email): P
     secure: settings.Security === "tls",
     requireTLS: settings.Security === "starttls",
     ignoreTLS: settings.Security === "none",
-    auth: settings.SMTPUsername ? { user: settings.SMTPUsername, pass: settings.SMTPPassword } : undefined,
+    auth: settings.SMTPUsername
+      ? { user: settings.SMTPUsername, pass: settings.SMTPPassword }
+      : undefined,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,
   });
   try {
-    await transport.sendMail({ from: settings.FromAddress, to: email.to, subject: email.subject, text: email.text });
+    await transport.sendMail({
+      from: settings.FromAddress,
+      to: email.to,
+      subject: email.subject,
+      text: email.text,
+    });
   } finally {
     transport.close();
   }

@@ -8,7 +8,12 @@ import { sendInvitation, sendPasswordReset } from "./send-invitation.ts";
 
 let t: TestDatabase;
 const smtp = new LoopbackSmtp();
-const invite = { email: "new.admin@example.com", token: "tok_" + "x".repeat(40), expiresAt: new Date("2030-01-01T00:00:00Z"), invitedBy: "owner@example.com" };
+const invite = {
+  email: "new.admin@example.com",
+  token: "tok_" + "x".repeat(40),
+  expiresAt: new Date("2030-01-01T00:00:00Z"),
+  invitedBy: "owner@example.com",
+};
 
 before(async () => {
   process.env.LOG_LEVEL = "silent";
@@ -24,7 +29,19 @@ after(async () => {
 
 const settings = (enabled: boolean) =>
   saveNotificationSettings(
-    ZNotificationSettingsInput.parse({ Enabled: enabled, SMTPHost: "127.0.0.1", SMTPPort: smtp.port, Security: "none", SMTPUsername: "", FromAddress: "custodian@example.com", Recipients: "", NotifyOnFailure: true, NotifyOnWarning: true, NotifyOnMissedSchedule: true, NotifyRequesters: true }),
+    ZNotificationSettingsInput.parse({
+      Enabled: enabled,
+      SMTPHost: "127.0.0.1",
+      SMTPPort: smtp.port,
+      Security: "none",
+      SMTPUsername: "",
+      FromAddress: "custodian@example.com",
+      Recipients: "",
+      NotifyOnFailure: true,
+      NotifyOnWarning: true,
+      NotifyOnMissedSchedule: true,
+      NotifyRequesters: true,
+    }),
     { byOwner: true },
   );
 
@@ -40,7 +57,10 @@ test("with notification email the new admin gets one email holding the set-passw
   assert.equal(smtp.messages.length, 1);
   const m = smtp.messages[0]!;
   assert.deepEqual(m.envelopeTo, [invite.email]);
-  assert.ok(m.mail.text?.includes(`https://custodian.example.com/set-password?token=${invite.token}`), m.mail.text);
+  assert.ok(
+    m.mail.text?.includes(`https://custodian.example.com/set-password?token=${invite.token}`),
+    m.mail.text,
+  );
   assert.match(m.mail.subject ?? "", /added as an admin/);
 });
 
@@ -56,7 +76,12 @@ test("a mail server that is down makes it fall back to the link, without throwin
 test("a reissued link goes to the admin by email when mail is configured (issue 11 item 4)", async () => {
   await settings(true);
   smtp.take();
-  const reset = await sendPasswordReset({ email: "forgetful@example.com", token: invite.token, expiresAt: invite.expiresAt, resetBy: "manager@example.com" });
+  const reset = await sendPasswordReset({
+    email: "forgetful@example.com",
+    token: invite.token,
+    expiresAt: invite.expiresAt,
+    resetBy: "manager@example.com",
+  });
   assert.deepEqual(reset, { emailed: true, reason: "" });
   const [m, ...more] = smtp.take();
   assert.equal(more.length, 0);

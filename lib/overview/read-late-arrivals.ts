@@ -1,6 +1,12 @@
 import { db } from "../db/client.ts";
 
-export type LateArrival = { policyId: string; jobId: string; count: number; oldest: number | null; at: number };
+export type LateArrival = {
+  policyId: string;
+  jobId: string;
+  count: number;
+  oldest: number | null;
+  at: number;
+};
 
 /**
  * Records that arrived after the run that should have exported them (PRODUCT.md §9): the change
@@ -13,5 +19,11 @@ export async function readLateArrivals(options: { since: Date }): Promise<LateAr
     select: { id: true, policyId: true, lateArrivals: true, lateOldestAt: true, finishedAt: true },
     take: 20,
   });
-  return jobs.map((j) => ({ policyId: j.policyId, jobId: j.id, count: j.lateArrivals, oldest: j.lateOldestAt === null ? null : Number(j.lateOldestAt), at: j.finishedAt!.getTime() }));
+  return jobs.map((j) => ({
+    policyId: j.policyId,
+    jobId: j.id,
+    count: j.lateArrivals,
+    oldest: j.lateOldestAt === null ? null : Number(j.lateOldestAt),
+    at: j.finishedAt!.getTime(),
+  }));
 }

@@ -10,7 +10,8 @@ function channelConditions(f: PolicyFilter, param: Param, c: string): string[] {
   const where: string[] = [];
   if (f.teams.length) where.push(`${c}."teamId" IN (${inList(f.teams, param)})`);
   if (f.channels.length) where.push(`${c}."id" IN (${inList(f.channels, param)})`);
-  if (f.excludeChannels.length) where.push(`${c}."id" NOT IN (${inList(f.excludeChannels, param)})`);
+  if (f.excludeChannels.length)
+    where.push(`${c}."id" NOT IN (${inList(f.excludeChannels, param)})`);
   if (f.channelTypes.length) where.push(`${c}."type" IN (${inList(f.channelTypes, param)})`);
   return where;
 }
@@ -22,11 +23,18 @@ function channelConditions(f: PolicyFilter, param: Param, c: string): string[] {
  * By participant: a selected user wrote the post, or was a member of its channel when it was
  * posted (joined at or before its creation, not left by then).
  */
-export function postFilterSql(filter: PolicyFilter | null | undefined, param: Param, p = "p"): string | null {
+export function postFilterSql(
+  filter: PolicyFilter | null | undefined,
+  param: Param,
+  p = "p",
+): string | null {
   if (!filter || isEmptyFilter(filter)) return null;
   const where: string[] = [];
   const channel = channelConditions(filter, param, "fc");
-  if (channel.length) where.push(`${p}."channelId" IN (SELECT fc."id" FROM "ChatChannel" fc WHERE ${channel.join(" AND ")})`);
+  if (channel.length)
+    where.push(
+      `${p}."channelId" IN (SELECT fc."id" FROM "ChatChannel" fc WHERE ${channel.join(" AND ")})`,
+    );
   if (filter.users.length) {
     const users = inList(filter.users, param);
     if (filter.by === "participant") {
@@ -45,7 +53,12 @@ export function postFilterSql(filter: PolicyFilter | null | undefined, param: Pa
  * conditions keep and, by participant, where a selected user was a member during the window or wrote
  * in it. Null when the filter keeps every channel.
  */
-export function channelFilterSql(filter: PolicyFilter | null | undefined, param: Param, window: { start: number; end: number }, c = "c"): string | null {
+export function channelFilterSql(
+  filter: PolicyFilter | null | undefined,
+  param: Param,
+  window: { start: number; end: number },
+  c = "c",
+): string | null {
   if (!filter || isEmptyFilter(filter)) return null;
   const where = channelConditions(filter, param, c);
   if (filter.users.length && filter.by === "participant") {

@@ -14,7 +14,19 @@ import { claimNextJob } from "../jobs/claim-job.ts";
 import { runPolicyNow } from "../jobs/run-policy-now.ts";
 import { saveTarget } from "../targets/save-target.ts";
 import { ZTargetInput } from "../targets/schema.ts";
-import { assertExactlyOnce, expectedEntries, ExportFixture, FIXTURE_BASE, jobPlan, listBatchFiles, readExportRows, setExportSettings, type ExportRow, type ExpectedRow, type FixturePost } from "../testing/export-fixtures.ts";
+import {
+  assertExactlyOnce,
+  expectedEntries,
+  ExportFixture,
+  FIXTURE_BASE,
+  jobPlan,
+  listBatchFiles,
+  readExportRows,
+  setExportSettings,
+  type ExportRow,
+  type ExpectedRow,
+  type FixturePost,
+} from "../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { runJob as workJob } from "../worker/run-job.ts";
 import { env } from "../config/env.ts";
@@ -29,7 +41,12 @@ let fx: ExportFixture;
 let deskB: string;
 let byConversation: Policy;
 let byParticipant: Policy;
-let history: Array<{ channelId: string; userId: string; joinTime: number; leaveTime: number | null }> = [];
+let history: Array<{
+  channelId: string;
+  userId: string;
+  joinTime: number;
+  leaveTime: number | null;
+}> = [];
 const exported = new Map<string, ExportRow[]>();
 const expected = new Map<string, ExpectedRow[]>();
 const counts: Record<string, number[]> = {};
@@ -40,21 +57,43 @@ before(async () => {
   await setExportSettings({ EnableExport: false });
   fx = new ExportFixture("policies");
   await fx.insertWorkspace();
-  history = (await db().channelMemberHistory.findMany()).map((h) => ({ channelId: h.channelId, userId: h.userId, joinTime: Number(h.joinTime), leaveTime: h.leaveTime === null ? null : Number(h.leaveTime) }));
-  const target = await saveTarget({ input: ZTargetInput.parse({ kind: "local", name: "Desk B", config: { path: deskB } }) });
+  history = (await db().channelMemberHistory.findMany()).map((h) => ({
+    channelId: h.channelId,
+    userId: h.userId,
+    joinTime: Number(h.joinTime),
+    leaveTime: h.leaveTime === null ? null : Number(h.leaveTime),
+  }));
+  const target = await saveTarget({
+    input: ZTargetInput.parse({ kind: "local", name: "Desk B", config: { path: deskB } }),
+  });
   const from = new Date(FIXTURE_BASE - 60_000);
   const [town, priv, beta] = fx.channels;
   // Policy 1: by conversation — the public and private channels of team acme except #general of beta (not in acme anyway), CSV to the local exports, daily.
   byConversation = (
     await createPolicy({
-      input: ZPolicyInput.parse({ name: "acme channels", format: "csv", target: "local", batchSize: 4, schedule: { kind: "daily", at: "02:00" }, filter: { teams: ["acme"], channelTypes: ["O", "P"], excludeChannels: [beta!.id] } }),
+      input: ZPolicyInput.parse({
+        name: "acme channels",
+        format: "csv",
+        target: "local",
+        batchSize: 4,
+        schedule: { kind: "daily", at: "02:00" },
+        filter: { teams: ["acme"], channelTypes: ["O", "P"], excludeChannels: [beta!.id] },
+      }),
       now: from,
     })
   ).after;
   // Policy 2: by participant — everything carol could see or wrote, to Desk B, every 6 hours.
   byParticipant = (
     await createPolicy({
-      input: ZPolicyInput.parse({ name: "carol", format: "csv", target: "Desk B", batchSize: 3, schedule: { kind: "hours", every: 6 }, timeZone: "Europe/Berlin", filter: { by: "participant", users: ["carol"] } }),
+      input: ZPolicyInput.parse({
+        name: "carol",
+        format: "csv",
+        target: "Desk B",
+        batchSize: 3,
+        schedule: { kind: "hours", every: 6 },
+        timeZone: "Europe/Berlin",
+        filter: { by: "participant", users: ["carol"] },
+      }),
       now: from,
     })
   ).after;
@@ -79,7 +118,13 @@ function inConversation(p: FixturePost): boolean {
 /** Policy 2, in JavaScript: carol wrote it, or was a member of its channel when it was created. */
 function carolCouldSee(p: FixturePost): boolean {
   if (p.userId === carol()) return true;
-  return history.some((h) => h.channelId === p.channelId && h.userId === carol() && h.joinTime <= p.createAt && (h.leaveTime === null || h.leaveTime > p.createAt));
+  return history.some(
+    (h) =>
+      h.channelId === p.channelId &&
+      h.userId === carol() &&
+      h.joinTime <= p.createAt &&
+      (h.leaveTime === null || h.leaveTime > p.createAt),
+  );
 }
 
 /** Runs each policy once (run now, claimed and worked like the worker does) and checks it exported exactly its subset so far. */
@@ -89,21 +134,31 @@ async function runBoth(round: number, options: { queries?: string[] } = {}): Pro
     [byConversation, inConversation, env().exportDir],
     [byParticipant, carolCouldSee, deskB],
   ] as const) {
-    const { job } = await runPolicyNow({ policy: policy.id, trigger: "manual", initiatedBy: "u1", initiatedByLabel: "test" });
+    const { job } = await runPolicyNow({
+      policy: policy.id,
+      trigger: "manual",
+      initiatedBy: "u1",
+      initiatedByLabel: "test",
+    });
     assert.equal(job.policyId, policy.id);
     assert.equal(job.targetId, policy.targetId);
     const claimed = await claimNextJob({ workerId: "w-test", leaseMs: 60_000, jobId: job.id });
     assert.ok(claimed);
     const status = await workJob({ claimed, workerId: "w-test", leaseMs: 60_000 });
     const row = await db().exportJob.findUniqueOrThrow({ where: { id: job.id } });
-    assert.ok(status === "success" || status === "warning", `${policy.name} run ${round}: ${status} ${row.error}`);
+    assert.ok(
+      status === "success" || status === "warning",
+      `${policy.name} run ${round}: ${status} ${row.error}`,
+    );
     const subset = changes.filter(keep);
     const want = expectedEntries(subset, (await jobPlan(job.id)).jobStartTime);
     const jobDir = path.join(dir, row.exportDir);
     const rows = (await listBatchFiles(jobDir)).length ? await readExportRows(jobDir) : [];
     exported.set(policy.id, [...(exported.get(policy.id) ?? []), ...rows]);
     expected.set(policy.id, [...(expected.get(policy.id) ?? []), ...want]);
-    assertExactlyOnce(exported.get(policy.id)!, expected.get(policy.id)!, { label: `${policy.name} after run ${round}` });
+    assertExactlyOnce(exported.get(policy.id)!, expected.get(policy.id)!, {
+      label: `${policy.name} after run ${round}`,
+    });
     assert.equal(row.messagesExported, want.length > 0 ? row.messagesExported : 0);
     (counts[policy.name] ??= []).push(want.length);
     const cursor = await db().exportCursor.findUnique({ where: { policyId: policy.id } });
@@ -120,7 +175,12 @@ test("run 1: two policies, each exactly its subset; carol's view honours her joi
   await fx.addSystemPost();
   const priv = fx.channels[1]!.id;
   const privPosts = [...fx.posts.values()].filter((p) => p.channelId === priv && !p.type);
-  assert.ok(privPosts.some((p) => p.createAt < base + 500) && privPosts.some((p) => p.createAt > base + 60_500) && privPosts.some((p) => p.createAt > base + 500 && p.createAt < base + 60_500), "the fixture covers before, during and after her membership");
+  assert.ok(
+    privPosts.some((p) => p.createAt < base + 500) &&
+      privPosts.some((p) => p.createAt > base + 60_500) &&
+      privPosts.some((p) => p.createAt > base + 500 && p.createAt < base + 60_500),
+    "the fixture covers before, during and after her membership",
+  );
 
   const queries: Array<{ sql: string; params: readonly unknown[] }> = [];
   const observe = (sql: string, params: readonly unknown[]) => queries.push({ sql, params });
@@ -132,17 +192,41 @@ test("run 1: two policies, each exactly its subset; carol's view honours her joi
   }
   // The filters are in the page reads and counts themselves (never read-then-drop).
   const pageReads = queries.filter((q) => q.sql.includes('ORDER BY p."updateAt", p."id"'));
-  const participantReads = pageReads.filter((q) => q.sql.includes('"ChannelMemberHistory" fh') && q.params.includes(carol()));
-  const conversationReads = pageReads.filter((q) => q.sql.includes('fc."teamId" IN') && q.params.includes(fx.teams[0]!.id));
-  assert.ok(participantReads.length > 0 && conversationReads.length > 0, "both policies' page reads carry their filter");
-  assert.equal(pageReads.length, participantReads.length + conversationReads.length, "no page read without a filter");
-  assert.ok(queries.some((q) => q.sql.startsWith("SELECT COUNT(*)") && q.sql.includes('fh."joinTime" <= p."createAt"')), "the counts use the same filter");
-  assert.ok(queries.some((q) => q.sql.includes('SELECT DISTINCT x."channelId"') && q.params.includes(carol())), "the channel window uses it too");
+  const participantReads = pageReads.filter(
+    (q) => q.sql.includes('"ChannelMemberHistory" fh') && q.params.includes(carol()),
+  );
+  const conversationReads = pageReads.filter(
+    (q) => q.sql.includes('fc."teamId" IN') && q.params.includes(fx.teams[0]!.id),
+  );
+  assert.ok(
+    participantReads.length > 0 && conversationReads.length > 0,
+    "both policies' page reads carry their filter",
+  );
+  assert.equal(
+    pageReads.length,
+    participantReads.length + conversationReads.length,
+    "no page read without a filter",
+  );
+  assert.ok(
+    queries.some(
+      (q) => q.sql.startsWith("SELECT COUNT(*)") && q.sql.includes('fh."joinTime" <= p."createAt"'),
+    ),
+    "the counts use the same filter",
+  );
+  assert.ok(
+    queries.some(
+      (q) => q.sql.includes('SELECT DISTINCT x."channelId"') && q.params.includes(carol()),
+    ),
+    "the channel window uses it too",
+  );
 });
 
 test("run 2: edits and deletes, new posts", async () => {
-  const live = [...fx.posts.values()].filter((p) => !p.type && p.deleteAt === 0 && p.originalId === "");
-  for (const p of live.slice(0, 12).filter((_, i) => i % 2 === 0)) await fx.editPost(p.id, `edited ${p.id}`);
+  const live = [...fx.posts.values()].filter(
+    (p) => !p.type && p.deleteAt === 0 && p.originalId === "",
+  );
+  for (const p of live.slice(0, 12).filter((_, i) => i % 2 === 0))
+    await fx.editPost(p.id, `edited ${p.id}`);
   for (const p of live.slice(12, 24).filter((_, i) => i % 3 === 0)) await fx.deletePost(p.id);
   await fx.addPosts(17);
   await runBoth(2);
@@ -153,8 +237,14 @@ test("run 3: late arrivals (older than what both policies covered) and more post
   await fx.addPosts(9, { at: (i) => old + i * 7_000 });
   await fx.addPosts(8);
   await runBoth(3);
-  const late = await db().exportJob.findMany({ where: { policyId: { in: [byConversation.id, byParticipant.id] }, lateArrivals: { gt: 0 } } });
+  const late = await db().exportJob.findMany({
+    where: { policyId: { in: [byConversation.id, byParticipant.id] }, lateArrivals: { gt: 0 } },
+  });
   assert.ok(late.length > 0, "late arrivals were exported as such");
   // The subset counts of the two-policy test (quoted in the issue's closing note).
-  console.log(`two-policy subsets: ${Object.entries(counts).map(([name, n]) => `${name}: ${n.join(" + ")} = ${n.reduce((a, b) => a + b, 0)} entries`).join("; ")}; workspace rows ${[...fx.posts.values()].filter((p) => !p.type).length}`);
+  console.log(
+    `two-policy subsets: ${Object.entries(counts)
+      .map(([name, n]) => `${name}: ${n.join(" + ")} = ${n.reduce((a, b) => a + b, 0)} entries`)
+      .join("; ")}; workspace rows ${[...fx.posts.values()].filter((p) => !p.type).length}`,
+  );
 });

@@ -4,7 +4,11 @@ import { ZPolicyFilter } from "./policy-filter.ts";
 import { ZSchedule } from "./schedule.ts";
 
 const wholeNumber = (label: string, min: number, max: number) =>
-  z.coerce.number(`${label} must be a whole number.`).int(`${label} must be a whole number.`).min(min, `${label} must be at least ${min}.`).max(max, `${label} must be at most ${max}.`);
+  z.coerce
+    .number(`${label} must be a whole number.`)
+    .int(`${label} must be a whole number.`)
+    .min(min, `${label} must be at least ${min}.`)
+    .max(max, `${label} must be at most ${max}.`);
 
 const fields = {
   name: z
@@ -20,15 +24,25 @@ const fields = {
   /** Teams, channels and users by id or name (stored as ids). */
   filter: ZPolicyFilter,
   schedule: ZSchedule,
-  timeZone: z.string().refine(isTimeZone, "Choose a time zone from the list (an IANA name such as Europe/London)."),
+  timeZone: z
+    .string()
+    .refine(isTimeZone, "Choose a time zone from the list (an IANA name such as Europe/London)."),
   batchSize: wholeNumber("Batch size", 1, 1_000_000),
   exportAttachments: z.boolean(),
   decryptAttachments: z.boolean(),
 };
 
 function formatRules(v: { format?: string; decryptAttachments?: boolean }, ctx: z.RefinementCtx) {
-  if (v.decryptAttachments === false && (v.format === "globalrelay" || v.format === "globalrelay-zip"))
-    ctx.addIssue({ code: "custom", path: ["decryptAttachments"], message: "Global Relay emails carry attachments decrypted; keep them encrypted only in a zip format (CSV, Actiance XML, JSON)." });
+  if (
+    v.decryptAttachments === false &&
+    (v.format === "globalrelay" || v.format === "globalrelay-zip")
+  )
+    ctx.addIssue({
+      code: "custom",
+      path: ["decryptAttachments"],
+      message:
+        "Global Relay emails carry attachments decrypted; keep them encrypted only in a zip format (CSV, Actiance XML, JSON).",
+    });
 }
 
 /** A new policy: the policy form, POST /api/v1/policies and `policy add`. */

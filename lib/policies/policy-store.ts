@@ -33,7 +33,9 @@ export function toPolicy(row: Row): Policy {
     id: row.id,
     name: row.name,
     enabled: row.enabled,
-    format: (EXPORT_FORMATS as readonly string[]).includes(row.format) ? (row.format as ExportFormat) : "actiance",
+    format: (EXPORT_FORMATS as readonly string[]).includes(row.format)
+      ? (row.format as ExportFormat)
+      : "actiance",
     targetId: row.targetId,
     filter: parsePolicyFilter(row.filter),
     schedule: ZSchedule.parse(JSON.parse(row.schedule)),
@@ -82,17 +84,28 @@ export async function loadPolicy(id: string, tx: Tx = db()): Promise<Policy | nu
 
 /** A policy by id or by name. */
 export async function findPolicy(idOrName: string, tx: Tx = db()): Promise<Policy | null> {
-  const row = (await tx.exportPolicy.findUnique({ where: { id: idOrName } })) ?? (await tx.exportPolicy.findUnique({ where: { name: idOrName } }));
+  const row =
+    (await tx.exportPolicy.findUnique({ where: { id: idOrName } })) ??
+    (await tx.exportPolicy.findUnique({ where: { name: idOrName } }));
   if (row) return toPolicy(row);
   return idOrName === DEFAULT_POLICY_ID ? unsavedDefaultPolicy() : null;
 }
 
 /** The policies that are not archived, the default one first, then by name. */
-export async function listPolicies(options: { includeArchived?: boolean } = {}, tx: Tx = db()): Promise<Policy[]> {
-  const rows = await tx.exportPolicy.findMany({ where: options.includeArchived ? {} : { archivedAt: null }, orderBy: { name: "asc" } });
+export async function listPolicies(
+  options: { includeArchived?: boolean } = {},
+  tx: Tx = db(),
+): Promise<Policy[]> {
+  const rows = await tx.exportPolicy.findMany({
+    where: options.includeArchived ? {} : { archivedAt: null },
+    orderBy: { name: "asc" },
+  });
   const policies = rows.map(toPolicy);
   if (!policies.some((p) => p.id === DEFAULT_POLICY_ID)) policies.unshift(unsavedDefaultPolicy());
-  return [...policies.filter((p) => p.id === DEFAULT_POLICY_ID), ...policies.filter((p) => p.id !== DEFAULT_POLICY_ID)];
+  return [
+    ...policies.filter((p) => p.id === DEFAULT_POLICY_ID),
+    ...policies.filter((p) => p.id !== DEFAULT_POLICY_ID),
+  ];
 }
 
 /** The stored columns of a policy (create or update). */
@@ -114,7 +127,16 @@ export function policyData(p: Omit<Policy, "id" | "createdAt" | "updatedAt">) {
   };
 }
 
-export async function writePolicy(p: Omit<Policy, "createdAt" | "updatedAt">, tx: Tx = db()): Promise<Policy> {
+export async function writePolicy(
+  p: Omit<Policy, "createdAt" | "updatedAt">,
+  tx: Tx = db(),
+): Promise<Policy> {
   const data = policyData(p);
-  return toPolicy(await tx.exportPolicy.upsert({ where: { id: p.id }, create: { id: p.id, ...data }, update: data }));
+  return toPolicy(
+    await tx.exportPolicy.upsert({
+      where: { id: p.id },
+      create: { id: p.id, ...data },
+      update: data,
+    }),
+  );
 }

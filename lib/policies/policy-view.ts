@@ -28,13 +28,18 @@ export type PolicyView = {
   archivedAt: string | null;
 };
 
-export async function listPolicyViews(options: { now?: Date; includeArchived?: boolean } = {}): Promise<PolicyView[]> {
+export async function listPolicyViews(
+  options: { now?: Date; includeArchived?: boolean } = {},
+): Promise<PolicyView[]> {
   const policies = await listPolicies({ includeArchived: options.includeArchived });
   return toViews(policies, options.now ?? new Date());
 }
 
 /** One policy's view by id or name, or null. */
-export async function readPolicyView(idOrName: string, now = new Date()): Promise<PolicyView | null> {
+export async function readPolicyView(
+  idOrName: string,
+  now = new Date(),
+): Promise<PolicyView | null> {
   const policy = await findPolicy(idOrName);
   return policy ? (await toViews([policy], now))[0]! : null;
 }
@@ -44,16 +49,35 @@ async function toViews(policies: Policy[], now: Date): Promise<PolicyView[]> {
   const [targets, cursors, channels, teams, users] = await Promise.all([
     db().target.findMany({ select: { id: true, name: true } }),
     db().exportCursor.findMany({ where: { policyId: { in: ids } } }),
-    db().chatChannel.findMany({ where: { id: { in: policies.flatMap((p) => [...p.filter.channels, ...p.filter.excludeChannels]) } }, select: { id: true, name: true } }),
-    db().chatTeam.findMany({ where: { id: { in: policies.flatMap((p) => p.filter.teams) } }, select: { id: true, name: true } }),
-    db().chatUser.findMany({ where: { id: { in: policies.flatMap((p) => p.filter.users) } }, select: { id: true, username: true } }),
+    db().chatChannel.findMany({
+      where: {
+        id: { in: policies.flatMap((p) => [...p.filter.channels, ...p.filter.excludeChannels]) },
+      },
+      select: { id: true, name: true },
+    }),
+    db().chatTeam.findMany({
+      where: { id: { in: policies.flatMap((p) => p.filter.teams) } },
+      select: { id: true, name: true },
+    }),
+    db().chatUser.findMany({
+      where: { id: { in: policies.flatMap((p) => p.filter.users) } },
+      select: { id: true, username: true },
+    }),
   ]);
-  const names = new Map<string, string>([...channels.map((c) => [c.id, `#${c.name}`] as const), ...teams.map((t) => [t.id, t.name] as const), ...users.map((u) => [u.id, `@${u.username}`] as const)]);
+  const names = new Map<string, string>([
+    ...channels.map((c) => [c.id, `#${c.name}`] as const),
+    ...teams.map((t) => [t.id, t.name] as const),
+    ...users.map((u) => [u.id, `@${u.username}`] as const),
+  ]);
   const targetName = new Map(targets.map((t) => [t.id, t.name]));
   const cursorOf = new Map(cursors.map((c) => [c.policyId, c]));
   const views: PolicyView[] = [];
   for (const p of policies) {
-    const last = await db().exportJob.findFirst({ where: { policyId: p.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { id: true, status: true, finishedAt: true } });
+    const last = await db().exportJob.findFirst({
+      where: { policyId: p.id },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      select: { id: true, status: true, finishedAt: true },
+    });
     const cursor = cursorOf.get(p.id);
     const next = p.enabled && !p.archivedAt ? nextSlot(p.id, p.schedule, p.timeZone, now) : null;
     views.push({
@@ -73,7 +97,13 @@ async function toViews(policies: Policy[], now: Date): Promise<PolicyView[]> {
       decryptAttachments: p.decryptAttachments,
       exportFrom: p.exportFrom,
       nextRunAt: next ? next.at.toISOString() : null,
-      lastRun: last ? { jobId: last.id, status: last.status, finishedAt: last.finishedAt?.toISOString() ?? null } : null,
+      lastRun: last
+        ? {
+            jobId: last.id,
+            status: last.status,
+            finishedAt: last.finishedAt?.toISOString() ?? null,
+          }
+        : null,
       exportedUpTo: cursor ? Number(cursor.lastUpdateAt) : null,
       archivedAt: p.archivedAt?.toISOString() ?? null,
     });

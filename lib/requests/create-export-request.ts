@@ -20,7 +20,16 @@ function nextDate(date: string): string {
  * (or now, for today), in the requester's time zone, selecting by default the messages created in
  * it with all their versions up to now. It never moves the daily cursor.
  */
-export async function createExportRequest(options: { startDate: string; endDate: string; timeZone: string; format: ExportFormat; select?: SelectMode; requesterId: string; requesterEmail: string; now?: Date }) {
+export async function createExportRequest(options: {
+  startDate: string;
+  endDate: string;
+  timeZone: string;
+  format: ExportFormat;
+  select?: SelectMode;
+  requesterId: string;
+  requesterEmail: string;
+  now?: Date;
+}) {
   const now = (options.now ?? new Date()).getTime();
   const start = localMidnight(options.startDate, options.timeZone);
   const end = Math.min(now, localMidnight(nextDate(options.endDate), options.timeZone) - 1);

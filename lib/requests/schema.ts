@@ -6,7 +6,9 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const MAX_REQUEST_DAYS = 184; // six months
 
 /** The formats that produce files to download: `globalrelay` mails the archive and writes none. */
-export const REQUEST_FORMATS = EXPORT_FORMATS.filter((f): f is Exclude<ExportFormat, "globalrelay"> => f !== "globalrelay");
+export const REQUEST_FORMATS = EXPORT_FORMATS.filter(
+  (f): f is Exclude<ExportFormat, "globalrelay"> => f !== "globalrelay",
+);
 
 function validDate(v: string): boolean {
   if (!DATE.test(v)) return false;
@@ -21,24 +23,53 @@ export const ZExportRequestInput = z
     startDate: z.string().refine(validDate, "Enter a date as YYYY-MM-DD."),
     endDate: z.string().refine(validDate, "Enter a date as YYYY-MM-DD."),
     timeZone: z.string().refine(isTimeZone, "Unknown time zone."),
-    format: z.enum(REQUEST_FORMATS, "Choose an export format that produces files (the Global Relay SMTP format mails them instead)."),
+    format: z.enum(
+      REQUEST_FORMATS,
+      "Choose an export format that produces files (the Global Relay SMTP format mails them instead).",
+    ),
     /** Messages created in the range with all their versions up to now (the default), or changed in it. */
     select: z.enum(SELECT_MODES, "Choose created or changed.").default("created"),
   })
   .strict()
   .superRefine((v, ctx) => {
     if (!validDate(v.startDate) || !validDate(v.endDate) || !isTimeZone(v.timeZone)) return;
-    const today = new Intl.DateTimeFormat("en-CA", { timeZone: v.timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
-    if (v.startDate < "1970-01-02") ctx.addIssue({ code: "custom", path: ["startDate"], message: "Choose a date from 1970-01-02 on." });
-    if (v.startDate > today) ctx.addIssue({ code: "custom", path: ["startDate"], message: "The start is in the future." });
-    if (v.endDate > today) ctx.addIssue({ code: "custom", path: ["endDate"], message: "The end is in the future." });
-    if (v.endDate < v.startDate) ctx.addIssue({ code: "custom", path: ["endDate"], message: "The end is before the start." });
-    const days = (Date.parse(`${v.endDate}T00:00:00Z`) - Date.parse(`${v.startDate}T00:00:00Z`)) / 86_400_000 + 1;
-    if (days > MAX_REQUEST_DAYS) ctx.addIssue({ code: "custom", path: ["endDate"], message: `A request covers at most six months (${MAX_REQUEST_DAYS} days); this one covers ${days}.` });
+    const today = new Intl.DateTimeFormat("en-CA", {
+      timeZone: v.timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    }).format(new Date());
+    if (v.startDate < "1970-01-02")
+      ctx.addIssue({
+        code: "custom",
+        path: ["startDate"],
+        message: "Choose a date from 1970-01-02 on.",
+      });
+    if (v.startDate > today)
+      ctx.addIssue({ code: "custom", path: ["startDate"], message: "The start is in the future." });
+    if (v.endDate > today)
+      ctx.addIssue({ code: "custom", path: ["endDate"], message: "The end is in the future." });
+    if (v.endDate < v.startDate)
+      ctx.addIssue({ code: "custom", path: ["endDate"], message: "The end is before the start." });
+    const days =
+      (Date.parse(`${v.endDate}T00:00:00Z`) - Date.parse(`${v.startDate}T00:00:00Z`)) / 86_400_000 +
+      1;
+    if (days > MAX_REQUEST_DAYS)
+      ctx.addIssue({
+        code: "custom",
+        path: ["endDate"],
+        message: `A request covers at most six months (${MAX_REQUEST_DAYS} days); this one covers ${days}.`,
+      });
   });
 export type TExportRequestInput = z.input<typeof ZExportRequestInput>;
 
-export const REQUEST_STATUS_LABELS = ["Accepted", "In progress", "Completed", "Failed", "Expired"] as const;
+export const REQUEST_STATUS_LABELS = [
+  "Accepted",
+  "In progress",
+  "Completed",
+  "Failed",
+  "Expired",
+] as const;
 export type RequestStatusLabel = (typeof REQUEST_STATUS_LABELS)[number];
 
 export function requestStatusLabel(status: string, expired: boolean): RequestStatusLabel {

@@ -14,9 +14,11 @@ export function configDiffs(prefix: string, before: unknown, after: unknown): Co
 }
 
 function walk(path: string, a: unknown, b: unknown, out: ConfigDiff[]): void {
-  const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+  const isObj = (v: unknown): v is Record<string, unknown> =>
+    !!v && typeof v === "object" && !Array.isArray(v);
   if (isObj(a) && isObj(b)) {
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) walk(`${path}.${key}`, a[key], b[key], out);
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
+      walk(`${path}.${key}`, a[key], b[key], out);
     return;
   }
   if (JSON.stringify(a) === JSON.stringify(b)) return;

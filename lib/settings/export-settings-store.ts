@@ -1,7 +1,17 @@
 import { db, type Tx } from "../db/client.ts";
-import { DEFAULT_POLICY_ID, loadPolicy, writePolicy, type Policy } from "../policies/policy-store.ts";
+import {
+  DEFAULT_POLICY_ID,
+  loadPolicy,
+  writePolicy,
+  type Policy,
+} from "../policies/policy-store.ts";
 import { openBoundSecret, sealBoundSecret } from "./secret-binding.ts";
-import { defaultExportSettings, globalRelayEndpoint, type ExportSettings, type ExportSettingsView } from "./schema.ts";
+import {
+  defaultExportSettings,
+  globalRelayEndpoint,
+  type ExportSettings,
+  type ExportSettingsView,
+} from "./schema.ts";
 
 export { globalRelayEndpoint } from "./schema.ts";
 
@@ -19,7 +29,11 @@ export async function loadExportSettings(tx: Tx = db()): Promise<ExportSettings>
   const policy = await loadPolicy(DEFAULT_POLICY_ID, tx);
   const target = await tx.target.findUnique({ where: { id: GLOBAL_RELAY_TARGET.id } });
   const d = defaultExportSettings();
-  const gr: GlobalRelay = { ...d.GlobalRelaySettings, ...(target ? (JSON.parse(target.config) as Partial<GlobalRelay>) : {}), SMTPPassword: "" };
+  const gr: GlobalRelay = {
+    ...d.GlobalRelaySettings,
+    ...(target ? (JSON.parse(target.config) as Partial<GlobalRelay>) : {}),
+    SMTPPassword: "",
+  };
   gr.SMTPPassword = target ? openBoundSecret(target.secret, globalRelayEndpoint(gr)) : "";
   return { ...d, ...(policy ? await settingsOfPolicy(policy, tx) : {}), GlobalRelaySettings: gr };
 }
@@ -30,12 +44,18 @@ export async function loadExportSettings(tx: Tx = db()): Promise<ExportSettings>
  * the page keeps it unless the run time is changed. The Destination is the policy's target for the
  * file formats; with the Global Relay format the policy delivers to the archive mailbox.
  */
-async function settingsOfPolicy(policy: Policy, tx: Tx): Promise<Omit<ExportSettings, "GlobalRelaySettings">> {
+async function settingsOfPolicy(
+  policy: Policy,
+  tx: Tx,
+): Promise<Omit<ExportSettings, "GlobalRelaySettings">> {
   const destination = policy.format === "globalrelay" ? DEFAULT_DESTINATION : policy.targetId;
   void tx;
   return {
     EnableExport: policy.enabled,
-    DailyRunTime: policy.schedule.kind === "daily" || policy.schedule.kind === "weekly" ? policy.schedule.at : defaultExportSettings().DailyRunTime,
+    DailyRunTime:
+      policy.schedule.kind === "daily" || policy.schedule.kind === "weekly"
+        ? policy.schedule.at
+        : defaultExportSettings().DailyRunTime,
     TimeZone: policy.timeZone,
     ExportFormat: policy.format,
     BatchSize: policy.batchSize,
@@ -55,7 +75,10 @@ export async function writeExportSettings(settings: ExportSettings, tx: Tx = db(
   const keepSchedule = current.schedule.kind !== "daily" && settings.DailyRunTime === shownAt;
   let targetId = settings.Destination;
   if (settings.ExportFormat === "globalrelay") {
-    const kept = await tx.target.findUnique({ where: { id: current.targetId }, select: { kind: true } });
+    const kept = await tx.target.findUnique({
+      where: { id: current.targetId },
+      select: { kind: true },
+    });
     targetId = kept?.kind === "smtp" ? current.targetId : GLOBAL_RELAY_TARGET.id;
   }
   await writePolicy(
@@ -72,8 +95,15 @@ export async function writeExportSettings(settings: ExportSettings, tx: Tx = db(
     },
     tx,
   );
-  const target = { config: JSON.stringify(config), secret: sealBoundSecret(SMTPPassword, globalRelayEndpoint(gr)) };
-  await tx.target.upsert({ where: { id: GLOBAL_RELAY_TARGET.id }, create: { ...GLOBAL_RELAY_TARGET, kind: "smtp", ...target }, update: target });
+  const target = {
+    config: JSON.stringify(config),
+    secret: sealBoundSecret(SMTPPassword, globalRelayEndpoint(gr)),
+  };
+  await tx.target.upsert({
+    where: { id: GLOBAL_RELAY_TARGET.id },
+    create: { ...GLOBAL_RELAY_TARGET, kind: "smtp", ...target },
+    update: target,
+  });
 }
 
 /** The settings as the browser may see them. */

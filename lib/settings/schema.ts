@@ -4,7 +4,13 @@ import { SECRET_MASK } from "../audit/mask.ts";
 import type { SecretEndpoint } from "./secret-binding.ts";
 import { emailProblem } from "../validation/email.ts";
 
-export const EXPORT_FORMATS = ["csv", "actiance", "globalrelay", "globalrelay-zip", "json"] as const;
+export const EXPORT_FORMATS = [
+  "csv",
+  "actiance",
+  "globalrelay",
+  "globalrelay-zip",
+  "json",
+] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 export const EXPORT_FORMAT_LABELS: Record<ExportFormat, string> = {
   actiance: "Actiance XML",
@@ -50,24 +56,42 @@ const wholeNumber = (label: string, min: number, max: number) =>
       }
       return Number(v);
     })
-    .pipe(z.number().min(min, `${label} must be at least ${min}.`).max(max, `${label} must be at most ${max}.`));
+    .pipe(
+      z
+        .number()
+        .min(min, `${label} must be at least ${min}.`)
+        .max(max, `${label} must be at most ${max}.`),
+    );
 
-const address = z.string().max(254).superRefine((v, ctx) => {
-  if (v === "") return; // required-ness is checked below, only where it applies
-  const problem = emailProblem(v);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+const address = z
+  .string()
+  .max(254)
+  .superRefine((v, ctx) => {
+    if (v === "") return; // required-ness is checked below, only where it applies
+    const problem = emailProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 const hostName = z
   .string()
   .max(253)
-  .regex(/^$|^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$/, "Enter a host name such as smtp.example.com, or an IP address.");
+  .regex(
+    /^$|^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$/,
+    "Enter a host name such as smtp.example.com, or an IP address.",
+  );
 
 export const ZGlobalRelaySettingsInput = z.object({
   CustomerType: z.enum(CUSTOMER_TYPES, "Choose A9/Type 9, A10/Type 10 or Custom."),
-  SMTPUsername: z.string().max(254).refine((v) => !/[\r\n\0]/.test(v), "The username cannot contain line breaks."),
+  SMTPUsername: z
+    .string()
+    .max(254)
+    .refine((v) => !/[\r\n\0]/.test(v), "The username cannot contain line breaks."),
   /** Write-only: absent or the mask keeps the stored password; any other value replaces it. */
-  SMTPPassword: z.string().max(1024).refine((v) => !/[\r\n\0]/.test(v), "The password cannot contain line breaks.").optional(),
+  SMTPPassword: z
+    .string()
+    .max(1024)
+    .refine((v) => !/[\r\n\0]/.test(v), "The password cannot contain line breaks.")
+    .optional(),
   EmailAddress: address,
   CustomSMTPServerName: hostName,
   CustomSMTPPort: wholeNumber("Port", 1, 65535),
@@ -84,7 +108,9 @@ export const ZExportSettingsInput = z
       .string()
       .regex(DAILY_RUN_TIME, "Enter a 24-hour time as HH:MM, for example 01:00 or 23:30.")
       .transform((v) => v.padStart(5, "0")),
-    TimeZone: z.string().refine(isTimeZone, "Choose a time zone from the list (an IANA name such as Europe/London)."),
+    TimeZone: z
+      .string()
+      .refine(isTimeZone, "Choose a time zone from the list (an IANA name such as Europe/London)."),
     ExportFormat: z.enum(EXPORT_FORMATS, "Choose an export format."),
     BatchSize: wholeNumber("Batch size", 1, 1_000_000),
     ExportAttachments: z.boolean(),
@@ -100,8 +126,13 @@ export const ZExportSettingsInput = z
       ctx.addIssue({ code: "custom", path: ["GlobalRelaySettings", field], message });
     if (!gr.EmailAddress) need("EmailAddress", "Enter the archive's email address.");
     if (!gr.SMTPUsername) need("SMTPUsername", "Enter the SMTP username.");
-    if (gr.CustomerType === "CUSTOM" && !gr.CustomSMTPServerName) need("CustomSMTPServerName", "Enter the SMTP server name.");
-    if (gr.CustomerType !== "CUSTOM" && gr.AllowPlainSMTP) need("AllowPlainSMTP", "Plain SMTP is only for a Custom server; Global Relay requires STARTTLS.");
+    if (gr.CustomerType === "CUSTOM" && !gr.CustomSMTPServerName)
+      need("CustomSMTPServerName", "Enter the SMTP server name.");
+    if (gr.CustomerType !== "CUSTOM" && gr.AllowPlainSMTP)
+      need(
+        "AllowPlainSMTP",
+        "Plain SMTP is only for a Custom server; Global Relay requires STARTTLS.",
+      );
   });
 
 export type TExportSettingsInput = z.input<typeof ZExportSettingsInput>;
@@ -129,16 +160,26 @@ export const EXPORT_SETTINGS_AUDIT_FIELDS = {
 
 /** Settings that decide where archive mail goes: a change is announced to the owner and auditors. */
 const DESTINATION_PATHS = new Set(
-  ["CustomerType", "EmailAddress", "CustomSMTPServerName", "CustomSMTPPort", "SMTPUsername", "AllowPlainSMTP"].map((k) => `MessageExportSettings.GlobalRelaySettings.${k}`),
+  [
+    "CustomerType",
+    "EmailAddress",
+    "CustomSMTPServerName",
+    "CustomSMTPPort",
+    "SMTPUsername",
+    "AllowPlainSMTP",
+  ].map((k) => `MessageExportSettings.GlobalRelaySettings.${k}`),
 );
 
 /** The config diffs that redirect the archive feed: the Global Relay destination, or switching mail delivery on or off. */
-export function exportDestinationDiffs<D extends { path: string; base_val: unknown; actual_val: unknown }>(diffs: D[]): D[] {
+export function exportDestinationDiffs<
+  D extends { path: string; base_val: unknown; actual_val: unknown },
+>(diffs: D[]): D[] {
   return diffs.filter(
     (d) =>
       DESTINATION_PATHS.has(d.path) ||
       d.path === "MessageExportSettings.Destination" ||
-      (d.path === "MessageExportSettings.ExportFormat" && (d.base_val === "globalrelay" || d.actual_val === "globalrelay")),
+      (d.path === "MessageExportSettings.ExportFormat" &&
+        (d.base_val === "globalrelay" || d.actual_val === "globalrelay")),
   );
 }
 export type TExportSettingsParsed = z.output<typeof ZExportSettingsInput>;
@@ -146,12 +187,16 @@ export type TExportSettingsParsed = z.output<typeof ZExportSettingsInput>;
 /** What is stored (the password sealed) and what the engine reads (the password opened). */
 export type ExportSettings = Omit<TExportSettingsParsed, "GlobalRelaySettings"> & {
   ExportFromTimestamp: number;
-  GlobalRelaySettings: Omit<TExportSettingsParsed["GlobalRelaySettings"], "SMTPPassword"> & { SMTPPassword: string };
+  GlobalRelaySettings: Omit<TExportSettingsParsed["GlobalRelaySettings"], "SMTPPassword"> & {
+    SMTPPassword: string;
+  };
 };
 
 /** What the browser gets: the password never, only whether one is set. */
 export type ExportSettingsView = Omit<ExportSettings, "GlobalRelaySettings"> & {
-  GlobalRelaySettings: Omit<ExportSettings["GlobalRelaySettings"], "SMTPPassword"> & { SMTPPasswordSet: boolean };
+  GlobalRelaySettings: Omit<ExportSettings["GlobalRelaySettings"], "SMTPPassword"> & {
+    SMTPPasswordSet: boolean;
+  };
 };
 
 export function defaultExportSettings(): ExportSettings {
@@ -181,7 +226,12 @@ export function defaultExportSettings(): ExportSettings {
  * Where the Global Relay / Custom SMTP password goes: the customer type (A9 and A10 are fixed
  * hosts), the Custom host and port, whether plain SMTP is allowed, and the username.
  */
-export function globalRelayEndpoint(gr: Pick<ExportSettings["GlobalRelaySettings"], "CustomerType" | "CustomSMTPServerName" | "CustomSMTPPort" | "AllowPlainSMTP" | "SMTPUsername">): SecretEndpoint {
+export function globalRelayEndpoint(
+  gr: Pick<
+    ExportSettings["GlobalRelaySettings"],
+    "CustomerType" | "CustomSMTPServerName" | "CustomSMTPPort" | "AllowPlainSMTP" | "SMTPUsername"
+  >,
+): SecretEndpoint {
   const custom = gr.CustomerType === "CUSTOM";
   return {
     customerType: gr.CustomerType,

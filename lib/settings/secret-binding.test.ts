@@ -5,8 +5,14 @@ import { LoopbackSmtp } from "../testing/notify/loopback-smtp.ts";
 import { db } from "../db/client.ts";
 import { SECRET_MASK } from "../audit/mask.ts";
 import { testSmtpConnection } from "../targets/smtp/test-smtp-connection.ts";
-import { loadNotificationSettings, saveNotificationSettings } from "../notifications/notification-settings-store.ts";
-import { ZNotificationSettingsInput, type TNotificationSettingsInput } from "../notifications/schema.ts";
+import {
+  loadNotificationSettings,
+  saveNotificationSettings,
+} from "../notifications/notification-settings-store.ts";
+import {
+  ZNotificationSettingsInput,
+  type TNotificationSettingsInput,
+} from "../notifications/schema.ts";
 import { sendEmail } from "../notifications/send-email.ts";
 import { encryptSecret } from "./secret-box.ts";
 import { keepOrClearSecret, openBoundSecret, sealBoundSecret } from "./secret-binding.ts";
@@ -42,7 +48,12 @@ describe("the binding", () => {
     const sealed = sealBoundSecret(SECRET, endpoint);
     assert.ok(!sealed.includes(SECRET));
     assert.equal(openBoundSecret(sealed, { ...endpoint }), SECRET);
-    for (const change of [{ host: "evil.example" }, { port: 2525 }, { tls: "none" }, { username: "other" }]) {
+    for (const change of [
+      { host: "evil.example" },
+      { port: 2525 },
+      { tls: "none" },
+      { username: "other" },
+    ]) {
       assert.equal(openBoundSecret(sealed, { ...endpoint, ...change }), "", JSON.stringify(change));
     }
     assert.equal(sealBoundSecret("", endpoint), "");
@@ -53,10 +64,27 @@ describe("the binding", () => {
 
   test("keepOrClearSecret: entered wins; kept only for the same endpoint", () => {
     const a = { host: "a", port: 1 };
-    assert.deepEqual(keepOrClearSecret({ current: SECRET, entered: undefined, before: a, after: { ...a } }), { secret: SECRET, cleared: false });
-    assert.deepEqual(keepOrClearSecret({ current: SECRET, entered: undefined, before: a, after: { ...a, port: 2 } }), { secret: "", cleared: true });
-    assert.deepEqual(keepOrClearSecret({ current: SECRET, entered: "new", before: a, after: { ...a, port: 2 } }), { secret: "new", cleared: false });
-    assert.deepEqual(keepOrClearSecret({ current: "", entered: undefined, before: a, after: { ...a, port: 2 } }), { secret: "", cleared: false });
+    assert.deepEqual(
+      keepOrClearSecret({ current: SECRET, entered: undefined, before: a, after: { ...a } }),
+      { secret: SECRET, cleared: false },
+    );
+    assert.deepEqual(
+      keepOrClearSecret({
+        current: SECRET,
+        entered: undefined,
+        before: a,
+        after: { ...a, port: 2 },
+      }),
+      { secret: "", cleared: true },
+    );
+    assert.deepEqual(
+      keepOrClearSecret({ current: SECRET, entered: "new", before: a, after: { ...a, port: 2 } }),
+      { secret: "new", cleared: false },
+    );
+    assert.deepEqual(
+      keepOrClearSecret({ current: "", entered: undefined, before: a, after: { ...a, port: 2 } }),
+      { secret: "", cleared: false },
+    );
   });
 });
 
@@ -68,7 +96,16 @@ function grInput(gr: Partial<TExportSettingsInput["GlobalRelaySettings"]> = {}) 
     ExportFormat: "actiance",
     BatchSize: 100,
     ExportAttachments: true,
-    GlobalRelaySettings: { CustomerType: "CUSTOM", SMTPUsername: "archiver", EmailAddress: "archive@archive.example", CustomSMTPServerName: "smtp.archive.example", CustomSMTPPort: 587, SMTPServerTimeout: 5, AllowPlainSMTP: false, ...gr },
+    GlobalRelaySettings: {
+      CustomerType: "CUSTOM",
+      SMTPUsername: "archiver",
+      EmailAddress: "archive@archive.example",
+      CustomSMTPServerName: "smtp.archive.example",
+      CustomSMTPPort: 587,
+      SMTPServerTimeout: 5,
+      AllowPlainSMTP: false,
+      ...gr,
+    },
   });
 }
 
@@ -83,17 +120,35 @@ describe("Global Relay / Custom SMTP", () => {
     ]) {
       await saveExportSettings({ input: grInput({ SMTPPassword: SECRET }) });
       assert.equal((await loadExportSettings()).GlobalRelaySettings.SMTPPassword, SECRET);
-      const saved = await saveExportSettings({ input: grInput({ ...change, SMTPPassword: SECRET_MASK }) });
+      const saved = await saveExportSettings({
+        input: grInput({ ...change, SMTPPassword: SECRET_MASK }),
+      });
       assert.equal(saved.passwordCleared, true, JSON.stringify(change));
-      assert.equal((await loadExportSettings()).GlobalRelaySettings.SMTPPassword, "", JSON.stringify(change));
+      assert.equal(
+        (await loadExportSettings()).GlobalRelaySettings.SMTPPassword,
+        "",
+        JSON.stringify(change),
+      );
     }
   });
 
   test("the same change with the password entered again keeps the new one; an unrelated change keeps the old one", async () => {
     await saveExportSettings({ input: grInput({ SMTPPassword: SECRET }) });
-    await saveExportSettings({ input: grInput({ CustomSMTPPort: 2525, SMTPPassword: "Entered-Again-7" }) });
+    await saveExportSettings({
+      input: grInput({ CustomSMTPPort: 2525, SMTPPassword: "Entered-Again-7" }),
+    });
     assert.equal((await loadExportSettings()).GlobalRelaySettings.SMTPPassword, "Entered-Again-7");
-    const unrelated = await saveExportSettings({ input: ZExportSettingsInput.parse({ ...grInput({ CustomSMTPPort: 2525, SMTPPassword: SECRET_MASK }), DailyRunTime: "03:30", GlobalRelaySettings: { ...grInput({ CustomSMTPPort: 2525 }).GlobalRelaySettings, SMTPPassword: SECRET_MASK, EmailAddress: "other-archive@archive.example" } }) });
+    const unrelated = await saveExportSettings({
+      input: ZExportSettingsInput.parse({
+        ...grInput({ CustomSMTPPort: 2525, SMTPPassword: SECRET_MASK }),
+        DailyRunTime: "03:30",
+        GlobalRelaySettings: {
+          ...grInput({ CustomSMTPPort: 2525 }).GlobalRelaySettings,
+          SMTPPassword: SECRET_MASK,
+          EmailAddress: "other-archive@archive.example",
+        },
+      }),
+    });
     assert.equal(unrelated.passwordCleared, false);
     assert.equal((await loadExportSettings()).GlobalRelaySettings.SMTPPassword, "Entered-Again-7");
   });
@@ -101,10 +156,20 @@ describe("Global Relay / Custom SMTP", () => {
   test("Test connection to a server the admin swapped in never receives the stored password", async () => {
     await saveExportSettings({ input: grInput({ SMTPPassword: SECRET }) });
     // The attacker's own plain-text server, the mask left in the password field.
-    await saveExportSettings({ input: grInput({ CustomSMTPServerName: "127.0.0.1", CustomSMTPPort: attacker.port, AllowPlainSMTP: true, SMTPPassword: SECRET_MASK }) });
+    await saveExportSettings({
+      input: grInput({
+        CustomSMTPServerName: "127.0.0.1",
+        CustomSMTPPort: attacker.port,
+        AllowPlainSMTP: true,
+        SMTPPassword: SECRET_MASK,
+      }),
+    });
     const gr = (await loadExportSettings()).GlobalRelaySettings;
     await testSmtpConnection(gr, { allowPlain: gr.AllowPlainSMTP });
-    assert.ok(!attacker.auths.some((a) => a.password.includes(SECRET)), JSON.stringify(attacker.auths));
+    assert.ok(
+      !attacker.auths.some((a) => a.password.includes(SECRET)),
+      JSON.stringify(attacker.auths),
+    );
   });
 
   test("a password edited into the database for another endpoint is not opened", async () => {
@@ -114,36 +179,72 @@ describe("Global Relay / Custom SMTP", () => {
     const config = JSON.parse(row.config) as Record<string, unknown>;
     assert.equal(config.CustomSMTPServerName, "smtp.archive.example");
     config.CustomSMTPServerName = "evil.example";
-    await db().target.update({ where: { id: "globalrelay" }, data: { config: JSON.stringify(config) } });
+    await db().target.update({
+      where: { id: "globalrelay" },
+      data: { config: JSON.stringify(config) },
+    });
     assert.equal((await loadExportSettings()).GlobalRelaySettings.SMTPPassword, "");
   });
 });
 
 function notifyInput(patch: Partial<TNotificationSettingsInput> = {}) {
   return ZNotificationSettingsInput.parse({
-    Enabled: true, SMTPHost: "smtp.notify.example", SMTPPort: 587, Security: "starttls", SMTPUsername: "notifier", FromAddress: "custodian@notify.example", Recipients: "", NotifyOnFailure: true, NotifyOnWarning: true, NotifyOnMissedSchedule: true, NotifyRequesters: true,
+    Enabled: true,
+    SMTPHost: "smtp.notify.example",
+    SMTPPort: 587,
+    Security: "starttls",
+    SMTPUsername: "notifier",
+    FromAddress: "custodian@notify.example",
+    Recipients: "",
+    NotifyOnFailure: true,
+    NotifyOnWarning: true,
+    NotifyOnMissedSchedule: true,
+    NotifyRequesters: true,
     ...patch,
   });
 }
 
 describe("notification SMTP", () => {
   test("changing host, port, security or username with the mask clears the stored password", async () => {
-    for (const change of [{ SMTPHost: "127.0.0.1" }, { SMTPPort: 2525 }, { Security: "none" as const }, { SMTPUsername: "other" }]) {
+    for (const change of [
+      { SMTPHost: "127.0.0.1" },
+      { SMTPPort: 2525 },
+      { Security: "none" as const },
+      { SMTPUsername: "other" },
+    ]) {
       await saveNotificationSettings(notifyInput({ SMTPPassword: SECRET }));
-      const saved = await saveNotificationSettings(notifyInput({ ...change, SMTPPassword: SECRET_MASK }));
+      const saved = await saveNotificationSettings(
+        notifyInput({ ...change, SMTPPassword: SECRET_MASK }),
+      );
       assert.equal(saved.passwordCleared, true, JSON.stringify(change));
       assert.equal((await loadNotificationSettings()).SMTPPassword, "", JSON.stringify(change));
     }
     await saveNotificationSettings(notifyInput({ SMTPPassword: SECRET }));
-    const recipients = await saveNotificationSettings(notifyInput({ SMTPPassword: SECRET_MASK, Recipients: "a@notify.example" }));
+    const recipients = await saveNotificationSettings(
+      notifyInput({ SMTPPassword: SECRET_MASK, Recipients: "a@notify.example" }),
+    );
     assert.equal(recipients.passwordCleared, false);
     assert.equal((await loadNotificationSettings()).SMTPPassword, SECRET);
   });
 
   test("Send test email through a swapped-in plain-text server never carries the stored password", async () => {
     await saveNotificationSettings(notifyInput({ SMTPPassword: SECRET }));
-    await saveNotificationSettings(notifyInput({ SMTPHost: "127.0.0.1", SMTPPort: attacker.port, Security: "none", SMTPPassword: SECRET_MASK }));
-    await sendEmail(await loadNotificationSettings(), { to: ["admin@notify.example"], subject: "test", text: "test" }).catch(() => undefined);
-    assert.ok(!attacker.auths.some((a) => a.password.includes(SECRET)), JSON.stringify(attacker.auths));
+    await saveNotificationSettings(
+      notifyInput({
+        SMTPHost: "127.0.0.1",
+        SMTPPort: attacker.port,
+        Security: "none",
+        SMTPPassword: SECRET_MASK,
+      }),
+    );
+    await sendEmail(await loadNotificationSettings(), {
+      to: ["admin@notify.example"],
+      subject: "test",
+      text: "test",
+    }).catch(() => undefined);
+    assert.ok(
+      !attacker.auths.some((a) => a.password.includes(SECRET)),
+      JSON.stringify(attacker.auths),
+    );
   });
 });

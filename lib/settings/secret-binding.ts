@@ -15,7 +15,11 @@ const BOUND = "bound1:";
 
 /** One spelling per endpoint: keys sorted, so field order never matters. */
 function canonical(endpoint: SecretEndpoint): string {
-  return JSON.stringify(Object.keys(endpoint).sort().map((k) => [k, endpoint[k]]));
+  return JSON.stringify(
+    Object.keys(endpoint)
+      .sort()
+      .map((k) => [k, endpoint[k]]),
+  );
 }
 
 export function sameEndpoint(a: SecretEndpoint, b: SecretEndpoint): boolean {
@@ -35,7 +39,10 @@ export function sealBoundSecret(secret: string, endpoint: SecretEndpoint): strin
 export function openBoundSecret(sealed: string, endpoint: SecretEndpoint): string {
   if (!sealed) return "";
   if (!sealed.startsWith(BOUND)) return decryptSecret(sealed);
-  const { s, e } = JSON.parse(decryptSecret(sealed.slice(BOUND.length))) as { s: string; e: string };
+  const { s, e } = JSON.parse(decryptSecret(sealed.slice(BOUND.length))) as {
+    s: string;
+    e: string;
+  };
   return e === canonical(endpoint) ? s : "";
 }
 
@@ -44,8 +51,14 @@ export function openBoundSecret(sealed: string, endpoint: SecretEndpoint): strin
  * or out), else the current one if the endpoint is unchanged, else nothing — and whether a stored
  * secret was dropped for that reason (the forms warn before saving; the response says so).
  */
-export function keepOrClearSecret(options: { current: string; entered: string | undefined; before: SecretEndpoint; after: SecretEndpoint }): { secret: string; cleared: boolean } {
+export function keepOrClearSecret(options: {
+  current: string;
+  entered: string | undefined;
+  before: SecretEndpoint;
+  after: SecretEndpoint;
+}): { secret: string; cleared: boolean } {
   if (options.entered !== undefined) return { secret: options.entered, cleared: false };
-  if (sameEndpoint(options.before, options.after)) return { secret: options.current, cleared: false };
+  if (sameEndpoint(options.before, options.after))
+    return { secret: options.current, cleared: false };
   return { secret: "", cleared: options.current !== "" };
 }

@@ -12,7 +12,9 @@ function loadKey(): Buffer {
   if (cachedKey) return cachedKey;
   const configured = env().CUSTODIAN_SECRET_KEY;
   if (configured) {
-    cachedKey = /^[0-9a-fA-F]{64}$/.test(configured) ? Buffer.from(configured, "hex") : Buffer.from(configured, "base64");
+    cachedKey = /^[0-9a-fA-F]{64}$/.test(configured)
+      ? Buffer.from(configured, "hex")
+      : Buffer.from(configured, "base64");
     return cachedKey;
   }
   const file = path.join(env().dataDir, "secret.key");
@@ -25,7 +27,8 @@ function loadKey(): Buffer {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
   const hex = readFileSync(file, "utf8").trim();
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${file} is not a 32-byte hex key; restore it from a backup`);
+  if (!/^[0-9a-f]{64}$/.test(hex))
+    throw new Error(`${file} is not a 32-byte hex key; restore it from a backup`);
   cachedKey = Buffer.from(hex, "hex");
   return cachedKey;
 }
@@ -34,21 +37,33 @@ export function encryptSecret(plaintext: string): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", loadKey(), iv);
   const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return [VERSION, iv.toString("base64"), cipher.getAuthTag().toString("base64"), body.toString("base64")].join(":");
+  return [
+    VERSION,
+    iv.toString("base64"),
+    cipher.getAuthTag().toString("base64"),
+    body.toString("base64"),
+  ].join(":");
 }
 
 export function decryptSecret(sealed: string): string {
   const [version, iv, tag, body] = sealed.split(":");
-  if (version !== VERSION || !iv || !tag || body === undefined) throw new Error("Unrecognised encrypted secret");
+  if (version !== VERSION || !iv || !tag || body === undefined)
+    throw new Error("Unrecognised encrypted secret");
   try {
     const authTag = Buffer.from(tag, "base64");
     // A shortened GCM tag would make forgery cheap: only the full 16 bytes are accepted.
     if (authTag.length !== 16) throw new Error("bad tag length");
-    const decipher = createDecipheriv("aes-256-gcm", loadKey(), Buffer.from(iv, "base64"), { authTagLength: 16 });
+    const decipher = createDecipheriv("aes-256-gcm", loadKey(), Buffer.from(iv, "base64"), {
+      authTagLength: 16,
+    });
     decipher.setAuthTag(authTag);
-    return Buffer.concat([decipher.update(Buffer.from(body, "base64")), decipher.final()]).toString("utf8");
+    return Buffer.concat([decipher.update(Buffer.from(body, "base64")), decipher.final()]).toString(
+      "utf8",
+    );
   } catch {
-    throw new Error("A stored secret cannot be decrypted: the secret key changed. Set CUSTODIAN_SECRET_KEY back, or enter the secret again.");
+    throw new Error(
+      "A stored secret cannot be decrypted: the secret key changed. Set CUSTODIAN_SECRET_KEY back, or enter the secret again.",
+    );
   }
 }
 
@@ -58,5 +73,7 @@ export function resetSecretKeyForTests(): void {
 
 /** A key for one purpose (e.g. signing download links), derived from the secret key. */
 export function derivedKey(purpose: string): Buffer {
-  return Buffer.from(hkdfSync("sha256", loadKey(), Buffer.alloc(0), Buffer.from(`custodian:${purpose}`), 32));
+  return Buffer.from(
+    hkdfSync("sha256", loadKey(), Buffer.alloc(0), Buffer.from(`custodian:${purpose}`), 32),
+  );
 }

@@ -7,7 +7,8 @@ import type { ExportSettings, TExportSettingsInput } from "./schema.ts";
  * keeps it.
  */
 export function applySettingsPatch(current: ExportSettings, patch: unknown): TExportSettingsInput {
-  if (!patch || typeof patch !== "object" || Array.isArray(patch)) throw new UserError("Send a JSON object of settings.", 400);
+  if (!patch || typeof patch !== "object" || Array.isArray(patch))
+    throw new UserError("Send a JSON object of settings.", 400);
   const { SMTPPassword: _stored, ...gr } = current.GlobalRelaySettings;
   const base: Record<string, unknown> = {
     EnableExport: current.EnableExport,
@@ -22,14 +23,25 @@ export function applySettingsPatch(current: ExportSettings, patch: unknown): TEx
   const p = patch as Record<string, unknown>;
   const unknownKeys = Object.keys(p).filter((k) => !(k in base));
   const grPatch = p.GlobalRelaySettings;
-  if (grPatch !== undefined && (!grPatch || typeof grPatch !== "object" || Array.isArray(grPatch))) {
-    throw new UserError("GlobalRelaySettings must be an object.", 400, { GlobalRelaySettings: "Must be an object." });
+  if (
+    grPatch !== undefined &&
+    (!grPatch || typeof grPatch !== "object" || Array.isArray(grPatch))
+  ) {
+    throw new UserError("GlobalRelaySettings must be an object.", 400, {
+      GlobalRelaySettings: "Must be an object.",
+    });
   }
   const grKeys = new Set([...Object.keys(gr), "SMTPPassword"]);
-  const unknownGr = Object.keys((grPatch as Record<string, unknown>) ?? {}).filter((k) => !grKeys.has(k));
+  const unknownGr = Object.keys((grPatch as Record<string, unknown>) ?? {}).filter(
+    (k) => !grKeys.has(k),
+  );
   const unknown = [...unknownKeys, ...unknownGr.map((k) => `GlobalRelaySettings.${k}`)];
   if (unknown.length) {
-    throw new UserError(`Unknown setting${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}.`, 400, Object.fromEntries(unknown.map((k) => [k, "Unknown setting."])));
+    throw new UserError(
+      `Unknown setting${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}.`,
+      400,
+      Object.fromEntries(unknown.map((k) => [k, "Unknown setting."])),
+    );
   }
   return {
     ...base,

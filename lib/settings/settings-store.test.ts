@@ -8,10 +8,19 @@ import { db } from "../db/client.ts";
 import { env, resetEnvForTests } from "../config/env.ts";
 import { SECRET_MASK } from "../audit/mask.ts";
 import { decryptSecret, encryptSecret, resetSecretKeyForTests } from "./secret-box.ts";
-import { loadExportSettings, toSettingsView, writeExportSettings } from "./export-settings-store.ts";
+import {
+  loadExportSettings,
+  toSettingsView,
+  writeExportSettings,
+} from "./export-settings-store.ts";
 import { configDiffs } from "./config-diff.ts";
 import { saveExportSettings, SettingsRejectedError } from "./save-export-settings.ts";
-import { defaultExportSettings, ZExportSettingsInput, type ExportSettings, type TExportSettingsInput } from "./schema.ts";
+import {
+  defaultExportSettings,
+  ZExportSettingsInput,
+  type ExportSettings,
+  type TExportSettingsInput,
+} from "./schema.ts";
 
 // RELIABILITY.md check 32 (secret canary, mask semantics, config_diffs) and AUDIT-LOG.md.
 
@@ -55,7 +64,10 @@ async function storedRow(): Promise<string | undefined> {
 
 /** The Global Relay settings live in the built-in "globalrelay" target row (lib/targets). */
 async function storedTarget(): Promise<{ config: string; secret: string }> {
-  return db().target.findUniqueOrThrow({ where: { id: "globalrelay" }, select: { config: true, secret: true } });
+  return db().target.findUniqueOrThrow({
+    where: { id: "globalrelay" },
+    select: { config: true, secret: true },
+  });
 }
 
 /** No settings row, and the Global Relay target as the migration leaves a fresh install. */
@@ -65,7 +77,11 @@ async function resetSettings(): Promise<void> {
   await db().target.update({ where: { id: "globalrelay" }, data: { config: "{}", secret: "" } });
 }
 
-function input(patch: Partial<Omit<TExportSettingsInput, "GlobalRelaySettings">> & { GlobalRelaySettings?: Partial<TExportSettingsInput["GlobalRelaySettings"]> } = {}) {
+function input(
+  patch: Partial<Omit<TExportSettingsInput, "GlobalRelaySettings">> & {
+    GlobalRelaySettings?: Partial<TExportSettingsInput["GlobalRelaySettings"]>;
+  } = {},
+) {
   const gr: TExportSettingsInput["GlobalRelaySettings"] = {
     CustomerType: "A9",
     SMTPUsername: "archiver-user",
@@ -158,13 +174,24 @@ test("tampered or malformed ciphertext fails with a clear message", () => {
     [v, iv, tag, flip(body)].join(":"),
     [v, iv, flip(tag), body].join(":"),
     [v, flip(iv), tag, body].join(":"),
-    [v, iv, tag, Buffer.concat([Buffer.from(body, "base64"), Buffer.from([0])]).toString("base64")].join(":"),
+    [
+      v,
+      iv,
+      tag,
+      Buffer.concat([Buffer.from(body, "base64"), Buffer.from([0])]).toString("base64"),
+    ].join(":"),
     [v, iv, tag, Buffer.from(body, "base64").subarray(1).toString("base64")].join(":"),
     [v, iv, tag, ""].join(":"),
   ]) {
     assert.throws(() => decryptSecret(bad), /A stored secret cannot be decrypted/, bad);
   }
-  for (const bad of ["", "canary-tamper-91", `v2:${iv}:${tag}:${body}`, `v1:${iv}:${tag}`, "v1::x:y"]) {
+  for (const bad of [
+    "",
+    "canary-tamper-91",
+    `v2:${iv}:${tag}:${body}`,
+    `v1:${iv}:${tag}`,
+    "v1::x:y",
+  ]) {
     assert.throws(() => decryptSecret(bad), /Unrecognised encrypted secret/, JSON.stringify(bad));
   }
 });
@@ -178,24 +205,46 @@ test("a truncated authentication tag is refused (GCM tags must be the full 16 by
   assert.equal(full.length, 16, "encryptSecret writes a 16-byte tag");
   for (const n of [15, 12, 8, 4, 3, 1]) {
     const cut = [v, iv, full.subarray(0, n).toString("base64"), body].join(":");
-    assert.throws(() => decryptSecret(cut), /A stored secret cannot be decrypted|Unrecognised encrypted secret/, `tag cut to ${n} bytes`);
+    assert.throws(
+      () => decryptSecret(cut),
+      /A stored secret cannot be decrypted|Unrecognised encrypted secret/,
+      `tag cut to ${n} bytes`,
+    );
   }
 });
 
 // ---- the store -----------------------------------------------------------------------------------
 
 test("writeExportSettings seals the password in the Global Relay target; no row holds the plaintext", async () => {
-  const settings: ExportSettings = { ...defaultExportSettings(), GlobalRelaySettings: { ...defaultExportSettings().GlobalRelaySettings, SMTPPassword: "canary-pw-Ωmega-52c1" } };
+  const settings: ExportSettings = {
+    ...defaultExportSettings(),
+    GlobalRelaySettings: {
+      ...defaultExportSettings().GlobalRelaySettings,
+      SMTPPassword: "canary-pw-Ωmega-52c1",
+    },
+  };
   await writeExportSettings(settings);
   const raw = await storedRow();
   assert.ok(raw);
   assert.ok(!raw.includes("canary-pw"), "plaintext in the Setting row");
-  assert.equal(JSON.parse(raw).GlobalRelaySettings, undefined, "the Global Relay settings are the target's");
+  assert.equal(
+    JSON.parse(raw).GlobalRelaySettings,
+    undefined,
+    "the Global Relay settings are the target's",
+  );
   const target = await storedTarget();
-  assert.ok(!target.config.includes("canary-pw") && !target.secret.includes("canary-pw"), "plaintext in the target row");
+  assert.ok(
+    !target.config.includes("canary-pw") && !target.secret.includes("canary-pw"),
+    "plaintext in the target row",
+  );
   // Sealed together with the endpoint it is bound to (issue 11 item 2: lib/settings/secret-binding.ts).
   assert.match(target.secret, /^bound1:v1:[^:]+:[^:]+:[^:]+$/);
-  const opened = JSON.parse(openWith(Buffer.from(readFileSync(keyFile(), "utf8").trim(), "hex"), target.secret.slice("bound1:".length))) as { s: string; e: string };
+  const opened = JSON.parse(
+    openWith(
+      Buffer.from(readFileSync(keyFile(), "utf8").trim(), "hex"),
+      target.secret.slice("bound1:".length),
+    ),
+  ) as { s: string; e: string };
   assert.equal(opened.s, "canary-pw-Ωmega-52c1");
   assert.match(opened.e, /"customerType","A9"/);
 
@@ -210,7 +259,13 @@ test("writeExportSettings seals the password in the Global Relay target; no row 
 });
 
 test("a tampered target row makes loading fail clearly", async () => {
-  await writeExportSettings({ ...defaultExportSettings(), GlobalRelaySettings: { ...defaultExportSettings().GlobalRelaySettings, SMTPPassword: "canary-row-tamper" } });
+  await writeExportSettings({
+    ...defaultExportSettings(),
+    GlobalRelaySettings: {
+      ...defaultExportSettings().GlobalRelaySettings,
+      SMTPPassword: "canary-row-tamper",
+    },
+  });
   const parts = (await storedTarget()).secret.split(":");
   const body = Buffer.from(parts[4]!, "base64");
   body[body.length - 1] = body[body.length - 1]! ^ 0x80;
@@ -230,7 +285,13 @@ test("with no row the defaults are loaded", async () => {
 test("Global Relay enabled without any password is rejected and nothing is written", async () => {
   await resetSettings();
   for (const SMTPPassword of [undefined, SECRET_MASK, ""]) {
-    const err = await saveExportSettings({ input: input({ EnableExport: true, ExportFormat: "globalrelay", GlobalRelaySettings: { SMTPPassword } }) }).then(
+    const err = await saveExportSettings({
+      input: input({
+        EnableExport: true,
+        ExportFormat: "globalrelay",
+        GlobalRelaySettings: { SMTPPassword },
+      }),
+    }).then(
       () => assert.fail(`accepted with SMTPPassword ${JSON.stringify(SMTPPassword)}`),
       (e: unknown) => e,
     );
@@ -240,22 +301,33 @@ test("Global Relay enabled without any password is rejected and nothing is writt
     assert.equal(await storedRow(), undefined, "nothing written");
   }
   // globalrelay-zip does not mail anything: no password needed.
-  const zip = await saveExportSettings({ input: input({ EnableExport: true, ExportFormat: "globalrelay-zip" }), now: new Date("2026-01-01T00:00:00Z") });
+  const zip = await saveExportSettings({
+    input: input({ EnableExport: true, ExportFormat: "globalrelay-zip" }),
+    now: new Date("2026-01-01T00:00:00Z"),
+  });
   assert.equal(zip.after.GlobalRelaySettings.SMTPPassword, "");
   await resetSettings();
 });
 
 test("password: kept when absent or the mask, replaced otherwise; diffs mask it on both sides", async () => {
   await resetSettings();
-  const first = await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPPassword: "canary-first-Q1" } }) });
+  const first = await saveExportSettings({
+    input: input({ GlobalRelaySettings: { SMTPPassword: "canary-first-Q1" } }),
+  });
   assert.equal(first.after.GlobalRelaySettings.SMTPPassword, "canary-first-Q1");
   assert.ok(!JSON.stringify(first.diffs).includes("canary-first"));
-  assert.deepEqual(first.diffs.find((d) => d.path === "MessageExportSettings.GlobalRelaySettings.SMTPPassword"), {
-    path: "MessageExportSettings.GlobalRelaySettings.SMTPPassword",
-    base_val: "",
-    actual_val: SECRET_MASK,
-  });
-  assert.ok(!(await storedRow())!.includes("canary-first") && !JSON.stringify(await storedTarget()).includes("canary-first"));
+  assert.deepEqual(
+    first.diffs.find((d) => d.path === "MessageExportSettings.GlobalRelaySettings.SMTPPassword"),
+    {
+      path: "MessageExportSettings.GlobalRelaySettings.SMTPPassword",
+      base_val: "",
+      actual_val: SECRET_MASK,
+    },
+  );
+  assert.ok(
+    !(await storedRow())!.includes("canary-first") &&
+      !JSON.stringify(await storedTarget()).includes("canary-first"),
+  );
 
   for (const SMTPPassword of [undefined, SECRET_MASK]) {
     const rowBefore = await db().exportPolicy.findUnique({ where: { id: "default" } });
@@ -272,21 +344,46 @@ test("password: kept when absent or the mask, replaced otherwise; diffs mask it 
   await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPPassword: almost } }) });
   assert.equal((await loadExportSettings()).GlobalRelaySettings.SMTPPassword, almost);
 
-  const replaced = await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPPassword: "canary-second-Q2" } }) });
-  assert.deepEqual(replaced.diffs, [{ path: "MessageExportSettings.GlobalRelaySettings.SMTPPassword", base_val: SECRET_MASK, actual_val: SECRET_MASK }]);
+  const replaced = await saveExportSettings({
+    input: input({ GlobalRelaySettings: { SMTPPassword: "canary-second-Q2" } }),
+  });
+  assert.deepEqual(replaced.diffs, [
+    {
+      path: "MessageExportSettings.GlobalRelaySettings.SMTPPassword",
+      base_val: SECRET_MASK,
+      actual_val: SECRET_MASK,
+    },
+  ]);
   assert.equal((await loadExportSettings()).GlobalRelaySettings.SMTPPassword, "canary-second-Q2");
-  assert.ok(!(await storedRow())!.includes("canary-second") && !JSON.stringify(await storedTarget()).includes("canary-second"));
+  assert.ok(
+    !(await storedRow())!.includes("canary-second") &&
+      !JSON.stringify(await storedTarget()).includes("canary-second"),
+  );
 
   // With a stored password, Global Relay can be enabled by sending the mask back.
-  const gr = await saveExportSettings({ input: input({ EnableExport: true, ExportFormat: "globalrelay", GlobalRelaySettings: { SMTPPassword: SECRET_MASK } }), now: new Date("2026-02-01T00:00:00Z") });
+  const gr = await saveExportSettings({
+    input: input({
+      EnableExport: true,
+      ExportFormat: "globalrelay",
+      GlobalRelaySettings: { SMTPPassword: SECRET_MASK },
+    }),
+    now: new Date("2026-02-01T00:00:00Z"),
+  });
   assert.equal(gr.after.GlobalRelaySettings.SMTPPassword, "canary-second-Q2");
   assert.ok(!JSON.stringify(gr.diffs).includes("canary-second"));
 
   // A rejected save leaves the row byte-identical.
   const rowBefore = await storedRow();
   await assert.rejects(
-    saveExportSettings({ input: input({ EnableExport: true, ExportFormat: "globalrelay", GlobalRelaySettings: { SMTPPassword: "" } }) }),
-    (e: unknown) => e instanceof SettingsRejectedError && "GlobalRelaySettings.SMTPPassword" in e.fieldErrors,
+    saveExportSettings({
+      input: input({
+        EnableExport: true,
+        ExportFormat: "globalrelay",
+        GlobalRelaySettings: { SMTPPassword: "" },
+      }),
+    }),
+    (e: unknown) =>
+      e instanceof SettingsRejectedError && "GlobalRelaySettings.SMTPPassword" in e.fieldErrors,
   );
   assert.equal(await storedRow(), rowBefore);
   assert.equal((await loadExportSettings()).GlobalRelaySettings.SMTPPassword, "canary-second-Q2");
@@ -314,36 +411,56 @@ test("ExportFromTimestamp is set when the export is first enabled, and only then
   const t2 = new Date("2026-03-05T00:00:00Z");
   const disabled = await saveExportSettings({ input: input({ EnableExport: false }), now: t2 });
   assert.equal(disabled.after.ExportFromTimestamp, t1.getTime());
-  assert.deepEqual(disabled.diffs, [{ path: "MessageExportSettings.EnableExport", base_val: true, actual_val: false }]);
+  assert.deepEqual(disabled.diffs, [
+    { path: "MessageExportSettings.EnableExport", base_val: true, actual_val: false },
+  ]);
 
   const t3 = new Date("2026-03-09T00:00:00Z");
   const again = await saveExportSettings({ input: input({ EnableExport: true }), now: t3 });
   assert.equal(again.after.ExportFromTimestamp, t1.getTime(), "re-enabling keeps the first moment");
-  assert.deepEqual(again.diffs, [{ path: "MessageExportSettings.EnableExport", base_val: false, actual_val: true }]);
+  assert.deepEqual(again.diffs, [
+    { path: "MessageExportSettings.EnableExport", base_val: false, actual_val: true },
+  ]);
   assert.equal((await loadExportSettings()).ExportFromTimestamp, t1.getTime());
 
-  const unchanged = await saveExportSettings({ input: input({ EnableExport: true }), now: new Date("2026-03-10T00:00:00Z") });
+  const unchanged = await saveExportSettings({
+    input: input({ EnableExport: true }),
+    now: new Date("2026-03-10T00:00:00Z"),
+  });
   assert.deepEqual(unchanged.diffs, []);
   await resetSettings();
 });
 
 test("config diffs list only the changed leaves, with Mattermost paths", async () => {
   await resetSettings();
-  await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPPassword: "canary-diff-pw" } }) });
+  await saveExportSettings({
+    input: input({ GlobalRelaySettings: { SMTPPassword: "canary-diff-pw" } }),
+  });
 
   const time = await saveExportSettings({ input: input({ DailyRunTime: "7:05" }) });
-  assert.deepEqual(time.diffs, [{ path: "MessageExportSettings.DailyRunTime", base_val: "01:00", actual_val: "07:05" }]);
+  assert.deepEqual(time.diffs, [
+    { path: "MessageExportSettings.DailyRunTime", base_val: "01:00", actual_val: "07:05" },
+  ]);
   assert.equal((await loadExportSettings()).DailyRunTime, "07:05");
 
   const several = await saveExportSettings({
-    input: input({ DailyRunTime: "7:05", BatchSize: "500", ExportFormat: "actiance", GlobalRelaySettings: { CustomSMTPPort: "587" } }),
+    input: input({
+      DailyRunTime: "7:05",
+      BatchSize: "500",
+      ExportFormat: "actiance",
+      GlobalRelaySettings: { CustomSMTPPort: "587" },
+    }),
   });
   assert.deepEqual(
     [...several.diffs].sort((a, b) => a.path.localeCompare(b.path)),
     [
       { path: "MessageExportSettings.BatchSize", base_val: 10000, actual_val: 500 },
       { path: "MessageExportSettings.ExportFormat", base_val: "csv", actual_val: "actiance" },
-      { path: "MessageExportSettings.GlobalRelaySettings.CustomSMTPPort", base_val: 25, actual_val: 587 },
+      {
+        path: "MessageExportSettings.GlobalRelaySettings.CustomSMTPPort",
+        base_val: 25,
+        actual_val: 587,
+      },
     ],
   );
   await resetSettings();
@@ -351,30 +468,71 @@ test("config diffs list only the changed leaves, with Mattermost paths", async (
 
 test("config diffs show where archive mail goes (username, address) in clear; only the password is masked (issue 11 item 3)", async () => {
   await resetSettings();
-  await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPUsername: "user-old", EmailAddress: "old@archive.example", SMTPPassword: "canary-pw-3" } }) });
+  await saveExportSettings({
+    input: input({
+      GlobalRelaySettings: {
+        SMTPUsername: "user-old",
+        EmailAddress: "old@archive.example",
+        SMTPPassword: "canary-pw-3",
+      },
+    }),
+  });
   const r = await saveExportSettings({
-    input: input({ GlobalRelaySettings: { SMTPUsername: "user-new", EmailAddress: "new@archive.example", SMTPPassword: "canary-pw-4" } }),
+    input: input({
+      GlobalRelaySettings: {
+        SMTPUsername: "user-new",
+        EmailAddress: "new@archive.example",
+        SMTPPassword: "canary-pw-4",
+      },
+    }),
   });
   assert.deepEqual(
     [...r.diffs].sort((a, b) => a.path.localeCompare(b.path)),
     [
-      { path: "MessageExportSettings.GlobalRelaySettings.EmailAddress", base_val: "old@archive.example", actual_val: "new@archive.example" },
-      { path: "MessageExportSettings.GlobalRelaySettings.SMTPPassword", base_val: SECRET_MASK, actual_val: SECRET_MASK },
-      { path: "MessageExportSettings.GlobalRelaySettings.SMTPUsername", base_val: "user-old", actual_val: "user-new" },
+      {
+        path: "MessageExportSettings.GlobalRelaySettings.EmailAddress",
+        base_val: "old@archive.example",
+        actual_val: "new@archive.example",
+      },
+      {
+        path: "MessageExportSettings.GlobalRelaySettings.SMTPPassword",
+        base_val: SECRET_MASK,
+        actual_val: SECRET_MASK,
+      },
+      {
+        path: "MessageExportSettings.GlobalRelaySettings.SMTPUsername",
+        base_val: "user-old",
+        actual_val: "user-new",
+      },
     ],
   );
   assert.ok(!JSON.stringify(r.diffs).includes("canary"));
   // Clearing the username also drops the password it was bound to.
-  const cleared = await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPUsername: "", EmailAddress: "new@archive.example" } }) });
+  const cleared = await saveExportSettings({
+    input: input({
+      GlobalRelaySettings: { SMTPUsername: "", EmailAddress: "new@archive.example" },
+    }),
+  });
   assert.deepEqual(cleared.diffs, [
-    { path: "MessageExportSettings.GlobalRelaySettings.SMTPUsername", base_val: "user-new", actual_val: "" },
-    { path: "MessageExportSettings.GlobalRelaySettings.SMTPPassword", base_val: SECRET_MASK, actual_val: "" },
+    {
+      path: "MessageExportSettings.GlobalRelaySettings.SMTPUsername",
+      base_val: "user-new",
+      actual_val: "",
+    },
+    {
+      path: "MessageExportSettings.GlobalRelaySettings.SMTPPassword",
+      base_val: SECRET_MASK,
+      actual_val: "",
+    },
   ]);
   await resetSettings();
 });
 
 test("configDiffs walks nested objects and reports added and removed leaves", () => {
-  assert.deepEqual(configDiffs("P", { a: { b: 1, c: [1, 2] }, d: "x" }, { a: { b: 1, c: [1, 2] }, d: "x" }), []);
+  assert.deepEqual(
+    configDiffs("P", { a: { b: 1, c: [1, 2] }, d: "x" }, { a: { b: 1, c: [1, 2] }, d: "x" }),
+    [],
+  );
   assert.deepEqual(configDiffs("P", { a: { b: 1, c: [1, 2] } }, { a: { b: 2, c: [1, 3] } }), [
     { path: "P.a.b", base_val: 1, actual_val: 2 },
     { path: "P.a.c", base_val: [1, 2], actual_val: [1, 3] },
@@ -383,27 +541,49 @@ test("configDiffs walks nested objects and reports added and removed leaves", ()
     { path: "P.a", base_val: 1, actual_val: undefined },
     { path: "P.b", base_val: undefined, actual_val: 2 },
   ]);
-  assert.deepEqual(configDiffs("P", { G: { SMTPPassword: "s1", EmailAddress: "e@x.io" } }, { G: { SMTPPassword: "s2", EmailAddress: "" } }), [
-    { path: "P.G.SMTPPassword", base_val: SECRET_MASK, actual_val: SECRET_MASK },
-    { path: "P.G.EmailAddress", base_val: "e@x.io", actual_val: "" },
-  ]);
+  assert.deepEqual(
+    configDiffs(
+      "P",
+      { G: { SMTPPassword: "s1", EmailAddress: "e@x.io" } },
+      { G: { SMTPPassword: "s2", EmailAddress: "" } },
+    ),
+    [
+      { path: "P.G.SMTPPassword", base_val: SECRET_MASK, actual_val: SECRET_MASK },
+      { path: "P.G.EmailAddress", base_val: "e@x.io", actual_val: "" },
+    ],
+  );
 });
 
 test("toSettingsView never carries the password, only whether one is set", async () => {
-  const settings: ExportSettings = { ...defaultExportSettings(), GlobalRelaySettings: { ...defaultExportSettings().GlobalRelaySettings, SMTPPassword: "canary-view-pw" } };
+  const settings: ExportSettings = {
+    ...defaultExportSettings(),
+    GlobalRelaySettings: {
+      ...defaultExportSettings().GlobalRelaySettings,
+      SMTPPassword: "canary-view-pw",
+    },
+  };
   const view = toSettingsView(settings);
   assert.equal(JSON.stringify(view).includes("canary-view-pw"), false);
   assert.equal("SMTPPassword" in view.GlobalRelaySettings, false);
   assert.equal(view.GlobalRelaySettings.SMTPPasswordSet, true);
-  assert.equal(settings.GlobalRelaySettings.SMTPPassword, "canary-view-pw", "the input is not mutated");
+  assert.equal(
+    settings.GlobalRelaySettings.SMTPPassword,
+    "canary-view-pw",
+    "the input is not mutated",
+  );
   const { SMTPPassword: _pw, ...grRest } = settings.GlobalRelaySettings;
-  assert.deepEqual(view, { ...settings, GlobalRelaySettings: { ...grRest, SMTPPasswordSet: true } });
+  assert.deepEqual(view, {
+    ...settings,
+    GlobalRelaySettings: { ...grRest, SMTPPasswordSet: true },
+  });
 
   assert.equal(toSettingsView(defaultExportSettings()).GlobalRelaySettings.SMTPPasswordSet, false);
 
   // Through the store too.
   await resetSettings();
-  await saveExportSettings({ input: input({ GlobalRelaySettings: { SMTPPassword: "canary-view-stored" } }) });
+  await saveExportSettings({
+    input: input({ GlobalRelaySettings: { SMTPPassword: "canary-view-stored" } }),
+  });
   const stored = toSettingsView(await loadExportSettings());
   assert.equal(JSON.stringify(stored).includes("canary-view-stored"), false);
   assert.equal(stored.GlobalRelaySettings.SMTPPasswordSet, true);

@@ -17,9 +17,21 @@ export type TargetRef = { id: string; family: "files" | "mailbox" };
 export async function defaultTargetFor(format: ExportFormat): Promise<TargetRef> {
   if (format === "globalrelay") return { id: GLOBAL_RELAY_TARGET_ID, family: "mailbox" };
   const id = (await loadExportSettings()).Destination;
-  const target = await db().target.findUnique({ where: { id }, select: { id: true, name: true, kind: true, disabled: true } });
-  if (!target) throw new UserError(`The export destination "${id}" no longer exists: choose another on the Compliance Export page.`, 409);
-  if (target.disabled) throw new UserError(`The export destination "${target.name}" is disabled: enable it on the Targets page or choose another.`, 409);
-  if (target.kind !== "local" && target.kind !== "s3") throw new UserError(`The export destination "${target.name}" holds no files.`, 409);
+  const target = await db().target.findUnique({
+    where: { id },
+    select: { id: true, name: true, kind: true, disabled: true },
+  });
+  if (!target)
+    throw new UserError(
+      `The export destination "${id}" no longer exists: choose another on the Compliance Export page.`,
+      409,
+    );
+  if (target.disabled)
+    throw new UserError(
+      `The export destination "${target.name}" is disabled: enable it on the Targets page or choose another.`,
+      409,
+    );
+  if (target.kind !== "local" && target.kind !== "s3")
+    throw new UserError(`The export destination "${target.name}" holds no files.`, 409);
   return { id: target.id, family: "files" };
 }

@@ -21,18 +21,26 @@ export class LocalDirectoryTarget implements FileTarget {
 
   /** The absolute path of a stored file (the CLI prints it; tests read it). */
   resolve(relative: string): string {
-    if (relative.includes("\0") || path.isAbsolute(relative) || relative.split(/[\\/]/).includes("..")) {
+    if (
+      relative.includes("\0") ||
+      path.isAbsolute(relative) ||
+      relative.split(/[\\/]/).includes("..")
+    ) {
       throw new Error(`Refusing a path outside the export directory: ${JSON.stringify(relative)}`);
     }
     const full = path.resolve(this.root, relative);
-    if (full !== this.root && !full.startsWith(this.root + path.sep)) throw new Error(`Refusing a path outside the export directory: ${JSON.stringify(relative)}`);
+    if (full !== this.root && !full.startsWith(this.root + path.sep))
+      throw new Error(`Refusing a path outside the export directory: ${JSON.stringify(relative)}`);
     return full;
   }
 
   async openWrite(relative: string): Promise<TargetUpload> {
     const final = this.resolve(relative);
     await mkdir(path.dirname(final), { recursive: true });
-    const temp = path.join(path.dirname(final), `.${path.basename(final)}.${randomBytes(4).toString("hex")}.partial`);
+    const temp = path.join(
+      path.dirname(final),
+      `.${path.basename(final)}.${randomBytes(4).toString("hex")}.partial`,
+    );
     const stream = createWriteStream(temp, { flags: "wx", mode: 0o640 });
     return {
       stream,
@@ -50,11 +58,16 @@ export class LocalDirectoryTarget implements FileTarget {
    */
   async openRead(relative: string): Promise<Readable> {
     const full = this.resolve(relative);
-    const missing = () => Object.assign(new Error(`No stored file ${relative}`), { code: "ENOENT" });
+    const missing = () =>
+      Object.assign(new Error(`No stored file ${relative}`), { code: "ENOENT" });
     const realRoot = await realpath(this.root).catch(() => null);
     const realDir = await realpath(path.dirname(full)).catch(() => null);
-    if (!realRoot || !realDir || (realDir !== realRoot && !realDir.startsWith(realRoot + path.sep))) throw missing();
-    const handle = await open(path.join(realDir, path.basename(full)), constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => null);
+    if (!realRoot || !realDir || (realDir !== realRoot && !realDir.startsWith(realRoot + path.sep)))
+      throw missing();
+    const handle = await open(
+      path.join(realDir, path.basename(full)),
+      constants.O_RDONLY | constants.O_NOFOLLOW,
+    ).catch(() => null);
     if (!handle) throw missing();
     if (!(await handle.stat()).isFile()) {
       await handle.close();
@@ -64,11 +77,17 @@ export class LocalDirectoryTarget implements FileTarget {
   }
 
   async exists(relative: string): Promise<boolean> {
-    return stat(this.resolve(relative)).then((s) => s.isFile(), () => false);
+    return stat(this.resolve(relative)).then(
+      (s) => s.isFile(),
+      () => false,
+    );
   }
 
   async hasDir(dir: string): Promise<boolean> {
-    return stat(this.resolve(dir)).then((s) => s.isDirectory(), () => false);
+    return stat(this.resolve(dir)).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
   }
 
   async list(dir: string): Promise<StoredObject[]> {
@@ -85,7 +104,11 @@ export class LocalDirectoryTarget implements FileTarget {
   async removePartials(dir: string): Promise<void> {
     const full = this.resolve(dir);
     const names = await readdir(full).catch(() => [] as string[]);
-    await Promise.all(names.filter((n) => n.endsWith(".partial")).map((n) => rm(path.join(full, n), { force: true })));
+    await Promise.all(
+      names
+        .filter((n) => n.endsWith(".partial"))
+        .map((n) => rm(path.join(full, n), { force: true })),
+    );
   }
 
   async removeDir(dir: string): Promise<void> {

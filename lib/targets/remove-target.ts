@@ -12,7 +12,8 @@ export async function removeTarget(options: { id: string }): Promise<TargetView>
   return db().$transaction(async (tx) => {
     const row = await tx.target.findUnique({ where: { id: options.id } });
     if (!row) throw new UserError("No such target.", 404);
-    if (isBuiltInTarget(row.id)) throw new UserError(`"${row.name}" is built in; disable it instead.`, 409);
+    if (isBuiltInTarget(row.id))
+      throw new UserError(`"${row.name}" is built in; disable it instead.`, 409);
     const use = await targetInUse(row.id, tx);
     if (use) throw new UserError(`"${row.name}" cannot be removed: ${use}.`, 409);
     await tx.target.delete({ where: { id: row.id } });

@@ -36,15 +36,32 @@ export function localExportTarget(): LocalDirectoryTarget {
 }
 
 /** The ExportTarget of a stored target (its secret already opened). */
-export function instantiateTarget(stored: StoredTarget, options: ResolveOptions = {}): ExportTarget {
+export function instantiateTarget(
+  stored: StoredTarget,
+  options: ResolveOptions = {},
+): ExportTarget {
   const label = `${stored.name} (${describeDestination(stored.kind, stored.config, env().exportDir)})`;
   switch (stored.kind) {
     case "local":
-      return stored.config.path === "" ? (stored.id === LOCAL_TARGET_ID ? localExportTarget() : localDirectory(stored.id, env().exportDir, label)) : localDirectory(stored.id, stored.config.path, label);
+      return stored.config.path === ""
+        ? stored.id === LOCAL_TARGET_ID
+          ? localExportTarget()
+          : localDirectory(stored.id, env().exportDir, label)
+        : localDirectory(stored.id, stored.config.path, label);
     case "s3":
-      return new S3Target(stored.id, label, stored.config, createS3Client(stored.config, stored.secret));
+      return new S3Target(
+        stored.id,
+        label,
+        stored.config,
+        createS3Client(stored.config, stored.secret),
+      );
     case "smtp":
-      return new SmtpMailboxTarget(stored.id, label, { ...stored.config, SMTPPassword: stored.secret }, options.smtp);
+      return new SmtpMailboxTarget(
+        stored.id,
+        label,
+        { ...stored.config, SMTPPassword: stored.secret },
+        options.smtp,
+      );
   }
 }
 
@@ -52,7 +69,10 @@ export function instantiateTarget(stored: StoredTarget, options: ResolveOptions 
  * The target a job writes to, by id. Its configuration — destination and credentials — is read
  * here, when a worker starts (or resumes) the job; the job's plan holds only the id.
  */
-export async function resolveTarget(id: string, options: ResolveOptions = {}): Promise<ExportTarget> {
+export async function resolveTarget(
+  id: string,
+  options: ResolveOptions = {},
+): Promise<ExportTarget> {
   if (id === "") return localExportTarget();
   const stored = await findTarget({ idOrName: id });
   if (!stored || stored.id !== id) {
@@ -60,14 +80,19 @@ export async function resolveTarget(id: string, options: ResolveOptions = {}): P
     if (id === LOCAL_TARGET_ID) return localExportTarget();
     throw new UserError(`No export target "${id}".`, 404);
   }
-  if (options.forWriting && stored.disabled) throw new UserError(`The target "${stored.name}" is disabled: enable it on the Targets page, or retry the export with another destination.`, 409);
+  if (options.forWriting && stored.disabled)
+    throw new UserError(
+      `The target "${stored.name}" is disabled: enable it on the Targets page, or retry the export with another destination.`,
+      409,
+    );
   return instantiateTarget(stored, options);
 }
 
 /** A file target by id; refuses an archive mailbox (it holds no files to download or verify). */
 export async function resolveFileTarget(id: string): Promise<FileTarget> {
   const target = await resolveTarget(id);
-  if (target.family !== "files") throw new UserError("This export was delivered by email; it has no files.", 409);
+  if (target.family !== "files")
+    throw new UserError("This export was delivered by email; it has no files.", 409);
   return target;
 }
 

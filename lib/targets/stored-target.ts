@@ -3,14 +3,31 @@ import { db, type Tx } from "../db/client.ts";
 import { defaultExportSettings, ZGlobalRelaySettingsInput } from "../settings/schema.ts";
 import { openBoundSecret, sealBoundSecret } from "../settings/secret-binding.ts";
 import { GLOBAL_RELAY_TARGET_ID, LOCAL_TARGET_ID } from "./default-target.ts";
-import { describeDestination, secretEndpointOf, TARGET_KINDS, ZLocalConfig, ZS3Config, type LocalConfig, type S3Config, type SmtpConfig, type TargetKindName } from "./schema.ts";
+import {
+  describeDestination,
+  secretEndpointOf,
+  TARGET_KINDS,
+  ZLocalConfig,
+  ZS3Config,
+  type LocalConfig,
+  type S3Config,
+  type SmtpConfig,
+  type TargetKindName,
+} from "./schema.ts";
 
 /** A target as the server holds it: the configuration parsed, the secret opened (never sent to a browser). */
 export type StoredTarget =
   | (Base & { kind: "local"; config: LocalConfig })
   | (Base & { kind: "s3"; config: S3Config })
   | (Base & { kind: "smtp"; config: SmtpConfig });
-type Base = { id: string; name: string; secret: string; disabled: boolean; createdAt: Date; updatedAt: Date };
+type Base = {
+  id: string;
+  name: string;
+  secret: string;
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 /** A target as an admin may see it: no secret, only whether one is set. */
 export type TargetView = {
@@ -29,12 +46,24 @@ export type TargetView = {
   updatedAt: number;
 };
 
-type TargetRow = { id: string; kind: string; name: string; config: string; secret: string; disabled: boolean; createdAt: Date; updatedAt: Date };
+type TargetRow = {
+  id: string;
+  kind: string;
+  name: string;
+  config: string;
+  secret: string;
+  disabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+};
 
 const ZStoredSmtp = ZGlobalRelaySettingsInput.omit({ SMTPPassword: true });
 
 /** A stored configuration, with the defaults of fields added since it was saved. */
-export function parseStoredConfig(kind: TargetKindName, json: string): LocalConfig | S3Config | SmtpConfig {
+export function parseStoredConfig(
+  kind: TargetKindName,
+  json: string,
+): LocalConfig | S3Config | SmtpConfig {
   const raw = JSON.parse(json || "{}") as Record<string, unknown>;
   if (kind === "local") return ZLocalConfig.parse({ path: "", ...raw });
   if (kind === "s3") return ZS3Config.parse(raw);
@@ -43,11 +72,21 @@ export function parseStoredConfig(kind: TargetKindName, json: string): LocalConf
 }
 
 export function toStoredTarget(row: TargetRow): StoredTarget {
-  if (!(TARGET_KINDS as readonly string[]).includes(row.kind)) throw new Error(`Target ${row.id} has an unknown kind "${row.kind}".`);
+  if (!(TARGET_KINDS as readonly string[]).includes(row.kind))
+    throw new Error(`Target ${row.id} has an unknown kind "${row.kind}".`);
   const kind = row.kind as TargetKindName;
   const config = parseStoredConfig(kind, row.config);
   const secret = openBoundSecret(row.secret, secretEndpointOf(kind, config));
-  return { id: row.id, kind, name: row.name, config, secret, disabled: row.disabled, createdAt: row.createdAt, updatedAt: row.updatedAt } as StoredTarget;
+  return {
+    id: row.id,
+    kind,
+    name: row.name,
+    config,
+    secret,
+    disabled: row.disabled,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  } as StoredTarget;
 }
 
 /** The secret sealed with the endpoint it belongs to. */
@@ -60,7 +99,9 @@ export function isBuiltInTarget(id: string): boolean {
 }
 
 /** How long an export's files stay on a target: local directories (and the evidence of mailboxes) CUSTODIAN_RETENTION_DAYS; S3 its own setting. */
-export function retentionDaysOf(target: { kind: TargetKindName; config: unknown } | null | undefined): number | null {
+export function retentionDaysOf(
+  target: { kind: TargetKindName; config: unknown } | null | undefined,
+): number | null {
   if (target?.kind === "s3") return (target.config as S3Config).deleteAfterDays;
   return env().CUSTODIAN_RETENTION_DAYS;
 }
@@ -81,9 +122,14 @@ export function toTargetView(target: StoredTarget): TargetView {
 }
 
 /** A target by id, or by name when no id matches; null when neither does. */
-export async function findTarget(options: { idOrName: string; tx?: Tx }): Promise<StoredTarget | null> {
+export async function findTarget(options: {
+  idOrName: string;
+  tx?: Tx;
+}): Promise<StoredTarget | null> {
   const tx = options.tx ?? db();
-  const row = (await tx.target.findUnique({ where: { id: options.idOrName } })) ?? (await tx.target.findUnique({ where: { name: options.idOrName } }));
+  const row =
+    (await tx.target.findUnique({ where: { id: options.idOrName } })) ??
+    (await tx.target.findUnique({ where: { name: options.idOrName } }));
   return row ? toStoredTarget(row) : null;
 }
 

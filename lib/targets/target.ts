@@ -60,7 +60,13 @@ export type MailboxEmail = {
 };
 
 /** An email the archive refused with a permanent reply: not delivered, listed on the job, retried on request. */
-export type RefusedEmail = { messageId: string; channelId: string; posts: number; postIds: string[]; reply: string };
+export type RefusedEmail = {
+  messageId: string;
+  channelId: string;
+  posts: number;
+  postIds: string[];
+  reply: string;
+};
 
 export type MailboxBatchResult = {
   sent: number;
@@ -106,7 +112,11 @@ export async function readTargetText(target: FileTarget, path: string): Promise<
 }
 
 /** Write a small file (manifest, reconciliation, warnings) so it appears whole or not at all. */
-export async function writeTargetText(target: FileTarget, path: string, text: string): Promise<void> {
+export async function writeTargetText(
+  target: FileTarget,
+  path: string,
+  text: string,
+): Promise<void> {
   const upload = await target.openWrite(path);
   try {
     await new Promise<void>((resolve, reject) => {

@@ -17,7 +17,10 @@ export type TargetConnectionTest = {
  * "Test connection" of a stored target: S3 writes, reads back and deletes a probe object; SMTP
  * connects, STARTTLS, AUTH and QUIT (no mail); a local directory writes and deletes a probe file.
  */
-export async function testTargetConnection(options: { idOrName: string; smtp?: SmtpClientOptions }): Promise<TargetConnectionTest & { name: string; kind: string }> {
+export async function testTargetConnection(options: {
+  idOrName: string;
+  smtp?: SmtpClientOptions;
+}): Promise<TargetConnectionTest & { name: string; kind: string }> {
   const stored = await findTarget({ idOrName: options.idOrName });
   if (!stored) throw new UserError(`No target "${options.idOrName}".`, 404);
   const base = { name: stored.name, kind: stored.kind };
@@ -28,16 +31,30 @@ export async function testTargetConnection(options: { idOrName: string; smtp?: S
       const e = smtpEndpoint({ ...stored.config, SMTPPassword: "" }, { allowPlain });
       dialled = { host: e.host, port: e.port };
     } catch {
-      dialled = { host: stored.config.CustomSMTPServerName, port: String(stored.config.CustomSMTPPort) };
+      dialled = {
+        host: stored.config.CustomSMTPServerName,
+        port: String(stored.config.CustomSMTPPort),
+      };
     }
-    const result = await testSmtpConnection({ ...stored.config, SMTPPassword: stored.secret }, { ...options.smtp, allowPlain });
+    const result = await testSmtpConnection(
+      { ...stored.config, SMTPPassword: stored.secret },
+      { ...options.smtp, allowPlain },
+    );
     return { ...base, ok: result.ok, message: result.message, dialled };
   }
   const target = instantiateTarget(stored);
   if (target instanceof S3Target) {
     try {
       const result = await target.probe();
-      return { ...base, ...result, dialled: { endpoint: stored.kind === "s3" ? stored.config.endpoint || `aws:${stored.config.region}` : "", bucket: target.config.bucket } };
+      return {
+        ...base,
+        ...result,
+        dialled: {
+          endpoint:
+            stored.kind === "s3" ? stored.config.endpoint || `aws:${stored.config.region}` : "",
+          bucket: target.config.bucket,
+        },
+      };
     } finally {
       target.client.destroy();
     }
@@ -52,9 +69,19 @@ export async function testTargetConnection(options: { idOrName: string; smtp?: S
     });
     await upload.commit();
     await target.removeDir(probe);
-    return { ...base, ok: true, message: `Wrote and deleted a probe file in ${target.label}.`, dialled: { path: target.label } };
+    return {
+      ...base,
+      ok: true,
+      message: `Wrote and deleted a probe file in ${target.label}.`,
+      dialled: { path: target.label },
+    };
   } catch (error) {
     await target.removeDir(probe).catch(() => {});
-    return { ...base, ok: false, message: `Could not write to ${target.label}: ${(error as Error).message}`, dialled: { path: target.label } };
+    return {
+      ...base,
+      ok: false,
+      message: `Could not write to ${target.label}: ${(error as Error).message}`,
+      dialled: { path: target.label },
+    };
   }
 }

@@ -47,7 +47,13 @@ export type FixturePost = {
   originalId: string;
 };
 
-export type FixtureChannel = { id: string; teamId: string; type: "O" | "P" | "D" | "G"; name: string; displayName: string };
+export type FixtureChannel = {
+  id: string;
+  teamId: string;
+  type: "O" | "P" | "D" | "G";
+  name: string;
+  displayName: string;
+};
 export type FixtureUser = { id: string; username: string; email: string; isBot: boolean };
 
 /** A row of an export file: one post entry, upload, join or leave. */
@@ -93,7 +99,7 @@ export const FIXTURE_BASE = Date.UTC(2025, 0, 1);
 export class ExportFixture {
   readonly teams = [
     { id: fixtureId("team", 1), name: "acme", displayName: "Acme Corp" },
-    { id: fixtureId("team", 2), name: "beta", displayName: "Beta, \"quoted\" & co" },
+    { id: fixtureId("team", 2), name: "beta", displayName: 'Beta, "quoted" & co' },
   ];
   readonly users: FixtureUser[] = [
     { id: fixtureId("user", "alice"), username: "alice", email: "alice@example.com", isBot: false },
@@ -108,16 +114,49 @@ export class ExportFixture {
   private seq = 0;
   private clock: number;
 
-  constructor(readonly seed = "fixture", base = FIXTURE_BASE) {
+  constructor(
+    readonly seed = "fixture",
+    base = FIXTURE_BASE,
+  ) {
     this.clock = base;
     const [t1, t2] = this.teams as [(typeof this.teams)[0], (typeof this.teams)[0]];
     const [a, b, c] = this.users as [FixtureUser, FixtureUser, FixtureUser];
     this.channels = [
-      { id: fixtureId(seed, "ch", "town"), teamId: t1.id, type: "O", name: "town-square", displayName: "Town Square" },
-      { id: fixtureId(seed, "ch", "priv"), teamId: t1.id, type: "P", name: "secret-plans", displayName: "Secret Plans" },
-      { id: fixtureId(seed, "ch", "beta"), teamId: t2.id, type: "O", name: "general", displayName: "General, beta" },
-      { id: fixtureId(seed, "ch", "dm"), teamId: "", type: "D", name: `${a.id}__${b.id}`, displayName: "" },
-      { id: fixtureId(seed, "ch", "gm"), teamId: "", type: "G", name: fixtureId(seed, "gm-name"), displayName: "alice, bob, carol" },
+      {
+        id: fixtureId(seed, "ch", "town"),
+        teamId: t1.id,
+        type: "O",
+        name: "town-square",
+        displayName: "Town Square",
+      },
+      {
+        id: fixtureId(seed, "ch", "priv"),
+        teamId: t1.id,
+        type: "P",
+        name: "secret-plans",
+        displayName: "Secret Plans",
+      },
+      {
+        id: fixtureId(seed, "ch", "beta"),
+        teamId: t2.id,
+        type: "O",
+        name: "general",
+        displayName: "General, beta",
+      },
+      {
+        id: fixtureId(seed, "ch", "dm"),
+        teamId: "",
+        type: "D",
+        name: `${a.id}__${b.id}`,
+        displayName: "",
+      },
+      {
+        id: fixtureId(seed, "ch", "gm"),
+        teamId: "",
+        type: "G",
+        name: fixtureId(seed, "gm-name"),
+        displayName: "alice, bob, carol",
+      },
     ];
     void c;
   }
@@ -135,14 +174,54 @@ export class ExportFixture {
   /** Inserts teams, users, channels and member history (joins at the base time, one leave). */
   async insertWorkspace(): Promise<void> {
     const t = this.clock;
-    await db().chatTeam.createMany({ data: this.teams.map((x) => ({ ...x, createAt: BigInt(t - 86_400_000), updateAt: BigInt(t - 86_400_000) })) });
-    await db().chatUser.createMany({ data: this.users.map((u) => ({ ...u, createAt: BigInt(t - 86_400_000), updateAt: BigInt(t - 86_400_000) })) });
-    await db().chatChannel.createMany({ data: this.channels.map((c) => ({ ...c, createAt: BigInt(t - 86_400_000), updateAt: BigInt(t - 86_400_000) })) });
-    const [a, b, c, d, bot] = this.users as [FixtureUser, FixtureUser, FixtureUser, FixtureUser, FixtureUser];
-    const [town, priv, beta, dm, gm] = this.channels as [FixtureChannel, FixtureChannel, FixtureChannel, FixtureChannel, FixtureChannel];
-    const history: Array<{ channelId: string; userId: string; joinTime: bigint; leaveTime: bigint | null }> = [];
+    await db().chatTeam.createMany({
+      data: this.teams.map((x) => ({
+        ...x,
+        createAt: BigInt(t - 86_400_000),
+        updateAt: BigInt(t - 86_400_000),
+      })),
+    });
+    await db().chatUser.createMany({
+      data: this.users.map((u) => ({
+        ...u,
+        createAt: BigInt(t - 86_400_000),
+        updateAt: BigInt(t - 86_400_000),
+      })),
+    });
+    await db().chatChannel.createMany({
+      data: this.channels.map((c) => ({
+        ...c,
+        createAt: BigInt(t - 86_400_000),
+        updateAt: BigInt(t - 86_400_000),
+      })),
+    });
+    const [a, b, c, d, bot] = this.users as [
+      FixtureUser,
+      FixtureUser,
+      FixtureUser,
+      FixtureUser,
+      FixtureUser,
+    ];
+    const [town, priv, beta, dm, gm] = this.channels as [
+      FixtureChannel,
+      FixtureChannel,
+      FixtureChannel,
+      FixtureChannel,
+      FixtureChannel,
+    ];
+    const history: Array<{
+      channelId: string;
+      userId: string;
+      joinTime: bigint;
+      leaveTime: bigint | null;
+    }> = [];
     const join = (ch: FixtureChannel, u: FixtureUser, at: number, leave: number | null = null) =>
-      history.push({ channelId: ch.id, userId: u.id, joinTime: BigInt(at), leaveTime: leave === null ? null : BigInt(leave) });
+      history.push({
+        channelId: ch.id,
+        userId: u.id,
+        joinTime: BigInt(at),
+        leaveTime: leave === null ? null : BigInt(leave),
+      });
     for (const u of [a, b, c, d, bot]) join(town, u, t - 3_600_000);
     join(priv, a, t - 3_600_000);
     join(priv, c, t + 500, t + 60_500); // joins and leaves inside the first export windows
@@ -155,10 +234,33 @@ export class ExportFixture {
 
   /** Which channel/author the i-th post of the fixture goes to (round robin over valid pairs). */
   private placement(n: number): { channelId: string; userId: string } {
-    const [a, b, c, d, bot] = this.users as [FixtureUser, FixtureUser, FixtureUser, FixtureUser, FixtureUser];
-    const [town, priv, beta, dm, gm] = this.channels as [FixtureChannel, FixtureChannel, FixtureChannel, FixtureChannel, FixtureChannel];
+    const [a, b, c, d, bot] = this.users as [
+      FixtureUser,
+      FixtureUser,
+      FixtureUser,
+      FixtureUser,
+      FixtureUser,
+    ];
+    const [town, priv, beta, dm, gm] = this.channels as [
+      FixtureChannel,
+      FixtureChannel,
+      FixtureChannel,
+      FixtureChannel,
+      FixtureChannel,
+    ];
     const pairs: Array<[FixtureChannel, FixtureUser]> = [
-      [town, a], [town, bot], [priv, a], [beta, d], [dm, b], [gm, c], [town, b], [beta, bot], [dm, a], [gm, a], [town, c], [beta, b],
+      [town, a],
+      [town, bot],
+      [priv, a],
+      [beta, d],
+      [dm, b],
+      [gm, c],
+      [town, b],
+      [beta, bot],
+      [dm, a],
+      [gm, a],
+      [town, c],
+      [beta, b],
     ];
     const [ch, u] = pairs[n % pairs.length]!;
     return { channelId: ch.id, userId: u.id };
@@ -168,12 +270,19 @@ export class ExportFixture {
    * Inserts `count` posts. Times: `at` may be one time for all (they then share one updateAt), a
    * function of the index, or absent (one clock tick apart). Returns the new posts in order.
    */
-  async addPosts(count: number, options: { at?: number | ((i: number) => number); message?: (i: number, id: string) => string } = {}): Promise<FixturePost[]> {
+  async addPosts(
+    count: number,
+    options: {
+      at?: number | ((i: number) => number);
+      message?: (i: number, id: string) => string;
+    } = {},
+  ): Promise<FixturePost[]> {
     const created: FixturePost[] = [];
     for (let i = 0; i < count; i++) {
       const n = this.seq++;
       const id = fixtureId(this.seed, "post", n);
-      const at = typeof options.at === "number" ? options.at : options.at ? options.at(i) : this.tick(1000);
+      const at =
+        typeof options.at === "number" ? options.at : options.at ? options.at(i) : this.tick(1000);
       if (at > this.clock) this.clock = at;
       const { channelId, userId } = this.placement(n);
       const bot = this.users.find((u) => u.id === userId)!.isBot;
@@ -186,7 +295,9 @@ export class ExportFixture {
         updateAt: at,
         editAt: 0,
         deleteAt: 0,
-        message: options.message ? options.message(i, id) : `message ${n}${n % 7 === 3 ? ", with a comma and \"quotes\"\nand a second line" : ""}`,
+        message: options.message
+          ? options.message(i, id)
+          : `message ${n}${n % 7 === 3 ? ', with a comma and "quotes"\nand a second line' : ""}`,
         type: "",
         props: bot ? { from_bot: "true" } : {},
         rootId: n % 5 === 4 && roots.length > 0 ? roots[0]!.id : "",
@@ -206,7 +317,20 @@ export class ExportFixture {
   async addSystemPost(at = this.tick(1000)): Promise<FixturePost> {
     const n = this.seq++;
     const { channelId, userId } = this.placement(n);
-    const post: FixturePost = { id: fixtureId(this.seed, "post", n), channelId, userId, createAt: at, updateAt: at, editAt: 0, deleteAt: 0, message: "alice joined the channel", type: "system_join_channel", props: {}, rootId: "", originalId: "" };
+    const post: FixturePost = {
+      id: fixtureId(this.seed, "post", n),
+      channelId,
+      userId,
+      createAt: at,
+      updateAt: at,
+      editAt: 0,
+      deleteAt: 0,
+      message: "alice joined the channel",
+      type: "system_join_channel",
+      props: {},
+      rootId: "",
+      originalId: "",
+    };
     await db().post.create({ data: toRow(post) });
     this.posts.set(post.id, post);
     return post;
@@ -221,11 +345,20 @@ export class ExportFixture {
     const live = this.posts.get(id);
     if (!live) throw new Error(`editPost: no fixture post ${id}`);
     if (at > this.clock) this.clock = at;
-    const old: FixturePost = { ...live, id: fixtureId(this.seed, "old", id, at), originalId: live.id, deleteAt: at, updateAt: at };
+    const old: FixturePost = {
+      ...live,
+      id: fixtureId(this.seed, "old", id, at),
+      originalId: live.id,
+      deleteAt: at,
+      updateAt: at,
+    };
     const updated: FixturePost = { ...live, message, editAt: at, updateAt: at };
     await db().$transaction([
       db().post.create({ data: toRow(old) }),
-      db().post.update({ where: { id }, data: { message, editAt: BigInt(at), updateAt: BigInt(at) } }),
+      db().post.update({
+        where: { id },
+        data: { message, editAt: BigInt(at), updateAt: BigInt(at) },
+      }),
     ]);
     this.posts.set(old.id, old);
     this.posts.set(id, updated);
@@ -235,13 +368,20 @@ export class ExportFixture {
   }
 
   /** Deletes a post the Mattermost way: DeleteAt = UpdateAt = T, props.deleteBy = who deleted it. */
-  async deletePost(id: string, at = this.tick(1000), deleteBy = this.users[0]!.id): Promise<FixturePost> {
+  async deletePost(
+    id: string,
+    at = this.tick(1000),
+    deleteBy = this.users[0]!.id,
+  ): Promise<FixturePost> {
     const live = this.posts.get(id);
     if (!live) throw new Error(`deletePost: no fixture post ${id}`);
     if (at > this.clock) this.clock = at;
     const props = { ...live.props, deleteBy };
     const deleted: FixturePost = { ...live, deleteAt: at, updateAt: at, props };
-    await db().post.update({ where: { id }, data: { deleteAt: BigInt(at), updateAt: BigInt(at), props: JSON.stringify(props) } });
+    await db().post.update({
+      where: { id },
+      data: { deleteAt: BigInt(at), updateAt: BigInt(at), props: JSON.stringify(props) },
+    });
     this.posts.set(id, deleted);
     this.changed.add(id);
     return deleted;
@@ -261,14 +401,18 @@ export class ExportFixture {
 
   /** The post rows (their current state) changed since the previous call, and forgets them. */
   takeChanges(): FixturePost[] {
-    const out = [...this.changed].map((id) => this.posts.get(id)!).filter((p) => !p.type.startsWith("system_"));
+    const out = [...this.changed]
+      .map((id) => this.posts.get(id)!)
+      .filter((p) => !p.type.startsWith("system_"));
     this.changed.clear();
     return out;
   }
 
   /** The current state of all non-system rows whose UpdateAt is in [start, end]. */
   rowsUpdatedIn(start: number, end: number): FixturePost[] {
-    return [...this.posts.values()].filter((p) => !p.type.startsWith("system_") && p.updateAt >= start && p.updateAt <= end);
+    return [...this.posts.values()].filter(
+      (p) => !p.type.startsWith("system_") && p.updateAt >= start && p.updateAt <= end,
+    );
   }
 }
 
@@ -283,10 +427,17 @@ export function expectedEntries(rows: readonly FixturePost[], jobStartTime: numb
   for (const p of rows) {
     const deleted = p.deleteAt > 0 && Object.prototype.hasOwnProperty.call(p.props, "deleteBy");
     const editedOriginal = p.deleteAt > 0 && p.originalId !== "";
-    if (deleted && !editedOriginal && p.createAt >= jobStartTime) out.push({ postId: p.id, updateAt: p.updateAt, updateType: "" });
-    if (editedOriginal) out.push({ postId: p.id, updateAt: p.updateAt, updateType: "EditedOriginalMsg" });
+    if (deleted && !editedOriginal && p.createAt >= jobStartTime)
+      out.push({ postId: p.id, updateAt: p.updateAt, updateType: "" });
+    if (editedOriginal)
+      out.push({ postId: p.id, updateAt: p.updateAt, updateType: "EditedOriginalMsg" });
     else if (deleted) out.push({ postId: p.id, updateAt: p.updateAt, updateType: "Deleted" });
-    else if (p.updateAt > p.createAt) out.push({ postId: p.id, updateAt: p.updateAt, updateType: p.editAt > 0 ? "EditedNewMsg" : "UpdatedNoMsgChange" });
+    else if (p.updateAt > p.createAt)
+      out.push({
+        postId: p.id,
+        updateAt: p.updateAt,
+        updateType: p.editAt > 0 ? "EditedNewMsg" : "UpdatedNoMsgChange",
+      });
     else out.push({ postId: p.id, updateAt: p.updateAt, updateType: "" });
   }
   return out;
@@ -294,13 +445,17 @@ export function expectedEntries(rows: readonly FixturePost[], jobStartTime: numb
 
 /** The plan a job was started with (its window, directory, format, batch size). */
 export async function jobPlan(jobId: string): Promise<ExportPlan> {
-  return parseExportPlan((await db().exportJob.findUniqueOrThrow({ where: { id: jobId }, select: { plan: true } })).plan);
+  return parseExportPlan(
+    (await db().exportJob.findUniqueOrThrow({ where: { id: jobId }, select: { plan: true } })).plan,
+  );
 }
 
 // ---- settings ----------------------------------------------------------------------------------
 
 /** Writes export settings directly (no validation, no audit): enabled, CSV, UTC, small batches. */
-export async function setExportSettings(patch: Partial<ExportSettings> = {}): Promise<ExportSettings> {
+export async function setExportSettings(
+  patch: Partial<ExportSettings> = {},
+): Promise<ExportSettings> {
   const settings: ExportSettings = {
     ...defaultExportSettings(),
     EnableExport: true,
@@ -321,7 +476,10 @@ export const BATCH_FILE_NAME = /^batch(\d{3,})-(\d+)-(\d+)\.zip$/;
 
 /** The absolute directory of a job's export (from its row), under the configured export store. */
 export async function jobExportDir(jobId: string): Promise<string> {
-  const job = await db().exportJob.findUniqueOrThrow({ where: { id: jobId }, select: { exportDir: true } });
+  const job = await db().exportJob.findUniqueOrThrow({
+    where: { id: jobId },
+    select: { exportDir: true },
+  });
   assert.ok(job.exportDir, `job ${jobId} has no export directory`);
   return path.join(env().exportDir, job.exportDir);
 }
@@ -342,7 +500,10 @@ export async function zipEntries(zipPath: string): Promise<string[]> {
 
 /** One entry's bytes, by the real `unzip -p`. */
 export async function unzipEntry(zipPath: string, entry: string): Promise<Buffer> {
-  const { stdout } = await run("unzip", ["-p", zipPath, entry], { maxBuffer: 256 * 1024 * 1024, encoding: "buffer" });
+  const { stdout } = await run("unzip", ["-p", zipPath, entry], {
+    maxBuffer: 256 * 1024 * 1024,
+    encoding: "buffer",
+  });
   return stdout as unknown as Buffer;
 }
 
@@ -353,12 +514,19 @@ export async function assertZipTests(zipPath: string): Promise<void> {
     assert.match(stdout, /No errors detected/, `unzip -t ${zipPath}: ${stdout}`);
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };
-    assert.fail(`unzip -t ${zipPath} failed: ${e.stdout ?? ""}${e.stderr ?? ""}${e.stdout || e.stderr ? "" : String(error)}`);
+    assert.fail(
+      `unzip -t ${zipPath} failed: ${e.stdout ?? ""}${e.stderr ?? ""}${e.stdout || e.stderr ? "" : String(error)}`,
+    );
   }
 }
 
 function csvRows(text: string, batchFile: string): ExportRow[] {
-  const records = parse(text, { columns: true, relax_quotes: false, skip_empty_lines: false, bom: false }) as Array<Record<string, string>>;
+  const records = parse(text, {
+    columns: true,
+    relax_quotes: false,
+    skip_empty_lines: false,
+    bom: false,
+  }) as Array<Record<string, string>>;
   return records.map((r) => ({
     postId: r["Post Id"] ?? "",
     updateAt: Number(r["Post Update Time"]),
@@ -407,9 +575,16 @@ export async function readExportRows(exportDir: string): Promise<ExportRow[]> {
   for (const name of await listBatchFiles(exportDir)) {
     const zipPath = path.join(exportDir, name);
     const entries = await zipEntries(zipPath);
-    if (entries.includes("posts.csv")) rows.push(...csvRows((await unzipEntry(zipPath, "posts.csv")).toString("utf8"), name));
-    else if (entries.includes("actiance_export.xml")) rows.push(...actianceRows((await unzipEntry(zipPath, "actiance_export.xml")).toString("utf8"), name));
-    else throw new Error(`${name} holds neither posts.csv nor actiance_export.xml: ${entries.join(", ")}`);
+    if (entries.includes("posts.csv"))
+      rows.push(...csvRows((await unzipEntry(zipPath, "posts.csv")).toString("utf8"), name));
+    else if (entries.includes("actiance_export.xml"))
+      rows.push(
+        ...actianceRows((await unzipEntry(zipPath, "actiance_export.xml")).toString("utf8"), name),
+      );
+    else
+      throw new Error(
+        `${name} holds neither posts.csv nor actiance_export.xml: ${entries.join(", ")}`,
+      );
   }
   return rows;
 }
@@ -424,15 +599,27 @@ export async function batchFormats(exportDir: string): Promise<Map<string, strin
   const out = new Map<string, string>();
   for (const name of await listBatchFiles(exportDir)) {
     const entries = await zipEntries(path.join(exportDir, name));
-    out.set(name, entries.includes("posts.csv") ? "csv" : entries.includes("actiance_export.xml") ? "actiance" : "unknown");
+    out.set(
+      name,
+      entries.includes("posts.csv")
+        ? "csv"
+        : entries.includes("actiance_export.xml")
+          ? "actiance"
+          : "unknown",
+    );
   }
   return out;
 }
 
-const keyOf = (r: { postId: string; updateAt: number | null; updateType: string }, withTime: boolean) =>
-  withTime ? `${r.postId}|${r.updateAt}|${r.updateType}` : `${r.postId}|${r.updateType}`;
+const keyOf = (
+  r: { postId: string; updateAt: number | null; updateType: string },
+  withTime: boolean,
+) => (withTime ? `${r.postId}|${r.updateAt}|${r.updateType}` : `${r.postId}|${r.updateType}`);
 
-function countKeys(rows: ReadonlyArray<{ postId: string; updateAt: number | null; updateType: string }>, withTime: boolean): Map<string, number> {
+function countKeys(
+  rows: ReadonlyArray<{ postId: string; updateAt: number | null; updateType: string }>,
+  withTime: boolean,
+): Map<string, number> {
   const m = new Map<string, number>();
   for (const r of rows) m.set(keyOf(r, withTime), (m.get(keyOf(r, withTime)) ?? 0) + 1);
   return m;
@@ -443,16 +630,23 @@ function countKeys(rows: ReadonlyArray<{ postId: string; updateAt: number | null
  * given export rows (all batch files of all runs) equals the expected multiset. `withTime: false`
  * compares (postId, updatedType) only (Actiance omits the time of a created entry).
  */
-export function assertExactlyOnce(actual: readonly ExportRow[], expected: readonly ExpectedRow[], options: { withTime?: boolean; label?: string } = {}): void {
+export function assertExactlyOnce(
+  actual: readonly ExportRow[],
+  expected: readonly ExpectedRow[],
+  options: { withTime?: boolean; label?: string } = {},
+): void {
   const withTime = options.withTime ?? true;
   const got = countKeys(postRows(actual), withTime);
   const want = countKeys(expected, withTime);
   const missing: string[] = [];
   const extra: string[] = [];
-  for (const [k, n] of want) if ((got.get(k) ?? 0) < n) missing.push(`${k} ×${n - (got.get(k) ?? 0)}`);
+  for (const [k, n] of want)
+    if ((got.get(k) ?? 0) < n) missing.push(`${k} ×${n - (got.get(k) ?? 0)}`);
   for (const [k, n] of got) {
     if (n > (want.get(k) ?? 0)) {
-      const where = postRows(actual).filter((r) => keyOf(r, withTime) === k).map((r) => r.batchFile);
+      const where = postRows(actual)
+        .filter((r) => keyOf(r, withTime) === k)
+        .map((r) => r.batchFile);
       extra.push(`${k} ×${n - (want.get(k) ?? 0)} (in ${where.join(", ")})`);
     }
   }
@@ -467,7 +661,9 @@ export function assertExactlyOnce(actual: readonly ExportRow[], expected: readon
 }
 
 export async function sha256File(file: string): Promise<string> {
-  return createHash("sha256").update(await readFile(file)).digest("hex");
+  return createHash("sha256")
+    .update(await readFile(file))
+    .digest("hex");
 }
 
 /** All names in a directory, hidden ones included. */
@@ -483,19 +679,35 @@ export async function allNames(dir: string): Promise<string[]> {
  * job's batch size of posts. `complete: false` for a job stopped early (canceled): its last batch
  * then ends at its last post like any other.
  */
-export async function assertJobOutput(jobId: string, options: { complete?: boolean } = {}): Promise<{ dir: string; files: string[]; rows: ExportRow[]; sha256: Map<string, string> }> {
+export async function assertJobOutput(
+  jobId: string,
+  options: { complete?: boolean } = {},
+): Promise<{ dir: string; files: string[]; rows: ExportRow[]; sha256: Map<string, string> }> {
   const job = await db().exportJob.findUniqueOrThrow({ where: { id: jobId } });
   const plan = parseExportPlan(job.plan);
   const dir = await jobExportDir(jobId);
   const files = await listBatchFiles(dir);
   const names = await allNames(dir);
   // A finished run's reconciliation.json sits beside its batches; a canceled one has none.
-  assert.equal(names.includes("reconciliation.json"), job.reconciliation !== "", `reconciliation.json in ${dir} exactly when the run finished`);
-  if (job.reconciliation) assert.equal(JSON.parse(job.reconciliation).unaccounted, 0, "nothing unaccounted");
+  assert.equal(
+    names.includes("reconciliation.json"),
+    job.reconciliation !== "",
+    `reconciliation.json in ${dir} exactly when the run finished`,
+  );
+  if (job.reconciliation)
+    assert.equal(JSON.parse(job.reconciliation).unaccounted, 0, "nothing unaccounted");
   const everything = names.filter((n) => n !== "manifest.json" && n !== "reconciliation.json");
-  assert.deepEqual(everything, [...files].sort(), `only finished batch files in ${dir} (found ${everything.join(", ")})`);
+  assert.deepEqual(
+    everything,
+    [...files].sort(),
+    `only finished batch files in ${dir} (found ${everything.join(", ")})`,
+  );
   const batches = await db().exportBatch.findMany({ where: { jobId }, orderBy: { number: "asc" } });
-  assert.equal(batches.length, files.length, `ExportBatch rows (${batches.length}) match files (${files.length})`);
+  assert.equal(
+    batches.length,
+    files.length,
+    `ExportBatch rows (${batches.length}) match files (${files.length})`,
+  );
   assert.equal(job.batchesWritten, files.length, "job.batchesWritten");
   const start = plan.jobStartTime;
   const end = plan.jobEndTime;
@@ -503,20 +715,26 @@ export async function assertJobOutput(jobId: string, options: { complete?: boole
   const sha = new Map<string, string>();
   const rows = await readExportRows(dir);
   let prevEnd = start;
-  const frontier = plan.selection.kind === "feed" ? plan.selection.frontier : { updateAt: start, postId: "" };
+  const frontier =
+    plan.selection.kind === "feed" ? plan.selection.frontier : { updateAt: start, postId: "" };
   let prevCursor = plan.lateWindow ? { updateAt: -1, postId: "" } : frontier;
   let messages = 0;
   for (let i = 0; i < files.length; i++) {
     const name = files[i]!;
     const m = BATCH_FILE_NAME.exec(name)!;
     assert.equal(Number(m[1]), i + 1, `batch ${name} is number ${i + 1}`);
-    assert.equal(m[1]!.length, Math.max(3, String(i + 1).length), `zero-padded batch number in ${name}`);
+    assert.equal(
+      m[1]!.length,
+      Math.max(3, String(i + 1).length),
+      `zero-padded batch number in ${name}`,
+    );
     const b = batches[i]!;
     if (!b.late && i > 0 && batches[i - 1]!.late) {
       prevCursor = frontier;
       prevEnd = start;
     }
-    if (!b.late) assert.equal(Number(m[2]), prevEnd, `${name} starts where the previous batch ended`);
+    if (!b.late)
+      assert.equal(Number(m[2]), prevEnd, `${name} starts where the previous batch ended`);
     assert.equal(b.number, i + 1);
     assert.equal(b.fileName, name);
     assert.equal(Number(b.startTime), Number(m[2]));
@@ -531,13 +749,28 @@ export async function assertJobOutput(jobId: string, options: { complete?: boole
     assert.equal(Number(b.size), (await readFile(full)).length, `${name}: recorded size`);
     const mine = postRows(rows.filter((r) => r.batchFile === name));
     const ids = new Set(mine.map((r) => r.postId));
-    assert.ok(ids.size <= batchSize, `${name} holds ${ids.size} posts, more than the batch size ${batchSize}`);
-    assert.equal(ids.size, b.messages, `${name}: ExportBatch.messages equals the posts in the file`);
+    assert.ok(
+      ids.size <= batchSize,
+      `${name} holds ${ids.size} posts, more than the batch size ${batchSize}`,
+    );
+    assert.equal(
+      ids.size,
+      b.messages,
+      `${name}: ExportBatch.messages equals the posts in the file`,
+    );
     const last = i === files.length - 1 && options.complete !== false;
     if (b.late) {
-      assert.equal(Number(m[3]), Number(b.toUpdateAt), `${name}: a late batch ends at its last post's updateAt`);
+      assert.equal(
+        Number(m[3]),
+        Number(b.toUpdateAt),
+        `${name}: a late batch ends at its last post's updateAt`,
+      );
     } else if (last) {
-      assert.equal(Number(m[3]), Math.max(end, Number(b.toUpdateAt)), `the last batch ${name} ends at the job end`);
+      assert.equal(
+        Number(m[3]),
+        Math.max(end, Number(b.toUpdateAt)),
+        `the last batch ${name} ends at the job end`,
+      );
     } else if (mine.every((r) => r.updateAt !== null)) {
       // (CSV rows carry every post's UpdateAt; Actiance omits it for created entries.)
       const maxUpdate = Math.max(...mine.map((r) => r.updateAt!));

@@ -35,7 +35,8 @@ function killAtLedgerSent(n: number): void {
     query: {
       deliveryLedger: {
         async update({ args, query }) {
-          if ((args.data as { status?: string }).status === "sent" && ++seen === n) process.kill(process.pid, "SIGKILL");
+          if ((args.data as { status?: string }).status === "sent" && ++seen === n)
+            process.kill(process.pid, "SIGKILL");
           return query(args);
         },
       },
@@ -68,7 +69,8 @@ async function main(): Promise<void> {
     const claimed = await claimNextJob({ workerId, leaseMs, jobId });
     if (!claimed) break;
     emit({ event: "claimed", jobId: claimed.id, epoch: claimed.epoch, attempts: claimed.attempts });
-    if (process.env.STALL_AFTER_CLAIM === "1") await new Promise(() => setInterval(() => {}, 60_000));
+    if (process.env.STALL_AFTER_CLAIM === "1")
+      await new Promise(() => setInterval(() => {}, 60_000));
     const status = await runJob({
       claimed,
       workerId,
@@ -94,7 +96,10 @@ async function main(): Promise<void> {
 
 main()
   .catch((error: unknown) => {
-    emit({ event: "error", message: error instanceof Error ? error.stack ?? error.message : String(error) });
+    emit({
+      event: "error",
+      message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
     process.exitCode = 1;
   })
   .finally(async () => {

@@ -6,7 +6,9 @@ import type { TargetUpload } from "../targets/target.ts";
 
 /** An ENOSPC error shaped like the one fs raises. */
 export function enospcError(path = "export"): NodeJS.ErrnoException {
-  const error = new Error(`ENOSPC: no space left on device, write '${path}'`) as NodeJS.ErrnoException;
+  const error = new Error(
+    `ENOSPC: no space left on device, write '${path}'`,
+  ) as NodeJS.ErrnoException;
   error.code = "ENOSPC";
   error.errno = -28;
   error.syscall = "write";
@@ -24,7 +26,10 @@ export type DiskFullMode =
  * (1-based count of openWrite calls) fail as on a full disk. The temporary file is still made
  * by the real store (so a leftover `.partial` would be visible); the returned function restores it.
  */
-export function makeExportStoreFull(mode: DiskFullMode, options: { fromCall?: number } = {}): { restore: () => void; calls: () => number } {
+export function makeExportStoreFull(
+  mode: DiskFullMode,
+  options: { fromCall?: number } = {},
+): { restore: () => void; calls: () => number } {
   const store = localExportTarget();
   const original = store.openWrite;
   const fromCall = options.fromCall ?? 1;
@@ -76,4 +81,3 @@ export function makeExportStoreFull(mode: DiskFullMode, options: { fromCall?: nu
     calls: () => calls,
   };
 }
-

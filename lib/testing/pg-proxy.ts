@@ -2,7 +2,9 @@
 import net from "node:net";
 
 /** A TCP proxy in front of PostgreSQL that can cut every connection and refuse new ones. */
-export async function startPgProxy(target: URL): Promise<{ url: string; cut: (down: boolean) => void; close: () => Promise<void> }> {
+export async function startPgProxy(
+  target: URL,
+): Promise<{ url: string; cut: (down: boolean) => void; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
   let down = false;
   const server = net.createServer((client) => {
@@ -33,4 +35,3 @@ export async function startPgProxy(target: URL): Promise<{ url: string; cut: (do
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
-

@@ -29,7 +29,10 @@ export async function useTestDatabase(): Promise<TestDatabase> {
     const u = new URL(base);
     u.pathname = `/${name}`;
     url = u.toString();
-    dropPg = () => withPg(admin.toString(), (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {});
+    dropPg = () =>
+      withPg(admin.toString(), (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
+        () => {},
+      );
   } else {
     url = `file:${path.join(dataDir, "test.db")}`;
   }

@@ -45,10 +45,17 @@ function offsetAt(at: Date, timeZone: string): number {
 
 function wallTimeMatches(at: Date, timeZone: string, d: LocalDate, h: number, m: number): boolean {
   const p = zonedParts(at, timeZone);
-  return p.year === d.year && p.month === d.month && p.day === d.day && p.hour === h && p.minute === m;
+  return (
+    p.year === d.year && p.month === d.month && p.day === d.day && p.hour === h && p.minute === m
+  );
 }
 
-function laterOrEqual(p: ReturnType<typeof zonedParts>, d: LocalDate, h: number, m: number): boolean {
+function laterOrEqual(
+  p: ReturnType<typeof zonedParts>,
+  d: LocalDate,
+  h: number,
+  m: number,
+): boolean {
   const a = [p.year, p.month, p.day, p.hour, p.minute];
   const b = [d.year, d.month, d.day, h, m];
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! > b[i]!;

@@ -66,7 +66,11 @@ const rejected: Array<[label: string, value: string]> = [
 test("accepts plain ASCII addr-specs, with a 64-character local part and 254 characters in total", () => {
   assert.equal(longest.length, 254);
   for (const value of accepted) {
-    assert.equal(emailProblem(value), undefined, `expected ${JSON.stringify(value)} to be accepted`);
+    assert.equal(
+      emailProblem(value),
+      undefined,
+      `expected ${JSON.stringify(value)} to be accepted`,
+    );
     const parsed = ZEmail.safeParse(value);
     assert.ok(parsed.success, `ZEmail should accept ${JSON.stringify(value)}`);
     assert.equal(parsed.data, value, "the address is not rewritten");
@@ -76,12 +80,20 @@ test("accepts plain ASCII addr-specs, with a 64-character local part and 254 cha
 test("rejects injection, lists, quoted parts, IDN, over-long and malformed addresses", () => {
   for (const [label, value] of rejected) {
     const problem = emailProblem(value);
-    assert.equal(typeof problem, "string", `${label}: expected ${JSON.stringify(value)} to be rejected`);
+    assert.equal(
+      typeof problem,
+      "string",
+      `${label}: expected ${JSON.stringify(value)} to be rejected`,
+    );
     assert.ok(problem!.length > 0);
     const parsed = ZEmail.safeParse(value);
     assert.equal(parsed.success, false, `${label}: ZEmail should reject ${JSON.stringify(value)}`);
     assert.equal(parsed.error!.issues.length, 1);
-    assert.equal(parsed.error!.issues[0]!.message, problem, `${label}: ZEmail reports emailProblem's message`);
+    assert.equal(
+      parsed.error!.issues[0]!.message,
+      problem,
+      `${label}: ZEmail reports emailProblem's message`,
+    );
   }
 });
 
@@ -103,6 +115,10 @@ test("each kind of problem gets its own message", () => {
 
 test("ZEmail refuses non-strings", () => {
   for (const value of [undefined, null, 42, ["a@b.c"], { email: "a@b.c" }]) {
-    assert.equal(ZEmail.safeParse(value).success, false, `${JSON.stringify(value)} should be refused`);
+    assert.equal(
+      ZEmail.safeParse(value).success,
+      false,
+      `${JSON.stringify(value)} should be refused`,
+    );
   }
 });

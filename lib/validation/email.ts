@@ -15,7 +15,8 @@ export function emailProblem(value: string): string | undefined {
   const local = value.slice(0, at);
   const domain = value.slice(at + 1);
   if (local.length > 64) return "The part before @ is longer than 64 characters.";
-  if (!LOCAL.test(local)) return "The part before @ may use letters, digits and . ! # $ % & ' * + / = ? ^ _ ` { | } ~ - only.";
+  if (!LOCAL.test(local))
+    return "The part before @ may use letters, digits and . ! # $ % & ' * + / = ? ^ _ ` { | } ~ - only.";
   const labels = domain.split(".");
   if (labels.length < 2 || !labels.every((l) => LABEL.test(l)))
     return "The domain must be a name like example.com (ASCII; write international domains in their xn-- form).";

@@ -17,7 +17,17 @@ import { claimNextJob, type ClaimedJob } from "../jobs/claim-job.ts";
 import { enqueueExportJob } from "../jobs/enqueue-job.ts";
 import { LeaseLostError } from "../jobs/lease.ts";
 import { runCliInProcess } from "../cli/testing/run-cli.ts";
-import { assertExactlyOnce, assertJobOutput, expectedEntries, ExportFixture, FIXTURE_BASE, jobExportDir, jobPlan, readExportRows, setExportSettings } from "../testing/export-fixtures.ts";
+import {
+  assertExactlyOnce,
+  assertJobOutput,
+  expectedEntries,
+  ExportFixture,
+  FIXTURE_BASE,
+  jobExportDir,
+  jobPlan,
+  readExportRows,
+  setExportSettings,
+} from "../testing/export-fixtures.ts";
 import { startPgProxy } from "../testing/pg-proxy.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { runJob, type RunJobHooks } from "./run-job.ts";
@@ -40,17 +50,31 @@ before(async () => {
 after(async () => t.cleanup());
 
 async function enqueue(maxAttempts = 3): Promise<string> {
-  return (await enqueueExportJob({ trigger: "manual", initiatedBy: "", initiatedByLabel: "test", format: "csv", maxAttempts })).id;
+  return (
+    await enqueueExportJob({
+      trigger: "manual",
+      initiatedBy: "",
+      initiatedByLabel: "test",
+      format: "csv",
+      maxAttempts,
+    })
+  ).id;
 }
 
 async function claim(jobId: string): Promise<ClaimedJob> {
   clock += 3_600_000;
-  const claimed = await claimNextJob({ workerId: WORKER, leaseMs: LEASE_MS, jobId, now: new Date(clock) });
+  const claimed = await claimNextJob({
+    workerId: WORKER,
+    leaseMs: LEASE_MS,
+    jobId,
+    now: new Date(clock),
+  });
   assert.ok(claimed, `job ${jobId} is claimable`);
   return claimed;
 }
 
-const work = (claimed: ClaimedJob, hooks?: RunJobHooks) => runJob({ claimed, workerId: WORKER, leaseMs: LEASE_MS, hooks });
+const work = (claimed: ClaimedJob, hooks?: RunJobHooks) =>
+  runJob({ claimed, workerId: WORKER, leaseMs: LEASE_MS, hooks });
 /** The worker dies right after committing batch n. */
 const crashAfter = (n: number): RunJobHooks => ({
   afterBatch: (b) => {
@@ -76,7 +100,9 @@ test("item 2: a long job killed three times while making progress keeps going an
   assert.equal(row.attemptsWithoutProgress, 0);
   assert.ok(row.lastProgressAt);
   const out = await assertJobOutput(id);
-  assertExactlyOnce(out.rows, expectedEntries(changes, (await jobPlan(id)).jobStartTime), { label: "killed 3× with progress" });
+  assertExactlyOnce(out.rows, expectedEntries(changes, (await jobPlan(id)).jobStartTime), {
+    label: "killed 3× with progress",
+  });
 });
 
 test("items 2, 8, 1: claims without progress give up ('without progress'), the errored job's batches get a manifest, and the continuation exports exactly what one run would", async () => {
@@ -94,29 +120,57 @@ test("items 2, 8, 1: claims without progress give up ('without progress'), the e
   assert.match(failed.error, /^Gave up after 3 attempts without progress/);
   assert.equal(failed.batchesWritten, 1);
   const dir = await jobExportDir(id);
-  assert.ok((await readdir(dir)).includes("manifest.json"), "the errored job's batches are in the manifest chain");
+  assert.ok(
+    (await readdir(dir)).includes("manifest.json"),
+    "the errored job's batches are in the manifest chain",
+  );
 
   const next = await enqueue();
   assert.equal(await work(await claim(next)), "success", (await jobRow(next)).error);
-  const union = [...(await readExportRows(dir)), ...(await readExportRows(await jobExportDir(next)))];
-  assertExactlyOnce(union, expectedEntries(changes, (await jobPlan(id)).jobStartTime), { label: "gave up + continuation" });
+  const union = [
+    ...(await readExportRows(dir)),
+    ...(await readExportRows(await jobExportDir(next))),
+  ];
+  assertExactlyOnce(union, expectedEntries(changes, (await jobPlan(id)).jobStartTime), {
+    label: "gave up + continuation",
+  });
   assert.deepEqual((await verifyExports()).problems, []);
 });
 
 /** A worker process on the job, SIGKILLed after its first committed batch (`at: "batch"`) or right after its claim (`at: "claim"`, nothing written). */
 async function killWorker(jobId: string, at: "batch" | "claim"): Promise<void> {
-  await db().exportJob.updateMany({ where: { id: jobId, status: "in_progress" }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
-  const child = spawn(process.execPath, ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")], {
-    cwd: process.cwd(),
-    env: { ...process.env, DATABASE_URL: t.url, CUSTODIAN_DATA_DIR: t.dataDir, LOG_LEVEL: "silent", WORKER_ID: "w-child", JOB_ID: jobId, SLOW_MS: "60000", STALL_AFTER_CLAIM: at === "claim" ? "1" : "" },
-    stdio: ["ignore", "pipe", "inherit"],
+  await db().exportJob.updateMany({
+    where: { id: jobId, status: "in_progress" },
+    data: { leaseExpiresAt: new Date(Date.now() - 1000) },
   });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")],
+    {
+      cwd: process.cwd(),
+      env: {
+        ...process.env,
+        DATABASE_URL: t.url,
+        CUSTODIAN_DATA_DIR: t.dataDir,
+        LOG_LEVEL: "silent",
+        WORKER_ID: "w-child",
+        JOB_ID: jobId,
+        SLOW_MS: "60000",
+        STALL_AFTER_CLAIM: at === "claim" ? "1" : "",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   createInterface({ input: child.stdout! }).on("line", (line) => {
-    if (line.includes(at === "claim" ? '"event":"claimed"' : '"event":"batch"')) child.kill("SIGKILL");
+    if (line.includes(at === "claim" ? '"event":"claimed"' : '"event":"batch"'))
+      child.kill("SIGKILL");
   });
   const [, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
   assert.equal(signal, "SIGKILL");
-  await db().exportJob.updateMany({ where: { id: jobId, status: "in_progress" }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
+  await db().exportJob.updateMany({
+    where: { id: jobId, status: "in_progress" },
+    data: { leaseExpiresAt: new Date(Date.now() - 1000) },
+  });
 }
 
 test("item 1: a worker SIGKILLed after a batch, then three times before writing anything: the job ends error, and the continuation exports exactly what one run would", async () => {
@@ -133,8 +187,13 @@ test("item 1: a worker SIGKILLed after a batch, then three times before writing 
   assert.ok(failed.batchesWritten >= 1);
   const next = await enqueue();
   assert.equal(await work(await claim(next)), "success", (await jobRow(next)).error);
-  const union = [...(await readExportRows(await jobExportDir(id))), ...(await readExportRows(await jobExportDir(next)))];
-  assertExactlyOnce(union, expectedEntries(changes, (await jobPlan(id)).jobStartTime), { label: "killed 4× + continuation" });
+  const union = [
+    ...(await readExportRows(await jobExportDir(id))),
+    ...(await readExportRows(await jobExportDir(next))),
+  ];
+  assertExactlyOnce(union, expectedEntries(changes, (await jobPlan(id)).jobStartTime), {
+    label: "killed 4× + continuation",
+  });
 });
 
 test("items 8 and 9: an errored job leaves no .partial, and verify catches a flipped byte or a deleted batch in its files", async () => {
@@ -145,14 +204,21 @@ test("items 8 and 9: an errored job leaves no .partial, and verify catches a fli
     afterBatch: async (n) => {
       if (n !== 2) return;
       // What a worker killed mid-write of batch 3 leaves behind.
-      await writeFile(path.join(await jobExportDir(id), ".batch003-1-2.zip.abcd1234.partial"), "half a zip");
+      await writeFile(
+        path.join(await jobExportDir(id), ".batch003-1-2.zip.abcd1234.partial"),
+        "half a zip",
+      );
       throw new Error("the export store went away");
     },
   });
   assert.equal(status, "error");
   const dir = await jobExportDir(id);
   const names = await readdir(dir);
-  assert.deepEqual(names.filter((n) => n.endsWith(".partial")), [], "no orphan .partial");
+  assert.deepEqual(
+    names.filter((n) => n.endsWith(".partial")),
+    [],
+    "no orphan .partial",
+  );
   assert.ok(names.includes("manifest.json"));
   assert.deepEqual((await verifyExports()).problems, []);
 
@@ -178,7 +244,10 @@ test("items 8 and 9: an errored job leaves no .partial, and verify catches a fli
   // The maintenance sweep cleans a partial left in the directory of any finished job.
   await writeFile(path.join(dir, ".batch003-9-9.zip.feedbeef.partial"), "left by a crash");
   assert.ok((await sweepOrphanPartials()) >= 1);
-  assert.deepEqual((await readdir(dir)).filter((n) => n.endsWith(".partial")), []);
+  assert.deepEqual(
+    (await readdir(dir)).filter((n) => n.endsWith(".partial")),
+    [],
+  );
   // The rest for the next tests.
   assert.equal(await work(await claim(await enqueue())), "success");
 });
@@ -195,7 +264,10 @@ test("item 7: the manifest is written before success; when it cannot be, the job
       await writeFile(path.join(blocked, "in-the-way"), "x");
     },
   });
-  assert.ok(blocked.startsWith(path.dirname(await jobExportDir(id))), `the export store is ${path.dirname(await jobExportDir(id))}`);
+  assert.ok(
+    blocked.startsWith(path.dirname(await jobExportDir(id))),
+    `the export store is ${path.dirname(await jobExportDir(id))}`,
+  );
   assert.equal(status, "retry");
   const deferred = await jobRow(id);
   assert.equal(deferred.status, "in_progress", "not success without its manifest");
@@ -259,7 +331,13 @@ test("item 6: a dropped connection (P1017) mid-export is retried: the job is han
   let restore = () => {};
   const status = await work(await claim(id), {
     afterBatch: (n) => {
-      if (n === 1) restore = failNextJobRead(Object.assign(new Error("Server has closed the connection."), { name: "PrismaClientKnownRequestError", code: "P1017" }));
+      if (n === 1)
+        restore = failNextJobRead(
+          Object.assign(new Error("Server has closed the connection."), {
+            name: "PrismaClientKnownRequestError",
+            code: "P1017",
+          }),
+        );
     },
   });
   restore();
@@ -270,7 +348,9 @@ test("item 6: a dropped connection (P1017) mid-export is retried: the job is han
   assert.match(deferred.error, /database connection failed; resuming/);
   assert.equal(await work(await claim(id)), "success", (await jobRow(id)).error);
   const out = await assertJobOutput(id);
-  assertExactlyOnce(out.rows, expectedEntries(changes, (await jobPlan(id)).jobStartTime), { label: "after a dropped connection" });
+  assertExactlyOnce(out.rows, expectedEntries(changes, (await jobPlan(id)).jobStartTime), {
+    label: "after a dropped connection",
+  });
 });
 
 test("item 6: a permanent database error fails the job with an admin-readable text: no source path, no code line", async () => {
@@ -289,7 +369,12 @@ test("item 6: a permanent database error fails the job with an admin-readable te
   let restore = () => {};
   const status = await work(await claim(id), {
     onPlanned: () => {
-      restore = failNextJobRead(Object.assign(new Error(prismaMessage), { name: "PrismaClientKnownRequestError", code: "P2022" }));
+      restore = failNextJobRead(
+        Object.assign(new Error(prismaMessage), {
+          name: "PrismaClientKnownRequestError",
+          code: "P2022",
+        }),
+      );
     },
   });
   restore();
@@ -328,7 +413,10 @@ test("item 6: the database connection drops mid-export (PostgreSQL: every connec
     let restore = () => {};
     status = await work(await claim(id), {
       afterBatch: (n) => {
-        if (n === 1) restore = failNextJobRead(Object.assign(new Error("SqliteError: database is locked"), { code: "SQLITE_BUSY" }));
+        if (n === 1)
+          restore = failNextJobRead(
+            Object.assign(new Error("SqliteError: database is locked"), { code: "SQLITE_BUSY" }),
+          );
       },
     });
     restore();
@@ -339,5 +427,7 @@ test("item 6: the database connection drops mid-export (PostgreSQL: every connec
   assert.equal(row.batchesWritten, 1);
   assert.equal(await work(await claim(id)), "success", (await jobRow(id)).error);
   const out = await assertJobOutput(id);
-  assertExactlyOnce(out.rows, expectedEntries(changes, (await jobPlan(id)).jobStartTime), { label: "after the connection dropped" });
+  assertExactlyOnce(out.rows, expectedEntries(changes, (await jobPlan(id)).jobStartTime), {
+    label: "after the connection dropped",
+  });
 });

@@ -11,15 +11,26 @@ import { resolveTarget } from "../targets/resolve-target.ts";
  * an error here keeps the job from becoming success, and its resume writes the manifest again;
  * for a failed job both are best effort (logged; `verify --repair` writes a missing manifest later).
  */
-export async function finishJobEvidence(options: { jobId: string; status: string; finishedAt: Date; log: Pick<Logger, "error" | "warn"> }): Promise<void> {
-  const job = await db().exportJob.findUniqueOrThrow({ where: { id: options.jobId }, select: { exportDir: true, targetId: true, batchesWritten: true } });
+export async function finishJobEvidence(options: {
+  jobId: string;
+  status: string;
+  finishedAt: Date;
+  log: Pick<Logger, "error" | "warn">;
+}): Promise<void> {
+  const job = await db().exportJob.findUniqueOrThrow({
+    where: { id: options.jobId },
+    select: { exportDir: true, targetId: true, batchesWritten: true },
+  });
   if (!job.exportDir) return;
   const succeeded = options.status === "success" || options.status === "warning";
   try {
     const target = await resolveTarget(job.targetId);
     if (target.family === "files") await target.removePartials(job.exportDir);
   } catch (error) {
-    options.log.warn({ err: error }, "could not remove the job's unfinished files; the maintenance sweep retries");
+    options.log.warn(
+      { err: error },
+      "could not remove the job's unfinished files; the maintenance sweep retries",
+    );
   }
   if (!hasManifest(options.status, job.batchesWritten)) return;
   try {
@@ -33,7 +44,10 @@ export async function finishJobEvidence(options: { jobId: string; status: string
 /** A successful export's manifest could not be written: the job stays unfinished and is resumed later. */
 export class ManifestNotWrittenError extends Error {
   constructor(readonly reason: unknown) {
-    super(`The export's manifest could not be written: ${reason instanceof Error ? reason.message : String(reason)}`, { cause: reason });
+    super(
+      `The export's manifest could not be written: ${reason instanceof Error ? reason.message : String(reason)}`,
+      { cause: reason },
+    );
     this.name = "ManifestNotWrittenError";
   }
 }

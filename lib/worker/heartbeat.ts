@@ -29,7 +29,9 @@ export function startHeartbeat(name: string): () => Promise<void> {
   timer.unref();
   return async () => {
     clearInterval(timer);
-    await db().workerHeartbeat.deleteMany({ where: { id } }).catch(() => {});
+    await db()
+      .workerHeartbeat.deleteMany({ where: { id } })
+      .catch(() => {});
   };
 }
 

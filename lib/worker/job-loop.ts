@@ -8,8 +8,12 @@ import { runJob, WORKER_NAME } from "./run-job.ts";
 export type JobLoopOptions = { leaseMs?: number; pollMs?: number; workerId?: string };
 
 /** Claims and works jobs until stopped; a stop lets the current batch finish and hands the job back. */
-export function startJobLoop(options: JobLoopOptions = {}): { workerId: string; stop: () => Promise<void> } {
-  const workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+export function startJobLoop(options: JobLoopOptions = {}): {
+  workerId: string;
+  stop: () => Promise<void>;
+} {
+  const workerId =
+    options.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? 30_000;
   const pollMs = options.pollMs ?? 2_000;
   const stopper = new AbortController();

@@ -30,7 +30,13 @@ beforeEach(async () => {
 
 const LEASE = 60_000;
 const manual = (extra: Partial<Parameters<typeof enqueueExportJob>[0]> = {}) =>
-  enqueueExportJob({ trigger: "manual", initiatedBy: "u1", initiatedByLabel: "admin@example.com", format: "csv", ...extra });
+  enqueueExportJob({
+    trigger: "manual",
+    initiatedBy: "u1",
+    initiatedByLabel: "admin@example.com",
+    format: "csv",
+    ...extra,
+  });
 const job = (id: string) => db().exportJob.findUniqueOrThrow({ where: { id } });
 
 test("two Run-now enqueues make one job; the second gets JobAlreadyActiveError (409)", async () => {
@@ -54,9 +60,16 @@ test("two Run-now requests at the same moment (createExportJob): one job, the ot
     ]);
     const ok = results.filter((r) => r.status === "fulfilled");
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-    assert.equal(ok.length, 1, `exactly one created (round ${i}): ${refused.map((r) => String(r.reason)).join("; ")}`);
+    assert.equal(
+      ok.length,
+      1,
+      `exactly one created (round ${i}): ${refused.map((r) => String(r.reason)).join("; ")}`,
+    );
     assert.equal(refused.length, 1);
-    assert.ok(refused[0]!.reason instanceof JobAlreadyActiveError, `refusal is JobAlreadyActiveError, got ${String(refused[0]!.reason)}`);
+    assert.ok(
+      refused[0]!.reason instanceof JobAlreadyActiveError,
+      `refusal is JobAlreadyActiveError, got ${String(refused[0]!.reason)}`,
+    );
     assert.equal(await db().exportJob.count(), 1);
   }
 });
@@ -72,7 +85,9 @@ test("a ranged job is allowed alongside an active cursor job, and does not hold 
     assert.equal(row.movesCursor, false);
     assert.equal(row.status, "pending");
   }
-  const request = JSON.parse((await job(ranged.id)).data) as { window: { start: number; end: number } };
+  const request = JSON.parse((await job(ranged.id)).data) as {
+    window: { start: number; end: number };
+  };
   assert.deepEqual(request.window, { start: 1_700_000_000_000, end: 1_700_000_100_000 });
   assert.equal(await db().exportJob.count(), 3);
 });
@@ -106,7 +121,11 @@ test("a live lease is never claimed, by any worker, until it expires", async () 
     ["w-d", new Date(now.getTime() + LEASE)], // expiry instant: not yet expired (strictly less than)
     ["w-a", new Date(now.getTime() + 1000)], // not even by its own owner
   ] as const) {
-    assert.equal(await claimNextJob({ workerId: worker, leaseMs: LEASE, now: at }), null, `${worker} at +${at.getTime() - now.getTime()} ms`);
+    assert.equal(
+      await claimNextJob({ workerId: worker, leaseMs: LEASE, now: at }),
+      null,
+      `${worker} at +${at.getTime() - now.getTime()} ms`,
+    );
   }
   const row = await job(created.id);
   assert.equal(row.leaseEpoch, 1);
@@ -132,7 +151,10 @@ test("an expired lease is taken over with epoch n+1; the old worker is fenced ou
   assert.equal(b.resumed, true);
 
   assert.equal(await renewLease(leaseA), false, "A's renewal affects no row");
-  await assert.rejects(db().$transaction((tx) => fencedJobUpdate(tx, leaseA, { progress: 42 })), LeaseLostError);
+  await assert.rejects(
+    db().$transaction((tx) => fencedJobUpdate(tx, leaseA, { progress: 42 })),
+    LeaseLostError,
+  );
   await assert.rejects(finishJob({ lease: leaseA, status: "success" }), LeaseLostError);
 
   const row = await job(created.id);
@@ -149,19 +171,31 @@ test("a lease backdated in the database (pg-boss style) is claimable at once wit
   const a = await claimNextJob({ workerId: "w-a", leaseMs: LEASE });
   assert.ok(a);
   assert.equal(await claimNextJob({ workerId: "w-b", leaseMs: LEASE }), null);
-  await db().exportJob.update({ where: { id: created.id }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
+  await db().exportJob.update({
+    where: { id: created.id },
+    data: { leaseExpiresAt: new Date(Date.now() - 1000) },
+  });
   const b = await claimNextJob({ workerId: "w-b", leaseMs: LEASE });
   assert.ok(b);
   assert.equal(b.epoch, 2);
-  assert.equal(await renewLease({ jobId: a.id, workerId: "w-a", epoch: a.epoch, leaseMs: LEASE }), false);
+  assert.equal(
+    await renewLease({ jobId: a.id, workerId: "w-a", epoch: a.epoch, leaseMs: LEASE }),
+    false,
+  );
 });
 
 test("a cancel_requested job whose worker died is claimed as cancel_requested (and then ends canceled)", async () => {
   const created = await manual();
   const a = await claimNextJob({ workerId: "w-a", leaseMs: LEASE });
   assert.ok(a);
-  assert.deepEqual(await cancelJob({ jobId: created.id }), { before: "in_progress", after: "cancel_requested" });
-  await db().exportJob.update({ where: { id: created.id }, data: { leaseExpiresAt: new Date(Date.now() - 1000) } });
+  assert.deepEqual(await cancelJob({ jobId: created.id }), {
+    before: "in_progress",
+    after: "cancel_requested",
+  });
+  await db().exportJob.update({
+    where: { id: created.id },
+    data: { leaseExpiresAt: new Date(Date.now() - 1000) },
+  });
   const b = await claimNextJob({ workerId: "w-b", leaseMs: LEASE });
   assert.ok(b);
   assert.equal((await job(created.id)).status, "cancel_requested");
@@ -190,25 +224,43 @@ test("attempts > maxAttempts: workJob marks the job error with a 'Gave up after'
   assert.equal(row.activeSlot, null, "the slot is freed: tomorrow's run can be scheduled");
   assert.equal(row.leaseOwner, null);
   const audits = (await db().auditRecord.findMany({ where: { eventName: "updateJobStatus" } }))
-    .map((r) => JSON.parse(r.json) as { event: { parameters: { job_id: string }; resulting_state: { status: string; error?: string } } })
+    .map(
+      (r) =>
+        JSON.parse(r.json) as {
+          event: {
+            parameters: { job_id: string };
+            resulting_state: { status: string; error?: string };
+          };
+        },
+    )
     .filter((r) => r.event.parameters.job_id === created.id);
   assert.equal(audits.length, 1);
   assert.equal(audits[0]!.event.resulting_state.status, "error");
   assert.match(audits[0]!.event.resulting_state.error ?? "", /Gave up after/);
   // Nothing is left to claim: no crash loop.
-  assert.equal(await claimNextJob({ workerId: "w-4", leaseMs: LEASE, now: new Date(now + 10 * LEASE) }), null);
+  assert.equal(
+    await claimNextJob({ workerId: "w-4", leaseMs: LEASE, now: new Date(now + 10 * LEASE) }),
+    null,
+  );
   // And a new cursor job can be enqueued.
   assert.ok(await manual());
 });
 
 test("cancel of a pending job: canceled at once, activeSlot freed, a new job can be enqueued", async () => {
   const created = await manual();
-  assert.deepEqual(await cancelJob({ jobId: created.id }), { before: "pending", after: "canceled" });
+  assert.deepEqual(await cancelJob({ jobId: created.id }), {
+    before: "pending",
+    after: "canceled",
+  });
   const row = await job(created.id);
   assert.equal(row.status, "canceled");
   assert.equal(row.activeSlot, null);
   assert.ok(row.finishedAt);
-  assert.equal(await claimNextJob({ workerId: "w-a", leaseMs: LEASE }), null, "a canceled job is never claimed");
+  assert.equal(
+    await claimNextJob({ workerId: "w-a", leaseMs: LEASE }),
+    null,
+    "a canceled job is never claimed",
+  );
   const next = await manual();
   assert.notEqual(next.id, created.id);
 });
@@ -216,26 +268,47 @@ test("cancel of a pending job: canceled at once, activeSlot freed, a new job can
 test("cancel of a finished job is a 409 UserError; of an unknown job a 404; a repeated cancel is harmless", async () => {
   const created = await manual();
   await cancelJob({ jobId: created.id });
-  await assert.rejects(cancelJob({ jobId: created.id }), (e: unknown) => e instanceof UserError && e.status === 409 && /already finished \(canceled\)/.test(e.message));
+  await assert.rejects(
+    cancelJob({ jobId: created.id }),
+    (e: unknown) =>
+      e instanceof UserError && e.status === 409 && /already finished \(canceled\)/.test(e.message),
+  );
 
   const other = await manual();
   const c = await claimNextJob({ workerId: "w-a", leaseMs: LEASE });
   assert.ok(c);
-  await finishJob({ lease: { jobId: c.id, workerId: "w-a", epoch: c.epoch, leaseMs: LEASE }, status: "success" });
-  await assert.rejects(cancelJob({ jobId: other.id }), (e: unknown) => e instanceof UserError && e.status === 409);
-  await assert.rejects(cancelJob({ jobId: "00000000-0000-0000-0000-000000000000" }), (e: unknown) => e instanceof UserError && e.status === 404);
+  await finishJob({
+    lease: { jobId: c.id, workerId: "w-a", epoch: c.epoch, leaseMs: LEASE },
+    status: "success",
+  });
+  await assert.rejects(
+    cancelJob({ jobId: other.id }),
+    (e: unknown) => e instanceof UserError && e.status === 409,
+  );
+  await assert.rejects(
+    cancelJob({ jobId: "00000000-0000-0000-0000-000000000000" }),
+    (e: unknown) => e instanceof UserError && e.status === 404,
+  );
 
   const running = await manual();
   assert.ok(await claimNextJob({ workerId: "w-b", leaseMs: LEASE }));
-  assert.deepEqual(await cancelJob({ jobId: running.id }), { before: "in_progress", after: "cancel_requested" });
-  assert.deepEqual(await cancelJob({ jobId: running.id }), { before: "cancel_requested", after: "cancel_requested" });
+  assert.deepEqual(await cancelJob({ jobId: running.id }), {
+    before: "in_progress",
+    after: "cancel_requested",
+  });
+  assert.deepEqual(await cancelJob({ jobId: running.id }), {
+    before: "cancel_requested",
+    after: "cancel_requested",
+  });
 });
 
 test("8 workers claiming one pending job at once: exactly one wins (20 rounds)", async () => {
   for (let round = 0; round < 20; round++) {
     const created = await manual();
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => claimNextJob({ workerId: `r${round}-w${i}`, leaseMs: LEASE })),
+      Array.from({ length: 8 }, (_, i) =>
+        claimNextJob({ workerId: `r${round}-w${i}`, leaseMs: LEASE }),
+      ),
     );
     const winners = results.filter((r) => r !== null);
     assert.equal(winners.length, 1, `round ${round}: ${winners.length} winners`);
@@ -247,7 +320,10 @@ test("8 workers claiming one pending job at once: exactly one wins (20 rounds)",
     assert.equal(row.attempts, 1, `round ${round}: one attempt`);
     assert.equal(row.leaseOwner, `r${round}-w${results.indexOf(w)}`);
     // Hand the slot back for the next round.
-    await finishJob({ lease: { jobId: w.id, workerId: row.leaseOwner!, epoch: w.epoch, leaseMs: LEASE }, status: "success" });
+    await finishJob({
+      lease: { jobId: w.id, workerId: row.leaseOwner!, epoch: w.epoch, leaseMs: LEASE },
+      status: "success",
+    });
   }
   assert.equal(await db().exportJob.count({ where: { status: "success" } }), 20);
 });
@@ -258,7 +334,9 @@ test("8 workers racing for one expired job: exactly one takes it over (20 rounds
   let now = Date.now();
   for (let round = 0; round < 20; round++) {
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => claimNextJob({ workerId: `x${round}-w${i}`, leaseMs: LEASE, now: new Date(now) })),
+      Array.from({ length: 8 }, (_, i) =>
+        claimNextJob({ workerId: `x${round}-w${i}`, leaseMs: LEASE, now: new Date(now) }),
+      ),
     );
     const winners = results.filter((r) => r !== null);
     assert.equal(winners.length, 1, `round ${round}: ${winners.length} winners`);

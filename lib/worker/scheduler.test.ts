@@ -21,7 +21,13 @@ beforeEach(async () => {
 });
 
 const at = (iso: string) => new Date(iso);
-const slots = async () => (await db().exportJob.findMany({ where: { dailySlot: { not: null } }, orderBy: { createdAt: "asc" } })).map((j) => j.dailySlot);
+const slots = async () =>
+  (
+    await db().exportJob.findMany({
+      where: { dailySlot: { not: null } },
+      orderBy: { createdAt: "asc" },
+    })
+  ).map((j) => j.dailySlot);
 
 /** What a worker would do with a freshly scheduled job: run it to its end, freeing the policy's slot. */
 async function settle(jobId: string | null): Promise<void> {
@@ -30,27 +36,43 @@ async function settle(jobId: string | null): Promise<void> {
 
 test("before the day's run time: nothing, unless yesterday's run was due (enabled before yesterday's time)", async () => {
   // Enabled this morning at 00:30 UTC; runs at 01:00 UTC.
-  await setExportSettings({ DailyRunTime: "01:00", TimeZone: "UTC", ExportFromTimestamp: at("2026-05-10T00:30:00Z").getTime() });
+  await setExportSettings({
+    DailyRunTime: "01:00",
+    TimeZone: "UTC",
+    ExportFromTimestamp: at("2026-05-10T00:30:00Z").getTime(),
+  });
   let r = await scheduleDailyExport({ now: at("2026-05-10T00:45:00Z") });
   assert.equal(r.created, null);
   assert.deepEqual(await slots(), []);
 
   // Enabled two days ago: yesterday's run was due and never happened (downtime) ⇒ yesterday's slot.
-  await setExportSettings({ DailyRunTime: "01:00", TimeZone: "UTC", ExportFromTimestamp: at("2026-05-08T12:00:00Z").getTime() });
+  await setExportSettings({
+    DailyRunTime: "01:00",
+    TimeZone: "UTC",
+    ExportFromTimestamp: at("2026-05-08T12:00:00Z").getTime(),
+  });
   r = await scheduleDailyExport({ now: at("2026-05-10T00:45:00Z") });
   assert.ok(r.created);
   assert.deepEqual(await slots(), ["default:2026-05-09"]);
 
   // Enabled yesterday after yesterday's run time ⇒ yesterday's run was not due.
   await db().exportJob.deleteMany();
-  await setExportSettings({ DailyRunTime: "01:00", TimeZone: "UTC", ExportFromTimestamp: at("2026-05-09T01:00:00.001Z").getTime() });
+  await setExportSettings({
+    DailyRunTime: "01:00",
+    TimeZone: "UTC",
+    ExportFromTimestamp: at("2026-05-09T01:00:00.001Z").getTime(),
+  });
   r = await scheduleDailyExport({ now: at("2026-05-10T00:59:59.999Z") });
   assert.equal(r.created, null);
   assert.deepEqual(await slots(), []);
 });
 
 test("at and after the run time: one job, slot default:<local date>, audited createJob", async () => {
-  await setExportSettings({ DailyRunTime: "23:30", TimeZone: "Asia/Tokyo", ExportFromTimestamp: at("2026-01-01T00:00:00Z").getTime() });
+  await setExportSettings({
+    DailyRunTime: "23:30",
+    TimeZone: "Asia/Tokyo",
+    ExportFromTimestamp: at("2026-01-01T00:00:00Z").getTime(),
+  });
   // 23:30 in Tokyo on 2026-06-15 is 14:30 UTC.
   const r = await scheduleDailyExport({ now: at("2026-06-15T14:30:00Z") });
   assert.ok(r.created, r.reason);
@@ -66,26 +88,41 @@ test("at and after the run time: one job, slot default:<local date>, audited cre
     assert.equal((await scheduleDailyExport({ now: at(iso) })).created, null);
   }
   await settle(r.created);
-  for (const iso of ["2026-06-15T14:45:00Z", "2026-06-15T15:00:00Z" /* 00:00 the 16th, before its run */, "2026-06-16T14:29:59Z"]) {
+  for (const iso of [
+    "2026-06-15T14:45:00Z",
+    "2026-06-15T15:00:00Z" /* 00:00 the 16th, before its run */,
+    "2026-06-16T14:29:59Z",
+  ]) {
     assert.equal((await scheduleDailyExport({ now: at(iso) })).created, null, iso);
   }
   assert.deepEqual(await slots(), ["default:2026-06-15"]);
-  const audits = (await db().auditRecord.findMany({ where: { eventName: "createJob" } })).map((a) => JSON.parse(a.json) as { event: { parameters: { slot: string; scheduled_for: string } } });
+  const audits = (await db().auditRecord.findMany({ where: { eventName: "createJob" } })).map(
+    (a) => JSON.parse(a.json) as { event: { parameters: { slot: string; scheduled_for: string } } },
+  );
   assert.equal(audits.length, 1);
   assert.equal(audits[0]!.event.parameters.slot, "default:2026-06-15");
   assert.equal(audits[0]!.event.parameters.scheduled_for, "2026-06-15T14:30:00.000Z");
 });
 
 test("instances calling it at once (2, then 8): exactly one job for the date", async () => {
-  await setExportSettings({ DailyRunTime: "02:00", TimeZone: "Europe/Berlin", ExportFromTimestamp: at("2026-01-01T00:00:00Z").getTime() });
+  await setExportSettings({
+    DailyRunTime: "02:00",
+    TimeZone: "Europe/Berlin",
+    ExportFromTimestamp: at("2026-01-01T00:00:00Z").getTime(),
+  });
   const days = ["2026-07-01", "2026-07-02", "2026-07-03", "2026-07-04"];
   for (const [i, day] of days.entries()) {
     const n = i % 2 === 0 ? 2 : 8;
     // 02:00 Berlin (CEST) = 00:00 UTC; the instances' clocks differ by a few ms.
-    const results = await Promise.all(Array.from({ length: n }, (_, k) => scheduleDailyExport({ now: new Date(at(`${day}T00:00:00Z`).getTime() + k) })));
+    const results = await Promise.all(
+      Array.from({ length: n }, (_, k) =>
+        scheduleDailyExport({ now: new Date(at(`${day}T00:00:00Z`).getTime() + k) }),
+      ),
+    );
     const created = results.filter((r) => r.created !== null);
     assert.equal(created.length, 1, `${day} with ${n} instances: ${JSON.stringify(results)}`);
-    for (const r of results.filter((x) => x.created === null)) assert.match(r.reason, /already scheduled|already pending or running/);
+    for (const r of results.filter((x) => x.created === null))
+      assert.match(r.reason, /already scheduled|already pending or running/);
     assert.equal(await db().exportJob.count({ where: { dailySlot: `default:${day}` } }), 1);
     await settle(created[0]!.created);
   }
@@ -94,8 +131,17 @@ test("instances calling it at once (2, then 8): exactly one job for the date", a
 });
 
 test("a job already active (Run now pending): the scheduler creates none, and schedules once it is done", async () => {
-  await setExportSettings({ DailyRunTime: "01:00", TimeZone: "UTC", ExportFromTimestamp: at("2026-01-01T00:00:00Z").getTime() });
-  const manual = await enqueueExportJob({ trigger: "manual", initiatedBy: "u1", initiatedByLabel: "a", format: "csv" });
+  await setExportSettings({
+    DailyRunTime: "01:00",
+    TimeZone: "UTC",
+    ExportFromTimestamp: at("2026-01-01T00:00:00Z").getTime(),
+  });
+  const manual = await enqueueExportJob({
+    trigger: "manual",
+    initiatedBy: "u1",
+    initiatedByLabel: "a",
+    format: "csv",
+  });
   const r = await scheduleDailyExport({ now: at("2026-08-01T01:00:00Z") });
   assert.equal(r.created, null);
   assert.match(r.reason, /already pending or running/);
@@ -108,7 +154,11 @@ test("a job already active (Run now pending): the scheduler creates none, and sc
 });
 
 test("after several days of downtime only the latest missed slot is created", async () => {
-  await setExportSettings({ DailyRunTime: "01:00", TimeZone: "UTC", ExportFromTimestamp: at("2026-01-01T00:00:00Z").getTime() });
+  await setExportSettings({
+    DailyRunTime: "01:00",
+    TimeZone: "UTC",
+    ExportFromTimestamp: at("2026-01-01T00:00:00Z").getTime(),
+  });
   const first = await scheduleDailyExport({ now: at("2026-09-01T01:00:00Z") });
   assert.ok(first.created);
   await settle(first.created);
@@ -123,11 +173,20 @@ test("after several days of downtime only the latest missed slot is created", as
   assert.ok(later.created);
   await settle(later.created);
   assert.equal((await scheduleDailyExport({ now: at("2026-09-09T13:00:00Z") })).created, null);
-  assert.deepEqual(await slots(), ["default:2026-09-01", "default:2026-09-04", "default:2026-09-09"]);
+  assert.deepEqual(await slots(), [
+    "default:2026-09-01",
+    "default:2026-09-04",
+    "default:2026-09-09",
+  ]);
 });
 
 test("export disabled: nothing, at any time", async () => {
-  await setExportSettings({ EnableExport: false, DailyRunTime: "01:00", TimeZone: "UTC", ExportFromTimestamp: at("2026-01-01T00:00:00Z").getTime() });
+  await setExportSettings({
+    EnableExport: false,
+    DailyRunTime: "01:00",
+    TimeZone: "UTC",
+    ExportFromTimestamp: at("2026-01-01T00:00:00Z").getTime(),
+  });
   for (const iso of ["2026-10-01T00:59:00Z", "2026-10-01T01:00:00Z", "2026-10-01T18:00:00Z"]) {
     const r = await scheduleDailyExport({ now: at(iso) });
     assert.equal(r.created, null);
@@ -140,7 +199,11 @@ test("export disabled: nothing, at any time", async () => {
  * Calls the scheduler every `stepMin` minutes over [from, to), settling each created job like a
  * worker would; returns the slots with the instant each was created at.
  */
-async function sweep(from: string, to: string, stepMin: number): Promise<Array<{ slot: string; at: string }>> {
+async function sweep(
+  from: string,
+  to: string,
+  stepMin: number,
+): Promise<Array<{ slot: string; at: string }>> {
   const created: Array<{ slot: string; at: string }> = [];
   for (let ms = at(from).getTime(); ms < at(to).getTime(); ms += stepMin * 60_000) {
     const r = await scheduleDailyExport({ now: new Date(ms) });
@@ -154,7 +217,11 @@ async function sweep(from: string, to: string, stepMin: number): Promise<Array<{
 }
 
 test("DST spring forward: 02:30 America/New_York on 2026-03-08 (does not exist) runs once, at 03:00 EDT", async () => {
-  await setExportSettings({ DailyRunTime: "02:30", TimeZone: "America/New_York", ExportFromTimestamp: at("2026-03-06T00:00:00Z").getTime() });
+  await setExportSettings({
+    DailyRunTime: "02:30",
+    TimeZone: "America/New_York",
+    ExportFromTimestamp: at("2026-03-06T00:00:00Z").getTime(),
+  });
   // 2026-03-07 12:00 EST .. 2026-03-09 12:00 EDT, every 10 minutes.
   const created = await sweep("2026-03-07T17:00:00Z", "2026-03-09T16:00:00Z", 10);
   assert.deepEqual(created, [
@@ -169,7 +236,11 @@ test("DST spring forward: 02:30 America/New_York on 2026-03-08 (does not exist) 
 });
 
 test("DST fall back: 01:30 America/New_York on 2026-11-01 (happens twice) runs once, at its first occurrence", async () => {
-  await setExportSettings({ DailyRunTime: "01:30", TimeZone: "America/New_York", ExportFromTimestamp: at("2026-10-30T00:00:00Z").getTime() });
+  await setExportSettings({
+    DailyRunTime: "01:30",
+    TimeZone: "America/New_York",
+    ExportFromTimestamp: at("2026-10-30T00:00:00Z").getTime(),
+  });
   // 2026-10-31 12:00 EDT .. 2026-11-02 12:00 EST, every 10 minutes (both 01:30s are sampled: 05:30Z and 06:30Z).
   const created = await sweep("2026-10-31T16:00:00Z", "2026-11-02T17:00:00Z", 10);
   assert.deepEqual(created, [
@@ -178,16 +249,27 @@ test("DST fall back: 01:30 America/New_York on 2026-11-01 (happens twice) runs o
     { slot: "default:2026-11-02", at: "2026-11-02T06:30:00.000Z" }, // 01:30 EST
   ]);
   // Concurrent instances across the repeated hour (the 11-01 job forgotten): still one job for 11-01.
-  await db().exportJob.deleteMany({ where: { dailySlot: { in: ["default:2026-11-01", "default:2026-11-02"] } } });
+  await db().exportJob.deleteMany({
+    where: { dailySlot: { in: ["default:2026-11-01", "default:2026-11-02"] } },
+  });
   const instants = [];
-  for (let ms = at("2026-11-01T05:00:00Z").getTime(); ms <= at("2026-11-01T07:00:00Z").getTime(); ms += 5 * 60_000) instants.push(new Date(ms));
+  for (
+    let ms = at("2026-11-01T05:00:00Z").getTime();
+    ms <= at("2026-11-01T07:00:00Z").getTime();
+    ms += 5 * 60_000
+  )
+    instants.push(new Date(ms));
   const results = await Promise.all(instants.map((now) => scheduleDailyExport({ now })));
   assert.equal(results.filter((r) => r.created).length, 1, JSON.stringify(results));
   assert.deepEqual(await slots(), ["default:2026-10-31", "default:2026-11-01"]);
 });
 
 test("switching the export on after today's run time waits for tomorrow's (no immediate run)", async () => {
-  await setExportSettings({ DailyRunTime: "02:00", TimeZone: "Europe/London", ExportFromTimestamp: at("2026-11-23T23:55:00Z").getTime() });
+  await setExportSettings({
+    DailyRunTime: "02:00",
+    TimeZone: "Europe/London",
+    ExportFromTimestamp: at("2026-11-23T23:55:00Z").getTime(),
+  });
   assert.equal((await scheduleDailyExport({ now: at("2026-11-23T23:56:00Z") })).created, null);
   assert.equal((await scheduleDailyExport({ now: at("2026-11-24T01:59:00Z") })).created, null);
   const r = await scheduleDailyExport({ now: at("2026-11-24T02:00:00Z") });

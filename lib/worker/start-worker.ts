@@ -6,7 +6,9 @@ import { startHeartbeat } from "./heartbeat.ts";
 import { startMaintenance } from "./start-maintenance.ts";
 import { startFileStoreSweep } from "../encryption/sweep-file-store.ts";
 
-const globalForWorker = globalThis as unknown as { custodianWorker?: { stop: () => Promise<void> } };
+const globalForWorker = globalThis as unknown as {
+  custodianWorker?: { stop: () => Promise<void> };
+};
 
 /**
  * Starts this process's worker once: the job loop (claims export jobs under a lease), the daily

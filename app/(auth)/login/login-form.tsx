@@ -11,7 +11,10 @@ import { loginAction } from "./actions.ts";
 export function LoginForm({ next, email }: { next: string; email?: string }) {
   const router = useRouter();
   const [formError, setFormError] = useState<string>();
-  const { register, handleSubmit, formState } = useForm<TLoginInput>({ resolver: zodResolver(ZLoginInput), defaultValues: { email: email ?? "", password: "" } });
+  const { register, handleSubmit, formState } = useForm<TLoginInput>({
+    resolver: zodResolver(ZLoginInput),
+    defaultValues: { email: email ?? "", password: "" },
+  });
   const { errors, isSubmitting } = formState;
 
   const onSubmit = handleSubmit(async (values) => {
@@ -27,10 +30,30 @@ export function LoginForm({ next, email }: { next: string; email?: string }) {
 
   return (
     <form method="post" onSubmit={onSubmit} noValidate>
-      {formError && <div className="alert alert-error" role="alert">{formError}</div>}
-      <TextField id="email" label="Email" type="email" autoComplete="username" error={errors.email?.message} registration={register("email")} />
-      <TextField id="password" label="Password" type="password" autoComplete="current-password" error={errors.password?.message} registration={register("password")} />
-      <button type="submit" disabled={isSubmitting}>{isSubmitting ? "Signing in…" : "Sign in"}</button>
+      {formError && (
+        <div className="alert alert-error" role="alert">
+          {formError}
+        </div>
+      )}
+      <TextField
+        id="email"
+        label="Email"
+        type="email"
+        autoComplete="username"
+        error={errors.email?.message}
+        registration={register("email")}
+      />
+      <TextField
+        id="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        error={errors.password?.message}
+        registration={register("password")}
+      />
+      <button type="submit" disabled={isSubmitting}>
+        {isSubmitting ? "Signing in…" : "Sign in"}
+      </button>
     </form>
   );
 }

@@ -15,14 +15,45 @@ export async function setPasswordAction(raw: unknown): Promise<ActionResult<{ em
   const info = await requestInfo();
   const actor = { userId: "", sessionId: "", client: info.userAgent, ipAddress: info.ipAddress };
   const parsed = ZSetPasswordInput.safeParse(raw);
-  if (!parsed.success) return { ok: false, status: 400, message: "Check the highlighted fields.", fieldErrors: fieldErrorsOf(parsed.error.issues) };
+  if (!parsed.success)
+    return {
+      ok: false,
+      status: 400,
+      message: "Check the highlighted fields.",
+      fieldErrors: fieldErrorsOf(parsed.error.issues),
+    };
   try {
-    const user = await setPasswordWithToken({ token: parsed.data.token, password: parsed.data.password });
-    await record({ eventName: "updatePassword", status: "success", actor: { ...actor, userId: user.userId }, objectType: "user", apiPath: "/set-password", parameters: auditParameters({ auditable: AUDITABLE }, parsed.data, { email: user.email, via: "one-time link" }) });
+    const user = await setPasswordWithToken({
+      token: parsed.data.token,
+      password: parsed.data.password,
+    });
+    await record({
+      eventName: "updatePassword",
+      status: "success",
+      actor: { ...actor, userId: user.userId },
+      objectType: "user",
+      apiPath: "/set-password",
+      parameters: auditParameters({ auditable: AUDITABLE }, parsed.data, {
+        email: user.email,
+        via: "one-time link",
+      }),
+    });
     return { ok: true, data: { email: user.email } };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    await record({ eventName: "updatePassword", status: "fail", actor, objectType: "user", apiPath: "/set-password", error: { description: error.message, status_code: error.status } });
-    return { ok: false, status: error.status, message: error.message, fieldErrors: error.fieldErrors };
+    await record({
+      eventName: "updatePassword",
+      status: "fail",
+      actor,
+      objectType: "user",
+      apiPath: "/set-password",
+      error: { description: error.message, status_code: error.status },
+    });
+    return {
+      ok: false,
+      status: error.status,
+      message: error.message,
+      fieldErrors: error.fieldErrors,
+    };
   }
 }

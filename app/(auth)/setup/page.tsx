@@ -12,7 +12,10 @@ export default async function SetupPage() {
     <main className="auth-page">
       <div className="auth-card">
         <h1>Set up Custodian</h1>
-        <p className="lead">Create the owner account. The owner can do everything, including granting rights to other admins.</p>
+        <p className="lead">
+          Create the owner account. The owner can do everything, including granting rights to other
+          admins.
+        </p>
         <SetupForm />
       </div>
     </main>

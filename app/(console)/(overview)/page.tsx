@@ -14,7 +14,10 @@ export default async function OverviewPage() {
     return (
       <>
         <h1>Overview</h1>
-        <p className="card">The export status is shown to admins with the request, download or configure right. Ask the owner for one of them.</p>
+        <p className="card">
+          The export status is shown to admins with the request, download or configure right. Ask
+          the owner for one of them.
+        </p>
       </>
     );
   }

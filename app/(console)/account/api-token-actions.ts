@@ -8,20 +8,47 @@ import { defineAction } from "@/app/_server/action.ts";
 
 /** A personal API token: it acts with the signed-in admin's own rights, whatever they become. */
 export const createApiTokenAction = defineAction(
-  { id: "/account#createApiToken", schema: ZApiTokenInput, right: "signed-in", event: "createApiToken", objectType: "token", auditable: { name: true, expiresInDays: true } },
+  {
+    id: "/account#createApiToken",
+    schema: ZApiTokenInput,
+    right: "signed-in",
+    event: "createApiToken",
+    objectType: "token",
+    auditable: { name: true, expiresInDays: true },
+  },
   async ({ input, session }) => {
-    const created = await createApiToken({ userId: session.user.id, name: input.name, expiresInDays: input.expiresInDays, createdBy: session.user.email });
+    const created = await createApiToken({
+      userId: session.user.id,
+      name: input.name,
+      expiresInDays: input.expiresInDays,
+      createdBy: session.user.email,
+    });
     return {
-      data: { id: created.id, name: created.name, token: created.token, expiresAt: created.expiresAt.getTime() },
-      audit: { resultingState: { token_id: created.id, expires_at: created.expiresAt.toISOString() } },
+      data: {
+        id: created.id,
+        name: created.name,
+        token: created.token,
+        expiresAt: created.expiresAt.getTime(),
+      },
+      audit: {
+        resultingState: { token_id: created.id, expires_at: created.expiresAt.toISOString() },
+      },
     };
   },
 );
 
 export const revokeApiTokenAction = defineAction(
-  { id: "/account#revokeApiToken", schema: ZApiTokenRef, right: "signed-in", event: "revokeApiToken", objectType: "token", auditable: { tokenId: true } },
+  {
+    id: "/account#revokeApiToken",
+    schema: ZApiTokenRef,
+    right: "signed-in",
+    event: "revokeApiToken",
+    objectType: "token",
+    auditable: { tokenId: true },
+  },
   async ({ input, session }) => {
-    if (!(await revokeApiToken({ tokenId: input.tokenId, userId: session.user.id }))) throw new UserError("No such active token of yours.", 404);
+    if (!(await revokeApiToken({ tokenId: input.tokenId, userId: session.user.id })))
+      throw new UserError("No such active token of yours.", 404);
     return { data: null };
   },
 );

@@ -21,7 +21,11 @@ export function ApiTokens({ tokens }: { tokens: ApiTokenView[] }) {
   const router = useRouter();
   const [created, setCreated] = useState<{ name: string; token: string; expiresAt: number }>();
   const [error, setError] = useState<string>();
-  const { register, handleSubmit, reset, formState } = useForm<Input, unknown, z.output<typeof ZApiTokenInput>>({ resolver: zodResolver(ZApiTokenInput), defaultValues: { name: "", expiresInDays: "90" } });
+  const { register, handleSubmit, reset, formState } = useForm<
+    Input,
+    unknown,
+    z.output<typeof ZApiTokenInput>
+  >({ resolver: zodResolver(ZApiTokenInput), defaultValues: { name: "", expiresInDays: "90" } });
 
   const onCreate = handleSubmit(async (values) => {
     setError(undefined);
@@ -34,10 +38,18 @@ export function ApiTokens({ tokens }: { tokens: ApiTokenView[] }) {
   const confirm = useConfirm();
   const notify = useToast();
   const revoke = async (token: ApiTokenView) => {
-    const yes = await confirm({ title: `Revoke the API token "${token.name}"?`, description: "Scripts that send it are refused from now on. This cannot be undone.", confirmLabel: "Revoke token", destructive: true });
+    const yes = await confirm({
+      title: `Revoke the API token "${token.name}"?`,
+      description: "Scripts that send it are refused from now on. This cannot be undone.",
+      confirmLabel: "Revoke token",
+      destructive: true,
+    });
     if (!yes) return;
     const result = await revokeApiTokenAction({ tokenId: token.id });
-    notify(result.ok ? "ok" : "error", result.ok ? `API token "${token.name}" revoked.` : result.message);
+    notify(
+      result.ok ? "ok" : "error",
+      result.ok ? `API token "${token.name}" revoked.` : result.message,
+    );
     router.refresh();
   };
 
@@ -45,13 +57,26 @@ export function ApiTokens({ tokens }: { tokens: ApiTokenView[] }) {
     <section aria-labelledby="api-tokens-heading">
       <h2 id="api-tokens-heading">API tokens</h2>
       <p>
-        For scripts: send <code>Authorization: Bearer &lt;token&gt;</code> to the <code>/api/v1</code> routes (see <code>/api/v1/openapi.json</code>). A token acts with
-        your rights as they are at each call, never more.
+        For scripts: send <code>Authorization: Bearer &lt;token&gt;</code> to the{" "}
+        <code>/api/v1</code> routes (see <code>/api/v1/openapi.json</code>). A token acts with your
+        rights as they are at each call, never more.
       </p>
-      <form method="post" onSubmit={onCreate} className="card" noValidate aria-label="Create an API token">
+      <form
+        method="post"
+        onSubmit={onCreate}
+        className="card"
+        noValidate
+        aria-label="Create an API token"
+      >
         <div className="field">
           <label htmlFor="api-token-name">Token name</label>
-          <input id="api-token-name" type="text" aria-invalid={!!formState.errors.name} aria-describedby="api-token-name-error" {...register("name")} />
+          <input
+            id="api-token-name"
+            type="text"
+            aria-invalid={!!formState.errors.name}
+            aria-describedby="api-token-name-error"
+            {...register("name")}
+          />
           <FieldError id="api-token-name-error" message={formState.errors.name?.message} />
         </div>
         <div className="field">
@@ -63,11 +88,20 @@ export function ApiTokens({ tokens }: { tokens: ApiTokenView[] }) {
             <option value="365">365 days</option>
           </select>
         </div>
-        <button type="submit" disabled={formState.isSubmitting}>Create API token</button>
-        {error && <p role="alert" className="status-error">{error}</p>}
+        <button type="submit" disabled={formState.isSubmitting}>
+          Create API token
+        </button>
+        {error && (
+          <p role="alert" className="status-error">
+            {error}
+          </p>
+        )}
         {created && (
           <div className="alert alert-ok" role="status">
-            <p>Token <strong>{created.name}</strong> created, valid until {formatTime(created.expiresAt)}. Copy it now; it will not be shown again.</p>
+            <p>
+              Token <strong>{created.name}</strong> created, valid until{" "}
+              {formatTime(created.expiresAt)}. Copy it now; it will not be shown again.
+            </p>
             <p className="token-once mono">{created.token}</p>
             <CopyButton value={created.token} label="Copy token" />
           </div>
@@ -76,21 +110,49 @@ export function ApiTokens({ tokens }: { tokens: ApiTokenView[] }) {
       <section className="card" aria-label="Your API tokens">
         <table className="stack">
           <thead>
-            <tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col">Expires</th><th scope="col">Last used</th><th scope="col">State</th></tr>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Created</th>
+              <th scope="col">Expires</th>
+              <th scope="col">Last used</th>
+              <th scope="col">State</th>
+            </tr>
           </thead>
           <tbody>
             {tokens.map((t) => (
               <tr key={t.id}>
                 <td data-label="Name">{t.name}</td>
-                <td data-label="Created"><RelativeTime ms={t.createdAt} /></td>
-                <td data-label="Expires"><RelativeTime ms={t.expiresAt} /></td>
-                <td data-label="Last used">{t.lastUsedAt === null ? "Never" : <RelativeTime ms={t.lastUsedAt} />}</td>
+                <td data-label="Created">
+                  <RelativeTime ms={t.createdAt} />
+                </td>
+                <td data-label="Expires">
+                  <RelativeTime ms={t.expiresAt} />
+                </td>
+                <td data-label="Last used">
+                  {t.lastUsedAt === null ? "Never" : <RelativeTime ms={t.lastUsedAt} />}
+                </td>
                 <td data-label="State">
-                  {t.status === "revoked" ? <>Revoked <RelativeTime ms={t.revokedAt} /></> : t.status === "expired" ? "Expired" : <button type="button" className="link" onClick={() => revoke(t)}>Revoke {t.name}</button>}
+                  {t.status === "revoked" ? (
+                    <>
+                      Revoked <RelativeTime ms={t.revokedAt} />
+                    </>
+                  ) : t.status === "expired" ? (
+                    "Expired"
+                  ) : (
+                    <button type="button" className="link" onClick={() => revoke(t)}>
+                      Revoke {t.name}
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
-            {tokens.length === 0 && <tr><td colSpan={5} data-label="">No API tokens yet.</td></tr>}
+            {tokens.length === 0 && (
+              <tr>
+                <td colSpan={5} data-label="">
+                  No API tokens yet.
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </section>

@@ -12,7 +12,9 @@ export default async function AccountPage() {
   return (
     <>
       <h1>Your account</h1>
-      <p>Signed in as <strong>{session.user.email}</strong>.</p>
+      <p>
+        Signed in as <strong>{session.user.email}</strong>.
+      </p>
       <ChangePasswordForm />
       <ApiTokens tokens={await listApiTokens({ userId: session.user.id })} />
     </>

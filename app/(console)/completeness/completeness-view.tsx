@@ -3,7 +3,11 @@ import type { TCompletenessQuery } from "@/lib/ingest/attestations/schema.ts";
 
 type Props = { query: TCompletenessQuery; invalid: boolean; rows: CompletenessRow[] };
 
-const LABEL: Record<CompletenessRow["status"], string> = { short: "Short", over: "More than attested", ok: "Complete" };
+const LABEL: Record<CompletenessRow["status"], string> = {
+  short: "Short",
+  over: "More than attested",
+  ok: "Complete",
+};
 
 /** A plain GET form (the filter lives in the URL) and the table, mismatches first. */
 export function CompletenessView({ query, invalid, rows }: Props) {
@@ -11,11 +15,16 @@ export function CompletenessView({ query, invalid, rows }: Props) {
   return (
     <>
       <p>
-        The chat system can attest how many posts and files each channel had on a day (an <code>attestation</code> record,
-        see the ingest documentation). Each attested day is compared with what Custodian holds for it, in the attested time zone.
+        The chat system can attest how many posts and files each channel had on a day (an{" "}
+        <code>attestation</code> record, see the ingest documentation). Each attested day is
+        compared with what Custodian holds for it, in the attested time zone.
       </p>
       <form className="card" method="get" aria-label="Filter attested days">
-        {invalid && <p role="alert" className="status-error">Some filters were not valid and were ignored.</p>}
+        {invalid && (
+          <p role="alert" className="status-error">
+            Some filters were not valid and were ignored.
+          </p>
+        )}
         <div className="inline">
           <div className="field">
             <label htmlFor="from">From day</label>
@@ -54,12 +63,17 @@ export function CompletenessView({ query, invalid, rows }: Props) {
             <tbody>
               {rows.map((r) => (
                 <tr key={`${r.channelId}:${r.day}`} data-status={r.status}>
-                  <td className={r.status === "ok" ? "status-ok" : "status-error"}>{LABEL[r.status]}</td>
+                  <td className={r.status === "ok" ? "status-ok" : "status-error"}>
+                    {LABEL[r.status]}
+                  </td>
                   <td className="mono">
                     {r.day} <span style={{ color: "var(--muted)" }}>({r.timeZone})</span>
                   </td>
                   <td>
-                    {r.channelName} <span className="mono" style={{ color: "var(--muted)" }}>{r.channelId}</span>
+                    {r.channelName}{" "}
+                    <span className="mono" style={{ color: "var(--muted)" }}>
+                      {r.channelId}
+                    </span>
                   </td>
                   <td>{r.attested.posts}</td>
                   <td>{r.received.posts}</td>

@@ -10,16 +10,29 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Completeness" };
 
 /** Attested vs received per channel-day (docs/ingest.md, Source attestations): for auditors and requesters. */
-export default async function CompletenessPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function CompletenessPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const session = await requirePageSession("/completeness");
   if (!can(session.user, ["audit", "request"])) forbidden();
-  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v || undefined]));
+  const raw = Object.fromEntries(
+    Object.entries(await searchParams).map(([k, v]) => [
+      k,
+      Array.isArray(v) ? v[0] : v || undefined,
+    ]),
+  );
   const parsed = ZCompletenessQuery.safeParse(raw);
   const query = parsed.success ? parsed.data : {};
   return (
     <>
       <h1>Completeness</h1>
-      <CompletenessView query={query} invalid={!parsed.success} rows={await readCompleteness(query)} />
+      <CompletenessView
+        query={query}
+        invalid={!parsed.success}
+        rows={await readCompleteness(query)}
+      />
     </>
   );
 }

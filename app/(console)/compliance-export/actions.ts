@@ -14,7 +14,10 @@ import type { ExportSettings } from "@/lib/settings/schema.ts";
 import { AuditedUserError, defineAction } from "@/app/_server/action.ts";
 
 /** host and port a connection test dials ("" when the settings name none). */
-function describeTarget(gr: ExportSettings["GlobalRelaySettings"]): { host: string; port: number | string } {
+function describeTarget(gr: ExportSettings["GlobalRelaySettings"]): {
+  host: string;
+  port: number | string;
+} {
   try {
     const t = smtpEndpoint(gr, { allowPlain: gr.CustomerType === "CUSTOM" && gr.AllowPlainSMTP });
     return { host: t.host, port: t.port };
@@ -24,48 +27,134 @@ function describeTarget(gr: ExportSettings["GlobalRelaySettings"]): { host: stri
 }
 
 export const saveExportSettingsAction = defineAction(
-  { id: "/compliance-export#save", schema: ZExportSettingsInput, right: "configure", event: "patchConfig", objectType: "config", auditable: EXPORT_SETTINGS_AUDIT_FIELDS, auditAs: "MessageExportSettings" },
+  {
+    id: "/compliance-export#save",
+    schema: ZExportSettingsInput,
+    right: "configure",
+    event: "patchConfig",
+    objectType: "config",
+    auditable: EXPORT_SETTINGS_AUDIT_FIELDS,
+    auditAs: "MessageExportSettings",
+  },
   async ({ input, session }) => {
     const { view, audit, destination, passwordCleared } = await updateExportSettings({ input });
-    const notice = destination.length ? await announceDestinationChange({ what: "Compliance Export", diffs: destination, changedBy: session.user.email }) : undefined;
-    return { data: { view, passwordCleared }, audit: { ...audit, resultingState: { password_cleared: passwordCleared, ...(notice ? { change_notice: notice } : {}) } } };
+    const notice = destination.length
+      ? await announceDestinationChange({
+          what: "Compliance Export",
+          diffs: destination,
+          changedBy: session.user.email,
+        })
+      : undefined;
+    return {
+      data: { view, passwordCleared },
+      audit: {
+        ...audit,
+        resultingState: {
+          password_cleared: passwordCleared,
+          ...(notice ? { change_notice: notice } : {}),
+        },
+      },
+    };
   },
 );
 
 export const runExportNowAction = defineAction(
-  { id: "/compliance-export#runNow", schema: ZRunNowInput, right: "request", event: "createJob", objectType: "job", auditable: {} },
+  {
+    id: "/compliance-export#runNow",
+    schema: ZRunNowInput,
+    right: "request",
+    event: "createJob",
+    objectType: "job",
+    auditable: {},
+  },
   async ({ session }) => {
-    const job = await createExportJob({ input: {}, trigger: "manual", initiatedBy: session.user.id, initiatedByLabel: session.user.email });
-    return { data: { jobId: job.id }, audit: { resultingState: { job_id: job.id, status: job.status, format: job.format } } };
+    const job = await createExportJob({
+      input: {},
+      trigger: "manual",
+      initiatedBy: session.user.id,
+      initiatedByLabel: session.user.email,
+    });
+    return {
+      data: { jobId: job.id },
+      audit: { resultingState: { job_id: job.id, status: job.status, format: job.format } },
+    };
   },
 );
 
 /** "Export from…": a one-off run of everything changed since a past moment (the CLI's --export-from). */
 export const runExportFromAction = defineAction(
-  { id: "/compliance-export#runFrom", schema: ZCreateJobInput, right: "request", event: "createJob", objectType: "job", auditable: { exportFrom: true, format: true } },
+  {
+    id: "/compliance-export#runFrom",
+    schema: ZCreateJobInput,
+    right: "request",
+    event: "createJob",
+    objectType: "job",
+    auditable: { exportFrom: true, format: true },
+  },
   async ({ input, session }) => {
-    const job = await createExportJob({ input: { exportFrom: input.exportFrom, format: input.format }, trigger: "manual", initiatedBy: session.user.id, initiatedByLabel: session.user.email });
-    return { data: { jobId: job.id }, audit: { resultingState: { job_id: job.id, status: job.status, format: job.format } } };
+    const job = await createExportJob({
+      input: { exportFrom: input.exportFrom, format: input.format },
+      trigger: "manual",
+      initiatedBy: session.user.id,
+      initiatedByLabel: session.user.email,
+    });
+    return {
+      data: { jobId: job.id },
+      audit: { resultingState: { job_id: job.id, status: job.status, format: job.format } },
+    };
   },
 );
 
 export const cancelJobAction = defineAction(
-  { id: "/compliance-export#cancel", schema: ZJobRef, right: "request", event: "cancelJob", objectType: "job", auditable: { jobId: true } },
+  {
+    id: "/compliance-export#cancel",
+    schema: ZJobRef,
+    right: "request",
+    event: "cancelJob",
+    objectType: "job",
+    auditable: { jobId: true },
+  },
   async ({ input }) => {
     const change = await cancelJob({ jobId: input.jobId });
-    return { data: change, audit: { priorState: { status: change.before }, resultingState: { status: change.after } } };
+    return {
+      data: change,
+      audit: { priorState: { status: change.before }, resultingState: { status: change.after } },
+    };
   },
 );
 
 export const testGlobalRelayConnectionAction = defineAction(
-  { id: "/compliance-export#testConnection", schema: ZRunNowInput, right: "configure", event: "testSmtpConnection", objectType: "config", auditable: {} },
+  {
+    id: "/compliance-export#testConnection",
+    schema: ZRunNowInput,
+    right: "configure",
+    event: "testSmtpConnection",
+    objectType: "config",
+    auditable: {},
+  },
   async ({ session }) => {
     const gr = (await loadExportSettings()).GlobalRelaySettings;
     const target = describeTarget(gr);
     // Audited with its target whatever happens, and rate-limited: the button must not become a port scanner.
-    const allowed = await consumeRateLimit({ key: `smtp-test:${session.user.id}`, ...SMTP_TEST_LIMIT });
-    if (!allowed.ok) throw new AuditedUserError(`Too many connection tests. Try again in ${allowed.retryAfterSeconds} seconds.`, 429, { kind: "globalrelay", ...target });
-    const result = await testSmtpConnection(gr, { allowPlain: gr.CustomerType === "CUSTOM" && gr.AllowPlainSMTP });
-    return { data: { ok: result.ok, message: result.message }, audit: { parameters: { kind: "globalrelay", customer_type: gr.CustomerType, ...target }, resultingState: { ok: result.ok, message: result.message } } };
+    const allowed = await consumeRateLimit({
+      key: `smtp-test:${session.user.id}`,
+      ...SMTP_TEST_LIMIT,
+    });
+    if (!allowed.ok)
+      throw new AuditedUserError(
+        `Too many connection tests. Try again in ${allowed.retryAfterSeconds} seconds.`,
+        429,
+        { kind: "globalrelay", ...target },
+      );
+    const result = await testSmtpConnection(gr, {
+      allowPlain: gr.CustomerType === "CUSTOM" && gr.AllowPlainSMTP,
+    });
+    return {
+      data: { ok: result.ok, message: result.message },
+      audit: {
+        parameters: { kind: "globalrelay", customer_type: gr.CustomerType, ...target },
+        resultingState: { ok: result.ok, message: result.message },
+      },
+    };
   },
 );

@@ -18,20 +18,46 @@ export const metadata: Metadata = { title: "Compliance Export" };
 export default async function ComplianceExportPage() {
   const session = await requirePageSession("/compliance-export");
   const configure = can(session.user, "configure");
-  const view = configure ? await readExportSettingsView({ actor: sessionActor(session, await requestInfo()), apiPath: "/compliance-export" }) : null;
+  const view = configure
+    ? await readExportSettingsView({
+        actor: sessionActor(session, await requestInfo()),
+        apiPath: "/compliance-export",
+      })
+    : null;
   const seesJobs = can(session.user, ["request", "download", "configure"]);
-  const jobs = seesJobs ? await listJobsPage({ query: ZJobsPageQuery.parse(DEFAULT_FILTERS) }) : null;
+  const jobs = seesJobs
+    ? await listJobsPage({ query: ZJobsPageQuery.parse(DEFAULT_FILTERS) })
+    : null;
   return (
     <>
       <h1>Compliance Export</h1>
-      {view ? <ExportSettingsForm initial={view} timeZones={timeZoneOptions()} destinations={await destinationOptions()} /> : <p className="card">The export settings are shown to admins with the configure right.</p>}
-      {jobs && <JobsTable initialPage={jobs} canRun={can(session.user, "request")} canDownload={can(session.user, "download")} runNow={runExportNowAction} runFrom={runExportFromAction} cancel={cancelJobAction} />}
+      {view ? (
+        <ExportSettingsForm
+          initial={view}
+          timeZones={timeZoneOptions()}
+          destinations={await destinationOptions()}
+        />
+      ) : (
+        <p className="card">The export settings are shown to admins with the configure right.</p>
+      )}
+      {jobs && (
+        <JobsTable
+          initialPage={jobs}
+          canRun={can(session.user, "request")}
+          canDownload={can(session.user, "download")}
+          runNow={runExportNowAction}
+          runFrom={runExportFromAction}
+          cancel={cancelJobAction}
+        />
+      )}
     </>
   );
 }
 
 async function destinationOptions() {
-  return (await listTargets()).filter((t) => t.kind !== "smtp").map((t) => ({ id: t.id, name: t.name, destination: t.destination, disabled: t.disabled }));
+  return (await listTargets())
+    .filter((t) => t.kind !== "smtp")
+    .map((t) => ({ id: t.id, name: t.name, destination: t.destination, disabled: t.disabled }));
 }
 
 function timeZoneOptions(): string[] {

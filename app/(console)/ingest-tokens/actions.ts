@@ -7,17 +7,35 @@ import { ZCreateIngestTokenInput, ZIngestTokenRef } from "@/lib/ingest/token-sch
 import { defineAction } from "@/app/_server/action.ts";
 
 export const createIngestTokenAction = defineAction(
-  { id: "/ingest-tokens#create", schema: ZCreateIngestTokenInput, right: "configure", event: "createIngestToken", objectType: "token", auditable: { name: true } },
+  {
+    id: "/ingest-tokens#create",
+    schema: ZCreateIngestTokenInput,
+    right: "configure",
+    event: "createIngestToken",
+    objectType: "token",
+    auditable: { name: true },
+  },
   async ({ input, session }) => {
     const created = await createIngestToken({ name: input.name, createdBy: session.user.email });
-    return { data: { id: created.id, name: created.name, token: created.token }, audit: { resultingState: { token_id: created.id } } };
+    return {
+      data: { id: created.id, name: created.name, token: created.token },
+      audit: { resultingState: { token_id: created.id } },
+    };
   },
 );
 
 export const revokeIngestTokenAction = defineAction(
-  { id: "/ingest-tokens#revoke", schema: ZIngestTokenRef, right: "configure", event: "revokeIngestToken", objectType: "token", auditable: { tokenId: true } },
+  {
+    id: "/ingest-tokens#revoke",
+    schema: ZIngestTokenRef,
+    right: "configure",
+    event: "revokeIngestToken",
+    objectType: "token",
+    auditable: { tokenId: true },
+  },
   async ({ input }) => {
-    if (!(await revokeIngestToken(input.tokenId))) throw new UserError("No such active token.", 404);
+    if (!(await revokeIngestToken(input.tokenId)))
+      throw new UserError("No such active token.", 404);
     return { data: null };
   },
 );

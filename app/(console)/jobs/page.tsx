@@ -18,7 +18,13 @@ export default async function JobsPage() {
   return (
     <>
       <h1>Export jobs</h1>
-      <JobsTable heading="All jobs" initialPage={page} canRun={can(session.user, "request")} canDownload={can(session.user, "download")} cancel={cancelJobFromDetailAction} />
+      <JobsTable
+        heading="All jobs"
+        initialPage={page}
+        canRun={can(session.user, "request")}
+        canDownload={can(session.user, "download")}
+        cancel={cancelJobFromDetailAction}
+      />
     </>
   );
 }

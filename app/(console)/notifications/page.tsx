@@ -1,7 +1,10 @@
 import type { Metadata } from "next";
 import { forbidden } from "next/navigation";
 import { can } from "@/lib/auth/rights.ts";
-import { loadNotificationSettings, toNotificationSettingsView } from "@/lib/notifications/notification-settings-store.ts";
+import {
+  loadNotificationSettings,
+  toNotificationSettingsView,
+} from "@/lib/notifications/notification-settings-store.ts";
 import { requirePageSession } from "@/app/_server/session.ts";
 import { NotificationsForm } from "./notifications-form.tsx";
 
@@ -14,8 +17,16 @@ export default async function NotificationsPage() {
   return (
     <>
       <h1>Notifications</h1>
-      <p className="help">Email for requesters when their export is ready, and for the people below when an export fails, ends with warnings, or has not run on schedule for more than a day. This mail server is separate from Global Relay&rsquo;s.</p>
-      <NotificationsForm initial={toNotificationSettingsView(await loadNotificationSettings())} isOwner={session.user.isOwner} now={Date.now()} />
+      <p className="help">
+        Email for requesters when their export is ready, and for the people below when an export
+        fails, ends with warnings, or has not run on schedule for more than a day. This mail server
+        is separate from Global Relay&rsquo;s.
+      </p>
+      <NotificationsForm
+        initial={toNotificationSettingsView(await loadNotificationSettings())}
+        isOwner={session.user.isOwner}
+        now={Date.now()}
+      />
     </>
   );
 }

@@ -14,15 +14,29 @@ export default async function PoliciesPage() {
   const session = await requirePageSession("/policies");
   if (!can(session.user, ["request", "download", "configure"])) forbidden();
   const canConfigure = can(session.user, "configure");
-  const targets = canConfigure ? (await listTargets()).map((t) => ({ id: t.id, name: t.name, kind: t.kind, disabled: t.disabled })) : [];
+  const targets = canConfigure
+    ? (await listTargets()).map((t) => ({
+        id: t.id,
+        name: t.name,
+        kind: t.kind,
+        disabled: t.disabled,
+      }))
+    : [];
   return (
     <>
       <h1>Export policies</h1>
       <p className="help">
-        Each policy exports the conversations its filters choose, in its format, to its target, on its schedule, with its own cursor, jobs and manifest chain. The Compliance Export page edits the policy
-        “default”.
+        Each policy exports the conversations its filters choose, in its format, to its target, on
+        its schedule, with its own cursor, jobs and manifest chain. The Compliance Export page edits
+        the policy “default”.
       </p>
-      <PoliciesManager initial={await listPolicyViews()} targets={targets} timeZones={timeZoneOptions()} canConfigure={canConfigure} canRun={can(session.user, "request")} />
+      <PoliciesManager
+        initial={await listPolicyViews()}
+        targets={targets}
+        timeZones={timeZoneOptions()}
+        canConfigure={canConfigure}
+        canRun={can(session.user, "request")}
+      />
     </>
   );
 }

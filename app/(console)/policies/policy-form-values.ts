@@ -27,7 +27,11 @@ export type PolicyFormValues = {
   decryptAttachments: boolean;
 };
 
-const list = (text: string) => text.split(",").map((s) => s.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 /** datetime-local is the viewer's wall clock; the policy stores epoch ms. */
 const instant = (text: string) => (text ? new Date(text).getTime() : null);
 const localInput = (ms: number | null) => {
@@ -37,7 +41,10 @@ const localInput = (ms: number | null) => {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 };
 
-export function toFormValues(p: PolicyView | null, names: (id: string) => string = (id) => id): PolicyFormValues {
+export function toFormValues(
+  p: PolicyView | null,
+  names: (id: string) => string = (id) => id,
+): PolicyFormValues {
   const s = p?.schedule;
   return {
     name: p?.name ?? "",
@@ -65,7 +72,16 @@ export function toFormValues(p: PolicyView | null, names: (id: string) => string
 }
 
 export function filterOf(v: PolicyFormValues) {
-  return { by: v.by, teams: list(v.teams), channels: list(v.channels), excludeChannels: list(v.excludeChannels), users: list(v.users), channelTypes: v.channelTypes, notBefore: instant(v.notBefore), notAfter: instant(v.notAfter) };
+  return {
+    by: v.by,
+    teams: list(v.teams),
+    channels: list(v.channels),
+    excludeChannels: list(v.excludeChannels),
+    users: list(v.users),
+    channelTypes: v.channelTypes,
+    notBefore: instant(v.notBefore),
+    notAfter: instant(v.notAfter),
+  };
 }
 
 function scheduleOf(v: PolicyFormValues) {
@@ -101,6 +117,13 @@ export function toPolicyInput(v: PolicyFormValues) {
 export function formFieldOf(path: string): keyof PolicyFormValues {
   const [head, second] = path.split(".");
   if (head === "filter") return (second ?? "teams") as keyof PolicyFormValues;
-  if (head === "schedule") return second === "days" ? "days" : second === "every" ? "every" : second === "expression" ? "expression" : "at";
+  if (head === "schedule")
+    return second === "days"
+      ? "days"
+      : second === "every"
+        ? "every"
+        : second === "expression"
+          ? "expression"
+          : "at";
   return (head ?? "name") as keyof PolicyFormValues;
 }

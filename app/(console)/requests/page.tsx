@@ -14,7 +14,11 @@ export default async function RequestsPage() {
   return (
     <>
       <h1>Export requests</h1>
-      <RequestsView initial={await listExportRequests()} canRequest={can(session.user, "request")} canDownload={can(session.user, "download")} />
+      <RequestsView
+        initial={await listExportRequests()}
+        canRequest={can(session.user, "request")}
+        canDownload={can(session.user, "download")}
+      />
     </>
   );
 }

@@ -11,34 +11,90 @@ import { AuditedUserError, defineAction } from "@/app/_server/action.ts";
 
 /** Adds a target, or changes one (a destination change is announced to the owner and auditors). */
 export const saveTargetAction = defineAction(
-  { id: "/targets#save", schema: ZTargetSave, right: "configure", event: "patchTarget", objectType: "target", auditable: TARGET_SAVE_AUDIT_FIELDS },
+  {
+    id: "/targets#save",
+    schema: ZTargetSave,
+    right: "configure",
+    event: "patchTarget",
+    objectType: "target",
+    auditable: TARGET_SAVE_AUDIT_FIELDS,
+  },
   async ({ input, session }) => {
     const saved = await saveTarget({ id: input.id || undefined, input: input.target });
     const diffs = targetDestinationDiffs(saved);
-    const notice = diffs.length ? await announceDestinationChange({ what: "Export targets", diffs, changedBy: session.user.email }) : undefined;
+    const notice = diffs.length
+      ? await announceDestinationChange({
+          what: "Export targets",
+          diffs,
+          changedBy: session.user.email,
+        })
+      : undefined;
     const audit = targetChangeAudit(saved);
     return {
       data: { target: saved.after, secretCleared: saved.secretCleared, created: !saved.before },
-      audit: { ...audit, parameters: { created: !saved.before }, resultingState: { ...audit.resultingState, ...(notice ? { change_notice: notice } : {}) } },
+      audit: {
+        ...audit,
+        parameters: { created: !saved.before },
+        resultingState: { ...audit.resultingState, ...(notice ? { change_notice: notice } : {}) },
+      },
     };
   },
 );
 
 export const removeTargetAction = defineAction(
-  { id: "/targets#remove", schema: ZTargetRef, right: "configure", event: "deleteTarget", objectType: "target", auditable: { id: true } },
+  {
+    id: "/targets#remove",
+    schema: ZTargetRef,
+    right: "configure",
+    event: "deleteTarget",
+    objectType: "target",
+    auditable: { id: true },
+  },
   async ({ input }) => {
     const removed = await removeTarget({ id: input.id });
-    return { data: { removed: removed.id }, audit: { parameters: { target_id: removed.id }, priorState: { name: removed.name, kind: removed.kind, destination: removed.destination } } };
+    return {
+      data: { removed: removed.id },
+      audit: {
+        parameters: { target_id: removed.id },
+        priorState: { name: removed.name, kind: removed.kind, destination: removed.destination },
+      },
+    };
   },
 );
 
 /** Rate-limited with the other connection tests (5 per admin per 10 minutes), audited with what it dialled. */
 export const testTargetAction = defineAction(
-  { id: "/targets#test", schema: ZTargetRef, right: "configure", event: "testTargetConnection", objectType: "target", auditable: { id: true } },
+  {
+    id: "/targets#test",
+    schema: ZTargetRef,
+    right: "configure",
+    event: "testTargetConnection",
+    objectType: "target",
+    auditable: { id: true },
+  },
   async ({ input, session }) => {
-    const allowed = await consumeRateLimit({ key: `smtp-test:${session.user.id}`, ...SMTP_TEST_LIMIT });
-    if (!allowed.ok) throw new AuditedUserError(`Too many connection tests. Try again in ${allowed.retryAfterSeconds} seconds.`, 429, { target_id: input.id });
+    const allowed = await consumeRateLimit({
+      key: `smtp-test:${session.user.id}`,
+      ...SMTP_TEST_LIMIT,
+    });
+    if (!allowed.ok)
+      throw new AuditedUserError(
+        `Too many connection tests. Try again in ${allowed.retryAfterSeconds} seconds.`,
+        429,
+        { target_id: input.id },
+      );
     const result = await testTargetConnection({ idOrName: input.id });
-    return { data: { ok: result.ok, message: result.message }, audit: { parameters: { target_id: input.id, name: result.name, kind: result.kind, ...result.dialled }, resultingState: { ok: result.ok, message: result.message } } };
+    return {
+      data: { ok: result.ok, message: result.message },
+      audit: {
+        parameters: {
+          target_id: input.id,
+          name: result.name,
+          kind: result.kind,
+          ...result.dialled,
+        },
+        resultingState: { ok: result.ok, message: result.message },
+      },
+    };
   },
 );

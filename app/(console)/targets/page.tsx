@@ -15,7 +15,10 @@ export default async function TargetsPage() {
   return (
     <>
       <h1>Targets</h1>
-      <p className="help">Where exports go. The Compliance Export writes the file formats to its Destination and mails the GlobalRelay EML format to the Global Relay target. Secrets are write-only.</p>
+      <p className="help">
+        Where exports go. The Compliance Export writes the file formats to its Destination and mails
+        the GlobalRelay EML format to the Global Relay target. Secrets are write-only.
+      </p>
       <TargetsManager initial={await listTargets()} />
     </>
   );

@@ -13,13 +13,23 @@ export const dynamic = "force-dynamic";
  */
 export async function GET(request: Request): Promise<Response> {
   const token = bearerToken(request);
-  const allowed = isMetricsToken(token) || (isApiToken(token) && (await apiTokenSession(request, requestInfoFrom(request.headers), "/api/metrics")) !== null);
+  const allowed =
+    isMetricsToken(token) ||
+    (isApiToken(token) &&
+      (await apiTokenSession(request, requestInfoFrom(request.headers), "/api/metrics")) !== null);
   if (!allowed) {
-    return jsonError(401, "Send CUSTODIAN_METRICS_TOKEN or an admin API token as Authorization: Bearer <token>.", undefined, { "WWW-Authenticate": "Bearer" });
+    return jsonError(
+      401,
+      "Send CUSTODIAN_METRICS_TOKEN or an admin API token as Authorization: Bearer <token>.",
+      undefined,
+      { "WWW-Authenticate": "Bearer" },
+    );
   }
   try {
     const { contentType, text } = await renderMetrics();
-    return new Response(text, { headers: { "Content-Type": contentType, "Cache-Control": "no-store" } });
+    return new Response(text, {
+      headers: { "Content-Type": contentType, "Cache-Control": "no-store" },
+    });
   } catch (error) {
     return internalError(error, "/api/metrics");
   }

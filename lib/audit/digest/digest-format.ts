@@ -71,7 +71,9 @@ export function renderDigest(body: UnsignedDigest): string {
     last_id: body.last_id,
     count: body.count,
     records_sha256: body.records_sha256,
-    previous: body.previous ? { hour: body.previous.hour, digest_sha256: body.previous.digest_sha256 } : null,
+    previous: body.previous
+      ? { hour: body.previous.hour, digest_sha256: body.previous.digest_sha256 }
+      : null,
     signature: signDigest(body),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
@@ -90,7 +92,12 @@ export async function readHead(): Promise<DigestHead | null> {
   if (!row) return null;
   try {
     const v = JSON.parse(row.value) as DigestHead;
-    if (typeof v.hour === "string" && typeof v.digest_sha256 === "string" && Number.isInteger(v.last_id)) return v;
+    if (
+      typeof v.hour === "string" &&
+      typeof v.digest_sha256 === "string" &&
+      Number.isInteger(v.last_id)
+    )
+      return v;
   } catch {
     // fall through
   }

@@ -3,12 +3,35 @@ import path from "node:path";
 import { env } from "../../config/env.ts";
 import { db } from "../../db/client.ts";
 import { formatAuditTimestamp } from "../format.ts";
-import { DIGEST_NAME, PAGE, digestDir, hashRange, readHead, sha256Hex, verifyDigestSignature, type AuditDigest, type DigestHead } from "./digest-format.ts";
+import {
+  DIGEST_NAME,
+  PAGE,
+  digestDir,
+  hashRange,
+  readHead,
+  sha256Hex,
+  verifyDigestSignature,
+  type AuditDigest,
+  type DigestHead,
+} from "./digest-format.ts";
 
-export type VerifyAuditResult = { ok: boolean; problems: string[]; records: number; digests: number };
+export type VerifyAuditResult = {
+  ok: boolean;
+  problems: string[];
+  records: number;
+  digests: number;
+};
 
 type Entry = { hour: string; file: string; sha: string; digest: AuditDigest | null };
-type Row = { id: number; timestamp: Date; eventName: string; status: string; actorUserId: string; objectType: string; json: string };
+type Row = {
+  id: number;
+  timestamp: Date;
+  eventName: string;
+  status: string;
+  actorUserId: string;
+  objectType: string;
+  json: string;
+};
 
 const MAX_LISTED = 20;
 
@@ -22,7 +45,9 @@ const MAX_LISTED = 20;
  * - the JSON-lines file: every database record's json appears there, in id order.
  * The JSON-lines file is read into memory whole; the table is paged.
  */
-export async function verifyAuditLog(_options: Record<string, never> = {}): Promise<VerifyAuditResult> {
+export async function verifyAuditLog(
+  _options: Record<string, never> = {},
+): Promise<VerifyAuditResult> {
   const problems: string[] = [];
   const entries = await readDigests();
 
@@ -31,7 +56,11 @@ export async function verifyAuditLog(_options: Record<string, never> = {}): Prom
   for (const e of entries) {
     const d = e.digest;
     if (!d || d.hour !== e.hour) {
-      problems.push(d ? `digest file ${e.hour}.json holds the digest of ${d.hour} (renamed)` : `signature verification failed ${e.hour}`);
+      problems.push(
+        d
+          ? `digest file ${e.hour}.json holds the digest of ${d.hour} (renamed)`
+          : `signature verification failed ${e.hour}`,
+      );
       e.digest = null; // untrusted: no range check, and the next link is not judged against it
       prev = e;
       continue;
@@ -44,21 +73,27 @@ export async function verifyAuditLog(_options: Record<string, never> = {}): Prom
     } else if (d.previous.hour !== prev.hour) {
       problems.push(`chain gap ${d.previous.hour}`);
     } else if (prev.digest && d.previous.digest_sha256 !== prev.sha) {
-      problems.push(`chain broken at ${e.hour}: previous digest ${prev.hour} differs from the one it was chained to`);
+      problems.push(
+        `chain broken at ${e.hour}: previous digest ${prev.hour} differs from the one it was chained to`,
+      );
     } else if (prev.digest) {
       linked = true;
     }
     const lower = linked ? prev!.digest!.last_id : d.first_id - 1;
     const found = await hashRange(lower, d.last_id, true);
     if (found.count !== d.count) {
-      problems.push(`count mismatch ${e.hour}: digest has ${d.count} records, database has ${found.count}`);
+      problems.push(
+        `count mismatch ${e.hour}: digest has ${d.count} records, database has ${found.count}`,
+      );
       const missing = d.count - found.count;
       if (missing > 0) {
         const present = new Set(found.ids);
         const holes: number[] = [];
-        for (let id = d.first_id; id <= d.last_id && holes.length <= missing; id++) if (!present.has(id)) holes.push(id);
+        for (let id = d.first_id; id <= d.last_id && holes.length <= missing; id++)
+          if (!present.has(id)) holes.push(id);
         // Only name ids when the holes account exactly for the missing records (ids may have gaps).
-        if (holes.length === missing) for (const id of holes.slice(0, MAX_LISTED)) problems.push(`missing record id ${id}`);
+        if (holes.length === missing)
+          for (const id of holes.slice(0, MAX_LISTED)) problems.push(`missing record id ${id}`);
       }
     } else if (found.sha256 !== d.records_sha256) {
       problems.push(`hash mismatch ${e.hour}`);
@@ -77,10 +112,14 @@ export async function verifyAuditLog(_options: Record<string, never> = {}): Prom
   if (head) {
     const e = entries.find((x) => x.hour === head!.hour);
     if (!e) problems.push(`chain gap ${head.hour}`);
-    else if (e.digest && (e.sha !== head.digest_sha256 || e.digest.last_id !== head.last_id)) problems.push(`digest head mismatch ${head.hour}`);
-    if (maxId < head.last_id) problems.push(`truncated: digest head says last id ${head.last_id}, found ${maxId}`);
+    else if (e.digest && (e.sha !== head.digest_sha256 || e.digest.last_id !== head.last_id))
+      problems.push(`digest head mismatch ${head.hour}`);
+    if (maxId < head.last_id)
+      problems.push(`truncated: digest head says last id ${head.last_id}, found ${maxId}`);
   } else if (entries.length > 0) {
-    problems.push(`digest head missing: ${entries.length} digest files but no anchored head (Setting AuditDigestHead)`);
+    problems.push(
+      `digest head missing: ${entries.length} digest files but no anchored head (Setting AuditDigestHead)`,
+    );
   }
 
   // 3. Records: shape, columns, and the JSON-lines file, in one pass.
@@ -138,7 +177,10 @@ export async function verifyAuditLog(_options: Record<string, never> = {}): Prom
       // Lines j..k-1 are in the file but not in the table: records deleted from the database.
       for (let i = j; i < k; i++) {
         extraLines++;
-        if (extraLines <= MAX_LISTED) problems.push(`record missing from database: audit file line ${i + 1}${describe(lines[i]!)}`);
+        if (extraLines <= MAX_LISTED)
+          problems.push(
+            `record missing from database: audit file line ${i + 1}${describe(lines[i]!)}`,
+          );
       }
       j = k + 1;
       lastInFile = r.id;
@@ -152,13 +194,24 @@ export async function verifyAuditLog(_options: Record<string, never> = {}): Prom
   }
   if (!lines && records > 0) problems.push(`audit file missing: ${file}`);
   if (lines) {
-    if (notInFile.length > MAX_LISTED) problems.push(`audit file differs at ${notInFile.length - MAX_LISTED} more records`);
-    if (extraLines > MAX_LISTED) problems.push(`${extraLines - MAX_LISTED} more audit file lines have no database record`);
+    if (notInFile.length > MAX_LISTED)
+      problems.push(`audit file differs at ${notInFile.length - MAX_LISTED} more records`);
+    if (extraLines > MAX_LISTED)
+      problems.push(`${extraLines - MAX_LISTED} more audit file lines have no database record`);
     if (fileEnded.length > 0) {
-      if (head && lastInFile < head.last_id) problems.push(`truncated: digest head says last id ${head.last_id}, audit file ends at record ${lastInFile}`);
-      else problems.push(`audit file ends before record ${fileEnded[0]} (${fileEnded.length} records missing from the file)`);
+      if (head && lastInFile < head.last_id)
+        problems.push(
+          `truncated: digest head says last id ${head.last_id}, audit file ends at record ${lastInFile}`,
+        );
+      else
+        problems.push(
+          `audit file ends before record ${fileEnded[0]} (${fileEnded.length} records missing from the file)`,
+        );
     }
-    if (j < lines.length) problems.push(`audit file has ${lines.length - j} line(s) after the last database record${maxId ? ` (id ${maxId})` : ""}`);
+    if (j < lines.length)
+      problems.push(
+        `audit file has ${lines.length - j} line(s) after the last database record${maxId ? ` (id ${maxId})` : ""}`,
+      );
   }
   return { ok: problems.length === 0, problems, records, digests: entries.length };
 }
@@ -191,7 +244,11 @@ async function readDigests(): Promise<Entry[]> {
 async function* pages(): AsyncGenerator<Row[]> {
   let after = 0;
   for (;;) {
-    const rows = await db().auditRecord.findMany({ where: { id: { gt: after } }, orderBy: { id: "asc" }, take: PAGE });
+    const rows = await db().auditRecord.findMany({
+      where: { id: { gt: after } },
+      orderBy: { id: "asc" },
+      take: PAGE,
+    });
     if (rows.length) yield rows;
     if (rows.length < PAGE) return;
     after = rows[rows.length - 1]!.id;
@@ -204,8 +261,10 @@ const EVENT = ["parameters", "prior_state", "resulting_state", "object_type"];
 const META = ["api_path", "cluster_id"];
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} Z$/;
 
-const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
-const sameKeys = (v: unknown, keys: string[]) => isObject(v) && Object.keys(v).join(",") === keys.join(",");
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === "object" && !Array.isArray(v);
+const sameKeys = (v: unknown, keys: string[]) =>
+  isObject(v) && Object.keys(v).join(",") === keys.join(",");
 
 /** Mattermost's record shape (AUDIT-LOG.md): exact keys in order, no extras; columns agree with it. */
 function shapeProblem(r: Row): string | null {
@@ -216,15 +275,21 @@ function shapeProblem(r: Row): string | null {
     return "not JSON";
   }
   if (!sameKeys(rec, TOP)) return `keys ${isObject(rec) ? Object.keys(rec).join(",") : typeof rec}`;
-  const o = rec as Record<string, Record<string, unknown>> & { timestamp: unknown; event_name: unknown; status: unknown };
+  const o = rec as Record<string, Record<string, unknown>> & {
+    timestamp: unknown;
+    event_name: unknown;
+    status: unknown;
+  };
   if (!sameKeys(o.actor, ACTOR)) return "actor keys";
   if (!sameKeys(o.event, EVENT)) return "event keys";
   if (!sameKeys(o.meta, META)) return "meta keys";
-  if (!sameKeys(o.error, []) && !sameKeys(o.error, ["description", "status_code"])) return "error keys";
+  if (!sameKeys(o.error, []) && !sameKeys(o.error, ["description", "status_code"]))
+    return "error keys";
   if (typeof o.timestamp !== "string" || !TIMESTAMP.test(o.timestamp)) return "timestamp";
   if (o.status !== "success" && o.status !== "fail") return "status";
   if (typeof o.event_name !== "string" || !o.event_name) return "event_name";
-  for (const k of ["parameters", "prior_state", "resulting_state"]) if (!isObject(o.event![k])) return `event.${k}`;
+  for (const k of ["parameters", "prior_state", "resulting_state"])
+    if (!isObject(o.event![k])) return `event.${k}`;
   if (
     o.timestamp !== formatAuditTimestamp(r.timestamp) ||
     o.event_name !== r.eventName ||

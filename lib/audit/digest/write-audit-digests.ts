@@ -45,10 +45,15 @@ export async function writeAuditDigests(options: { now?: Date } = {}): Promise<W
   const written: string[] = [];
   let head: DigestHead | null = await readHead();
   let lastId = head?.last_id ?? 0;
-  let previous: DigestPrevious | null = head ? { hour: head.hour, digest_sha256: head.digest_sha256 } : null;
+  let previous: DigestPrevious | null = head
+    ? { hour: head.hour, digest_sha256: head.digest_sha256 }
+    : null;
 
   for (;;) {
-    const min = await db().auditRecord.aggregate({ where: { id: { gt: lastId } }, _min: { timestamp: true } });
+    const min = await db().auditRecord.aggregate({
+      where: { id: { gt: lastId } },
+      _min: { timestamp: true },
+    });
     const first = min._min.timestamp;
     if (!first) break;
     // A backdated record (timestamp in or before the previous digest's hour) joins the next hour, so
@@ -56,9 +61,16 @@ export async function writeAuditDigests(options: { now?: Date } = {}): Promise<W
     const floorEnd = previous ? hourStart(previous.hour) + 2 * HOUR_MS : 0;
     const hourEnd = Math.max(Math.floor(first.getTime() / HOUR_MS) * HOUR_MS + HOUR_MS, floorEnd);
     if (hourEnd > cutoffEnd) break;
-    const max = await db().auditRecord.aggregate({ where: { id: { gt: lastId }, timestamp: { lt: new Date(hourEnd) } }, _max: { id: true } });
+    const max = await db().auditRecord.aggregate({
+      where: { id: { gt: lastId }, timestamp: { lt: new Date(hourEnd) } },
+      _max: { id: true },
+    });
     const upper = max._max.id!;
-    const firstRow = await db().auditRecord.findFirst({ where: { id: { gt: lastId } }, orderBy: { id: "asc" }, select: { id: true } });
+    const firstRow = await db().auditRecord.findFirst({
+      where: { id: { gt: lastId } },
+      orderBy: { id: "asc" },
+      select: { id: true },
+    });
     const range = await hashRange(lastId, upper);
     const hour = hourName(hourEnd - HOUR_MS);
     const text = renderDigest({
@@ -87,7 +99,11 @@ export async function writeAuditDigests(options: { now?: Date } = {}): Promise<W
     const digestSha = sha256Hex(text);
     head = { hour, digest_sha256: digestSha, last_id: upper };
     const value = JSON.stringify(head);
-    await db().setting.upsert({ where: { key: HEAD_KEY }, create: { key: HEAD_KEY, value }, update: { value } });
+    await db().setting.upsert({
+      where: { key: HEAD_KEY },
+      create: { key: HEAD_KEY, value },
+      update: { value },
+    });
     previous = { hour, digest_sha256: digestSha };
     lastId = upper;
   }
@@ -111,5 +127,9 @@ async function writeAtomic(dir: string, file: string, text: string): Promise<voi
     throw error;
   }
   const dh = await open(dir, "r").catch(() => null);
-  if (dh) await dh.sync().catch(() => {}).finally(() => dh.close());
+  if (dh)
+    await dh
+      .sync()
+      .catch(() => {})
+      .finally(() => dh.close());
 }

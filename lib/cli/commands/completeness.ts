@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { readCompleteness, type CompletenessRow } from "../../ingest/attestations/read-completeness.ts";
+import {
+  readCompleteness,
+  type CompletenessRow,
+} from "../../ingest/attestations/read-completeness.ts";
 import { defineCommand } from "../define-command.ts";
 
 const ZDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "give a date as YYYY-MM-DD");
@@ -21,8 +24,15 @@ export const command = defineCommand({
     const rows = await readCompleteness({ from: input.from, to: input.to });
     const mismatches = rows.filter((r) => r.status !== "ok").length;
     const verdict =
-      rows.length === 0 ? "No attestations in this range." : mismatches === 0 ? `All ${rows.length} attested channel-days match.` : `${mismatches} of ${rows.length} attested channel-days do not match.`;
-    emit({ ok: mismatches === 0, mismatches, rows, verdict }, (r) => [...r.rows.map(describe), r.verdict]);
+      rows.length === 0
+        ? "No attestations in this range."
+        : mismatches === 0
+          ? `All ${rows.length} attested channel-days match.`
+          : `${mismatches} of ${rows.length} attested channel-days do not match.`;
+    emit({ ok: mismatches === 0, mismatches, rows, verdict }, (r) => [
+      ...r.rows.map(describe),
+      r.verdict,
+    ]);
     return { exitCode: mismatches === 0 ? 0 : 1 };
   },
 });

@@ -37,7 +37,10 @@ async function assertUsageError(name: string, argv: string[], message?: RegExp) 
 
 function writeLines(name: string, lines: unknown[]): string {
   const file = path.join(t.dataDir, name);
-  writeFileSync(file, lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n");
+  writeFileSync(
+    file,
+    lines.map((l) => (typeof l === "string" ? l : JSON.stringify(l))).join("\n") + "\n",
+  );
   return file;
 }
 
@@ -54,12 +57,28 @@ test("ingest: a good file is applied; counts printed; one bulkImport audit recor
     "",
     { type: "channel", channel: { id: "c1", team_id: "t1", type: "O", name: "general" } },
     { type: "user", user: { id: "u1", username: "bob", email: "not-an-email" } },
-    { type: "post", post: { id: "p1", channel_id: "c1", user_id: "u1", create_at: T0, message: "hi", file_ids: ["f1"] } },
-    { type: "file_info", file_info: { id: "f1", post_id: "p1", name: "a.txt", path: "a.txt", size: 5 } },
+    {
+      type: "post",
+      post: {
+        id: "p1",
+        channel_id: "c1",
+        user_id: "u1",
+        create_at: T0,
+        message: "hi",
+        file_ids: ["f1"],
+      },
+    },
+    {
+      type: "file_info",
+      file_info: { id: "f1", post_id: "p1", name: "a.txt", path: "a.txt", size: 5 },
+    },
   ]);
   const result = await run(ingest, [file, "--files", path.join(t.dataDir, "files")]);
   assert.equal(result.code, 0, result.err);
-  assert.match(result.out, /Applied good\.jsonl:\n {2}team: 1\n {2}channel: 1\n {2}user: 1\n {2}post: 1\n {2}file_info: 1/);
+  assert.match(
+    result.out,
+    /Applied good\.jsonl:\n {2}team: 1\n {2}channel: 1\n {2}user: 1\n {2}post: 1\n {2}file_info: 1/,
+  );
   assert.match(result.out, /warning: line 4: user bob has a malformed email "not-an-email"/);
   assert.equal(await db().post.count(), 1);
   assert.notEqual((await db().fileInfo.findUniqueOrThrow({ where: { id: "f1" } })).storeKey, "");
@@ -75,21 +94,36 @@ test("ingest: a good file is applied; counts printed; one bulkImport audit recor
 test("ingest: a bad file prints line N: field: message, exits 1 and applies nothing", async () => {
   const before = await db().post.count();
   const file = writeLines("bad.jsonl", [
-    { type: "post", post: { id: "p2", channel_id: "c1", user_id: "u1", create_at: T0, message: "fine" } },
-    { type: "post", post: { id: "p3", channel_id: "c1", user_id: "u1", create_at: -5, message: "x" } },
+    {
+      type: "post",
+      post: { id: "p2", channel_id: "c1", user_id: "u1", create_at: T0, message: "fine" },
+    },
+    {
+      type: "post",
+      post: { id: "p3", channel_id: "c1", user_id: "u1", create_at: -5, message: "x" },
+    },
     "{broken",
     { type: "file_info", file_info: { id: "f9", name: "x", path: "../../etc/passwd" } },
   ]);
   const result = await run(ingest, [file, "--files", t.dataDir]);
   assert.equal(result.code, 1);
   const lines = result.err.split("\n");
-  assert.equal(lines[0], "line 2: post.create_at: must be a non-negative integer number of epoch milliseconds (got -5)");
+  assert.equal(
+    lines[0],
+    "line 2: post.create_at: must be a non-negative integer number of epoch milliseconds (got -5)",
+  );
   assert.match(lines[1]!, /^line 3: json: is not valid JSON/);
-  assert.equal(lines[2], 'line 4: file_info.path: "../../etc/passwd" must not contain ".." segments');
+  assert.equal(
+    lines[2],
+    'line 4: file_info.path: "../../etc/passwd" must not contain ".." segments',
+  );
   assert.equal(lines.at(-1), "3 invalid record(s); nothing was applied.");
   assert.equal(await db().post.count(), before);
   const audit = await lastAudit();
-  assert.deepEqual([audit.status, audit.meta.api_path, audit.error.status_code], ["fail", "cli:ingest", 422]);
+  assert.deepEqual(
+    [audit.status, audit.meta.api_path, audit.error.status_code],
+    ["fail", "cli:ingest", 422],
+  );
 });
 
 test("ingest: usage errors exit 2", async () => {
@@ -97,7 +131,11 @@ test("ingest: usage errors exit 2", async () => {
   await assertUsageError(ingest, ["a", "b"], /unexpected argument "b"/);
   await assertUsageError(ingest, ["--nope", "x"], /Unknown option '--nope'/);
   await assertUsageError(ingest, [path.join(t.dataDir, "missing.jsonl")], /no such file/);
-  await assertUsageError(ingest, [writeLines("x.jsonl", []), "--files", path.join(t.dataDir, "nodir")], /no such directory/);
+  await assertUsageError(
+    ingest,
+    [writeLines("x.jsonl", []), "--files", path.join(t.dataDir, "nodir")],
+    /no such directory/,
+  );
 });
 
 test("import-mattermost: a bulk export is imported and audited", async () => {
@@ -105,17 +143,38 @@ test("import-mattermost: a bulk export is imported and audited", async () => {
     { type: "version", version: 1 },
     { type: "team", team: { name: "blue", display_name: "Blue" } },
     { type: "channel", channel: { team: "blue", name: "main", display_name: "Main", type: "O" } },
-    { type: "user", user: { username: "zed", email: "zed@example.com", teams: [{ name: "blue", channels: [{ name: "main" }] }] } },
-    { type: "post", post: { team: "blue", channel: "main", user: "zed", message: "from mattermost", create_at: T0 } },
+    {
+      type: "user",
+      user: {
+        username: "zed",
+        email: "zed@example.com",
+        teams: [{ name: "blue", channels: [{ name: "main" }] }],
+      },
+    },
+    {
+      type: "post",
+      post: {
+        team: "blue",
+        channel: "main",
+        user: "zed",
+        message: "from mattermost",
+        create_at: T0,
+      },
+    },
   ]);
   const result = await run(importMattermost, [file]);
   assert.equal(result.code, 0, result.err);
   assert.match(result.out, /post: 1/);
   assert.equal(await db().post.count({ where: { message: "from mattermost" } }), 1);
   const audit = await lastAudit();
-  assert.deepEqual([audit.status, audit.meta.api_path, audit.event.parameters.file], ["success", "cli:import-mattermost", "bulk.jsonl"]);
+  assert.deepEqual(
+    [audit.status, audit.meta.api_path, audit.event.parameters.file],
+    ["success", "cli:import-mattermost", "bulk.jsonl"],
+  );
 
-  const bad = await run(importMattermost, [writeLines("bulk-bad.jsonl", [{ type: "team", team: { name: "x" } }])]);
+  const bad = await run(importMattermost, [
+    writeLines("bulk-bad.jsonl", [{ type: "team", team: { name: "x" } }]),
+  ]);
   assert.equal(bad.code, 1);
   assert.match(bad.err, /^line 1: type: the first line must be the version line/);
 });
@@ -125,19 +184,53 @@ test("seed: generates and loads a workspace; the same seed and --from twice chan
   const earlier = new Set((await db().post.findMany({ select: { id: true } })).map((p) => p.id));
   const first = await run(seed, ["--posts", "200", "--seed", "9", "--from", from, "--days", "10"]);
   assert.equal(first.code, 0, first.err);
-  assert.match(first.out, /^Seeded \d+ records \(seed 9, 2026-01-01T00:00:00\.000Z to 2026-01-11T00:00:00\.000Z\)/);
+  assert.match(
+    first.out,
+    /^Seeded \d+ records \(seed 9, 2026-01-01T00:00:00\.000Z to 2026-01-11T00:00:00\.000Z\)/,
+  );
   assert.match(first.out, /post_edited: \d+/);
   const posts = await db().post.count();
   assert.ok(posts >= 200);
-  const snapshot = await db().post.findMany({ orderBy: { id: "asc" }, select: { id: true, updateAt: true, message: true } });
+  const snapshot = await db().post.findMany({
+    orderBy: { id: "asc" },
+    select: { id: true, updateAt: true, message: true },
+  });
   const seeded = snapshot.filter((p) => !earlier.has(p.id));
   assert.ok(seeded.length >= 200);
-  assert.ok(seeded.every((p) => Number(p.updateAt) >= Date.parse(from) && Number(p.updateAt) <= Date.parse("2026-01-11T00:00:00Z")), "every post within --from + --days");
-  assert.equal((await run(seed, ["--posts", "200", "--seed", "9", "--from", from, "--days", "10"])).code, 0);
-  assert.deepEqual(await db().post.findMany({ orderBy: { id: "asc" }, select: { id: true, updateAt: true, message: true } }), snapshot);
+  assert.ok(
+    seeded.every(
+      (p) =>
+        Number(p.updateAt) >= Date.parse(from) &&
+        Number(p.updateAt) <= Date.parse("2026-01-11T00:00:00Z"),
+    ),
+    "every post within --from + --days",
+  );
+  assert.equal(
+    (await run(seed, ["--posts", "200", "--seed", "9", "--from", from, "--days", "10"])).code,
+    0,
+  );
+  assert.deepEqual(
+    await db().post.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, updateAt: true, message: true },
+    }),
+    snapshot,
+  );
   const audit = await lastAudit();
-  assert.deepEqual([audit.event_name, audit.meta.api_path, audit.event.parameters.posts, audit.event.parameters.from], ["bulkImport", "cli:seed", 200, Date.parse(from)]);
-  await assertUsageError(seed, ["--posts", "10", "--from", new Date(Date.now() - 86_400_000).toISOString()], /would end in the future/);
+  assert.deepEqual(
+    [
+      audit.event_name,
+      audit.meta.api_path,
+      audit.event.parameters.posts,
+      audit.event.parameters.from,
+    ],
+    ["bulkImport", "cli:seed", 200, Date.parse(from)],
+  );
+  await assertUsageError(
+    seed,
+    ["--posts", "10", "--from", new Date(Date.now() - 86_400_000).toISOString()],
+    /would end in the future/,
+  );
   await assertUsageError(seed, [], /--posts: is required/);
   await assertUsageError(seed, ["--posts", "1.5"], /--posts: must be a whole number/);
   await assertUsageError(seed, ["--posts", "0"], /--posts: must be a whole number/);

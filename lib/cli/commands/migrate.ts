@@ -11,6 +11,8 @@ export const command = defineCommand({
   migrate: false,
   async run({ out }) {
     const result = await migrate(env().DATABASE_URL);
-    out(`${redactDatabaseUrl(env().DATABASE_URL)}: ${result.applied.length} applied, ${result.alreadyApplied} already applied`);
+    out(
+      `${redactDatabaseUrl(env().DATABASE_URL)}: ${result.applied.length} applied, ${result.alreadyApplied} already applied`,
+    );
   },
 });

@@ -13,7 +13,11 @@ export const command = defineCommand({
     "the audit log verifies, 1 when a problem is found. Read-only.",
   async run({ emit }) {
     const result = await verifyAuditLog({});
-    emit(result, (r) => (r.ok ? [`Audit log verified: ${r.records} records, ${r.digests} digests.`] : [...r.problems, `${r.problems.length} problem(s) found.`]));
+    emit(result, (r) =>
+      r.ok
+        ? [`Audit log verified: ${r.records} records, ${r.digests} digests.`]
+        : [...r.problems, `${r.problems.length} problem(s) found.`],
+    );
     return { exitCode: result.ok ? 0 : 1 };
   },
 });

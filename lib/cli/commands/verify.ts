@@ -8,9 +8,15 @@ export const command = defineCommand({
   summary: "Verify export files against their signed, chained manifests",
   flags: {
     policy: { type: "string", value: "ID", help: "only this policy's exports" },
-    repair: { type: "boolean", help: "first write the missing manifests of exports whose batches are intact (audited)" },
+    repair: {
+      type: "boolean",
+      help: "first write the missing manifests of exports whose batches are intact (audited)",
+    },
   },
-  schema: z.object({ policy: z.string().min(1, "give a policy id").optional(), repair: z.boolean().optional() }),
+  schema: z.object({
+    policy: z.string().min(1, "give a policy id").optional(),
+    repair: z.boolean().optional(),
+  }),
   json: true,
   details:
     "Checks hashes, missing or moved files, and the manifest chain of every finished export. Problems are\n" +
@@ -31,8 +37,19 @@ export const command = defineCommand({
         : result.checked === 0
           ? "Nothing verified."
           : `${result.problems.length} problem(s) in ${result.checked} exports.`;
-    const repairLines = repair ? [...repair.repaired.map((d) => `repaired manifest ${d}`), ...repair.notRepaired.map((d) => `not repaired ${d}: its batch files differ from what was written`)] : [];
-    emit({ ...result, ...(repair ? { repair } : {}), ok: result.ok && !nothing, verdict }, (r) => [...repairLines, ...r.problems, r.verdict]);
+    const repairLines = repair
+      ? [
+          ...repair.repaired.map((d) => `repaired manifest ${d}`),
+          ...repair.notRepaired.map(
+            (d) => `not repaired ${d}: its batch files differ from what was written`,
+          ),
+        ]
+      : [];
+    emit({ ...result, ...(repair ? { repair } : {}), ok: result.ok && !nothing, verdict }, (r) => [
+      ...repairLines,
+      ...r.problems,
+      r.verdict,
+    ]);
     return { exitCode: result.ok && !nothing ? 0 : 1 };
   },
 });

@@ -17,8 +17,15 @@ type ReadBatch = { readSeq: number; feedTo: number; from: Key; to: Key };
  * read is the last live one (`liveSeq`, `liveUpdateAt`) if the read came after it, else the first
  * (`createSeq`, `createAt`). Posts created before the policy's export-from moment never get one.
  */
-export async function markCreatedEntries(options: { posts: ExportPost[]; policyId: string; exportFrom: number; cursor: FeedCursor }): Promise<void> {
-  const deleted = options.posts.filter((p) => p.feed && isDeletedMessage(p) && !isEditedOriginalMessage(p));
+export async function markCreatedEntries(options: {
+  posts: ExportPost[];
+  policyId: string;
+  exportFrom: number;
+  cursor: FeedCursor;
+}): Promise<void> {
+  const deleted = options.posts.filter(
+    (p) => p.feed && isDeletedMessage(p) && !isEditedOriginalMessage(p),
+  );
   if (deleted.length === 0) return;
   const minCreate = Math.min(...deleted.map((p) => p.feed!.createSeq));
   const maxSeq = Math.max(...deleted.map((p) => p.feed!.seq));
@@ -36,7 +43,8 @@ export async function markCreatedEntries(options: { posts: ExportPost[]; policyI
   }));
   // Runs before the change feed: the migration's regions stamped 1 stand for their batches.
   for (const r of options.cursor.regions) {
-    if (r.seqTo === 1) batches.push({ readSeq: 1, feedTo: 1, from: { updateAt: -1, postId: "" }, to: r.keyTo });
+    if (r.seqTo === 1)
+      batches.push({ readSeq: 1, feedTo: 1, from: { updateAt: -1, postId: "" }, to: r.keyTo });
   }
   for (const post of deleted) {
     post.createdEntryDue = post.createAt >= options.exportFrom && !liveVersionRead(post, batches);

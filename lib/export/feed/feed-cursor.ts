@@ -22,17 +22,28 @@ export const ZFeedCursor = z.object({
 export type FeedCursor = z.infer<typeof ZFeedCursor>;
 
 /** A policy's cursor; before its first run, nothing is exported and time starts at `exportFrom`. */
-export async function loadFeedCursor(options: { policyId: string; exportFrom: number }): Promise<FeedCursor> {
+export async function loadFeedCursor(options: {
+  policyId: string;
+  exportFrom: number;
+}): Promise<FeedCursor> {
   const row = await db().exportCursor.findUnique({ where: { policyId: options.policyId } });
   if (row?.state) return ZFeedCursor.parse(JSON.parse(row.state));
   const start: Key = { updateAt: options.exportFrom, postId: "" };
   return { feedFrom: 0, regions: [], frontier: start };
 }
 
-export async function saveFeedCursor(tx: Tx, options: { policyId: string; cursor: FeedCursor; jobId: string }): Promise<void> {
+export async function saveFeedCursor(
+  tx: Tx,
+  options: { policyId: string; cursor: FeedCursor; jobId: string },
+): Promise<void> {
   const { policyId, cursor, jobId } = options;
   // lastUpdateAt/lastPostId keep the frontier for readers that only know the (updateAt, id) cursor.
-  const at = { lastUpdateAt: BigInt(cursor.frontier.updateAt), lastPostId: cursor.frontier.postId, state: JSON.stringify(cursor), jobId };
+  const at = {
+    lastUpdateAt: BigInt(cursor.frontier.updateAt),
+    lastPostId: cursor.frontier.postId,
+    state: JSON.stringify(cursor),
+    jobId,
+  };
   await tx.exportCursor.upsert({ where: { policyId }, create: { policyId, ...at }, update: at });
 }
 

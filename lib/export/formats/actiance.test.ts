@@ -11,7 +11,13 @@ import { describe, test } from "node:test";
 import { SaxesParser } from "saxes";
 import { writeActianceBatch } from "./actiance.ts";
 import { MemoryZipSink } from "./testing/memory-zip-sink.ts";
-import { attachmentStore, batchOf, TEST_CHANNEL, type MmMemberHistory, type MmMessageExport } from "./testing/fixtures.ts";
+import {
+  attachmentStore,
+  batchOf,
+  TEST_CHANNEL,
+  type MmMemberHistory,
+  type MmMessageExport,
+} from "./testing/fixtures.ts";
 import type { BatchInput } from "../model.ts";
 
 const H = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -52,7 +58,12 @@ async function run(batch: BatchInput, store = attachmentStore()) {
   return { zip, result, xml };
 }
 
-function one(posts: MmMessageExport[], history: MmMemberHistory[], jobEndTime: number, files?: Parameters<typeof batchOf>[0]["files"]): BatchInput {
+function one(
+  posts: MmMessageExport[],
+  history: MmMemberHistory[],
+  jobEndTime: number,
+  files?: Parameters<typeof batchOf>[0]["files"],
+): BatchInput {
   return batchOf({
     batchStart: 1,
     batchEnd: jobEndTime,
@@ -67,8 +78,13 @@ function one(posts: MmMessageExport[], history: MmMemberHistory[], jobEndTime: n
 
 describe("TestActianceExport (actiance_export_test.go)", () => {
   test("empty", async () => {
-    const { zip, xml, result } = await run(batchOf({ batchStart: 1, batchEnd: 30, exportPeriodStart: 1, jobEndTime: 30 }));
-    assert.equal(xml, H + '<FileDump xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"></FileDump>');
+    const { zip, xml, result } = await run(
+      batchOf({ batchStart: 1, batchEnd: 30, exportPeriodStart: 1, jobEndTime: 30 }),
+    );
+    assert.equal(
+      xml,
+      H + '<FileDump xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"></FileDump>',
+    );
     // ADAPTED: Mattermost's expectedFiles 2 is not asserted by its test; Custodian writes only the XML.
     assert.deepEqual(zip.names(), ["actiance_export.xml"]);
     assert.deepEqual(result, { messages: 0, files: 0, warnings: [] });
@@ -78,8 +94,23 @@ describe("TestActianceExport (actiance_export_test.go)", () => {
     const { xml, result } = await run(
       one(
         [
-          { ...base, PostId: "post-original-id", PostCreateAt: 1, PostUpdateAt: 2, PostEditAt: 2, PostMessage: "edited message" },
-          { ...base, PostId: "post-id", PostOriginalId: "post-original-id", PostCreateAt: 1, PostUpdateAt: 2, PostDeleteAt: 2, PostMessage: "original message" },
+          {
+            ...base,
+            PostId: "post-original-id",
+            PostCreateAt: 1,
+            PostUpdateAt: 2,
+            PostEditAt: 2,
+            PostMessage: "edited message",
+          },
+          {
+            ...base,
+            PostId: "post-id",
+            PostOriginalId: "post-original-id",
+            PostCreateAt: 1,
+            PostUpdateAt: 2,
+            PostDeleteAt: 2,
+            PostMessage: "original message",
+          },
           {
             ...base,
             PostId: "post-id2",
@@ -89,13 +120,39 @@ describe("TestActianceExport (actiance_export_test.go)", () => {
             PostMessage: "message2",
             PostProps: '{"deleteBy":"fy8j97gwii84bk4zxprbpc9d9w"}',
           },
-          { ...base, PostId: "post-id3", PostRootId: "post-root-id", PostCreateAt: 100, PostUpdateAt: 100, PostMessage: "message3" },
+          {
+            ...base,
+            PostId: "post-id3",
+            PostRootId: "post-root-id",
+            PostCreateAt: 100,
+            PostUpdateAt: 100,
+            PostMessage: "message3",
+          },
         ],
         [
-          { JoinTime: 0, UserId: "test", UserEmail: "test@email", Username: "testname", LeaveTime: 400 },
-          { JoinTime: 8, UserId: "test2", UserEmail: "test2@email", Username: "test2name", LeaveTime: 80 },
+          {
+            JoinTime: 0,
+            UserId: "test",
+            UserEmail: "test@email",
+            Username: "testname",
+            LeaveTime: 400,
+          },
+          {
+            JoinTime: 8,
+            UserId: "test2",
+            UserEmail: "test2@email",
+            Username: "test2name",
+            LeaveTime: 80,
+          },
           { JoinTime: 400, UserId: "test3", UserEmail: "test3@email", Username: "test3name" },
-          { JoinTime: 10, UserId: "test_bot", UserEmail: "test_bot@email", Username: "test_botname", IsBot: true, LeaveTime: 20 },
+          {
+            JoinTime: 10,
+            UserId: "test_bot",
+            UserEmail: "test_bot@email",
+            Username: "test_botname",
+            IsBot: true,
+            LeaveTime: 20,
+          },
         ],
         500,
       ),
@@ -239,7 +296,15 @@ describe("TestActianceExport (actiance_export_test.go)", () => {
             PostProps: '{"disable_group_highlight":true}',
           },
         ],
-        [{ JoinTime: 0, UserId: "test", UserEmail: "test@email", Username: "test", LeaveTime: 400 }],
+        [
+          {
+            JoinTime: 0,
+            UserId: "test",
+            UserEmail: "test@email",
+            Username: "test",
+            LeaveTime: 400,
+          },
+        ],
         600,
       ),
     );
@@ -376,7 +441,15 @@ describe("TestActianceExport (actiance_export_test.go)", () => {
     const { xml, zip, result } = await run(
       one(
         [
-          { ...base, PostId: "post-id-1", PostOriginalId: "post-original-id", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message", PostFileIds: ["test1"] },
+          {
+            ...base,
+            PostId: "post-id-1",
+            PostOriginalId: "post-original-id",
+            PostCreateAt: 1,
+            PostUpdateAt: 1,
+            PostMessage: "message",
+            PostFileIds: ["test1"],
+          },
           {
             ...base,
             PostId: "post-id-2",
@@ -389,7 +462,11 @@ describe("TestActianceExport (actiance_export_test.go)", () => {
         ],
         threeMembers,
         700,
-        { "post-id-1": [{ Name: "test1-attachment", Id: "test1-attachment", Path: "test1-attachment" }] },
+        {
+          "post-id-1": [
+            { Name: "test1-attachment", Id: "test1-attachment", Path: "test1-attachment" },
+          ],
+        },
       ),
     );
     assert.equal(
@@ -422,10 +499,30 @@ describe("TestActianceExport (actiance_export_test.go)", () => {
   test("posts with deleted attachments, no deleted post, and at different time from original post", async () => {
     const { xml, zip } = await run(
       one(
-        [{ ...base, PostId: "post-id-1", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message1", PostFileIds: ["test1"] }],
+        [
+          {
+            ...base,
+            PostId: "post-id-1",
+            PostCreateAt: 1,
+            PostUpdateAt: 1,
+            PostMessage: "message1",
+            PostFileIds: ["test1"],
+          },
+        ],
         threeMembers,
         700,
-        { "post-id-1": [{ Name: "test1-attachment", Id: "test1-attachment", Path: "test1-attachment", CreateAt: 1, UpdateAt: 2, DeleteAt: 2 }] },
+        {
+          "post-id-1": [
+            {
+              Name: "test1-attachment",
+              Id: "test1-attachment",
+              Path: "test1-attachment",
+              CreateAt: 1,
+              UpdateAt: 2,
+              DeleteAt: 2,
+            },
+          ],
+        },
       ),
     );
     assert.equal(
@@ -473,7 +570,18 @@ describe("TestActianceExport (actiance_export_test.go)", () => {
         ],
         threeMembers,
         700,
-        { "post-id-1": [{ Name: "test1-attachment", Id: "test1-attachment", Path: "test1-attachment", CreateAt: 1, UpdateAt: 2, DeleteAt: 2 }] },
+        {
+          "post-id-1": [
+            {
+              Name: "test1-attachment",
+              Id: "test1-attachment",
+              Path: "test1-attachment",
+              CreateAt: 1,
+              UpdateAt: 2,
+              DeleteAt: 2,
+            },
+          ],
+        },
       ),
     );
     assert.equal(
@@ -521,7 +629,14 @@ describe("TestActianceExport (actiance_export_test.go)", () => {
       one(
         [
           { ...base, PostId: "post-id1", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message" },
-          { ...base, PostId: "post-id2", PostCreateAt: 1, PostUpdateAt: 2, PostDeleteAt: 2, PostMessage: "edit message" },
+          {
+            ...base,
+            PostId: "post-id2",
+            PostCreateAt: 1,
+            PostUpdateAt: 2,
+            PostDeleteAt: 2,
+            PostMessage: "edit message",
+          },
           {
             ...base,
             PostId: "post-id3",
@@ -542,14 +657,46 @@ describe("TestActianceExport (actiance_export_test.go)", () => {
             Username: "test-botname",
             IsBot: true,
           },
-          { ...base, PostId: "post-id4", PostRootId: "post-root-id", PostCreateAt: 100, PostUpdateAt: 100, PostMessage: "message" },
+          {
+            ...base,
+            PostId: "post-id4",
+            PostRootId: "post-root-id",
+            PostCreateAt: 100,
+            PostUpdateAt: 100,
+            PostMessage: "message",
+          },
         ],
         [
-          { JoinTime: 0, UserId: "test", UserEmail: "test@email", Username: "testname", LeaveTime: 400 },
-          { JoinTime: 8, UserId: "test2", UserEmail: "test2@email", Username: "test2name", LeaveTime: 80 },
+          {
+            JoinTime: 0,
+            UserId: "test",
+            UserEmail: "test@email",
+            Username: "testname",
+            LeaveTime: 400,
+          },
+          {
+            JoinTime: 8,
+            UserId: "test2",
+            UserEmail: "test2@email",
+            Username: "test2name",
+            LeaveTime: 80,
+          },
           { JoinTime: 400, UserId: "test3", UserEmail: "test3@email", Username: "test3name" },
-          { JoinTime: 450, UserId: "test4", UserEmail: "test4@email", Username: "test4name", LeaveTime: 460 },
-          { JoinTime: 10, UserId: "test-bot", UserEmail: "test-bot@email", Username: "test-botname", IsBot: true, LeaveTime: 20 },
+          {
+            JoinTime: 450,
+            UserId: "test4",
+            UserEmail: "test4@email",
+            Username: "test4name",
+            LeaveTime: 460,
+          },
+          {
+            JoinTime: 10,
+            UserId: "test-bot",
+            UserEmail: "test-bot@email",
+            Username: "test-botname",
+            IsBot: true,
+            LeaveTime: 20,
+          },
         ],
         500,
       ),
@@ -693,15 +840,42 @@ test("TestActianceExportMultipleBatches: joins and leaves after last post, and b
     // Only first batch:
     { JoinTime: 2, UserId: "testA", UserEmail: "testA@email", Username: "testAname", LeaveTime: 3 },
     // Only second batch:
-    { JoinTime: 8, UserId: "test2", UserEmail: "test2@email", Username: "test2name", LeaveTime: 80 },
-    { JoinTime: 10, UserId: "test_bot", UserEmail: "test_bot@email", Username: "test_botname", IsBot: true, LeaveTime: 20 },
+    {
+      JoinTime: 8,
+      UserId: "test2",
+      UserEmail: "test2@email",
+      Username: "test2name",
+      LeaveTime: 80,
+    },
+    {
+      JoinTime: 10,
+      UserId: "test_bot",
+      UserEmail: "test_bot@email",
+      Username: "test_botname",
+      IsBot: true,
+      LeaveTime: 20,
+    },
     { JoinTime: 400, UserId: "test3", UserEmail: "test3@email", Username: "test3name" },
-    { JoinTime: 450, UserId: "test4", UserEmail: "test4@email", Username: "test4name", LeaveTime: 460 },
+    {
+      JoinTime: 450,
+      UserId: "test4",
+      UserEmail: "test4@email",
+      Username: "test4name",
+      LeaveTime: 460,
+    },
   ];
   const batches: MmMessageExport[][] = [
     [
       { ...base, PostId: "post-id1", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message" },
-      { ...base, PostId: "post-id2", PostOriginalId: "post-original-id", PostCreateAt: 1, PostUpdateAt: 4, PostDeleteAt: 4, PostMessage: "edit message" },
+      {
+        ...base,
+        PostId: "post-id2",
+        PostOriginalId: "post-original-id",
+        PostCreateAt: 1,
+        PostUpdateAt: 4,
+        PostDeleteAt: 4,
+        PostMessage: "edit message",
+      },
     ],
     [
       {
@@ -713,7 +887,14 @@ test("TestActianceExportMultipleBatches: joins and leaves after last post, and b
         PostMessage: "message2",
         PostProps: '{"deleteBy":"fy8j97gwii84bk4zxprbpc9d9w"}',
       },
-      { ...base, PostId: "post-id4", PostRootId: "post-root-id", PostCreateAt: 100, PostUpdateAt: 100, PostMessage: "message3" },
+      {
+        ...base,
+        PostId: "post-id4",
+        PostRootId: "post-root-id",
+        PostCreateAt: 100,
+        PostUpdateAt: 100,
+        PostMessage: "message3",
+      },
     ],
   ];
   const expected = [
@@ -928,9 +1109,25 @@ ${messages}    <ParticipantLeft>
   </Conversation>
 </FileDump>`;
 
-  async function exportOnce(posts: MmMessageExport[], leave: number, jobEndTime: number): Promise<string> {
+  async function exportOnce(
+    posts: MmMessageExport[],
+    leave: number,
+    jobEndTime: number,
+  ): Promise<string> {
     const { xml } = await run(
-      one(posts, [{ JoinTime: 0, UserId: "user-id", UserEmail: "test@test.com", Username: "username", LeaveTime: leave }], jobEndTime),
+      one(
+        posts,
+        [
+          {
+            JoinTime: 0,
+            UserId: "user-id",
+            UserEmail: "test@test.com",
+            Username: "username",
+            LeaveTime: leave,
+          },
+        ],
+        jobEndTime,
+      ),
     );
     return xml;
   }
@@ -945,7 +1142,20 @@ ${messages}    <ParticipantLeft>
     </Message>
 `;
     assert.equal(
-      await exportOnce([{ ...base, PostId: "post-id", PostOriginalId: "post-original-id", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message" }], 400, 500),
+      await exportOnce(
+        [
+          {
+            ...base,
+            PostId: "post-id",
+            PostOriginalId: "post-original-id",
+            PostCreateAt: 1,
+            PostUpdateAt: 1,
+            PostMessage: "message",
+          },
+        ],
+        400,
+        500,
+      ),
       single("test@test.com", 400, 500, created),
     );
     // We're redoing the export completely, so we'll get the original message then the deleted record
@@ -986,7 +1196,19 @@ ${messages}    <ParticipantLeft>
 
   test("post,export,edit,export", async () => {
     assert.equal(
-      await exportOnce([{ ...base, PostId: "post-original-id", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message" }], 450, 600),
+      await exportOnce(
+        [
+          {
+            ...base,
+            PostId: "post-original-id",
+            PostCreateAt: 1,
+            PostUpdateAt: 1,
+            PostMessage: "message",
+          },
+        ],
+        450,
+        600,
+      ),
       single(
         "test@test.com",
         450,
@@ -1005,9 +1227,24 @@ ${messages}    <ParticipantLeft>
       await exportOnce(
         [
           // new post which holds the original message contents
-          { ...base, PostId: "post-id-new", PostOriginalId: "post-original-id", PostCreateAt: 1, PostUpdateAt: 2, PostDeleteAt: 2, PostMessage: "message" },
+          {
+            ...base,
+            PostId: "post-id-new",
+            PostOriginalId: "post-original-id",
+            PostCreateAt: 1,
+            PostUpdateAt: 2,
+            PostDeleteAt: 2,
+            PostMessage: "message",
+          },
           // old post which has been edited
-          { ...base, PostId: "post-original-id", PostCreateAt: 1, PostUpdateAt: 2, PostEditAt: 2, PostMessage: "edit message" },
+          {
+            ...base,
+            PostId: "post-original-id",
+            PostCreateAt: 1,
+            PostUpdateAt: 2,
+            PostEditAt: 2,
+            PostMessage: "edit message",
+          },
         ],
         450,
         600,
@@ -1042,7 +1279,14 @@ ${messages}    <ParticipantLeft>
 });
 
 describe("TestWriteExportWarnings (actiance_export_test.go)", () => {
-  const post: MmMessageExport = { ...base, PostId: "post-id", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "m", PostFileIds: ["12345", "54321"] };
+  const post: MmMessageExport = {
+    ...base,
+    PostId: "post-id",
+    PostCreateAt: 1,
+    PostUpdateAt: 1,
+    PostMessage: "m",
+    PostFileIds: ["12345", "54321"],
+  };
   const MSG = "File backend read: File missing for post; cannot copy file to archive";
 
   test("two missing files -> two warnings, joined by \\n without a trailing newline", async () => {
@@ -1056,7 +1300,10 @@ describe("TestWriteExportWarnings (actiance_export_test.go)", () => {
       attachmentStore({ "missing.txt": "missing", "missing2.txt": "missing" }),
     );
     assert.deepEqual(zip.names(), ["actiance_export.xml", "warning.txt"]);
-    assert.equal(zip.text("warning.txt"), `Warning:${MSG} - missing.txt\nWarning:${MSG} - missing2.txt`);
+    assert.equal(
+      zip.text("warning.txt"),
+      `Warning:${MSG} - missing.txt\nWarning:${MSG} - missing2.txt`,
+    );
     assert.equal(result.warnings.length, 2);
   });
 

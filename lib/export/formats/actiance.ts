@@ -42,7 +42,12 @@ function elementsOf(c: PreparedChannel): Element[] {
     if (e.editedNewMsgId !== "") fields.push(["EditedNewMsgId", e.editedNewMsgId]);
     fields.push(["Content", e.message]);
     if (e.previewsPost !== "") fields.push(["PreviewsPost", e.previewsPost]);
-    out.push({ time: e.updatedType !== "" ? e.updateAt : e.post.createAt, id: e.post.id, name: "Message", fields });
+    out.push({
+      time: e.updatedType !== "" ? e.updateAt : e.post.createAt,
+      id: e.post.id,
+      name: "Message",
+      fields,
+    });
   }
   for (const d of c.deletedFiles) {
     const fields: Field[] = [
@@ -101,7 +106,12 @@ function block(depth: number, name: string, fields: readonly Field[]): string {
   return s + "\n" + pad + "</" + name + ">";
 }
 
-function participant(name: "ParticipantEntered" | "ParticipantLeft", email: string, userType: string, time: number): string {
+function participant(
+  name: "ParticipantEntered" | "ParticipantLeft",
+  email: string,
+  userType: string,
+  time: number,
+): string {
   return block(2, name, [
     ["LoginName", email],
     ["UserType", userType],
@@ -131,13 +141,15 @@ export async function* actianceXml(prepared: PreparedBatch): AsyncGenerator<Buff
     buf += '\n  <Conversation Perspective="' + escapeGoXml(ch.displayName) + '">';
     buf += leaf(2, "RoomID", `${channelTypeName(ch.type)} - ${ch.name} - ${ch.id}`);
     buf += leaf(2, "StartTimeUTC", int(c.startTime));
-    for (const j of c.joins) buf += participant("ParticipantEntered", j.email, j.userType, j.joinTime);
+    for (const j of c.joins)
+      buf += participant("ParticipantEntered", j.email, j.userType, j.joinTime);
     yield* flush(false);
     for (const el of elementsOf(c)) {
       buf += block(2, el.name, el.fields);
       yield* flush(false);
     }
-    for (const l of c.leaves) buf += participant("ParticipantLeft", l.email, l.userType, l.leaveTime);
+    for (const l of c.leaves)
+      buf += participant("ParticipantLeft", l.email, l.userType, l.leaveTime);
     buf += leaf(2, "EndTimeUTC", int(c.endTime));
     buf += "\n  </Conversation>";
     yield* flush(false);
@@ -146,9 +158,16 @@ export async function* actianceXml(prepared: PreparedBatch): AsyncGenerator<Buff
   yield* flush(true);
 }
 
-export const writeActianceBatch: FormatWriter = async ({ batch, zip, openAttachment }): Promise<BatchResult> => {
+export const writeActianceBatch: FormatWriter = async ({
+  batch,
+  zip,
+  openAttachment,
+}): Promise<BatchResult> => {
   const prepared = prepareBatch(batch);
-  await zip.addStream("actiance_export.xml", Readable.from(actianceXml(prepared), { objectMode: false }));
+  await zip.addStream(
+    "actiance_export.xml",
+    Readable.from(actianceXml(prepared), { objectMode: false }),
+  );
 
   const warnings: string[] = [];
   const copier = new AttachmentCopier(zip, openAttachment);
@@ -157,8 +176,10 @@ export const writeActianceBatch: FormatWriter = async ({ batch, zip, openAttachm
     for (const c of prepared.channels) {
       for (const file of c.files) {
         const outcome = await copier.copy(file.path, file);
-        if (outcome === "open-failed") warnings.push(`Warning:${MISSING_FILE_ON_OPEN} - ${file.path}`);
-        else if (outcome === "copy-failed") warnings.push(`Warning:${MISSING_FILE_ON_COPY} - ${file.path}`);
+        if (outcome === "open-failed")
+          warnings.push(`Warning:${MISSING_FILE_ON_OPEN} - ${file.path}`);
+        else if (outcome === "copy-failed")
+          warnings.push(`Warning:${MISSING_FILE_ON_COPY} - ${file.path}`);
       }
     }
   }

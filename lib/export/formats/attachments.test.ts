@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { AttachmentCopier, goPathBase, goPathClean, goPathJoin, goTrimSpace } from "./attachments.ts";
+import {
+  AttachmentCopier,
+  goPathBase,
+  goPathClean,
+  goPathJoin,
+  goTrimSpace,
+} from "./attachments.ts";
 import { MemoryZipSink } from "./testing/memory-zip-sink.ts";
 import { mmFile } from "./testing/fixtures.ts";
 
@@ -30,7 +36,10 @@ test("goPathClean / goPathJoin = Go path.Clean / path.Join", () => {
     ["/a/../../b", "/b"],
   ];
   for (const [input, want] of clean) assert.equal(goPathClean(input), want, input);
-  assert.equal(goPathJoin("files", "post-id", "file-id-name.txt"), "files/post-id/file-id-name.txt");
+  assert.equal(
+    goPathJoin("files", "post-id", "file-id-name.txt"),
+    "files/post-id/file-id-name.txt",
+  );
   assert.equal(goPathJoin("files", "", "x"), "files/x");
   assert.equal(goPathJoin("files", "p", "id-/"), "files/p/id-");
   assert.equal(goPathJoin("", ""), "");
@@ -42,7 +51,7 @@ test("goTrimSpace = Go strings.TrimSpace (unicode.IsSpace, not JS trim)", () => 
   assert.equal(goTrimSpace("   "), "");
 });
 
-test("a file whose bytes were never received (storeKey \"\") is a warning without opening anything", async () => {
+test('a file whose bytes were never received (storeKey "") is a warning without opening anything', async () => {
   let opened = 0;
   const copier = new AttachmentCopier(new MemoryZipSink(), async () => {
     opened++;

@@ -6,9 +6,11 @@ import type { ExportFileInfo, OpenAttachment, ZipSink } from "../model.ts";
 import { isGoSpace } from "./encoding/go-csv.ts";
 
 /** shared.MissingFileMessageDuringBackendRead */
-export const MISSING_FILE_ON_OPEN = "File backend read: File missing for post; cannot copy file to archive";
+export const MISSING_FILE_ON_OPEN =
+  "File backend read: File missing for post; cannot copy file to archive";
 /** shared.MissingFileMessageDuringCopy */
-export const MISSING_FILE_ON_COPY = "Copy buffer: File missing for post; cannot copy file to archive";
+export const MISSING_FILE_ON_COPY =
+  "Copy buffer: File missing for post; cannot copy file to archive";
 
 /** Go's path.Base: "" -> ".", only slashes -> "/", trailing slashes ignored. */
 export function goPathBase(p: string): string {

@@ -7,7 +7,12 @@ import { describe, test } from "node:test";
 import { parse } from "csv-parse/sync";
 import { writeCsvBatch } from "./csv.ts";
 import { MemoryZipSink } from "./testing/memory-zip-sink.ts";
-import { attachmentStore, batchOf, TEST_CHANNEL, type MmMessageExport } from "./testing/fixtures.ts";
+import {
+  attachmentStore,
+  batchOf,
+  TEST_CHANNEL,
+  type MmMessageExport,
+} from "./testing/fixtures.ts";
 import type { BatchInput } from "../model.ts";
 
 const header =
@@ -85,7 +90,14 @@ describe("TestCsvExport (csv_export_test.go)", () => {
         },
         posts: [
           { ...base, PostId: "post-id", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message" },
-          { ...base, PostId: "post-id", PostRootId: "post-root-id", PostCreateAt: 100, PostUpdateAt: 100, PostMessage: "message" },
+          {
+            ...base,
+            PostId: "post-id",
+            PostRootId: "post-root-id",
+            PostCreateAt: 100,
+            PostUpdateAt: 100,
+            PostMessage: "message",
+          },
           {
             ...base,
             PostId: "post-id",
@@ -123,7 +135,11 @@ describe("TestCsvExport (csv_export_test.go)", () => {
         batchStart: 1,
         batchEnd: 100,
         channels: [TEST_CHANNEL],
-        history: { "channel-id": [{ JoinTime: 0, UserId: "test", UserEmail: "test", Username: "test", LeaveTime: 400 }] },
+        history: {
+          "channel-id": [
+            { JoinTime: 0, UserId: "test", UserEmail: "test", Username: "test", LeaveTime: 400 },
+          ],
+        },
         posts: [
           { ...base, PostId: "post-id", PostUpdateAt: 1, PostCreateAt: 1, PostMessage: "message" },
           {
@@ -167,7 +183,14 @@ describe("TestCsvExport (csv_export_test.go)", () => {
           ],
         },
         posts: [
-          { ...base, PostId: "post-id-1", PostUpdateAt: 1, PostCreateAt: 1, PostMessage: "message 1", PostFileIds: ["test1"] },
+          {
+            ...base,
+            PostId: "post-id-1",
+            PostUpdateAt: 1,
+            PostCreateAt: 1,
+            PostMessage: "message 1",
+            PostFileIds: ["test1"],
+          },
           {
             ...base,
             PostId: "post-id-3",
@@ -242,8 +265,23 @@ test("TestWriteExportWarnings (csv_export_test.go): missing files become warning
         ],
       },
       posts: [
-        { ...base, PostId: "post-id-1", PostUpdateAt: 1, PostCreateAt: 1, PostMessage: "message", PostFileIds: ["post-id-1"] },
-        { ...base, PostId: "post-id-3", PostCreateAt: 2, PostUpdateAt: 3, PostDeleteAt: 3, PostMessage: "message", PostFileIds: ["post-id-3"] },
+        {
+          ...base,
+          PostId: "post-id-1",
+          PostUpdateAt: 1,
+          PostCreateAt: 1,
+          PostMessage: "message",
+          PostFileIds: ["post-id-1"],
+        },
+        {
+          ...base,
+          PostId: "post-id-3",
+          PostCreateAt: 2,
+          PostUpdateAt: 3,
+          PostDeleteAt: 3,
+          PostMessage: "message",
+          PostFileIds: ["post-id-3"],
+        },
       ],
       files: {
         "post-id-1": [{ Name: "test1", Id: "test1", Path: "test1" }],
@@ -280,8 +318,13 @@ describe("TestPostToRow / TestAttachmentToRow (csv_export_test.go), as one-post 
     ChannelType: "D",
   };
 
-  async function postRows(p: MmMessageExport, files?: Record<string, { Name: string; Id: string; Path: string; DeleteAt?: number }[]>) {
-    const { zip } = await run(batchOf({ batchStart: 1, batchEnd: 100, channels: [TEST_CHANNEL], posts: [p], files }));
+  async function postRows(
+    p: MmMessageExport,
+    files?: Record<string, { Name: string; Id: string; Path: string; DeleteAt?: number }[]>,
+  ) {
+    const { zip } = await run(
+      batchOf({ batchStart: 1, batchEnd: 100, channels: [TEST_CHANNEL], posts: [p], files }),
+    );
     return zip
       .text("posts.csv")
       .split("\n")
@@ -289,7 +332,11 @@ describe("TestPostToRow / TestAttachmentToRow (csv_export_test.go), as one-post 
   }
 
   const cases: [string, MmMessageExport, string][] = [
-    ["simple row", post, "1,1,,team-id,team-name,team-display-name,channel-id,channel-name,channel-display-name,direct,user-id,test@test.com,username,post-id,,post-root-id,message,message,user,"],
+    [
+      "simple row",
+      post,
+      "1,1,,team-id,team-name,team-display-name,channel-id,channel-name,channel-display-name,direct,user-id,test@test.com,username,post-id,,post-root-id,message,message,user,",
+    ],
     [
       "without team data",
       { ...post, TeamId: undefined, TeamName: undefined, TeamDisplayName: undefined },
@@ -320,7 +367,10 @@ describe("TestPostToRow / TestAttachmentToRow (csv_export_test.go), as one-post 
   }
 
   test("simple attachment", async () => {
-    const rows = await postRows({ ...post, PostFileIds: ["12345"] }, { "post-id": [{ Name: "test1", Id: "12345", Path: "filename.txt" }] });
+    const rows = await postRows(
+      { ...post, PostFileIds: ["12345"] },
+      { "post-id": [{ Name: "test1", Id: "12345", Path: "filename.txt" }] },
+    );
     assert.equal(
       rows[1],
       "1,1,,team-id,team-name,team-display-name,channel-id,channel-name,channel-display-name,direct,user-id,test@test.com,username,post-id,,post-root-id,test1 (files/post-id/12345-filename.txt),attachment,user,",
@@ -329,7 +379,13 @@ describe("TestPostToRow / TestAttachmentToRow (csv_export_test.go), as one-post 
 
   test("simple deleted attachment", async () => {
     const rows = await postRows(
-      { ...post, PostUpdateAt: 10, PostDeleteAt: 10, PostProps: '{"deleteBy":"user-id"}', PostFileIds: ["12346"] },
+      {
+        ...post,
+        PostUpdateAt: 10,
+        PostDeleteAt: 10,
+        PostProps: '{"deleteBy":"user-id"}',
+        PostFileIds: ["12346"],
+      },
       { "post-id": [{ Name: "test2", Id: "12346", Path: "filename.txt", DeleteAt: 10 }] },
     );
     assert.ok(

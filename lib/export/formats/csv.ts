@@ -7,8 +7,21 @@ import type { BatchResult, FormatWriter } from "../model.ts";
 import { compareByteOrder } from "../prepare/byte-order.ts";
 import { channelTypeName, prepareBatch } from "../prepare/prepare-batch.ts";
 import { previewIdOf } from "../prepare/post-entries.ts";
-import type { FileDeletedEntry, PostEntry, PreparedBatch, PreparedChannel, UploadEntry } from "../prepare/types.ts";
-import { AttachmentCopier, goPathBase, goPathJoin, goTrimSpace, MISSING_FILE_ON_COPY, MISSING_FILE_ON_OPEN } from "./attachments.ts";
+import type {
+  FileDeletedEntry,
+  PostEntry,
+  PreparedBatch,
+  PreparedChannel,
+  UploadEntry,
+} from "../prepare/types.ts";
+import {
+  AttachmentCopier,
+  goPathBase,
+  goPathJoin,
+  goTrimSpace,
+  MISSING_FILE_ON_COPY,
+  MISSING_FILE_ON_OPEN,
+} from "./attachments.ts";
 import { encodeCsvRecord } from "./encoding/go-csv.ts";
 import { goMarshalIndent, type GoJsonValue } from "./encoding/go-json.ts";
 
@@ -125,19 +138,56 @@ function attachmentRow(entry: UploadEntry | FileDeletedEntry, deleted: boolean):
 function joinLeaveRows(c: PreparedChannel): CsvRow[] {
   const ch = c.channel;
   const team: [string, string, string] = [ch.teamId, c.teamName, c.teamDisplayName];
-  const channel: [string, string, string, string] = [ch.id, ch.name, ch.displayName, channelTypeName(ch.type)];
+  const channel: [string, string, string, string] = [
+    ch.id,
+    ch.name,
+    ch.displayName,
+    channelTypeName(ch.type),
+  ];
   const rows: CsvRow[] = [];
   for (const j of c.joins) {
     const already = j.joinTime <= c.startTime;
     const message = already
       ? `User ${j.username} (${j.email}) was already in the channel`
       : `User ${j.username} (${j.email}) joined the channel`;
-    rows.push(row(j.joinTime, 0, "", team, channel, [j.userId, j.email, j.username], "", "", "", message, already ? "previously-joined" : "enter", j.userType, ""));
+    rows.push(
+      row(
+        j.joinTime,
+        0,
+        "",
+        team,
+        channel,
+        [j.userId, j.email, j.username],
+        "",
+        "",
+        "",
+        message,
+        already ? "previously-joined" : "enter",
+        j.userType,
+        "",
+      ),
+    );
   }
   for (const l of c.leaves) {
     if (l.closedOut) continue; // only Actiance needs the closing leaves
     const message = `User ${l.username} (${l.email}) left the channel`;
-    rows.push(row(l.leaveTime, 0, "", team, channel, [l.userId, l.email, l.username], "", "", "", message, "leave", l.userType, ""));
+    rows.push(
+      row(
+        l.leaveTime,
+        0,
+        "",
+        team,
+        channel,
+        [l.userId, l.email, l.username],
+        "",
+        "",
+        "",
+        message,
+        "leave",
+        l.userType,
+        "",
+      ),
+    );
   }
   return rows;
 }
@@ -171,7 +221,10 @@ async function* postsCsv(rows: readonly CsvRow[]): AsyncGenerator<Buffer> {
 }
 
 /** metadata.json (json.MarshalIndent of shared.Metadata), counts per batch. */
-export function csvMetadataJson(prepared: PreparedBatch, batch: { batchStart: number; batchEnd: number; exportPeriodStart: number; jobEndTime: number }): string {
+export function csvMetadataJson(
+  prepared: PreparedBatch,
+  batch: { batchStart: number; batchEnd: number; exportPeriodStart: number; jobEndTime: number },
+): string {
   let channels: GoJsonValue = null;
   if (prepared.metadataChannels !== null) {
     const map = new Map<string, GoJsonValue>();
@@ -209,7 +262,11 @@ export function csvMetadataJson(prepared: PreparedBatch, batch: { batchStart: nu
   );
 }
 
-export const writeCsvBatch: FormatWriter = async ({ batch, zip, openAttachment }): Promise<BatchResult> => {
+export const writeCsvBatch: FormatWriter = async ({
+  batch,
+  zip,
+  openAttachment,
+}): Promise<BatchResult> => {
   const prepared = prepareBatch(batch);
   const rows = csvRows(prepared);
   await zip.addStream("posts.csv", Readable.from(postsCsv(rows), { objectMode: false }));
@@ -223,8 +280,10 @@ export const writeCsvBatch: FormatWriter = async ({ batch, zip, openAttachment }
       for (const file of batch.filesByPost.get(post.id) ?? []) {
         const name = goPathJoin("files", post.id, `${file.id}-${goPathBase(file.path)}`);
         const outcome = await copier.copy(name, file);
-        if (outcome === "open-failed") warnings.push(`Warning:${MISSING_FILE_ON_OPEN} - Post: ${post.id} - ${file.path}`);
-        else if (outcome === "copy-failed") warnings.push(`Warning:${MISSING_FILE_ON_COPY} - Post: ${post.id} - ${file.path}`);
+        if (outcome === "open-failed")
+          warnings.push(`Warning:${MISSING_FILE_ON_OPEN} - Post: ${post.id} - ${file.path}`);
+        else if (outcome === "copy-failed")
+          warnings.push(`Warning:${MISSING_FILE_ON_COPY} - Post: ${post.id} - ${file.path}`);
       }
     }
   }

@@ -10,7 +10,13 @@ import { SaxesParser } from "saxes";
 import { writeCsvBatch } from "./csv.ts";
 import { writeActianceBatch } from "./actiance.ts";
 import { MemoryZipSink } from "./testing/memory-zip-sink.ts";
-import { attachmentStore, batchOf, mmChannel, TEST_CHANNEL, type MmMessageExport } from "./testing/fixtures.ts";
+import {
+  attachmentStore,
+  batchOf,
+  mmChannel,
+  TEST_CHANNEL,
+  type MmMessageExport,
+} from "./testing/fixtures.ts";
 import type { BatchInput, ZipSink } from "../model.ts";
 
 const author: MmMessageExport = {
@@ -27,13 +33,34 @@ const author: MmMessageExport = {
   PostFileIds: [],
 };
 
-const OPEN = mmChannel({ Id: "channel-id", Name: "channel-name", DisplayName: "channel-display-name", Type: "O", TeamId: "team-id" });
+const OPEN = mmChannel({
+  Id: "channel-id",
+  Name: "channel-name",
+  DisplayName: "channel-display-name",
+  Type: "O",
+  TeamId: "team-id",
+});
 
-function msgPost(id: string, at: number, message: string, extra: Partial<MmMessageExport> = {}): MmMessageExport {
-  return { ...author, PostId: id, PostCreateAt: at, PostUpdateAt: at, PostMessage: message, ...extra };
+function msgPost(
+  id: string,
+  at: number,
+  message: string,
+  extra: Partial<MmMessageExport> = {},
+): MmMessageExport {
+  return {
+    ...author,
+    PostId: id,
+    PostCreateAt: at,
+    PostUpdateAt: at,
+    PostMessage: message,
+    ...extra,
+  };
 }
 
-function batchWith(posts: MmMessageExport[], extra: Partial<Parameters<typeof batchOf>[0]> = {}): BatchInput {
+function batchWith(
+  posts: MmMessageExport[],
+  extra: Partial<Parameters<typeof batchOf>[0]> = {},
+): BatchInput {
   return batchOf({ batchStart: 0, batchEnd: 1000, channels: [OPEN], posts, ...extra });
 }
 
@@ -64,7 +91,8 @@ function parseXml(xml: string): { leaves: XmlLeaf[]; attrs: Record<string, strin
   });
   parser.on("closetag", () => {
     const el = stack.pop()!;
-    if (el.children === 0) leaves.push({ path: [...stack.map((s) => s.name), el.name].join("/"), text: el.text });
+    if (el.children === 0)
+      leaves.push({ path: [...stack.map((s) => s.name), el.name].join("/"), text: el.text });
   });
   parser.write(xml).close();
   if (failure) throw failure;
@@ -149,7 +177,8 @@ describe("message text", () => {
 
   test("XML-invalid characters become U+FFFD; CSV keeps them (lone surrogates become U+FFFD in UTF-8)", async () => {
     let controls = "";
-    for (let c = 0; c < 0x20; c++) if (c !== 0x09 && c !== 0x0a && c !== 0x0d) controls += String.fromCharCode(c);
+    for (let c = 0; c < 0x20; c++)
+      if (c !== 0x09 && c !== 0x0a && c !== 0x0d) controls += String.fromCharCode(c);
     const message = `[${controls}|\uFFFE|\uFFFF|\ud800|\udc00|ok\ud83d\ude00]`;
     const { xml } = await xmlOf(batchWith([msgPost("p1", 1, message)]));
     const expected = `[${"\uFFFD".repeat(controls.length)}|\uFFFD|\uFFFD|\uFFFD|\uFFFD|ok\ud83d\ude00]`;
@@ -163,11 +192,27 @@ describe("message text", () => {
   });
 
   test("attribute escaping: Perspective with quotes and markup", async () => {
-    const channel = mmChannel({ Id: "c", Name: "n", DisplayName: `"A" & 'B' <C>`, Type: "P", TeamId: "t" });
-    const { xml } = await xmlOf(batchOf({ batchStart: 0, batchEnd: 10, channels: [channel], posts: [msgPost("p1", 1, "m", { ChannelId: "c" })] }));
+    const channel = mmChannel({
+      Id: "c",
+      Name: "n",
+      DisplayName: `"A" & 'B' <C>`,
+      Type: "P",
+      TeamId: "t",
+    });
+    const { xml } = await xmlOf(
+      batchOf({
+        batchStart: 0,
+        batchEnd: 10,
+        channels: [channel],
+        posts: [msgPost("p1", 1, "m", { ChannelId: "c" })],
+      }),
+    );
     assert.ok(xml.includes('<Conversation Perspective="&#34;A&#34; &amp; &#39;B&#39; &lt;C&gt;">'));
     assert.ok(xml.includes("<RoomID>private - n - c</RoomID>"));
-    assert.equal(parseXml(xml).attrs.find((a) => "Perspective" in a)!["Perspective"], `"A" & 'B' <C>`);
+    assert.equal(
+      parseXml(xml).attrs.find((a) => "Perspective" in a)!["Perspective"],
+      `"A" & 'B' <C>`,
+    );
   });
 });
 
@@ -187,8 +232,16 @@ describe("size and streaming", () => {
         });
       },
     };
-    await writeCsvBatch({ batch: batchWith([msgPost("p1", 1, big)]), zip: counting, openAttachment: attachmentStore() });
-    await writeActianceBatch({ batch: batchWith([msgPost("p1", 1, big)]), zip: counting, openAttachment: attachmentStore() });
+    await writeCsvBatch({
+      batch: batchWith([msgPost("p1", 1, big)]),
+      zip: counting,
+      openAttachment: attachmentStore(),
+    });
+    await writeActianceBatch({
+      batch: batchWith([msgPost("p1", 1, big)]),
+      zip: counting,
+      openAttachment: attachmentStore(),
+    });
     assert.ok((chunksByEntry.get("posts.csv") ?? 0) >= 1);
     assert.ok((chunksByEntry.get("actiance_export.xml") ?? 0) >= 1);
     const records = parse(sink.text("posts.csv")) as string[][];
@@ -197,7 +250,9 @@ describe("size and streaming", () => {
   });
 
   test("many posts produce several chunks", async () => {
-    const posts = Array.from({ length: 3000 }, (_, i) => msgPost(`p${String(i).padStart(5, "0")}`, i, `message number ${i} with some padding text`));
+    const posts = Array.from({ length: 3000 }, (_, i) =>
+      msgPost(`p${String(i).padStart(5, "0")}`, i, `message number ${i} with some padding text`),
+    );
     let chunks = 0;
     const sink = new MemoryZipSink();
     await writeCsvBatch({
@@ -219,7 +274,13 @@ describe("size and streaming", () => {
 
 describe("channels and participants", () => {
   test("empty channel (joins and leaves only): rows with empty team name; a Conversation with participants only", async () => {
-    const quiet = mmChannel({ Id: "quiet", Name: "quiet-name", DisplayName: "Quiet", Type: "O", TeamId: "team-id" });
+    const quiet = mmChannel({
+      Id: "quiet",
+      Name: "quiet-name",
+      DisplayName: "Quiet",
+      Type: "O",
+      TeamId: "team-id",
+    });
     const batch = batchOf({
       batchStart: 100,
       batchEnd: 200,
@@ -243,7 +304,9 @@ describe("channels and participants", () => {
     );
     const { xml, result } = await xmlOf(batch);
     assert.equal(result.messages, 0);
-    const leaves = parseXml(xml).leaves.map((l) => `${l.path.split("/").slice(-2).join("/")}=${l.text}`);
+    const leaves = parseXml(xml).leaves.map(
+      (l) => `${l.path.split("/").slice(-2).join("/")}=${l.text}`,
+    );
     assert.deepEqual(leaves, [
       "Conversation/RoomID=public - quiet-name - quiet",
       "Conversation/StartTimeUTC=100",
@@ -269,9 +332,30 @@ describe("channels and participants", () => {
 
   test("DMs and group messages: type names, placeholder display names on post rows, channel display name elsewhere", async () => {
     const dm = mmChannel({ Id: "dm1", Name: "u1__u2", DisplayName: "", Type: "D", TeamId: "" });
-    const gm = mmChannel({ Id: "gm1", Name: "abc123", DisplayName: "u1, u2, u3", Type: "G", TeamId: "" });
-    const dmPost = { ...author, TeamId: "", TeamName: "", TeamDisplayName: "", ChannelId: "dm1", ChannelName: "u1__u2", ChannelDisplayName: "Direct Message", ChannelType: "D" as const };
-    const gmPost = { ...dmPost, ChannelId: "gm1", ChannelName: "abc123", ChannelDisplayName: "Group Message", ChannelType: "G" as const };
+    const gm = mmChannel({
+      Id: "gm1",
+      Name: "abc123",
+      DisplayName: "u1, u2, u3",
+      Type: "G",
+      TeamId: "",
+    });
+    const dmPost = {
+      ...author,
+      TeamId: "",
+      TeamName: "",
+      TeamDisplayName: "",
+      ChannelId: "dm1",
+      ChannelName: "u1__u2",
+      ChannelDisplayName: "Direct Message",
+      ChannelType: "D" as const,
+    };
+    const gmPost = {
+      ...dmPost,
+      ChannelId: "gm1",
+      ChannelName: "abc123",
+      ChannelDisplayName: "Group Message",
+      ChannelType: "G" as const,
+    };
     const batch = batchOf({
       batchStart: 0,
       batchEnd: 100,
@@ -287,7 +371,7 @@ describe("channels and participants", () => {
       [
         // same ms: join rows (empty id) first, then by post id; ties across channels in channel-id order
         "0,0,,,,,dm1,u1__u2,,direct,user-id,user@example.com,user,,,,User user (user@example.com) was already in the channel,previously-joined,user,",
-        "0,0,,,,,gm1,abc123,\"u1, u2, u3\",group,user-id,user@example.com,user,,,,User user (user@example.com) was already in the channel,previously-joined,user,",
+        '0,0,,,,,gm1,abc123,"u1, u2, u3",group,user-id,user@example.com,user,,,,User user (user@example.com) was already in the channel,previously-joined,user,',
         "5,5,,,,,dm1,u1__u2,Direct Message,direct,user-id,user@example.com,user,d1,,,hi,message,user,",
         "5,5,,,,,gm1,abc123,Group Message,group,user-id,user@example.com,user,g1,,,hey all,message,user,",
         "",
@@ -300,7 +384,9 @@ describe("channels and participants", () => {
     assert.ok(metadata.includes('"ChannelDisplayName": "u1, u2, u3"'));
 
     const { xml } = await xmlOf(batch);
-    const attrs = parseXml(xml).attrs.filter((a) => "Perspective" in a).map((a) => a["Perspective"]);
+    const attrs = parseXml(xml)
+      .attrs.filter((a) => "Perspective" in a)
+      .map((a) => a["Perspective"]);
     assert.deepEqual(attrs, ["", "u1, u2, u3"]); // Conversations in channel-id order
     assert.ok(xml.includes("<RoomID>direct - u1__u2 - dm1</RoomID>"));
     assert.ok(xml.includes("<RoomID>group - abc123 - gm1</RoomID>"));
@@ -308,13 +394,33 @@ describe("channels and participants", () => {
 
   test("bots and webhooks: from_bot overrides the bot flag both ways; from_webhook changes nothing", async () => {
     const batch = batchWith([
-      msgPost("b1", 1, "from a bot", { UserId: "bot", UserEmail: "bot@x", Username: "bot", PostProps: '{"from_bot":"true"}' }),
-      msgPost("b2", 2, "bot flag off", { UserId: "bot2", UserEmail: "bot2@x", Username: "bot2", IsBot: true, PostProps: '{"from_bot":"false"}' }),
-      msgPost("w1", 3, "webhook", { PostProps: '{"from_webhook":"true","override_username":"Deploy Bot"}' }),
-      msgPost("b3", 4, "bots table", { UserId: "bot3", UserEmail: "bot3@x", Username: "bot3", IsBot: true }),
+      msgPost("b1", 1, "from a bot", {
+        UserId: "bot",
+        UserEmail: "bot@x",
+        Username: "bot",
+        PostProps: '{"from_bot":"true"}',
+      }),
+      msgPost("b2", 2, "bot flag off", {
+        UserId: "bot2",
+        UserEmail: "bot2@x",
+        Username: "bot2",
+        IsBot: true,
+        PostProps: '{"from_bot":"false"}',
+      }),
+      msgPost("w1", 3, "webhook", {
+        PostProps: '{"from_webhook":"true","override_username":"Deploy Bot"}',
+      }),
+      msgPost("b3", 4, "bots table", {
+        UserId: "bot3",
+        UserEmail: "bot3@x",
+        Username: "bot3",
+        IsBot: true,
+      }),
     ]);
     const { records } = await csvOf(batch);
-    const userTypes = Object.fromEntries(records.filter((r) => r[13] !== "" && r[13] !== "Post Id").map((r) => [r[13], r[18]]));
+    const userTypes = Object.fromEntries(
+      records.filter((r) => r[13] !== "" && r[13] !== "Post Id").map((r) => [r[13], r[18]]),
+    );
     assert.deepEqual(userTypes, { b1: "bot", b2: "user", w1: "user", b3: "bot" });
     const { xml } = await xmlOf(batch);
     const entered = parseXml(xml)
@@ -325,18 +431,29 @@ describe("channels and participants", () => {
   });
 
   test("replies: Replied to Post Id column", async () => {
-    const { records } = await csvOf(batchWith([msgPost("root", 1, "question"), msgPost("reply", 2, "answer", { PostRootId: "root" })]));
+    const { records } = await csvOf(
+      batchWith([
+        msgPost("root", 1, "question"),
+        msgPost("reply", 2, "answer", { PostRootId: "root" }),
+      ]),
+    );
     const reply = records.find((r) => r[13] === "reply")!;
     assert.equal(reply[15], "root");
     assert.equal(records.find((r) => r[13] === "root")![15], "");
   });
 
   test("permalink previews: Previews Post Id column and <PreviewsPost>", async () => {
-    const batch = batchWith([msgPost("p1", 1, "see https://chat/pl/abc", { PostProps: '{"previewed_post":"abc"}' })]);
+    const batch = batchWith([
+      msgPost("p1", 1, "see https://chat/pl/abc", { PostProps: '{"previewed_post":"abc"}' }),
+    ]);
     const { records } = await csvOf(batch);
     assert.equal(records.find((r) => r[13] === "p1")![19], "abc");
     const { xml } = await xmlOf(batch);
-    assert.ok(xml.includes("      <Content>see https://chat/pl/abc</Content>\n      <PreviewsPost>abc</PreviewsPost>\n"));
+    assert.ok(
+      xml.includes(
+        "      <Content>see https://chat/pl/abc</Content>\n      <PreviewsPost>abc</PreviewsPost>\n",
+      ),
+    );
   });
 });
 
@@ -351,10 +468,20 @@ describe("attachments", () => {
         exportAttachments,
         files: {
           p1: [
-            { Id: "f1", Name: "report.pdf", Path: "20240101/teams/t/channels/c/users/u/f1/report.pdf" },
+            {
+              Id: "f1",
+              Name: "report.pdf",
+              Path: "20240101/teams/t/channels/c/users/u/f1/report.pdf",
+            },
             { Id: "f2", Name: "", Path: "20240101/teams/t/channels/c/users/u/f2/photo.png" },
           ],
-          p2: [{ Id: "f3", Name: "notes.txt", Path: "20240101/teams/t/channels/c/users/u/f3/notes.txt" }],
+          p2: [
+            {
+              Id: "f3",
+              Name: "notes.txt",
+              Path: "20240101/teams/t/channels/c/users/u/f3/notes.txt",
+            },
+          ],
         },
       },
     );
@@ -366,12 +493,22 @@ describe("attachments", () => {
       "20240101/teams/t/channels/c/users/u/f3/notes.txt": Buffer.from("notes"),
     });
     const { zip, records, result } = await csvOf(withFiles(), store);
-    assert.deepEqual(zip.names(), ["posts.csv", "files/p1/f1-report.pdf", "files/p1/f2-photo.png", "files/p2/f3-notes.txt", "metadata.json"]);
+    assert.deepEqual(zip.names(), [
+      "posts.csv",
+      "files/p1/f1-report.pdf",
+      "files/p1/f2-photo.png",
+      "files/p2/f3-notes.txt",
+      "metadata.json",
+    ]);
     assert.equal(zip.entries[1]!.data.toString(), "%PDF");
     assert.deepEqual([...zip.entries[2]!.data], [0x89, 0x50, 0x4e, 0x47]);
     assert.deepEqual(
       records.filter((r) => r[17] === "attachment").map((r) => r[MESSAGE]),
-      ["report.pdf (files/p1/f1-report.pdf)", "(files/p1/f2-photo.png)", "notes.txt (files/p2/f3-notes.txt)"],
+      [
+        "report.pdf (files/p1/f1-report.pdf)",
+        "(files/p1/f2-photo.png)",
+        "notes.txt (files/p2/f3-notes.txt)",
+      ],
     );
     assert.deepEqual(result, { messages: 2, files: 3, warnings: [] });
     assert.ok(zip.text("metadata.json").includes('"AttachmentsCount": 3'));
@@ -389,9 +526,17 @@ describe("attachments", () => {
   });
 
   test("a missing attachment is a warning, not a failure (CSV)", async () => {
-    const store = attachmentStore({ "20240101/teams/t/channels/c/users/u/f2/photo.png": "missing" });
+    const store = attachmentStore({
+      "20240101/teams/t/channels/c/users/u/f2/photo.png": "missing",
+    });
     const { zip, result } = await csvOf(withFiles(), store);
-    assert.deepEqual(zip.names(), ["posts.csv", "files/p1/f1-report.pdf", "files/p2/f3-notes.txt", "warning.txt", "metadata.json"]);
+    assert.deepEqual(zip.names(), [
+      "posts.csv",
+      "files/p1/f1-report.pdf",
+      "files/p2/f3-notes.txt",
+      "warning.txt",
+      "metadata.json",
+    ]);
     assert.equal(
       zip.text("warning.txt"),
       "Warning:File backend read: File missing for post; cannot copy file to archive - Post: p1 - 20240101/teams/t/channels/c/users/u/f2/photo.png\n",
@@ -401,7 +546,9 @@ describe("attachments", () => {
   });
 
   test("a read failure mid-copy is a 'Copy buffer' warning (Actiance); the other files still go in", async () => {
-    const store = attachmentStore({ "20240101/teams/t/channels/c/users/u/f1/report.pdf": "broken" });
+    const store = attachmentStore({
+      "20240101/teams/t/channels/c/users/u/f1/report.pdf": "broken",
+    });
     const { zip, result } = await xmlOf(withFiles(), store);
     assert.deepEqual(zip.names(), [
       "actiance_export.xml",
@@ -426,12 +573,22 @@ describe("attachments", () => {
         for await (const _ of source as AsyncIterable<unknown>) void _;
       },
     };
-    await assert.rejects(writeCsvBatch({ batch: withFiles(), zip: sink, openAttachment: attachmentStore() }), /disk full/);
+    await assert.rejects(
+      writeCsvBatch({ batch: withFiles(), zip: sink, openAttachment: attachmentStore() }),
+      /disk full/,
+    );
   });
 
   test("a deleted post's file is written once per zip (Actiance), and listed twice in the XML", async () => {
     const batch = batchWith(
-      [msgPost("p1", 1, "gone", { PostUpdateAt: 5, PostDeleteAt: 5, PostProps: '{"deleteBy":"u"}', PostFileIds: ["f1"] })],
+      [
+        msgPost("p1", 1, "gone", {
+          PostUpdateAt: 5,
+          PostDeleteAt: 5,
+          PostProps: '{"deleteBy":"u"}',
+          PostFileIds: ["f1"],
+        }),
+      ],
       { files: { p1: [{ Id: "f1", Name: "a.txt", Path: "x/f1/a.txt", DeleteAt: 5 }] } },
     );
     const { zip, xml } = await xmlOf(batch);
@@ -454,7 +611,9 @@ describe("attachments", () => {
     const parts = Array.from({ length: 50 }, (_, i) => Buffer.alloc(1000, i));
     const open = async () => Readable.from(parts);
     await writeActianceBatch({
-      batch: batchWith([msgPost("p1", 1, "m", { PostFileIds: ["f"] })], { files: { p1: [{ Id: "f", Name: "n", Path: "big.bin" }] } }),
+      batch: batchWith([msgPost("p1", 1, "m", { PostFileIds: ["f"] })], {
+        files: { p1: [{ Id: "f", Name: "n", Path: "big.bin" }] },
+      }),
       zip,
       openAttachment: open,
     });
@@ -468,13 +627,23 @@ describe("edits and deletes", () => {
     // edit time); the live row gets the new text and EditAt. The live row is then deleted.
     const batch = batchWith(
       [
-        msgPost("old-copy", 10, "first text", { PostUpdateAt: 20, PostDeleteAt: 20, PostOriginalId: "live" }),
-        msgPost("live", 10, "second text", { PostUpdateAt: 30, PostEditAt: 20, PostDeleteAt: 30, PostProps: '{"deleteBy":"user-id"}' }),
+        msgPost("old-copy", 10, "first text", {
+          PostUpdateAt: 20,
+          PostDeleteAt: 20,
+          PostOriginalId: "live",
+        }),
+        msgPost("live", 10, "second text", {
+          PostUpdateAt: 30,
+          PostEditAt: 20,
+          PostDeleteAt: 30,
+          PostProps: '{"deleteBy":"user-id"}',
+        }),
       ],
       { jobStartTime: 5 },
     );
     const { text } = await csvOf(batch);
-    const S = "team-id,team-name,Team,channel-id,channel-name,channel-display-name,public,user-id,user@example.com,user";
+    const S =
+      "team-id,team-name,Team,channel-id,channel-name,channel-display-name,public,user-id,user@example.com,user";
     assert.equal(
       text.split("\n").slice(1).join("\n"),
       [
@@ -499,9 +668,12 @@ describe("edits and deletes", () => {
   });
 
   test("file deleted while the post stays: attachment and deleted attachment rows", async () => {
-    const batch = batchWith([msgPost("p1", 10, "keep", { PostUpdateAt: 15, PostFileIds: ["f1"] })], {
-      files: { p1: [{ Id: "f1", Name: "a.txt", Path: "d/a.txt", DeleteAt: 15 }] },
-    });
+    const batch = batchWith(
+      [msgPost("p1", 10, "keep", { PostUpdateAt: 15, PostFileIds: ["f1"] })],
+      {
+        files: { p1: [{ Id: "f1", Name: "a.txt", Path: "d/a.txt", DeleteAt: 15 }] },
+      },
+    );
     const { records } = await csvOf(batch);
     assert.deepEqual(
       records.filter((r) => r[13] === "p1").map((r) => [r[0], r[1], r[2], r[MESSAGE], r[17]]),
@@ -532,7 +704,11 @@ test("metadata.json: Go string escaping of channel fields, channels sorted by id
   const json = zip.text("metadata.json");
   assert.ok(json.includes('"ChannelName": "b\\u003c\\u0026\\u003e"'));
   assert.ok(json.includes('"ChannelDisplayName": "Q \\"x\\" \\u2028"'));
-  const parsed = JSON.parse(json) as { Channels: Record<string, { MessagesCount: number; StartTime: number; EndTime: number }>; StartTime: number; EndTime: number };
+  const parsed = JSON.parse(json) as {
+    Channels: Record<string, { MessagesCount: number; StartTime: number; EndTime: number }>;
+    StartTime: number;
+    EndTime: number;
+  };
   assert.deepEqual(Object.keys(parsed.Channels), ["a", "b", "channel-id"]);
   assert.equal(parsed.Channels["b"]!.MessagesCount, 1);
   assert.equal(parsed.Channels["b"]!.StartTime, 5);

@@ -12,7 +12,12 @@ export type ManifestPrevious = { job_id: string; manifest_sha256: string | null 
 /** The run's reconciliation.json (docs/reconciliation.md). */
 export type ManifestEvidence = { name: string; size: number; sha256: string };
 /** An attachment a batch holds, with the SHA-256 of its bytes as exported. */
-export type ManifestAttachment = { batch: number; post_id: string; file_id: string; sha256: string };
+export type ManifestAttachment = {
+  batch: number;
+  post_id: string;
+  file_id: string;
+  sha256: string;
+};
 
 export type UnsignedManifest = {
   version: number;
@@ -33,7 +38,8 @@ export type JobManifest = UnsignedManifest & { signature: string };
 /** JSON with object keys sorted at every level and no whitespace: the bytes that are signed. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(",")}]`;
+  if (Array.isArray(value))
+    return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(",")}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -59,10 +65,34 @@ export function renderManifest(body: UnsignedManifest): string {
     export_dir: body.export_dir,
     format: body.format,
     window: { start: body.window.start, end: body.window.end },
-    files: body.files.map((f) => ({ name: f.name, size: f.size, sha256: f.sha256, batch: f.batch })),
-    ...(body.reconciliation !== undefined ? { reconciliation: body.reconciliation && { name: body.reconciliation.name, size: body.reconciliation.size, sha256: body.reconciliation.sha256 } } : {}),
-    ...(body.attachments !== undefined ? { attachments: body.attachments.map((a) => ({ batch: a.batch, post_id: a.post_id, file_id: a.file_id, sha256: a.sha256 })) } : {}),
-    previous: body.previous ? { job_id: body.previous.job_id, manifest_sha256: body.previous.manifest_sha256 } : null,
+    files: body.files.map((f) => ({
+      name: f.name,
+      size: f.size,
+      sha256: f.sha256,
+      batch: f.batch,
+    })),
+    ...(body.reconciliation !== undefined
+      ? {
+          reconciliation: body.reconciliation && {
+            name: body.reconciliation.name,
+            size: body.reconciliation.size,
+            sha256: body.reconciliation.sha256,
+          },
+        }
+      : {}),
+    ...(body.attachments !== undefined
+      ? {
+          attachments: body.attachments.map((a) => ({
+            batch: a.batch,
+            post_id: a.post_id,
+            file_id: a.file_id,
+            sha256: a.sha256,
+          })),
+        }
+      : {}),
+    previous: body.previous
+      ? { job_id: body.previous.job_id, manifest_sha256: body.previous.manifest_sha256 }
+      : null,
     signature: signManifest(body),
   };
   return `${JSON.stringify(ordered, null, 2)}\n`;
@@ -89,10 +119,16 @@ export const MANIFESTED_WITH_BATCHES = ["error", "canceled"];
 
 /** Whether a job that ended with `status` after `batches` batches has a manifest in its policy's chain. */
 export function hasManifest(status: string, batches: number): boolean {
-  return MANIFESTED_STATUSES.includes(status) || (MANIFESTED_WITH_BATCHES.includes(status) && batches > 0);
+  return (
+    MANIFESTED_STATUSES.includes(status) ||
+    (MANIFESTED_WITH_BATCHES.includes(status) && batches > 0)
+  );
 }
 
 /** The same rule as a Prisma filter on ExportJob. */
 export const manifestedJobWhere = {
-  OR: [{ status: { in: MANIFESTED_STATUSES } }, { status: { in: MANIFESTED_WITH_BATCHES }, batchesWritten: { gt: 0 } }],
+  OR: [
+    { status: { in: MANIFESTED_STATUSES } },
+    { status: { in: MANIFESTED_WITH_BATCHES }, batchesWritten: { gt: 0 } },
+  ],
 };

@@ -17,7 +17,13 @@ import { runJob as workJob } from "../../worker/run-job.ts";
 import { ExportFixture, setExportSettings } from "../../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../../testing/test-db.ts";
 import { runCliInProcess } from "../../cli/testing/run-cli.ts";
-import { canonicalJson, MANIFEST_FILE, sha256Hex, verifyManifestSignature, type JobManifest } from "./manifest-format.ts";
+import {
+  canonicalJson,
+  MANIFEST_FILE,
+  sha256Hex,
+  verifyManifestSignature,
+  type JobManifest,
+} from "./manifest-format.ts";
 import { verifyExports } from "./verify-exports.ts";
 import { writeJobManifest } from "./write-job-manifest.ts";
 
@@ -30,18 +36,27 @@ const jobs: Made[] = [];
 
 /** A cursor-moving run to its end, then its manifest (as the worker will once it is hooked in). */
 async function runJob(): Promise<Made> {
-  const job = await createExportJob({ input: {}, trigger: "manual", initiatedBy: "u1", initiatedByLabel: "test" });
+  const job = await createExportJob({
+    input: {},
+    trigger: "manual",
+    initiatedBy: "u1",
+    initiatedByLabel: "test",
+  });
   const claimed = await claimNextJob({ workerId: "w-test", leaseMs: 60_000, jobId: job.id });
   assert.ok(claimed, "the new job is claimable");
   const status = await workJob({ claimed, workerId: "w-test", leaseMs: 60_000 });
-  const row = await db().exportJob.findUniqueOrThrow({ where: { id: job.id }, include: { batches: { orderBy: { number: "asc" } } } });
+  const row = await db().exportJob.findUniqueOrThrow({
+    where: { id: job.id },
+    include: { batches: { orderBy: { number: "asc" } } },
+  });
   assert.equal(status, "success", `job ${job.id}: ${row.error}`);
   await writeJobManifest({ jobId: job.id });
   return { id: job.id, dir: row.exportDir, files: row.batches.map((b) => b.fileName) };
 }
 
 const abs = (...parts: string[]) => path.join(root, ...parts);
-const readManifest = async (dir: string) => JSON.parse(await readFile(abs(dir, MANIFEST_FILE), "utf8")) as JobManifest;
+const readManifest = async (dir: string) =>
+  JSON.parse(await readFile(abs(dir, MANIFEST_FILE), "utf8")) as JobManifest;
 
 async function cliRun(argv: string[]): Promise<{ code: number; lines: string[] }> {
   const r = await runCliInProcess(["verify", ...argv]);
@@ -74,9 +89,29 @@ test("three jobs: manifests list every batch with size and sha256, signed and ch
     assert.ok(job.files.length >= 2, "each job wrote several batches");
     const bytes = await readFile(abs(job.dir, MANIFEST_FILE));
     const m = JSON.parse(bytes.toString("utf8")) as JobManifest;
-    assert.deepEqual(Object.keys(m), ["version", "job_id", "policy_id", "export_dir", "format", "window", "files", "reconciliation", "attachments", "previous", "signature"]);
+    assert.deepEqual(Object.keys(m), [
+      "version",
+      "job_id",
+      "policy_id",
+      "export_dir",
+      "format",
+      "window",
+      "files",
+      "reconciliation",
+      "attachments",
+      "previous",
+      "signature",
+    ]);
     const reconciliation = await readFile(abs(job.dir, "reconciliation.json"));
-    assert.deepEqual(m.reconciliation, { name: "reconciliation.json", size: reconciliation.length, sha256: sha256Hex(reconciliation) }, "the manifest names the reconciliation with its hash");
+    assert.deepEqual(
+      m.reconciliation,
+      {
+        name: "reconciliation.json",
+        size: reconciliation.length,
+        sha256: sha256Hex(reconciliation),
+      },
+      "the manifest names the reconciliation with its hash",
+    );
     assert.equal(m.version, 1);
     assert.equal(m.job_id, job.id);
     assert.equal(m.policy_id, "default");
@@ -84,16 +119,26 @@ test("three jobs: manifests list every batch with size and sha256, signed and ch
     assert.equal(m.format, "csv");
     assert.equal(typeof m.window.start, "number");
     assert.equal(typeof m.window.end, "number");
-    assert.deepEqual(m.files.map((f) => f.name), job.files);
+    assert.deepEqual(
+      m.files.map((f) => f.name),
+      job.files,
+    );
     for (const f of m.files) {
       const file = await readFile(abs(job.dir, f.name));
       assert.equal(f.size, file.length);
       assert.equal(f.sha256, sha256Hex(file));
       assert.deepEqual(Object.keys(f), ["name", "size", "sha256", "batch"]);
     }
-    assert.deepEqual(m.files.map((f) => f.batch), m.files.map((_, n) => n + 1));
+    assert.deepEqual(
+      m.files.map((f) => f.batch),
+      m.files.map((_, n) => n + 1),
+    );
     if (i === 0) assert.equal(m.previous, null);
-    else assert.deepEqual(m.previous, { job_id: jobs[i - 1]!.id, manifest_sha256: sha256Hex(previousBytes!) });
+    else
+      assert.deepEqual(m.previous, {
+        job_id: jobs[i - 1]!.id,
+        manifest_sha256: sha256Hex(previousBytes!),
+      });
     assert.ok(verifyManifestSignature(m));
     assert.match(m.signature, /^[0-9a-f]{64}$/);
     previousBytes = bytes;
@@ -108,8 +153,14 @@ test("three jobs: manifests list every batch with size and sha256, signed and ch
 test("untouched store verifies; the CLI prints All N exports verified and exits 0", async () => {
   assert.deepEqual(await verifyExports(), { ok: true, problems: [], checked: 3 });
   assert.deepEqual(await cliRun([]), { code: 0, lines: ["All 3 exports verified."] });
-  assert.deepEqual(await cliRun(["--policy", "default"]), { code: 0, lines: ["All 3 exports verified."] });
-  assert.deepEqual(await cliRun(["--policy", "other"]), { code: 1, lines: ["unknown policy other", "Nothing verified."] });
+  assert.deepEqual(await cliRun(["--policy", "default"]), {
+    code: 0,
+    lines: ["All 3 exports verified."],
+  });
+  assert.deepEqual(await cliRun(["--policy", "other"]), {
+    code: 1,
+    lines: ["unknown policy other", "Nothing verified."],
+  });
 });
 
 test("a flipped byte in a batch ⇒ hash mismatch", async () => {
@@ -149,14 +200,18 @@ test("a file moved to another job's directory ⇒ moved", async () => {
   const name = jobs[0]!.files[0]!;
   await rename(abs(jobs[0]!.dir, name), abs(jobs[2]!.dir, name));
   const r = await verifyExports();
-  assert.deepEqual(r.problems, [`moved ${name} (listed in ${jobs[0]!.dir}, found in ${jobs[2]!.dir})`]);
+  assert.deepEqual(r.problems, [
+    `moved ${name} (listed in ${jobs[0]!.dir}, found in ${jobs[2]!.dir})`,
+  ]);
   assert.ok(r.problems.every((p) => p.startsWith("moved ")));
   assert.equal((await cliRun([])).code, 1);
 });
 
 test("a stray file in a job directory ⇒ moved", async () => {
   await writeFile(abs(jobs[1]!.dir, "batch999-1-2.zip"), "not an export");
-  assert.deepEqual((await verifyExports()).problems, [`moved batch999-1-2.zip (found in ${jobs[1]!.dir}, not listed in its manifest)`]);
+  assert.deepEqual((await verifyExports()).problems, [
+    `moved batch999-1-2.zip (found in ${jobs[1]!.dir}, not listed in its manifest)`,
+  ]);
 });
 
 test("an edited manifest (a size changed) ⇒ signature verification failed", async () => {
@@ -166,7 +221,10 @@ test("an edited manifest (a size changed) ⇒ signature verification failed", as
   await writeFile(abs(dir, MANIFEST_FILE), `${JSON.stringify(m, null, 2)}\n`);
   const r = await verifyExports();
   // The next manifest's link to it breaks too: its hash changed.
-  assert.deepEqual(r.problems, [`signature verification failed ${dir}`, `chain gap ${jobs[2]!.dir}`]);
+  assert.deepEqual(r.problems, [
+    `signature verification failed ${dir}`,
+    `chain gap ${jobs[2]!.dir}`,
+  ]);
   assert.equal((await cliRun([])).code, 1);
 });
 
@@ -176,7 +234,10 @@ test("a rewritten previous manifest breaks the chain; a deleted manifest is repo
   await writeFile(abs(jobs[0]!.dir, MANIFEST_FILE), `${JSON.stringify(m)}\n`); // same content, other bytes
   assert.deepEqual((await verifyExports()).problems, [`chain gap ${jobs[1]!.dir}`]);
   await rm(abs(jobs[0]!.dir, MANIFEST_FILE));
-  assert.deepEqual((await verifyExports()).problems, [`manifest missing ${jobs[0]!.dir}`, `chain gap ${jobs[1]!.dir}`]);
+  assert.deepEqual((await verifyExports()).problems, [
+    `manifest missing ${jobs[0]!.dir}`,
+    `chain gap ${jobs[1]!.dir}`,
+  ]);
 });
 
 test("jobs whose files the retention sweep deleted are skipped", async () => {
@@ -196,7 +257,10 @@ test("a 0-post run has a manifest, chained to the previous one; the store still 
     const m = await readManifest(made.dir);
     assert.deepEqual(m.files, []);
     assert.equal(m.previous?.job_id, jobs[2]!.id);
-    assert.equal(m.previous?.manifest_sha256, sha256Hex(await readFile(abs(jobs[2]!.dir, MANIFEST_FILE))));
+    assert.equal(
+      m.previous?.manifest_sha256,
+      sha256Hex(await readFile(abs(jobs[2]!.dir, MANIFEST_FILE))),
+    );
     assert.deepEqual(await verifyExports(), { ok: true, problems: [], checked: 4 });
   } finally {
     await db().exportJob.delete({ where: { id: made.id } });

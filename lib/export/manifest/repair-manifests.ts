@@ -3,7 +3,13 @@ import { record } from "../../audit/record.ts";
 import { db } from "../../db/client.ts";
 import { resolveEvidenceTarget } from "../../targets/resolve-target.ts";
 import { readTargetBytes, sha256OfStored } from "../../targets/target.ts";
-import { MANIFEST_FILE, manifestedJobWhere, sha256Hex, verifyManifestSignature, type JobManifest } from "./manifest-format.ts";
+import {
+  MANIFEST_FILE,
+  manifestedJobWhere,
+  sha256Hex,
+  verifyManifestSignature,
+  type JobManifest,
+} from "./manifest-format.ts";
 import { writeJobManifest } from "./write-job-manifest.ts";
 
 export type RepairResult = { repaired: string[]; notRepaired: string[] };
@@ -17,11 +23,25 @@ export type RepairResult = { repaired: string[]; notRepaired: string[] };
  * chain verifies. A job whose files differ is left alone (and reported).
  * One `repairExportManifest` audit record per manifest written.
  */
-export async function repairManifests(options: { policyId?: string; actor?: AuditActor } = {}): Promise<RepairResult> {
+export async function repairManifests(
+  options: { policyId?: string; actor?: AuditActor } = {},
+): Promise<RepairResult> {
   const jobs = await db().exportJob.findMany({
-    where: { ...manifestedJobWhere, exportDir: { not: "" }, finishedAt: { not: null }, filesDeletedAt: null, ...(options.policyId ? { policyId: options.policyId } : {}) },
+    where: {
+      ...manifestedJobWhere,
+      exportDir: { not: "" },
+      finishedAt: { not: null },
+      filesDeletedAt: null,
+      ...(options.policyId ? { policyId: options.policyId } : {}),
+    },
     orderBy: [{ finishedAt: "asc" }, { id: "asc" }],
-    select: { id: true, exportDir: true, targetId: true, policyId: true, batches: { select: { fileName: true, sha256: true } } },
+    select: {
+      id: true,
+      exportDir: true,
+      targetId: true,
+      policyId: true,
+      batches: { select: { fileName: true, sha256: true } },
+    },
   });
   const result: RepairResult = { repaired: [], notRepaired: [] };
   /** The policy's manifest before the job at hand: its job and current bytes' SHA-256. */
@@ -43,7 +63,9 @@ export async function repairManifests(options: { policyId?: string; actor?: Audi
       }
       const m = parsed as JobManifest | null;
       // (Or past it: an errored export written before such exports joined the chain.)
-      needed = verifyManifestSignature(parsed) && (m!.previous?.job_id !== previous.jobId || m!.previous.manifest_sha256 !== previous.sha256);
+      needed =
+        verifyManifestSignature(parsed) &&
+        (m!.previous?.job_id !== previous.jobId || m!.previous.manifest_sha256 !== previous.sha256);
     }
     if (needed) {
       if (await batchesIntact(store, job.exportDir, job.batches)) {
@@ -57,19 +79,30 @@ export async function repairManifests(options: { policyId?: string; actor?: Audi
           apiPath: "cli:verify",
           parameters: { job_id: job.id },
           priorState: { manifest: bytes === null ? "missing" : "chained to a missing manifest" },
-          resultingState: { export_dir: job.exportDir, files: job.batches.filter((b) => b.fileName !== "").length },
+          resultingState: {
+            export_dir: job.exportDir,
+            files: job.batches.filter((b) => b.fileName !== "").length,
+          },
         });
       } else {
         result.notRepaired.push(job.exportDir);
       }
     }
     const now = await readTargetBytes(store, path).catch(() => null);
-    last.set(job.policyId, { jobId: job.id, sha256: now ? sha256Hex(now) : null, repaired: needed && result.repaired.includes(job.exportDir) });
+    last.set(job.policyId, {
+      jobId: job.id,
+      sha256: now ? sha256Hex(now) : null,
+      repaired: needed && result.repaired.includes(job.exportDir),
+    });
   }
   return result;
 }
 
-async function batchesIntact(store: Awaited<ReturnType<typeof resolveEvidenceTarget>>, dir: string, batches: Array<{ fileName: string; sha256: string }>): Promise<boolean> {
+async function batchesIntact(
+  store: Awaited<ReturnType<typeof resolveEvidenceTarget>>,
+  dir: string,
+  batches: Array<{ fileName: string; sha256: string }>,
+): Promise<boolean> {
   for (const b of batches) {
     if (b.fileName === "") continue;
     if (!(await store.exists(`${dir}/${b.fileName}`))) return false;

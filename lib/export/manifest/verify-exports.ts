@@ -1,10 +1,23 @@
 import { db } from "../../db/client.ts";
 import { resolveEvidenceTarget } from "../../targets/resolve-target.ts";
 import { readTargetBytes, sha256OfStored } from "../../targets/target.ts";
-import { MANIFEST_FILE, manifestedJobWhere, sha256Hex, verifyManifestSignature, type JobManifest } from "./manifest-format.ts";
-import { parseStoredReconciliation, RECONCILIATION_FILE } from "../reconciliation/reconciliation.ts";
+import {
+  MANIFEST_FILE,
+  manifestedJobWhere,
+  sha256Hex,
+  verifyManifestSignature,
+  type JobManifest,
+} from "./manifest-format.ts";
+import {
+  parseStoredReconciliation,
+  RECONCILIATION_FILE,
+} from "../reconciliation/reconciliation.ts";
 
-export type VerifyResult = { ok: boolean; problems: string[]; /** jobs whose exports were checked */ checked: number };
+export type VerifyResult = {
+  ok: boolean;
+  problems: string[];
+  /** jobs whose exports were checked */ checked: number;
+};
 
 type Listed = { name: string; sha256: string };
 type JobState = {
@@ -27,7 +40,9 @@ type JobState = {
  * SHA-256, no stray or moved files, and each manifest chained to the previous one of its policy.
  * Jobs whose files the retention sweep deleted are skipped. Read-only.
  */
-export async function verifyExports(options: { policyId?: string; now?: Date } = {}): Promise<VerifyResult> {
+export async function verifyExports(
+  options: { policyId?: string; now?: Date } = {},
+): Promise<VerifyResult> {
   if (options.policyId !== undefined && !(await policyKnown(options.policyId))) {
     return { ok: false, problems: [`unknown policy ${options.policyId}`], checked: 0 };
   }
@@ -39,7 +54,20 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
       ...(options.policyId !== undefined ? { policyId: options.policyId } : {}),
     },
     orderBy: [{ finishedAt: "asc" }, { id: "asc" }],
-    select: { id: true, exportDir: true, policyId: true, targetId: true, finishedAt: true, filesDeletedAt: true, movesCursor: true, reconciliation: true, batches: { select: { number: true, fileName: true, sha256: true }, orderBy: { number: "asc" } } },
+    select: {
+      id: true,
+      exportDir: true,
+      policyId: true,
+      targetId: true,
+      finishedAt: true,
+      filesDeletedAt: true,
+      movesCursor: true,
+      reconciliation: true,
+      batches: {
+        select: { number: true, fileName: true, sha256: true },
+        orderBy: { number: "asc" },
+      },
+    },
   });
 
   const problems: string[] = [];
@@ -50,7 +78,16 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
   for (const job of jobs) {
     if (job.filesDeletedAt) continue;
     const dir = job.exportDir;
-    const state: JobState = { id: job.id, dir, policyId: job.policyId, dirExists: false, manifest: null, signatureOk: false, listed: [], present: new Map() };
+    const state: JobState = {
+      id: job.id,
+      dir,
+      policyId: job.policyId,
+      dirExists: false,
+      manifest: null,
+      signatureOk: false,
+      listed: [],
+      present: new Map(),
+    };
     states.push(state);
     const store = await resolveEvidenceTarget(job.targetId);
     state.dirExists = await store.hasDir(dir);
@@ -59,7 +96,10 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
       if (f.name === MANIFEST_FILE) continue;
       state.present.set(f.name, await sha256OfStored(store, `${dir}/${f.name}`));
     }
-    const raw = (await readTargetBytes(store, `${dir}/${MANIFEST_FILE}`).catch(() => null))?.toString("utf8") ?? null;
+    const raw =
+      (await readTargetBytes(store, `${dir}/${MANIFEST_FILE}`).catch(() => null))?.toString(
+        "utf8",
+      ) ?? null;
     if (raw !== null) {
       let parsed: unknown = undefined;
       try {
@@ -69,26 +109,35 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
       }
       const m = parsed as JobManifest;
       // A valid manifest copied in from another job's directory does not verify here either.
-      state.signatureOk = verifyManifestSignature(parsed) && m.job_id === job.id && m.export_dir === dir;
+      state.signatureOk =
+        verifyManifestSignature(parsed) && m.job_id === job.id && m.export_dir === dir;
       state.manifest = state.signatureOk ? m : ({} as JobManifest);
     }
     state.listed =
       state.signatureOk && Array.isArray(state.manifest!.files)
         ? state.manifest!.files.map((f) => ({ name: f.name, sha256: f.sha256 }))
-        : job.batches.filter((b) => b.fileName !== "").map((b) => ({ name: b.fileName, sha256: b.sha256 }));
+        : job.batches
+            .filter((b) => b.fileName !== "")
+            .map((b) => ({ name: b.fileName, sha256: b.sha256 }));
     const evidence = state.signatureOk ? state.manifest!.reconciliation : undefined;
     if (evidence) state.listed.push({ name: evidence.name, sha256: evidence.sha256 });
     // Without a manifest that names it, the reconciliation is taken as found (its hash is unknown).
-    else if (state.present.has(RECONCILIATION_FILE)) state.listed.push({ name: RECONCILIATION_FILE, sha256: state.present.get(RECONCILIATION_FILE)! });
+    else if (state.present.has(RECONCILIATION_FILE))
+      state.listed.push({
+        name: RECONCILIATION_FILE,
+        sha256: state.present.get(RECONCILIATION_FILE)!,
+      });
   }
 
   // Where every listed file belongs, and every file found somewhere it is not listed.
   const listedBySha = new Map<string, { dir: string; name: string }>();
-  for (const s of states) for (const f of s.listed) if (f.sha256) listedBySha.set(f.sha256, { dir: s.dir, name: f.name });
+  for (const s of states)
+    for (const f of s.listed) if (f.sha256) listedBySha.set(f.sha256, { dir: s.dir, name: f.name });
   const strayBySha = new Map<string, { dir: string; name: string }>();
   for (const s of states) {
     const listedNames = new Set(s.listed.map((f) => f.name));
-    for (const [name, sha] of s.present) if (!listedNames.has(name)) strayBySha.set(sha, { dir: s.dir, name });
+    for (const [name, sha] of s.present)
+      if (!listedNames.has(name)) strayBySha.set(sha, { dir: s.dir, name });
   }
 
   // The chain: each job's predecessor among the manifested jobs of its policy (deleted ones too).
@@ -121,7 +170,8 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
     for (const [name, sha] of s.present) {
       if (listedNames.has(name)) continue;
       const home = listedBySha.get(sha);
-      if (home && home.dir !== s.dir) problems.push(`moved ${name} (listed in ${home.dir}, found in ${s.dir})`);
+      if (home && home.dir !== s.dir)
+        problems.push(`moved ${name} (listed in ${home.dir}, found in ${s.dir})`);
       else problems.push(`moved ${name} (found in ${s.dir}, not listed in its manifest)`);
     }
 
@@ -134,11 +184,20 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
   problems.push(...continuityProblems(jobs));
   return { ok: problems.length === 0, problems, checked: states.length };
 
-  async function expectedPrevious(jobId: string): Promise<{ id: string; deleted: boolean; sha256: string | null } | null> {
+  async function expectedPrevious(
+    jobId: string,
+  ): Promise<{ id: string; deleted: boolean; sha256: string | null } | null> {
     const prev = previousOf.get(jobId) ?? null;
     if (!prev) return null;
-    const bytes = await readTargetBytes(await resolveEvidenceTarget(prev.targetId), `${prev.exportDir}/${MANIFEST_FILE}`).catch(() => null);
-    return { id: prev.id, deleted: prev.filesDeletedAt !== null, sha256: bytes ? sha256Hex(bytes) : null };
+    const bytes = await readTargetBytes(
+      await resolveEvidenceTarget(prev.targetId),
+      `${prev.exportDir}/${MANIFEST_FILE}`,
+    ).catch(() => null);
+    return {
+      id: prev.id,
+      deleted: prev.filesDeletedAt !== null,
+      sha256: bytes ? sha256Hex(bytes) : null,
+    };
   }
 }
 
@@ -148,7 +207,14 @@ export async function verifyExports(options: { policyId?: string; now?: Date } =
  * gap (rows no run exported), an earlier one an overlap (rows exported twice). Runs finished before
  * reconciliations existed have no recorded range; the chain starts after them.
  */
-function continuityProblems(jobs: ReadonlyArray<{ exportDir: string; policyId: string; movesCursor: boolean; reconciliation: string }>): string[] {
+function continuityProblems(
+  jobs: ReadonlyArray<{
+    exportDir: string;
+    policyId: string;
+    movesCursor: boolean;
+    reconciliation: string;
+  }>,
+): string[] {
   const problems: string[] = [];
   const last = new Map<string, { dir: string; to: number }>();
   for (const job of jobs) {
@@ -156,14 +222,23 @@ function continuityProblems(jobs: ReadonlyArray<{ exportDir: string; policyId: s
     const r = parseStoredReconciliation(job.reconciliation);
     if (!r || r.feed.from === null) continue;
     const prev = last.get(job.policyId);
-    if (prev && r.feed.from > prev.to) problems.push(`continuity gap ${job.exportDir}: feed positions (${prev.to}, ${r.feed.from}] were exported by no run between ${prev.dir} and ${job.exportDir}`);
-    else if (prev && r.feed.from < prev.to) problems.push(`continuity overlap ${job.exportDir}: feed positions (${r.feed.from}, ${Math.min(prev.to, r.feed.to)}] were also exported by ${prev.dir}`);
+    if (prev && r.feed.from > prev.to)
+      problems.push(
+        `continuity gap ${job.exportDir}: feed positions (${prev.to}, ${r.feed.from}] were exported by no run between ${prev.dir} and ${job.exportDir}`,
+      );
+    else if (prev && r.feed.from < prev.to)
+      problems.push(
+        `continuity overlap ${job.exportDir}: feed positions (${r.feed.from}, ${Math.min(prev.to, r.feed.to)}] were also exported by ${prev.dir}`,
+      );
     last.set(job.policyId, { dir: job.exportDir, to: r.feed.to });
   }
   return problems;
 }
 
-function chainMatches(stated: JobManifest["previous"], expected: { id: string; deleted: boolean; sha256: string | null } | null): boolean {
+function chainMatches(
+  stated: JobManifest["previous"],
+  expected: { id: string; deleted: boolean; sha256: string | null } | null,
+): boolean {
   if (stated === null || expected === null) return stated === null && expected === null;
   if (stated.job_id !== expected.id) return false;
   // The retention sweep deleted the previous export, its manifest with it: nothing to compare.
@@ -174,6 +249,9 @@ function chainMatches(stated: JobManifest["previous"], expected: { id: string; d
 /** A policy is known when it is the default one or anything was ever exported or scheduled for it. */
 async function policyKnown(policyId: string): Promise<boolean> {
   if (policyId === "default") return true;
-  const [jobs, cursors] = await Promise.all([db().exportJob.count({ where: { policyId } }), db().exportCursor.count({ where: { policyId } })]);
+  const [jobs, cursors] = await Promise.all([
+    db().exportJob.count({ where: { policyId } }),
+    db().exportCursor.count({ where: { policyId } }),
+  ]);
   return jobs + cursors > 0;
 }

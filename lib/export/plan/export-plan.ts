@@ -46,7 +46,13 @@ export const ZExportPlan = z.object({
       frontier: ZKey,
       exportFrom: z.number().int(),
     }),
-    z.object({ kind: z.literal("window"), select: z.enum(["changed", "created"]).default("changed"), start: z.number().int(), end: z.number().int(), feedTo: count }),
+    z.object({
+      kind: z.literal("window"),
+      select: z.enum(["changed", "created"]).default("changed"),
+      start: z.number().int(),
+      end: z.number().int(),
+      feedTo: count,
+    }),
     /** `export --only-quarantined`: these posts, as they stand at feedTo (lib/export/quarantine). */
     z.object({ kind: z.literal("posts"), postIds: z.array(z.string()).min(1), feedTo: count }),
   ]),
@@ -92,7 +98,11 @@ export type ExportPlan = z.infer<typeof ZExportPlan>;
 /** Whether the oldest late arrival lagged behind what earlier runs covered by more than the threshold. */
 export function lateBeyondThreshold(plan: ExportPlan): boolean {
   const oldest = plan.progress.late.oldest;
-  return plan.selection.kind === "feed" && oldest !== null && plan.selection.frontier.updateAt - oldest > plan.lateWarningMs;
+  return (
+    plan.selection.kind === "feed" &&
+    oldest !== null &&
+    plan.selection.frontier.updateAt - oldest > plan.lateWarningMs
+  );
 }
 
 export function parseExportPlan(json: string): ExportPlan {

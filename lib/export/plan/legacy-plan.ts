@@ -6,7 +6,12 @@ import { EXPORT_FORMATS, type ExportFormat } from "../../settings/schema.ts";
  * A job started before plans existed keeps its window in Mattermost's job-data keys: rebuild its
  * plan from them so it resumes where it stopped instead of starting over. Null for any other job.
  */
-export function legacyPlan(job: { policyId: string; data: string; targetId: string; movesCursor: boolean }): ExportPlan | null {
+export function legacyPlan(job: {
+  policyId: string;
+  data: string;
+  targetId: string;
+  movesCursor: boolean;
+}): ExportPlan | null {
   let d: Record<string, string>;
   try {
     d = JSON.parse(job.data) as Record<string, string>;
@@ -14,7 +19,9 @@ export function legacyPlan(job: { policyId: string; data: string; targetId: stri
     return null;
   }
   if (d.job_end_time === undefined || !d.export_dir) return null;
-  const format = (EXPORT_FORMATS as readonly string[]).includes(d.export_type ?? "") ? (d.export_type as ExportFormat) : "actiance";
+  const format = (EXPORT_FORMATS as readonly string[]).includes(d.export_type ?? "")
+    ? (d.export_type as ExportFormat)
+    : "actiance";
   const n = (v: string | undefined) => Number(v ?? "0");
   const start = n(d.job_start_time);
   const end = n(d.job_end_time);
@@ -26,7 +33,14 @@ export function legacyPlan(job: { policyId: string; data: string; targetId: stri
     scope: null,
     // Such a job only ever saw the rows written before the change feed, all stamped 1.
     selection: job.movesCursor
-      ? { kind: "feed", feedFrom: 0, feedTo: 1, regions: [], frontier: { updateAt: start, postId: d.job_start_id ?? "" }, exportFrom: 0 }
+      ? {
+          kind: "feed",
+          feedFrom: 0,
+          feedTo: 1,
+          regions: [],
+          frontier: { updateAt: start, postId: d.job_start_id ?? "" },
+          exportFrom: 0,
+        }
       : { kind: "window", select: "changed", start, end, feedTo: 1 },
     lateWindow: null,
     jobStartTime: start,

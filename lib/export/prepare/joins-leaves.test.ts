@@ -5,9 +5,22 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { MemberHistoryRow } from "../model.ts";
-import { channelHasActivity, joinsAndLeavesForChannel, rawJoinsAndLeaves, type ChannelMember } from "./joins-leaves.ts";
+import {
+  channelHasActivity,
+  joinsAndLeavesForChannel,
+  rawJoinsAndLeaves,
+  type ChannelMember,
+} from "./joins-leaves.ts";
 
-type H = { JoinTime: number; LeaveTime?: number; UserId: string; UserEmail: string; Username: string; UserDeleteAt?: number; IsBot?: boolean };
+type H = {
+  JoinTime: number;
+  LeaveTime?: number;
+  UserId: string;
+  UserEmail: string;
+  Username: string;
+  UserDeleteAt?: number;
+  IsBot?: boolean;
+};
 
 function rows(list: H[] | null): MemberHistoryRow[] | undefined {
   if (list === null) return undefined;
@@ -23,13 +36,26 @@ function rows(list: H[] | null): MemberHistoryRow[] | undefined {
   }));
 }
 
-function authors(list: Record<string, { UserId: string; Email: string; Username: string }> | null): ChannelMember[] | undefined {
+function authors(
+  list: Record<string, { UserId: string; Email: string; Username: string }> | null,
+): ChannelMember[] | undefined {
   if (list === null) return undefined;
-  return Object.values(list).map((m) => ({ userId: m.UserId, email: m.Email, username: m.Username, isBot: false }));
+  return Object.values(list).map((m) => ({
+    userId: m.UserId,
+    email: m.Email,
+    username: m.Username,
+    isBot: false,
+  }));
 }
 
 describe("TestGetJoinsAndLeavesForChannel (shared_test.go), window [100, 200]", () => {
-  const cases: [string, H[] | null, Record<string, { UserId: string; Email: string; Username: string }> | null, number, number][] = [
+  const cases: [
+    string,
+    H[] | null,
+    Record<string, { UserId: string; Email: string; Username: string }> | null,
+    number,
+    number,
+  ][] = [
     ["no-joins-no-leaves", null, null, 0, 0],
     [
       "joins-and-leaves-outside-the-range",
@@ -42,14 +68,41 @@ describe("TestGetJoinsAndLeavesForChannel (shared_test.go), window [100, 200]", 
       0,
       0,
     ],
-    ["join-and-leave-during-the-range", [{ JoinTime: 100, LeaveTime: 150, UserId: "test", UserEmail: "test", Username: "test" }], null, 1, 1],
-    ["join-during-and-leave-after-the-range", [{ JoinTime: 150, LeaveTime: 300, UserId: "test", UserEmail: "test", Username: "test" }], null, 1, 0],
-    ["join-before-and-leave-during-the-range", [{ JoinTime: 99, LeaveTime: 150, UserId: "test", UserEmail: "test", Username: "test" }], null, 1, 1],
-    ["join-before-and-leave-after-the-range", [{ JoinTime: 99, LeaveTime: 350, UserId: "test", UserEmail: "test", Username: "test" }], null, 1, 0],
+    [
+      "join-and-leave-during-the-range",
+      [{ JoinTime: 100, LeaveTime: 150, UserId: "test", UserEmail: "test", Username: "test" }],
+      null,
+      1,
+      1,
+    ],
+    [
+      "join-during-and-leave-after-the-range",
+      [{ JoinTime: 150, LeaveTime: 300, UserId: "test", UserEmail: "test", Username: "test" }],
+      null,
+      1,
+      0,
+    ],
+    [
+      "join-before-and-leave-during-the-range",
+      [{ JoinTime: 99, LeaveTime: 150, UserId: "test", UserEmail: "test", Username: "test" }],
+      null,
+      1,
+      1,
+    ],
+    [
+      "join-before-and-leave-after-the-range",
+      [{ JoinTime: 99, LeaveTime: 350, UserId: "test", UserEmail: "test", Username: "test" }],
+      null,
+      1,
+      0,
+    ],
     [
       "implicit-joins",
       null,
-      { test1: { UserId: "test1", Email: "test1", Username: "test1" }, test2: { UserId: "test2", Email: "test2", Username: "test2" } },
+      {
+        test1: { UserId: "test1", Email: "test1", Username: "test1" },
+        test2: { UserId: "test2", Email: "test2", Username: "test2" },
+      },
       2,
       0,
     ],
@@ -59,7 +112,10 @@ describe("TestGetJoinsAndLeavesForChannel (shared_test.go), window [100, 200]", 
         { JoinTime: 130, LeaveTime: 150, UserId: "test1", UserEmail: "test1", Username: "test1" },
         { JoinTime: 130, LeaveTime: 150, UserId: "test3", UserEmail: "test3", Username: "test3" },
       ],
-      { test1: { UserId: "test1", Email: "test1", Username: "test1" }, test2: { UserId: "test2", Email: "test2", Username: "test2" } },
+      {
+        test1: { UserId: "test1", Email: "test1", Username: "test1" },
+        test2: { UserId: "test2", Email: "test2", Username: "test2" },
+      },
       3,
       2,
     ],
@@ -76,8 +132,22 @@ describe("TestGetJoinsAndLeavesForChannel (shared_test.go), window [100, 200]", 
     [
       "deactivated-members-dont-show",
       [
-        { JoinTime: 130, LeaveTime: 150, UserId: "test1", UserEmail: "test1", Username: "test1", UserDeleteAt: 50 },
-        { JoinTime: 160, LeaveTime: 180, UserId: "test1", UserEmail: "test1", Username: "test1", UserDeleteAt: 50 },
+        {
+          JoinTime: 130,
+          LeaveTime: 150,
+          UserId: "test1",
+          UserEmail: "test1",
+          Username: "test1",
+          UserDeleteAt: 50,
+        },
+        {
+          JoinTime: 160,
+          LeaveTime: 180,
+          UserId: "test1",
+          UserEmail: "test1",
+          Username: "test1",
+          UserDeleteAt: 50,
+        },
       ],
       null,
       0,
@@ -86,8 +156,22 @@ describe("TestGetJoinsAndLeavesForChannel (shared_test.go), window [100, 200]", 
     [
       "deactivated-members-show-if-deleted-after-latest-export",
       [
-        { JoinTime: 130, LeaveTime: 150, UserId: "test1", UserEmail: "test1", Username: "test1", UserDeleteAt: 150 },
-        { JoinTime: 160, LeaveTime: 180, UserId: "test1", UserEmail: "test1", Username: "test1", UserDeleteAt: 150 },
+        {
+          JoinTime: 130,
+          LeaveTime: 150,
+          UserId: "test1",
+          UserEmail: "test1",
+          Username: "test1",
+          UserDeleteAt: 150,
+        },
+        {
+          JoinTime: 160,
+          LeaveTime: 180,
+          UserId: "test1",
+          UserEmail: "test1",
+          Username: "test1",
+          UserDeleteAt: 150,
+        },
       ],
       null,
       2,
@@ -96,8 +180,22 @@ describe("TestGetJoinsAndLeavesForChannel (shared_test.go), window [100, 200]", 
     [
       "deactivated-members-show-and-dont-show",
       [
-        { JoinTime: 130, LeaveTime: 150, UserId: "test1", UserEmail: "test1", Username: "test1", UserDeleteAt: 50 },
-        { JoinTime: 160, LeaveTime: 180, UserId: "test1", UserEmail: "test1", Username: "test1", UserDeleteAt: 150 },
+        {
+          JoinTime: 130,
+          LeaveTime: 150,
+          UserId: "test1",
+          UserEmail: "test1",
+          Username: "test1",
+          UserDeleteAt: 50,
+        },
+        {
+          JoinTime: 160,
+          LeaveTime: 180,
+          UserId: "test1",
+          UserEmail: "test1",
+          Username: "test1",
+          UserDeleteAt: 150,
+        },
       ],
       null,
       1,
@@ -151,11 +249,20 @@ test("TestGetJoinLeavePosts (export_data_test.go): dedupe, leave times on joins,
     closedOut,
   });
   // sorted per channel
-  assert.deepEqual(leaves, [l(2, 3, false), l(1, 7, true), l(3, 7, true), l(5, 6, false), l(4, 7, true), l(6, 7, true)]);
+  assert.deepEqual(leaves, [
+    l(2, 3, false),
+    l(1, 7, true),
+    l(3, 7, true),
+    l(5, 6, false),
+    l(4, 7, true),
+    l(6, 7, true),
+  ]);
 });
 
 describe("Test_channelHasActivity (actiance_export_test.go), window [1000, 2000]", () => {
-  const one = (joinTime: number, leaveTime?: number): H[] => [{ JoinTime: joinTime, LeaveTime: leaveTime, UserId: "testid", UserEmail: "e", Username: "u" }];
+  const one = (joinTime: number, leaveTime?: number): H[] => [
+    { JoinTime: joinTime, LeaveTime: leaveTime, UserId: "testid", UserEmail: "e", Username: "u" },
+  ];
   const cases: [string, H[] | null, boolean][] = [
     ["no activity", null, false],
     [
@@ -251,7 +358,12 @@ describe("joinsAndLeavesForChannel (Custodian cases)", () => {
   });
 
   test("a leave exactly at the join time does not close out the membership", () => {
-    const r = joinsAndLeavesForChannel(100, 200, rows([{ JoinTime: 150, LeaveTime: 150, UserId: "u", UserEmail: "u@x", Username: "u" }]), undefined);
+    const r = joinsAndLeavesForChannel(
+      100,
+      200,
+      rows([{ JoinTime: 150, LeaveTime: 150, UserId: "u", UserEmail: "u@x", Username: "u" }]),
+      undefined,
+    );
     assert.deepEqual(
       r.leaves.map((l) => [l.leaveTime, l.closedOut]),
       [

@@ -9,10 +9,20 @@ import type { JoinEvent, LeaveEvent, UserType } from "./types.ts";
 /** A post author of the channel in this batch (last post of the user wins). */
 export type ChannelMember = { userId: string; email: string; username: string; isBot: boolean };
 
-export type RawMemberEvent = { userId: string; email: string; username: string; isBot: boolean; time: number };
+export type RawMemberEvent = {
+  userId: string;
+  email: string;
+  username: string;
+  isBot: boolean;
+  time: number;
+};
 
 /** Whether any history row joins or leaves inside [start, end] (both ends inclusive). */
-export function channelHasActivity(rows: readonly MemberHistoryRow[] | undefined, start: number, end: number): boolean {
+export function channelHasActivity(
+  rows: readonly MemberHistoryRow[] | undefined,
+  start: number,
+  end: number,
+): boolean {
   for (const row of rows ?? []) {
     if (row.joinTime >= start && row.joinTime <= end) return true;
     if (row.leaveTime !== null && row.leaveTime >= start && row.leaveTime <= end) return true;
@@ -40,16 +50,26 @@ export function rawJoinsAndLeaves(
     const who = { userId: row.userId, email: row.email, username: row.username, isBot: row.isBot };
     joins.push({ ...who, time: row.joinTime });
     joined.add(row.userId);
-    if (row.leaveTime !== null && row.leaveTime <= end) leaves.push({ ...who, time: row.leaveTime });
+    if (row.leaveTime !== null && row.leaveTime <= end)
+      leaves.push({ ...who, time: row.leaveTime });
   }
   for (const author of postAuthors ?? []) {
     if (joined.has(author.userId)) continue;
-    joins.push({ userId: author.userId, email: author.email, username: author.username, isBot: author.isBot, time: start });
+    joins.push({
+      userId: author.userId,
+      email: author.email,
+      username: author.username,
+      isBot: author.isBot,
+      time: start,
+    });
   }
   return { joins, leaves };
 }
 
-function byTimeThenEmail<T>(time: (x: T) => number, email: (x: T) => string): (a: T, b: T) => number {
+function byTimeThenEmail<T>(
+  time: (x: T) => number,
+  email: (x: T) => string,
+): (a: T, b: T) => number {
   return (a, b) => time(a) - time(b) || compareByteOrder(email(a), email(b));
 }
 
@@ -80,7 +100,12 @@ export function joinsAndLeavesForChannel(
     });
     const known = stillMember.get(join.email);
     if (known === undefined || join.time > known.time) {
-      stillMember.set(join.email, { time: join.time, userType, userId: join.userId, username: join.username });
+      stillMember.set(join.email, {
+        time: join.time,
+        userType,
+        userId: join.userId,
+        username: join.username,
+      });
     }
   }
   const leaves: LeaveEvent[] = [];
@@ -109,7 +134,17 @@ export function joinsAndLeavesForChannel(
     });
   }
   const joins = [...joinsById.values()];
-  joins.sort(byTimeThenEmail((j: JoinEvent) => j.joinTime, (j) => j.email));
-  leaves.sort(byTimeThenEmail((l: LeaveEvent) => l.leaveTime, (l) => l.email));
+  joins.sort(
+    byTimeThenEmail(
+      (j: JoinEvent) => j.joinTime,
+      (j) => j.email,
+    ),
+  );
+  leaves.sort(
+    byTimeThenEmail(
+      (l: LeaveEvent) => l.leaveTime,
+      (l) => l.email,
+    ),
+  );
   return { joins, leaves };
 }

@@ -5,7 +5,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { ExportFileInfo, ExportPost } from "../model.ts";
-import { attachmentEntries, entriesForPost, isDeletedMessage, isEditedOriginalMessage, previewIdOf } from "./post-entries.ts";
+import {
+  attachmentEntries,
+  entriesForPost,
+  isDeletedMessage,
+  isEditedOriginalMessage,
+  previewIdOf,
+} from "./post-entries.ts";
 
 function post(p: Partial<ExportPost>): ExportPost {
   return {
@@ -36,7 +42,18 @@ function post(p: Partial<ExportPost>): ExportPost {
 }
 
 function file(f: Partial<ExportFileInfo>): ExportFileInfo {
-  return { id: "", postId: "test", name: "", path: "", size: 0, mimeType: "", createAt: 0, deleteAt: 0, storeKey: "", ...f };
+  return {
+    id: "",
+    postId: "test",
+    name: "",
+    path: "",
+    size: 0,
+    mimeType: "",
+    createAt: 0,
+    deleteAt: 0,
+    storeKey: "",
+    ...f,
+  };
 }
 
 describe("TestPostToAttachmentsEntries (export_data_test.go)", () => {
@@ -77,7 +94,15 @@ describe("TestPostToAttachmentsEntries (export_data_test.go)", () => {
     );
     assert.deepEqual(r.files, [f]);
     assert.deepEqual(r.deletedFiles, [
-      { post: p, file: f, updatedType: "FileDeleted", updateAt: 2, message: "delete filename.txt", userType: "user", previewsPost: "" },
+      {
+        post: p,
+        file: f,
+        updatedType: "FileDeleted",
+        updateAt: 2,
+        message: "delete filename.txt",
+        userType: "user",
+        previewsPost: "",
+      },
     ]);
   });
 
@@ -106,24 +131,41 @@ describe("TestPostToAttachmentsEntries (export_data_test.go)", () => {
 });
 
 describe("classification (getPostExport + the extra created entry)", () => {
-  const kinds = (p: ExportPost, jobStart = 0) => entriesForPost(p, undefined, jobStart).map((e) => [e.updatedType, e.updateAt, e.message, e.editedNewMsgId]);
+  const kinds = (p: ExportPost, jobStart = 0) =>
+    entriesForPost(p, undefined, jobStart).map((e) => [
+      e.updatedType,
+      e.updateAt,
+      e.message,
+      e.editedNewMsgId,
+    ]);
 
   test("created", () => {
     assert.deepEqual(kinds(post({ createAt: 5, updateAt: 5 })), [["", 0, "Some message", ""]]);
   });
 
   test("edited original (pre-edit text row)", () => {
-    const p = post({ id: "new", createAt: 1, updateAt: 2, deleteAt: 2, originalId: "orig", message: "old" });
+    const p = post({
+      id: "new",
+      createAt: 1,
+      updateAt: 2,
+      deleteAt: 2,
+      originalId: "orig",
+      message: "old",
+    });
     assert.ok(isEditedOriginalMessage(p));
     assert.deepEqual(kinds(p), [["EditedOriginalMsg", 2, "old", "orig"]]);
   });
 
   test("edited new (live row)", () => {
-    assert.deepEqual(kinds(post({ createAt: 1, updateAt: 2, editAt: 2, message: "new" })), [["EditedNewMsg", 2, "new", ""]]);
+    assert.deepEqual(kinds(post({ createAt: 1, updateAt: 2, editAt: 2, message: "new" })), [
+      ["EditedNewMsg", 2, "new", ""],
+    ]);
   });
 
   test("updated, no message change (reaction, reply, ...)", () => {
-    assert.deepEqual(kinds(post({ createAt: 1, updateAt: 3 })), [["UpdatedNoMsgChange", 3, "Some message", ""]]);
+    assert.deepEqual(kinds(post({ createAt: 1, updateAt: 3 })), [
+      ["UpdatedNoMsgChange", 3, "Some message", ""],
+    ]);
   });
 
   test("DeleteAt without deleteBy or OriginalId is an update", () => {
@@ -133,7 +175,13 @@ describe("classification (getPostExport + the extra created entry)", () => {
   });
 
   test("deleted, created inside the job window: created entry first", () => {
-    const p = post({ createAt: 10, updateAt: 20, deleteAt: 20, props: { deleteBy: "u" }, message: "m" });
+    const p = post({
+      createAt: 10,
+      updateAt: 20,
+      deleteAt: 20,
+      props: { deleteBy: "u" },
+      message: "m",
+    });
     assert.deepEqual(kinds(p, 10), [
       ["", 0, "m", ""],
       ["Deleted", 20, "delete m", ""],
@@ -141,7 +189,13 @@ describe("classification (getPostExport + the extra created entry)", () => {
   });
 
   test("deleted, created before the job window: Deleted entry only", () => {
-    const p = post({ createAt: 9, updateAt: 20, deleteAt: 20, props: { deleteBy: "u" }, message: "m" });
+    const p = post({
+      createAt: 9,
+      updateAt: 20,
+      deleteAt: 20,
+      props: { deleteBy: "u" },
+      message: "m",
+    });
     assert.deepEqual(kinds(p, 10), [["Deleted", 20, "delete m", ""]]);
   });
 
@@ -150,7 +204,14 @@ describe("classification (getPostExport + the extra created entry)", () => {
   });
 
   test("an edited original that also has deleteBy is only an edited original", () => {
-    const p = post({ id: "new", createAt: 1, updateAt: 2, deleteAt: 2, originalId: "orig", props: { deleteBy: "u" } });
+    const p = post({
+      id: "new",
+      createAt: 1,
+      updateAt: 2,
+      deleteAt: 2,
+      originalId: "orig",
+      props: { deleteBy: "u" },
+    });
     assert.deepEqual(
       kinds(p).map((k) => k[0]),
       ["EditedOriginalMsg"],
@@ -164,7 +225,13 @@ describe("classification (getPostExport + the extra created entry)", () => {
   });
 
   test("bot author -> userType bot on every entry", () => {
-    const p = post({ isBot: true, createAt: 1, updateAt: 2, deleteAt: 2, props: { deleteBy: "u" } });
+    const p = post({
+      isBot: true,
+      createAt: 1,
+      updateAt: 2,
+      deleteAt: 2,
+      props: { deleteBy: "u" },
+    });
     assert.deepEqual(
       entriesForPost(p, undefined, 0).map((e) => e.userType),
       ["bot", "bot"],

@@ -5,7 +5,9 @@ import type { ExportFileInfo, ExportPost } from "../model.ts";
 import type { FileDeletedEntry, PostEntry, UploadEntry, UserType } from "./types.ts";
 
 function hasKey(props: Record<string, unknown>, key: string): boolean {
-  return props !== null && typeof props === "object" && Object.prototype.hasOwnProperty.call(props, key);
+  return (
+    props !== null && typeof props === "object" && Object.prototype.hasOwnProperty.call(props, key)
+  );
 }
 
 /** DeleteAt > 0 and the props carry a `deleteBy` key (the post was deleted, not replaced by an edit). */
@@ -99,32 +101,74 @@ function entry(
  * entry of a deleted post whose creation no earlier run exported: post.createdEntryDue when the
  * change feed decided it, else Mattermost's CreateAt >= jobStartTime).
  */
-export function entriesForPost(post: ExportPost, files: readonly ExportFileInfo[] | undefined, jobStartTime: number): PostEntry[] {
+export function entriesForPost(
+  post: ExportPost,
+  files: readonly ExportFileInfo[] | undefined,
+  jobStartTime: number,
+): PostEntry[] {
   const out: PostEntry[] = [];
   const deleted = isDeletedMessage(post);
   const editedOriginal = isEditedOriginalMessage(post);
   if (deleted && !editedOriginal && (post.createdEntryDue ?? post.createAt >= jobStartTime)) {
-    out.push(entry(post, { updatedType: "", updateAt: 0, message: post.message, editedNewMsgId: "" }, files, true));
+    out.push(
+      entry(
+        post,
+        { updatedType: "", updateAt: 0, message: post.message, editedNewMsgId: "" },
+        files,
+        true,
+      ),
+    );
   }
   if (editedOriginal) {
     out.push(
       entry(
         post,
-        { updatedType: "EditedOriginalMsg", updateAt: post.updateAt, message: post.message, editedNewMsgId: post.originalId },
+        {
+          updatedType: "EditedOriginalMsg",
+          updateAt: post.updateAt,
+          message: post.message,
+          editedNewMsgId: post.originalId,
+        },
         files,
         false,
       ),
     );
   } else if (deleted) {
-    out.push(entry(post, { updatedType: "Deleted", updateAt: post.deleteAt, message: "delete " + post.message, editedNewMsgId: "" }, files, false));
+    out.push(
+      entry(
+        post,
+        {
+          updatedType: "Deleted",
+          updateAt: post.deleteAt,
+          message: "delete " + post.message,
+          editedNewMsgId: "",
+        },
+        files,
+        false,
+      ),
+    );
   } else if (post.updateAt > post.createAt || post.editAt > 0) {
     // `|| editAt > 0` (Custodian): a text replaced by re-ingest without moving update_at keeps the old
     // text as an edited original and marks the live row edited (lib/ingest/write/decide-post-write.ts);
     // it is an EditedNewMsg even when update_at = create_at. Mattermost's own edits always move update_at.
     const updatedType = post.editAt > 0 ? "EditedNewMsg" : "UpdatedNoMsgChange";
-    out.push(entry(post, { updatedType, updateAt: post.updateAt, message: post.message, editedNewMsgId: "" }, files, false));
+    out.push(
+      entry(
+        post,
+        { updatedType, updateAt: post.updateAt, message: post.message, editedNewMsgId: "" },
+        files,
+        false,
+      ),
+    );
   } else {
-    out.push(entry(post, { updatedType: "", updateAt: 0, message: post.message, editedNewMsgId: "" }, files, false));
+    out.push(
+      entry(
+        post,
+        { updatedType: "", updateAt: 0, message: post.message, editedNewMsgId: "" },
+        files,
+        false,
+      ),
+    );
   }
   return out;
 }

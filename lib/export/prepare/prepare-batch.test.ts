@@ -2,9 +2,19 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { compareByteOrder } from "./byte-order.ts";
 import { prepareBatch } from "./prepare-batch.ts";
-import { batchOf, mmChannel, TEST_CHANNEL, type MmMessageExport } from "../formats/testing/fixtures.ts";
+import {
+  batchOf,
+  mmChannel,
+  TEST_CHANNEL,
+  type MmMessageExport,
+} from "../formats/testing/fixtures.ts";
 
-const p = (id: string, channelId: string, at: number, extra: Partial<MmMessageExport> = {}): MmMessageExport => ({
+const p = (
+  id: string,
+  channelId: string,
+  at: number,
+  extra: Partial<MmMessageExport> = {},
+): MmMessageExport => ({
   PostId: id,
   ChannelId: channelId,
   ChannelName: `${channelId}-name`,
@@ -22,7 +32,14 @@ const p = (id: string, channelId: string, at: number, extra: Partial<MmMessageEx
   ...extra,
 });
 
-const chan = (id: string) => mmChannel({ Id: id, Name: `${id}-name`, DisplayName: `${id} display`, Type: "O", TeamId: "team" });
+const chan = (id: string) =>
+  mmChannel({
+    Id: id,
+    Name: `${id}-name`,
+    DisplayName: `${id} display`,
+    Type: "O",
+    TeamId: "team",
+  });
 
 describe("prepareBatch", () => {
   test("channels in channel-id byte order, activity-only channels included, idle channels left out", () => {
@@ -70,9 +87,19 @@ describe("prepareBatch", () => {
 
   test("a post whose channel is missing from batch.channels still exports (channel built from the post)", () => {
     const prepared = prepareBatch(
-      batchOf({ batchStart: 0, batchEnd: 5, posts: [p("p1", "dm", 1, { ChannelType: "D", ChannelDisplayName: "Direct Message" })] }),
+      batchOf({
+        batchStart: 0,
+        batchEnd: 5,
+        posts: [p("p1", "dm", 1, { ChannelType: "D", ChannelDisplayName: "Direct Message" })],
+      }),
     );
-    assert.deepEqual(prepared.channels[0]!.channel, { id: "dm", name: "dm-name", displayName: "", type: "D", teamId: "team" });
+    assert.deepEqual(prepared.channels[0]!.channel, {
+      id: "dm",
+      name: "dm-name",
+      displayName: "",
+      type: "D",
+      teamId: "team",
+    });
     assert.equal(prepared.metadataChannels!.length, 1);
   });
 
@@ -84,7 +111,12 @@ describe("prepareBatch", () => {
         channels: [TEST_CHANNEL],
         posts: [
           p("a", "channel-id", 1, { PostFileIds: ["f1"] }),
-          p("b", "channel-id", 2, { PostUpdateAt: 3, PostDeleteAt: 3, PostProps: '{"deleteBy":"x"}', PostFileIds: ["f2"] }),
+          p("b", "channel-id", 2, {
+            PostUpdateAt: 3,
+            PostDeleteAt: 3,
+            PostProps: '{"deleteBy":"x"}',
+            PostFileIds: ["f2"],
+          }),
         ],
         files: { a: [{ Id: "f1", Path: "p1" }], b: [{ Id: "f2", Path: "p2", DeleteAt: 3 }] },
       }),
@@ -105,7 +137,10 @@ describe("prepareBatch", () => {
         batchStart: 0,
         batchEnd: 100,
         channels: [TEST_CHANNEL],
-        posts: [p("a", "channel-id", 1), p("b", "channel-id", 2, { PostProps: '{"from_bot":"true"}' })],
+        posts: [
+          p("a", "channel-id", 1),
+          p("b", "channel-id", 2, { PostProps: '{"from_bot":"true"}' }),
+        ],
       }),
     );
     assert.deepEqual(

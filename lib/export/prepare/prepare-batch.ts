@@ -3,9 +3,19 @@
 
 import type { BatchInput, ExportChannel, ExportPost } from "../model.ts";
 import { compareByteOrder } from "./byte-order.ts";
-import { channelHasActivity, joinsAndLeavesForChannel, type ChannelMember } from "./joins-leaves.ts";
+import {
+  channelHasActivity,
+  joinsAndLeavesForChannel,
+  type ChannelMember,
+} from "./joins-leaves.ts";
 import { entriesForPost } from "./post-entries.ts";
-import type { BatchChannel, MetadataChannelCounts, PostEntry, PreparedBatch, PreparedChannel } from "./types.ts";
+import type {
+  BatchChannel,
+  MetadataChannelCounts,
+  PostEntry,
+  PreparedBatch,
+  PreparedChannel,
+} from "./types.ts";
 
 /** ChannelTypeDisplayName: public / private / direct / group, "" otherwise. */
 export function channelTypeName(type: string): string {
@@ -54,7 +64,8 @@ export function prepareBatch(batch: BatchInput): PreparedBatch {
 
   const work = new Map<string, ChannelWork>();
   const counts = new Map<string, MetadataChannelCounts>();
-  for (const c of known.values()) counts.set(c.id, { channel: c, messagesCount: 0, attachmentsCount: 0 });
+  for (const c of known.values())
+    counts.set(c.id, { channel: c, messagesCount: 0, attachmentsCount: 0 });
   let messagesCount = 0;
   let attachmentsCount = 0;
 
@@ -80,7 +91,12 @@ export function prepareBatch(batch: BatchInput): PreparedBatch {
         count.attachmentsCount += e.uploads.length;
       }
     }
-    w.authors.set(post.userId, { userId: post.userId, email: post.userEmail, username: post.username, isBot: post.isBot });
+    w.authors.set(post.userId, {
+      userId: post.userId,
+      email: post.userEmail,
+      username: post.username,
+      isBot: post.isBot,
+    });
   }
 
   // Channels without posts but with a join or leave inside the batch window.
@@ -94,7 +110,12 @@ export function prepareBatch(batch: BatchInput): PreparedBatch {
   const ids = [...work.keys()].sort(compareByteOrder);
   const channels: PreparedChannel[] = ids.map((id) => {
     const w = work.get(id)!;
-    const { joins, leaves } = joinsAndLeavesForChannel(batch.batchStart, batch.batchEnd, batch.memberHistory.get(id), w.authors.values());
+    const { joins, leaves } = joinsAndLeavesForChannel(
+      batch.batchStart,
+      batch.batchEnd,
+      batch.memberHistory.get(id),
+      w.authors.values(),
+    );
     const first = w.entries[0];
     return {
       channel: w.channel,
@@ -112,7 +133,9 @@ export function prepareBatch(batch: BatchInput): PreparedBatch {
   });
 
   const metadataChannels =
-    counts.size === 0 ? null : [...counts.values()].sort((a, b) => compareByteOrder(a.channel.id, b.channel.id));
+    counts.size === 0
+      ? null
+      : [...counts.values()].sort((a, b) => compareByteOrder(a.channel.id, b.channel.id));
 
   return { channels, metadataChannels, messagesCount, attachmentsCount };
 }

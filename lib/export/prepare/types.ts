@@ -6,7 +6,8 @@ import type { ChannelType, ExportFileInfo, ExportPost } from "../model.ts";
 export type UserType = "user" | "bot";
 
 /** "" for a created entry. */
-export type UpdatedType = "" | "EditedOriginalMsg" | "EditedNewMsg" | "UpdatedNoMsgChange" | "Deleted" | "FileDeleted";
+export type UpdatedType =
+  "" | "EditedOriginalMsg" | "EditedNewMsg" | "UpdatedNoMsgChange" | "Deleted" | "FileDeleted";
 
 /** A deleted attachment, recorded as its own message (§3.4). */
 export type FileDeletedEntry = {

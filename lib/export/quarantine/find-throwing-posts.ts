@@ -1,7 +1,12 @@
 import { Readable } from "node:stream";
 import type { BatchInput, FormatWriter, ZipSink } from "../model.ts";
 
-export type Quarantined = { postId: string; updateAt: number; reason: string; /** Workers died on it (rather than its rendering throwing). */ crashed?: boolean };
+export type Quarantined = {
+  postId: string;
+  updateAt: number;
+  reason: string;
+  /** Workers died on it (rather than its rendering throwing). */ crashed?: boolean;
+};
 
 const discard: ZipSink = {
   addText: async () => {},
@@ -16,13 +21,27 @@ const discard: ZipSink = {
  * attachment is read), and names the posts whose rendering throws. None means the failure was not
  * a post's (the store, the network): the caller rethrows it.
  */
-export async function findThrowingPosts(writer: FormatWriter, batch: BatchInput): Promise<Quarantined[]> {
+export async function findThrowingPosts(
+  writer: FormatWriter,
+  batch: BatchInput,
+): Promise<Quarantined[]> {
   const found: Quarantined[] = [];
   for (const post of batch.posts) {
     try {
-      await writer({ batch: { ...batch, posts: [post] }, zip: discard, openAttachment: async () => Readable.from([]) });
+      await writer({
+        batch: { ...batch, posts: [post] },
+        zip: discard,
+        openAttachment: async () => Readable.from([]),
+      });
     } catch (error) {
-      found.push({ postId: post.id, updateAt: post.updateAt, reason: `rendering failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 500) });
+      found.push({
+        postId: post.id,
+        updateAt: post.updateAt,
+        reason: `rendering failed: ${error instanceof Error ? error.message : String(error)}`.slice(
+          0,
+          500,
+        ),
+      });
     }
   }
   return found;
@@ -50,7 +69,12 @@ export async function findCrashingPosts(options: {
   for (const post of options.batch.posts) {
     const crashes = await options.mark(post);
     if (crashes >= options.threshold) {
-      found.push({ postId: post.id, updateAt: post.updateAt, reason: `a worker died ${crashes} times while rendering it`, crashed: true });
+      found.push({
+        postId: post.id,
+        updateAt: post.updateAt,
+        reason: `a worker died ${crashes} times while rendering it`,
+        crashed: true,
+      });
       continue;
     }
     const threw = await findThrowingPosts(options.writer, { ...options.batch, posts: [post] });

@@ -1,8 +1,20 @@
 import { createHash } from "node:crypto";
 import { Transform } from "node:stream";
 import { MISSING_FILE_ON_COPY, MISSING_FILE_ON_OPEN } from "../formats/attachments.ts";
-import type { BatchInput, BatchResult, ExportFileInfo, ExportPost, FormatWriter, OpenAttachment, ZipSink } from "../model.ts";
-import { entriesForPost, isDeletedMessage, isEditedOriginalMessage } from "../prepare/post-entries.ts";
+import type {
+  BatchInput,
+  BatchResult,
+  ExportFileInfo,
+  ExportPost,
+  FormatWriter,
+  OpenAttachment,
+  ZipSink,
+} from "../model.ts";
+import {
+  entriesForPost,
+  isDeletedMessage,
+  isEditedOriginalMessage,
+} from "../prepare/post-entries.ts";
 import { emptyTally, type Tally } from "./tally.ts";
 
 export const WARNING_FILE = "warning.txt";
@@ -41,7 +53,8 @@ export async function accountBatch(options: {
     const files = batch.filesByPost.get(post.id);
     for (const e of entriesForPost(post, files, batch.jobStartTime)) {
       tally.entries[e.updatedType] = (tally.entries[e.updatedType] ?? 0) + 1;
-      for (const _ of e.deletedFiles) tally.entries.FileDeleted = (tally.entries.FileDeleted ?? 0) + 1;
+      for (const _ of e.deletedFiles)
+        tally.entries.FileDeleted = (tally.entries.FileDeleted ?? 0) + 1;
     }
   }
 
@@ -65,7 +78,9 @@ export async function accountBatch(options: {
     const lines = extra();
     if (lines.length === 0) return text;
     // Actiance joins its lines with "\n" and no final newline; the others end each line.
-    return text.endsWith("\n") || text === "" ? text + lines.map((l) => `${l}\n`).join("") : `${text}\n${lines.join("\n")}`;
+    return text.endsWith("\n") || text === ""
+      ? text + lines.map((l) => `${l}\n`).join("")
+      : `${text}\n${lines.join("\n")}`;
   };
   const zip: ZipSink = {
     addStream: (name, source) => options.zip.addStream(name, source),
@@ -86,16 +101,22 @@ export async function accountBatch(options: {
     },
   };
   const result = await options.writer({ batch, zip, openAttachment: open });
-  if (!warningWritten && !options.emails && extra().length > 0) await options.zip.addText(WARNING_FILE, appendTo(""));
+  if (!warningWritten && !options.emails && extra().length > 0)
+    await options.zip.addText(WARNING_FILE, appendTo(""));
 
   tally.attachments.exported = result.files;
-  tally.attachments.missing = result.warnings.filter((w) => w.includes(MISSING_FILE_ON_OPEN) || w.includes(MISSING_FILE_ON_COPY)).length;
+  tally.attachments.missing = result.warnings.filter(
+    (w) => w.includes(MISSING_FILE_ON_OPEN) || w.includes(MISSING_FILE_ON_COPY),
+  ).length;
   tally.attachments.hashMismatched = mismatches.length;
   return { result: { ...result, warnings: [...result.warnings, ...extra()] }, tally, attachments };
 }
 
 /** The source rows a page selected, by type (quarantined ones included). */
-export function countSelected(posts: readonly ExportPost[], filesByPost: ReadonlyMap<string, ExportFileInfo[]>): Tally["selected"] {
+export function countSelected(
+  posts: readonly ExportPost[],
+  filesByPost: ReadonlyMap<string, ExportFileInfo[]>,
+): Tally["selected"] {
   const selected = { posts: 0, editedOriginals: 0, deleted: 0, fileInfos: 0 };
   for (const post of posts) {
     if (isEditedOriginalMessage(post)) selected.editedOriginals++;
@@ -111,7 +132,10 @@ function mismatchLine(file: ExportFileInfo, sha256: string): string {
 }
 
 /** The same bytes, passed through, hashed; `done` runs before the consumer sees the end. */
-function hashing(source: NodeJS.ReadableStream, done: (sha256: string) => void): NodeJS.ReadableStream {
+function hashing(
+  source: NodeJS.ReadableStream,
+  done: (sha256: string) => void,
+): NodeJS.ReadableStream {
   const hash = createHash("sha256");
   const through = new Transform({
     transform(chunk: Buffer, _encoding, callback) {

@@ -19,13 +19,25 @@ export type Reconciliation = {
   feed: { from: number | null; to: number };
   /** The time range it covered (epoch ms), as its directory and batch names show it. */
   time: { start: number; end: number };
-  source: { posts: number; edited_originals: number; deleted_posts: number; file_infos: number; total: number };
+  source: {
+    posts: number;
+    edited_originals: number;
+    deleted_posts: number;
+    file_infos: number;
+    total: number;
+  };
   exported: { posts: number; batches: number; entries: Record<string, number> };
   attachments: { exported: number; missing: number; hash_mismatched: number };
   late_arrivals: { count: number; oldest: number | null };
   quarantined: { count: number; posts: Array<{ post_id: string; reason: string }> };
   /** Archive mailbox (Global Relay over SMTP) runs, else null. */
-  global_relay: { emails_built: number; delivered: number; resent_after_lost_reply: number; failed: number; failed_posts: number } | null;
+  global_relay: {
+    emails_built: number;
+    delivered: number;
+    resent_after_lost_reply: number;
+    failed: number;
+    failed_posts: number;
+  } | null;
   unaccounted: number;
 };
 
@@ -44,7 +56,8 @@ export function buildReconciliation(options: {
   const s = plan.selection;
   const total = t.selected.posts + t.selected.editedOriginals + t.selected.deleted;
   const entries: Record<string, number> = {};
-  for (const key of Object.keys(t.entries).sort()) entries[ENTRY_NAMES[key] ?? key] = t.entries[key]!;
+  for (const key of Object.keys(t.entries).sort())
+    entries[ENTRY_NAMES[key] ?? key] = t.entries[key]!;
   return {
     version: RECONCILIATION_VERSION,
     job_id: options.jobId,
@@ -53,13 +66,32 @@ export function buildReconciliation(options: {
     selection: { kind: s.kind, select: s.kind === "window" ? s.select : null },
     feed: { from: s.kind === "feed" ? s.feedFrom : null, to: s.feedTo },
     time: { start: plan.jobStartTime, end: plan.jobEndTime },
-    source: { posts: t.selected.posts, edited_originals: t.selected.editedOriginals, deleted_posts: t.selected.deleted, file_infos: t.selected.fileInfos, total },
+    source: {
+      posts: t.selected.posts,
+      edited_originals: t.selected.editedOriginals,
+      deleted_posts: t.selected.deleted,
+      file_infos: t.selected.fileInfos,
+      total,
+    },
     exported: { posts: t.exportedPosts, batches: plan.progress.batches, entries },
-    attachments: { exported: t.attachments.exported, missing: t.attachments.missing, hash_mismatched: t.attachments.hashMismatched },
+    attachments: {
+      exported: t.attachments.exported,
+      missing: t.attachments.missing,
+      hash_mismatched: t.attachments.hashMismatched,
+    },
     late_arrivals: { count: plan.progress.late.count, oldest: plan.progress.late.oldest },
-    quarantined: { count: t.quarantined, posts: options.quarantined.map((q) => ({ post_id: q.postId, reason: q.reason })) },
+    quarantined: {
+      count: t.quarantined,
+      posts: options.quarantined.map((q) => ({ post_id: q.postId, reason: q.reason })),
+    },
     global_relay: options.mailbox
-      ? { emails_built: t.emails.built, delivered: t.emails.delivered, resent_after_lost_reply: t.emails.resent, failed: t.emails.failed, failed_posts: t.emails.failedPosts }
+      ? {
+          emails_built: t.emails.built,
+          delivered: t.emails.delivered,
+          resent_after_lost_reply: t.emails.resent,
+          failed: t.emails.failed,
+          failed_posts: t.emails.failedPosts,
+        }
       : null,
     unaccounted: total - t.exportedPosts - t.quarantined - t.emails.failedPosts,
   };

@@ -16,7 +16,13 @@ export const ZTally = z.object({
   attachments: z.object({ exported: count, missing: count, hashMismatched: count }),
   quarantined: count,
   /** Archive mailbox (Global Relay over SMTP) runs. */
-  emails: z.object({ built: count, delivered: count, resent: count, failed: count, failedPosts: count }),
+  emails: z.object({
+    built: count,
+    delivered: count,
+    resent: count,
+    failed: count,
+    failedPosts: count,
+  }),
 });
 export type Tally = z.infer<typeof ZTally>;
 
@@ -35,7 +41,8 @@ export function emptyTally(): Tally {
 export function addTally(a: Tally, b: Tally): Tally {
   const entries: Record<string, number> = { ...a.entries };
   for (const [k, v] of Object.entries(b.entries)) entries[k] = (entries[k] ?? 0) + v;
-  const sum = <T extends Record<string, number>>(x: T, y: T): T => Object.fromEntries(Object.keys(x).map((k) => [k, x[k]! + y[k]!])) as T;
+  const sum = <T extends Record<string, number>>(x: T, y: T): T =>
+    Object.fromEntries(Object.keys(x).map((k) => [k, x[k]! + y[k]!])) as T;
   return {
     selected: sum(a.selected, b.selected),
     entries,

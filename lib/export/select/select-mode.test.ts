@@ -10,7 +10,15 @@ import { getJobView } from "../../jobs/job-view.ts";
 import { ZCreateJobInput } from "../../jobs/schema.ts";
 import { createExportRequest } from "../../requests/create-export-request.ts";
 import { ZExportRequestInput } from "../../requests/schema.ts";
-import { ExportFixture, FIXTURE_BASE, jobExportDir, jobPlan, postRows, readExportRows, setExportSettings } from "../../testing/export-fixtures.ts";
+import {
+  ExportFixture,
+  FIXTURE_BASE,
+  jobExportDir,
+  jobPlan,
+  postRows,
+  readExportRows,
+  setExportSettings,
+} from "../../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../../testing/test-db.ts";
 import { runJob } from "../../worker/run-job.ts";
 import { parseExportPlan } from "../plan/export-plan.ts";
@@ -46,7 +54,12 @@ async function run(jobId: string) {
 }
 
 test("created: a post created in the window comes with its later edit and deletion; changed: it is absent from a window that ended before them", async () => {
-  const created = await createExportJob({ input: ZCreateJobInput.parse({ format: "csv", start: START, end: END, select: "created" }), trigger: "api", initiatedBy: "", initiatedByLabel: "test" });
+  const created = await createExportJob({
+    input: ZCreateJobInput.parse({ format: "csv", start: START, end: END, select: "created" }),
+    trigger: "api",
+    initiatedBy: "",
+    initiatedByLabel: "test",
+  });
   const rows = await run(created.id);
   const entries = (id: string) => rows.filter((r) => r.postId === id).map((r) => r.updateType);
   assert.deepEqual(entries(oldText), ["EditedOriginalMsg"], "the text before the edit");
@@ -55,31 +68,74 @@ test("created: a post created in the window comes with its later edit and deleti
   assert.ok(plan.selection.kind === "window" && plan.selection.select === "created");
   assert.equal((await getJobView(created.id))!.select, "created");
 
-  const changed = await createExportJob({ input: ZCreateJobInput.parse({ format: "csv", start: START, end: END }), trigger: "api", initiatedBy: "", initiatedByLabel: "test" });
+  const changed = await createExportJob({
+    input: ZCreateJobInput.parse({ format: "csv", start: START, end: END }),
+    trigger: "api",
+    initiatedBy: "",
+    initiatedByLabel: "test",
+  });
   const changedRows = await run(changed.id);
-  assert.equal(changedRows.filter((r) => r.postId === edited || r.postId === oldText).length, 0, "nothing of it changed in the window");
+  assert.equal(
+    changedRows.filter((r) => r.postId === edited || r.postId === oldText).length,
+    0,
+    "nothing of it changed in the window",
+  );
   assert.equal(changedRows.length, 1, "the plain post only");
-  assert.equal((await getJobView(changed.id))!.select, "changed", "start/end select by change unless told");
+  assert.equal(
+    (await getJobView(changed.id))!.select,
+    "changed",
+    "start/end select by change unless told",
+  );
 });
 
 test("a request selects by creation unless told; the choice is shown with the job; old plans read as changed", async () => {
-  const input = ZExportRequestInput.parse({ startDate: "2025-01-01", endDate: "2025-01-01", timeZone: "UTC", format: "csv" });
+  const input = ZExportRequestInput.parse({
+    startDate: "2025-01-01",
+    endDate: "2025-01-01",
+    timeZone: "UTC",
+    format: "csv",
+  });
   assert.equal(input.select, "created");
-  const job = await createExportRequest({ ...input, requesterId: "", requesterEmail: "a@example.com" });
+  const job = await createExportRequest({
+    ...input,
+    requesterId: "",
+    requesterEmail: "a@example.com",
+  });
   assert.equal((await getJobView(job.id))!.select, "created");
-  const asChanged = await createExportRequest({ ...ZExportRequestInput.parse({ ...input, select: "changed" }), requesterId: "", requesterEmail: "a@example.com" });
+  const asChanged = await createExportRequest({
+    ...ZExportRequestInput.parse({ ...input, select: "changed" }),
+    requesterId: "",
+    requesterEmail: "a@example.com",
+  });
   assert.equal((await getJobView(asChanged.id))!.select, "changed");
   assert.equal(ZExportRequestInput.safeParse({ ...input, select: "edited" }).success, false);
   await db().exportJob.deleteMany({ where: { id: { in: [job.id, asChanged.id] } } });
 
-  const stored = JSON.parse((await db().exportJob.findFirstOrThrow({ where: { plan: { not: "" } }, select: { plan: true } })).plan) as { selection: Record<string, unknown> };
+  const stored = JSON.parse(
+    (
+      await db().exportJob.findFirstOrThrow({
+        where: { plan: { not: "" } },
+        select: { plan: true },
+      })
+    ).plan,
+  ) as { selection: Record<string, unknown> };
   delete stored.selection.select;
   const old = parseExportPlan(JSON.stringify(stored));
   assert.ok(old.selection.kind === "window" && old.selection.select === "changed");
 });
 
 test("CLI: --select created|changed with --start/--end, refused without a window or with another value", async () => {
-  const ok = await runCliInProcess(["export", "--format", "csv", "--start", String(START), "--end", String(END), "--select", "created"]);
+  const ok = await runCliInProcess([
+    "export",
+    "--format",
+    "csv",
+    "--start",
+    String(START),
+    "--end",
+    String(END),
+    "--select",
+    "created",
+  ]);
   assert.equal(ok.code, 0, ok.stderr);
   const id = ok.stdout.trim().split("\n")[0]!;
   assert.equal((await getJobView(id))!.select, "created");
@@ -90,7 +146,15 @@ test("CLI: --select created|changed with --start/--end, refused without a window
   const alone = await runCliInProcess(["export", "--select", "created"]);
   assert.equal(alone.code, 2, alone.stderr);
   assert.match(alone.stderr, /select needs start and end/);
-  const wrong = await runCliInProcess(["export", "--start", String(START), "--end", String(END), "--select", "edited"]);
+  const wrong = await runCliInProcess([
+    "export",
+    "--start",
+    String(START),
+    "--end",
+    String(END),
+    "--select",
+    "edited",
+  ]);
   assert.notEqual(wrong.code, 0);
   assert.match(wrong.stderr, /created or changed/);
 });

@@ -25,7 +25,11 @@ export function dayBounds(day: string, timeZone: string): { start: number; end: 
   const next = new Date(Date.UTC(year, month - 1, date + 1));
   return {
     start: dailyRunInstant({ year, month, day: date }, "00:00", timeZone).getTime(),
-    end: dailyRunInstant({ year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() }, "00:00", timeZone).getTime(),
+    end: dailyRunInstant(
+      { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() },
+      "00:00",
+      timeZone,
+    ).getTime(),
   };
 }
 
@@ -34,7 +38,11 @@ export function dayBounds(day: string, timeZone: string): { start: number; end: 
  * deleted ones included; the earlier versions that edits keep are not posts of their own), and the
  * file infos of those posts.
  */
-export async function countReceived(channelId: string, day: string, timeZone: string): Promise<{ posts: number; files: number }> {
+export async function countReceived(
+  channelId: string,
+  day: string,
+  timeZone: string,
+): Promise<{ posts: number; files: number }> {
   const { start, end } = dayBounds(day, timeZone);
   const [posts] = await readRows(
     `SELECT COUNT(*) AS "n" FROM "Post" WHERE "channelId" = $1 AND "originalId" = '' AND "createAt" >= $2 AND "createAt" < $3`,
@@ -48,7 +56,10 @@ export async function countReceived(channelId: string, day: string, timeZone: st
   return { posts: Number(posts?.n ?? 0), files: Number(files?.n ?? 0) };
 }
 
-export function statusOf(attested: { posts: number; files: number }, received: { posts: number; files: number }): CompletenessStatus {
+export function statusOf(
+  attested: { posts: number; files: number },
+  received: { posts: number; files: number },
+): CompletenessStatus {
   if (received.posts < attested.posts || received.files < attested.files) return "short";
   if (received.posts > attested.posts || received.files > attested.files) return "over";
   return "ok";
@@ -60,7 +71,9 @@ const RANK: Record<CompletenessStatus, number> = { short: 0, over: 1, ok: 2 };
  * Every attested channel-day between `from` and `to` (YYYY-MM-DD, inclusive; the attested day in its
  * own time zone), attested against received: mismatches first (short, then over), then newest day.
  */
-export async function readCompleteness(options: { from?: string; to?: string; limit?: number } = {}): Promise<CompletenessRow[]> {
+export async function readCompleteness(
+  options: { from?: string; to?: string; limit?: number } = {},
+): Promise<CompletenessRow[]> {
   const day: { gte?: string; lte?: string } = {};
   if (options.from) day.gte = options.from;
   if (options.to) day.lte = options.to;
@@ -70,10 +83,21 @@ export async function readCompleteness(options: { from?: string; to?: string; li
     take: options.limit ?? COMPLETENESS_PAGE_LIMIT,
   });
   const channelIds = [...new Set(attestations.map((a) => a.channelId))];
-  const channels = await db().chatChannel.findMany({ where: { id: { in: channelIds } }, select: { id: true, name: true, displayName: true, teamId: true } });
-  const teams = await db().chatTeam.findMany({ where: { id: { in: [...new Set(channels.map((c) => c.teamId).filter(Boolean))] } }, select: { id: true, name: true } });
+  const channels = await db().chatChannel.findMany({
+    where: { id: { in: channelIds } },
+    select: { id: true, name: true, displayName: true, teamId: true },
+  });
+  const teams = await db().chatTeam.findMany({
+    where: { id: { in: [...new Set(channels.map((c) => c.teamId).filter(Boolean))] } },
+    select: { id: true, name: true },
+  });
   const teamName = new Map(teams.map((t) => [t.id, t.name]));
-  const channelName = new Map(channels.map((c) => [c.id, `${c.teamId ? `${teamName.get(c.teamId) ?? c.teamId} / ` : ""}${c.displayName || c.name}`]));
+  const channelName = new Map(
+    channels.map((c) => [
+      c.id,
+      `${c.teamId ? `${teamName.get(c.teamId) ?? c.teamId} / ` : ""}${c.displayName || c.name}`,
+    ]),
+  );
   const rows: CompletenessRow[] = [];
   for (const a of attestations) {
     const attested = { posts: a.posts, files: a.files };

@@ -27,12 +27,21 @@ after(async () => {
 });
 
 test("a body is applied on the ingest thread; bad JSON and non-arrays are told apart", async () => {
-  const outcome = await applyIngestBody(JSON.stringify([team, channel, user, post("th1"), post("th2")]));
+  const outcome = await applyIngestBody(
+    JSON.stringify([team, channel, user, post("th1"), post("th2")]),
+  );
   assert.equal(outcome.kind, "applied");
   assert.ok(outcome.kind === "applied" && outcome.result.ok && outcome.records === 5);
-  assert.deepEqual((await db().post.findMany({ orderBy: { id: "asc" } })).map((p) => p.id), ["th1", "th2"]);
+  assert.deepEqual(
+    (await db().post.findMany({ orderBy: { id: "asc" } })).map((p) => p.id),
+    ["th1", "th2"],
+  );
   const refused = await applyIngestBody(JSON.stringify([post("th3"), post("../th4")]));
-  assert.ok(refused.kind === "applied" && !refused.result.ok && refused.result.errors[0]!.field === "post.id");
+  assert.ok(
+    refused.kind === "applied" &&
+      !refused.result.ok &&
+      refused.result.errors[0]!.field === "post.id",
+  );
   assert.equal(await db().post.count(), 2, "all or nothing");
   assert.deepEqual(await applyIngestBody("[{"), { kind: "invalid-json" });
   assert.deepEqual(await applyIngestBody('{"type":"post"}'), { kind: "not-an-array" });
@@ -71,7 +80,9 @@ test("a body whose JSON escapes a NUL or a lone surrogate is still refused, nami
     assert.equal(outcome.result.errors[0]!.field, "post.message");
     assert.match(outcome.result.errors[0]!.message, message);
   }
-  const paired = await applyIngestBody(JSON.stringify([post("th-emoji")]).replace('"message th-emoji"', '"\\ud83d\\ude00"'));
+  const paired = await applyIngestBody(
+    JSON.stringify([post("th-emoji")]).replace('"message th-emoji"', '"\\ud83d\\ude00"'),
+  );
   assert.ok(paired.kind === "applied" && paired.result.ok, "a paired surrogate is an emoji");
   assert.equal(await db().post.count({ where: { id: "th-esc" } }), 0);
 });

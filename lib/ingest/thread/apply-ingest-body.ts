@@ -35,7 +35,10 @@ function ingestThread(entry: string): Thread {
     // The TypeScript sources (development, tests) load through tsx's loader, registered in the thread
     // itself: Node 20 resolves a worker's entry before an `--import tsx` in execArgv takes effect.
     const w = entry.endsWith(".ts")
-      ? new Worker(`import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(entry).href)}); });`, { eval: true })
+      ? new Worker(
+          `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(entry).href)}); });`,
+          { eval: true },
+        )
       : new Worker(entry);
     w.unref();
     w.on("message", (reply: ThreadReply) => {
@@ -43,7 +46,10 @@ function ingestThread(entry: string): Thread {
       if (!p) return;
       pending.delete(reply.id);
       if ("outcome" in reply) p.resolve(reply.outcome);
-      else if (reply.error.busy) p.reject(Object.assign(new DatabaseBusyError(0), { message: reply.error.message.split("\n")[0] }));
+      else if (reply.error.busy)
+        p.reject(
+          Object.assign(new DatabaseBusyError(0), { message: reply.error.message.split("\n")[0] }),
+        );
       else p.reject(new Error(`ingest thread: ${reply.error.message}`));
     });
     w.on("error", (error) => logger().error({ err: error }, "ingest thread failed"));

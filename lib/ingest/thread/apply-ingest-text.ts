@@ -2,7 +2,10 @@ import { applyRecords } from "../apply-records.ts";
 import type { ApplyResult } from "../types.ts";
 import { jsonMayHoldUnstorableText } from "../validate-record.ts";
 
-export type IngestBodyOutcome = { kind: "applied"; records: number; result: ApplyResult } | { kind: "invalid-json" } | { kind: "not-an-array" };
+export type IngestBodyOutcome =
+  | { kind: "applied"; records: number; result: ApplyResult }
+  | { kind: "invalid-json" }
+  | { kind: "not-an-array" };
 
 /** POST /api/v1/ingest's body: a JSON array of records, validated and written all or nothing. */
 export async function applyIngestText(text: string): Promise<IngestBodyOutcome> {
@@ -13,5 +16,9 @@ export async function applyIngestText(text: string): Promise<IngestBodyOutcome> 
     return { kind: "invalid-json" };
   }
   if (!Array.isArray(records)) return { kind: "not-an-array" };
-  return { kind: "applied", records: records.length, result: await applyRecords({ records, textScanned: !jsonMayHoldUnstorableText(text) }) };
+  return {
+    kind: "applied",
+    records: records.length,
+    result: await applyRecords({ records, textScanned: !jsonMayHoldUnstorableText(text) }),
+  };
 }

@@ -5,7 +5,9 @@ import { DatabaseBusyError } from "../../db/write-connection.ts";
 import { applyIngestText, type IngestBodyOutcome } from "./apply-ingest-text.ts";
 
 export type ThreadRequest = { id: number; text: string };
-export type ThreadReply = { id: number; outcome: IngestBodyOutcome } | { id: number; error: { message: string; busy: boolean; retryAfterSeconds?: number } };
+export type ThreadReply =
+  | { id: number; outcome: IngestBodyOutcome }
+  | { id: number; error: { message: string; busy: boolean; retryAfterSeconds?: number } };
 
 parentPort?.on("message", (request: ThreadRequest) => {
   void applyIngestText(request.text).then(
@@ -14,7 +16,11 @@ parentPort?.on("message", (request: ThreadRequest) => {
       const busy = error instanceof DatabaseBusyError;
       parentPort!.postMessage({
         id: request.id,
-        error: { message: error instanceof Error ? (error.stack ?? error.message) : String(error), busy, retryAfterSeconds: busy ? error.retryAfterSeconds : undefined },
+        error: {
+          message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+          busy,
+          retryAfterSeconds: busy ? error.retryAfterSeconds : undefined,
+        },
       } satisfies ThreadReply);
     },
   );

@@ -28,7 +28,10 @@ export function decidePostWrite(stored: Row | undefined, incoming: Row): PostWri
   const storedUpdateAt = stored.updateAt as number;
   const updateAt = incoming.updateAt as number;
   if (storedUpdateAt > updateAt) return { kind: "stored-is-newer", storedUpdateAt };
-  const row: Row = { ...incoming, editAt: Math.max(incoming.editAt as number, stored.editAt as number) };
+  const row: Row = {
+    ...incoming,
+    editAt: Math.max(incoming.editAt as number, stored.editAt as number),
+  };
   if (sameRow(stored, row)) return { kind: "unchanged" };
   if (row.message === stored.message) return { kind: "update", row, guard: storedUpdateAt };
 
@@ -41,7 +44,12 @@ export function decidePostWrite(stored: Row | undefined, incoming: Row): PostWri
     deleteAt: changedAt,
     updateAt: changedAt,
   };
-  return { kind: "update", row: { ...row, editAt: Math.max(row.editAt as number, changedAt) }, guard: storedUpdateAt, version };
+  return {
+    kind: "update",
+    row: { ...row, editAt: Math.max(row.editAt as number, changedAt) },
+    guard: storedUpdateAt,
+    version,
+  };
 }
 
 /** The id of the row keeping a replaced text: the same for the same post, time and text, so replays add nothing. */

@@ -7,17 +7,38 @@ import type { SqlRow, WriteSql } from "../../db/write-connection.ts";
 // triggers stamp every insert and update (write/staged-posts.ts numbers its rows itself).
 
 type ColumnType = "text" | "bigint" | "boolean";
-export type TableSpec = { table: string; columns: Record<string, ColumnType>; key: readonly string[] };
+export type TableSpec = {
+  table: string;
+  columns: Record<string, ColumnType>;
+  key: readonly string[];
+};
 export type Row = Record<string, string | number | boolean | null>;
 
 export const TEAM: TableSpec = {
   table: "ChatTeam",
-  columns: { id: "text", name: "text", displayName: "text", type: "text", createAt: "bigint", updateAt: "bigint", deleteAt: "bigint" },
+  columns: {
+    id: "text",
+    name: "text",
+    displayName: "text",
+    type: "text",
+    createAt: "bigint",
+    updateAt: "bigint",
+    deleteAt: "bigint",
+  },
   key: ["id"],
 };
 export const CHANNEL: TableSpec = {
   table: "ChatChannel",
-  columns: { id: "text", teamId: "text", type: "text", name: "text", displayName: "text", createAt: "bigint", updateAt: "bigint", deleteAt: "bigint" },
+  columns: {
+    id: "text",
+    teamId: "text",
+    type: "text",
+    name: "text",
+    displayName: "text",
+    createAt: "bigint",
+    updateAt: "bigint",
+    deleteAt: "bigint",
+  },
   key: ["id"],
 };
 export const USER: TableSpec = {
@@ -86,7 +107,8 @@ export const MEMBER_HISTORY: TableSpec = {
 export const ROWS_PER_STATEMENT = 500;
 
 const q = (name: string) => `"${name}"`;
-const columnList = (spec: TableSpec, columns = Object.keys(spec.columns)) => columns.map(q).join(", ");
+const columnList = (spec: TableSpec, columns = Object.keys(spec.columns)) =>
+  columns.map(q).join(", ");
 
 /** Reads a row back as this module writes it (SQLite stores booleans as 0/1). */
 function normalize(spec: TableSpec, row: SqlRow): Row {
@@ -99,14 +121,20 @@ function normalize(spec: TableSpec, row: SqlRow): Row {
 }
 
 /** The stored rows among `keys` (each key: values of spec.key, in order), by their joined key. */
-export async function selectByKeys(sql: WriteSql, spec: TableSpec, keys: ReadonlyArray<ReadonlyArray<string | number>>): Promise<Map<string, Row>> {
+export async function selectByKeys(
+  sql: WriteSql,
+  spec: TableSpec,
+  keys: ReadonlyArray<ReadonlyArray<string | number>>,
+): Promise<Map<string, Row>> {
   const found = new Map<string, Row>();
   if (keys.length === 0) return found;
   if (sql.dialect === "sqlite" && spec.key.length === 1) {
     // One statement per chunk: the keys go in as one JSON array.
     const statement = `SELECT ${columnList(spec)} FROM ${q(spec.table)} WHERE ${q(spec.key[0]!)} IN (SELECT "value" FROM json_each($1))`;
     for (let i = 0; i < keys.length; i += ROWS_PER_STATEMENT) {
-      const rows = await sql.all(statement, [JSON.stringify(keys.slice(i, i + ROWS_PER_STATEMENT).map((key) => key[0]))]);
+      const rows = await sql.all(statement, [
+        JSON.stringify(keys.slice(i, i + ROWS_PER_STATEMENT).map((key) => key[0])),
+      ]);
       for (const row of rows) found.set(keyOf(spec, row), normalize(spec, row));
     }
     return found;
@@ -126,7 +154,11 @@ export async function selectByKeys(sql: WriteSql, spec: TableSpec, keys: Readonl
     const casts = spec.key.map((k, n) => `$${n + 1}::${spec.columns[k]}[]`).join(", ");
     const join = spec.key.map((k) => `t.${q(k)} = k.${q(k)}`).join(" AND ");
     const rows = await sql.all(
-      `SELECT ${Object.keys(spec.columns).map((c) => `t.${q(c)}`).join(", ")} FROM unnest(${casts}) AS k(${columnList(spec, [...spec.key])}) JOIN ${q(spec.table)} t ON ${join}`,
+      `SELECT ${Object.keys(spec.columns)
+        .map((c) => `t.${q(c)}`)
+        .join(
+          ", ",
+        )} FROM unnest(${casts}) AS k(${columnList(spec, [...spec.key])}) JOIN ${q(spec.table)} t ON ${join}`,
       arrays,
     );
     for (const row of rows) found.set(keyOf(spec, row), normalize(spec, row));
@@ -135,22 +167,35 @@ export async function selectByKeys(sql: WriteSql, spec: TableSpec, keys: Readonl
 }
 
 export function keyOf(spec: TableSpec, row: SqlRow | Row): string {
-  return spec.key.length === 1 ? String(row[spec.key[0]!]) : JSON.stringify(spec.key.map((k) => String(row[k])));
+  return spec.key.length === 1
+    ? String(row[spec.key[0]!])
+    : JSON.stringify(spec.key.map((k) => String(row[k])));
 }
 
-export async function insertRows(sql: WriteSql, spec: TableSpec, rows: readonly Row[]): Promise<void> {
+export async function insertRows(
+  sql: WriteSql,
+  spec: TableSpec,
+  rows: readonly Row[],
+): Promise<void> {
   if (rows.length === 0) return;
   const columns = Object.keys(spec.columns);
   if (sql.dialect === "sqlite") {
     const statement = `INSERT INTO ${q(spec.table)} (${columnList(spec)}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")})`;
-    for (const row of rows) await sql.run(statement, columns.map((c) => row[c]));
+    for (const row of rows)
+      await sql.run(
+        statement,
+        columns.map((c) => row[c]),
+      );
     return;
   }
   const casts = columns.map((c, i) => `$${i + 1}::${spec.columns[c]}[]`).join(", ");
   const statement = `INSERT INTO ${q(spec.table)} (${columnList(spec)}) SELECT * FROM unnest(${casts})`;
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-    await sql.run(statement, columns.map((c) => chunk.map((row) => row[c])));
+    await sql.run(
+      statement,
+      columns.map((c) => chunk.map((row) => row[c])),
+    );
   }
 }
 
@@ -173,17 +218,24 @@ export async function updateRows(
     const statement =
       `UPDATE ${q(spec.table)} SET ${set.map((c, i) => `${q(c)} = $${i + 1}`).join(", ")} ` +
       `WHERE ${spec.key.map((k, i) => `${q(k)} = $${set.length + i + 1}`).join(" AND ")} AND ${q(guardColumn)} = $${params.length + 1}`;
-    for (const { row, guard } of rows) changed += await sql.run(statement, [...params.map((c) => row[c]), guard]);
+    for (const { row, guard } of rows)
+      changed += await sql.run(statement, [...params.map((c) => row[c]), guard]);
     return changed;
   }
-  const casts = [...params.map((c, i) => `$${i + 1}::${spec.columns[c]}[]`), `$${params.length + 1}::bigint[]`].join(", ");
+  const casts = [
+    ...params.map((c, i) => `$${i + 1}::${spec.columns[c]}[]`),
+    `$${params.length + 1}::bigint[]`,
+  ].join(", ");
   const statement =
     `UPDATE ${q(spec.table)} t SET ${set.map((c) => `${q(c)} = v.${q(c)}`).join(", ")} ` +
     `FROM unnest(${casts}) AS v(${[...params.map(q), '"__guard"'].join(", ")}) ` +
     `WHERE ${spec.key.map((k) => `t.${q(k)} = v.${q(k)}`).join(" AND ")} AND t.${q(guardColumn)} = v."__guard"`;
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-    changed += await sql.run(statement, [...params.map((c) => chunk.map(({ row }) => row[c])), chunk.map(({ guard }) => guard)]);
+    changed += await sql.run(statement, [
+      ...params.map((c) => chunk.map(({ row }) => row[c])),
+      chunk.map(({ guard }) => guard),
+    ]);
   }
   return changed;
 }

@@ -24,7 +24,10 @@ const INSERT = 0;
 const UPDATE = 1;
 
 /** A batch of plain posts: what stagePosts needs, and the records to write row at a time. */
-export type PostBatch = { posts: Array<{ index: number; post: PostRecord }>; others: ValidRecord[] };
+export type PostBatch = {
+  posts: Array<{ index: number; post: PostRecord }>;
+  others: ValidRecord[];
+};
 
 /**
  * Splits a validated batch into its posts and the rest, when the posts can be staged: every record
@@ -52,12 +55,19 @@ export function splitStageable(records: readonly ValidRecord[]): PostBatch | und
   return { posts: [...byId.values()], others };
 }
 
-export type StagedPosts = { rows: number; inserts: number; updates: number; warnings: IngestWarning[] };
+export type StagedPosts = {
+  rows: number;
+  inserts: number;
+  updates: number;
+  warnings: IngestWarning[];
+};
 
 type PostWrite = { op: typeof INSERT | typeof UPDATE; guard: number; row: Row };
 
 /** An emptied staging table and a way to add rows to it (in the caller's transaction, if any). */
-async function openStage(sql: WriteSql): Promise<{ staged: StagedPosts; add: (write: PostWrite) => Promise<void> }> {
+async function openStage(
+  sql: WriteSql,
+): Promise<{ staged: StagedPosts; add: (write: PostWrite) => Promise<void> }> {
   await sql.run(
     `CREATE TEMP TABLE IF NOT EXISTS "ingest_post_stage" ("ord" INTEGER PRIMARY KEY, "op" INTEGER NOT NULL, "guard" INTEGER NOT NULL, ` +
       `${COLUMNS.map((c) => `${q(c)} ${POST.columns[c] === "text" ? "TEXT" : "INTEGER"} NOT NULL`).join(", ")})`,
@@ -80,7 +90,10 @@ async function openStage(sql: WriteSql): Promise<{ staged: StagedPosts; add: (wr
  * they are written by two statements with their feed numbers set instead of one trigger-stamped
  * statement per row.
  */
-export async function writePostsSetBased(sql: WriteSql, writes: { inserts: readonly Row[]; updates: ReadonlyArray<{ row: Row; guard: number }> }): Promise<void> {
+export async function writePostsSetBased(
+  sql: WriteSql,
+  writes: { inserts: readonly Row[]; updates: ReadonlyArray<{ row: Row; guard: number }> },
+): Promise<void> {
   if (writes.inserts.length === 0 && writes.updates.length === 0) return;
   const { staged, add } = await openStage(sql);
   for (const row of writes.inserts) await add({ op: INSERT, guard: 0, row });
@@ -89,28 +102,47 @@ export async function writePostsSetBased(sql: WriteSql, writes: { inserts: reado
 }
 
 /** Before the write lock: decides every post's write and fills the staging table, yielding between chunks. */
-export async function stagePosts(sql: WriteSql, posts: PostBatch["posts"], yieldNow: () => Promise<unknown>): Promise<StagedPosts> {
+export async function stagePosts(
+  sql: WriteSql,
+  posts: PostBatch["posts"],
+  yieldNow: () => Promise<unknown>,
+): Promise<StagedPosts> {
   const { staged, add } = await openStage(sql);
   for (let i = 0; i < posts.length; i += ROWS_PER_STATEMENT) {
-    const chunk = posts.slice(i, i + ROWS_PER_STATEMENT).map(({ index, post }) => ({ index, row: postRow(post) as Row }));
-    const stored = await selectByKeys(sql, POST, chunk.map(({ row }) => [row.id as string]));
+    const chunk = posts
+      .slice(i, i + ROWS_PER_STATEMENT)
+      .map(({ index, post }) => ({ index, row: postRow(post) as Row }));
+    const stored = await selectByKeys(
+      sql,
+      POST,
+      chunk.map(({ row }) => [row.id as string]),
+    );
     const versions: Row[] = [];
     const writes: PostWrite[] = [];
     for (const { index, row } of chunk) {
       const decision = decidePostWrite(stored.get(row.id as string), row);
       if (decision.kind === "insert") writes.push({ op: INSERT, guard: 0, row: decision.row });
       else if (decision.kind === "stored-is-newer")
-        staged.warnings.push({ index, message: `post ${row.id}: kept the stored row, which is newer (update_at ${decision.storedUpdateAt} > ${row.updateAt})` });
+        staged.warnings.push({
+          index,
+          message: `post ${row.id}: kept the stored row, which is newer (update_at ${decision.storedUpdateAt} > ${row.updateAt})`,
+        });
       else if (decision.kind === "update") {
         writes.push({ op: UPDATE, guard: decision.guard, row: decision.row });
         if (decision.version) versions.push(decision.version);
       }
     }
     // A version kept before (the same post, time and text) is not written again.
-    const keptBefore = await selectByKeys(sql, POST, versions.map((v) => [v.id as string]));
+    const keptBefore = await selectByKeys(
+      sql,
+      POST,
+      versions.map((v) => [v.id as string]),
+    );
     await sql.run("BEGIN");
     try {
-      for (const version of versions) if (!keptBefore.has(version.id as string)) await add({ op: INSERT, guard: 0, row: version });
+      for (const version of versions)
+        if (!keptBefore.has(version.id as string))
+          await add({ op: INSERT, guard: 0, row: version });
       for (const write of writes) await add(write);
       await sql.run("COMMIT");
     } catch (error) {
@@ -125,9 +157,13 @@ export async function stagePosts(sql: WriteSql, posts: PostBatch["posts"], yield
 /** Inside the write transaction: writes the staged posts, numbered in the change feed, checking what was read before the lock. */
 export async function commitStagedPosts(sql: WriteSql, staged: StagedPosts): Promise<void> {
   if (staged.rows === 0) return;
-  const [reserved] = await sql.all(`UPDATE "FeedSequence" SET "value" = "value" + $1 WHERE "id" = 1 RETURNING "value"`, [staged.rows]);
+  const [reserved] = await sql.all(
+    `UPDATE "FeedSequence" SET "value" = "value" + $1 WHERE "id" = 1 RETURNING "value"`,
+    [staged.rows],
+  );
   const base = Number(reserved!.value) - staged.rows;
-  const live = (seq: string, row: string, otherwise: string) => `CASE WHEN ${row}."deleteAt" = 0 THEN ${seq} ELSE ${otherwise} END`;
+  const live = (seq: string, row: string, otherwise: string) =>
+    `CASE WHEN ${row}."deleteAt" = 0 THEN ${seq} ELSE ${otherwise} END`;
   if (staged.inserts > 0) {
     try {
       await sql.run(
@@ -138,7 +174,8 @@ export async function commitStagedPosts(sql: WriteSql, staged: StagedPosts): Pro
       );
     } catch (error) {
       // Another process stored one of these ids after it was read: decide again.
-      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") throw new ConcurrentChangeError("a post was stored while this batch was prepared");
+      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY")
+        throw new ConcurrentChangeError("a post was stored while this batch was prepared");
       throw error;
     }
   }
@@ -150,9 +187,9 @@ export async function commitStagedPosts(sql: WriteSql, staged: StagedPosts): Pro
         `FROM ${STAGE} AS s WHERE s."op" = ${UPDATE} AND p."id" = s."id" AND p."updateAt" = s."guard"`,
       [base],
     );
-    if (updated !== staged.updates) throw new ConcurrentChangeError("a post changed while this batch was prepared");
+    if (updated !== staged.updates)
+      throw new ConcurrentChangeError("a post changed while this batch was prepared");
   }
   // The staged rows are only needed until here (emptying a whole table is one cheap step).
   await sql.run(`DELETE FROM ${STAGE}`);
 }
-

@@ -51,21 +51,58 @@ async function until(check: () => Promise<boolean>, what: string, ms = 60_000): 
 
 test("SIGKILL mid-multipart, then resume: no visible partial object, no orphan upload, identical bytes", async () => {
   const target = await saveTarget({
-    input: ZTargetInput.parse({ kind: "s3", name: "crash bucket", config: { endpoint: s3.endpoint, bucket: s3.bucket, prefix: "p/", accessKeyId: s3.accessKeyId, forcePathStyle: true }, secret: s3.secretAccessKey }),
+    input: ZTargetInput.parse({
+      kind: "s3",
+      name: "crash bucket",
+      config: {
+        endpoint: s3.endpoint,
+        bucket: s3.bucket,
+        prefix: "p/",
+        accessKeyId: s3.accessKeyId,
+        forcePathStyle: true,
+      },
+      secret: s3.secretAccessKey,
+    }),
   });
-  const job = await enqueueExportJob({ trigger: "cli", initiatedBy: "", initiatedByLabel: "test", format: "csv", window: WINDOW, target: { id: target.after.id, family: "files" } });
+  const job = await enqueueExportJob({
+    trigger: "cli",
+    initiatedBy: "",
+    initiatedByLabel: "test",
+    format: "csv",
+    window: WINDOW,
+    target: { id: target.after.id, family: "files" },
+  });
 
   s3.holdCompletes(true);
   let stderr = "";
-  child = spawn(process.execPath, ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")], {
-    cwd: process.cwd(),
-    env: { ...process.env, DATABASE_URL: t.url, CUSTODIAN_DATA_DIR: t.dataDir, LOG_LEVEL: "silent", WORKER_ID: "doomed", LEASE_MS: "2000", JOB_ID: job.id },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")],
+    {
+      cwd: process.cwd(),
+      env: {
+        ...process.env,
+        DATABASE_URL: t.url,
+        CUSTODIAN_DATA_DIR: t.dataDir,
+        LOG_LEVEL: "silent",
+        WORKER_ID: "doomed",
+        LEASE_MS: "2000",
+        JOB_ID: job.id,
+      },
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise((resolve) => child!.once("exit", resolve));
-  await until(async () => s3.heldCompletes() > 0 || child!.exitCode !== null, "the worker to finish uploading the parts");
-  assert.equal(child.exitCode, null, `the worker ended before completing its upload: ${stderr.slice(-2000)}`);
+  await until(
+    async () => s3.heldCompletes() > 0 || child!.exitCode !== null,
+    "the worker to finish uploading the parts",
+  );
+  assert.equal(
+    child.exitCode,
+    null,
+    `the worker ended before completing its upload: ${stderr.slice(-2000)}`,
+  );
   child.kill("SIGKILL");
   await exited;
   s3.holdCompletes(false);
@@ -82,22 +119,41 @@ test("SIGKILL mid-multipart, then resume: no visible partial object, no orphan u
   const claimed = await claimNextJob({ workerId: "rescuer", leaseMs: 60_000, jobId: job.id });
   assert.ok(claimed, "the job is claimable after the lease expired");
   const status = await runJob({ claimed, workerId: "rescuer", leaseMs: 60_000 });
-  const resumed = await db().exportJob.findUniqueOrThrow({ where: { id: job.id }, include: { batches: true } });
+  const resumed = await db().exportJob.findUniqueOrThrow({
+    where: { id: job.id },
+    include: { batches: true },
+  });
   assert.equal(status, "success", resumed.error);
   assert.deepEqual(await s3.uploads(), [], "no orphan upload is left");
   assert.equal(resumed.batches.length, 1);
   const batch = resumed.batches[0]!;
-  assert.ok(Number(batch.size) > 8 * 1024 * 1024, `the batch (${batch.size} bytes) took more than one part`);
+  assert.ok(
+    Number(batch.size) > 8 * 1024 * 1024,
+    `the batch (${batch.size} bytes) took more than one part`,
+  );
   const objects = (await s3Target.list(resumed.exportDir)).map((o) => o.name);
   assert.deepEqual(objects, [batch.fileName, "manifest.json", "reconciliation.json"].sort());
 
   // The same export on the local target: byte for byte the same batch.
-  const local = await enqueueExportJob({ trigger: "cli", initiatedBy: "", initiatedByLabel: "test", format: "csv", window: WINDOW, target: { id: "local", family: "files" } });
+  const local = await enqueueExportJob({
+    trigger: "cli",
+    initiatedBy: "",
+    initiatedByLabel: "test",
+    format: "csv",
+    window: WINDOW,
+    target: { id: "local", family: "files" },
+  });
   const localClaim = await claimNextJob({ workerId: "w", leaseMs: 60_000, jobId: local.id });
   assert.ok(localClaim);
   assert.equal(await runJob({ claimed: localClaim, workerId: "w", leaseMs: 60_000 }), "success");
-  const localRow = await db().exportJob.findUniqueOrThrow({ where: { id: local.id }, include: { batches: true } });
-  const localSha = await sha256OfStored(localExportTarget(), `${localRow.exportDir}/${localRow.batches[0]!.fileName}`);
+  const localRow = await db().exportJob.findUniqueOrThrow({
+    where: { id: local.id },
+    include: { batches: true },
+  });
+  const localSha = await sha256OfStored(
+    localExportTarget(),
+    `${localRow.exportDir}/${localRow.batches[0]!.fileName}`,
+  );
   assert.equal(await sha256OfStored(s3Target, `${resumed.exportDir}/${batch.fileName}`), localSha);
   assert.equal(batch.sha256, localSha);
 });

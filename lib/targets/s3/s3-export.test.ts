@@ -39,7 +39,14 @@ before(async () => {
     input: ZTargetInput.parse({
       kind: "s3",
       name: "Archive bucket",
-      config: { endpoint: s3.endpoint, bucket: s3.bucket, prefix: "custodian/", accessKeyId: s3.accessKeyId, forcePathStyle: true, deleteAfterDays: 10 },
+      config: {
+        endpoint: s3.endpoint,
+        bucket: s3.bucket,
+        prefix: "custodian/",
+        accessKeyId: s3.accessKeyId,
+        forcePathStyle: true,
+        deleteAfterDays: 10,
+      },
       secret: s3.secretAccessKey,
     }),
   });
@@ -51,7 +58,14 @@ after(async () => {
 });
 
 async function exportTo(targetId: string, format: ExportFormat): Promise<string> {
-  const job = await enqueueExportJob({ trigger: "cli", initiatedBy: "", initiatedByLabel: "test", format, window: WINDOW, target: { id: targetId, family: "files" } });
+  const job = await enqueueExportJob({
+    trigger: "cli",
+    initiatedBy: "",
+    initiatedByLabel: "test",
+    format,
+    window: WINDOW,
+    target: { id: targetId, family: "files" },
+  });
   const claimed = await claimNextJob({ workerId: "w-s3", leaseMs: 60_000, jobId: job.id });
   assert.ok(claimed);
   const status = await runJob({ claimed, workerId: "w-s3", leaseMs: 60_000 });
@@ -61,7 +75,10 @@ async function exportTo(targetId: string, format: ExportFormat): Promise<string>
 }
 
 async function batchesOf(jobId: string) {
-  const job = await db().exportJob.findUniqueOrThrow({ where: { id: jobId }, include: { batches: { orderBy: { number: "asc" } } } });
+  const job = await db().exportJob.findUniqueOrThrow({
+    where: { id: jobId },
+    include: { batches: { orderBy: { number: "asc" } } },
+  });
   return { dir: job.exportDir, batches: job.batches };
 }
 
@@ -72,18 +89,38 @@ for (const format of ["csv", "actiance", "json"] as const) {
     const local = await batchesOf(await exportTo("local", format));
     const remote = await batchesOf(await exportTo(s3TargetId, format));
     assert.ok(local.batches.length >= 5, "30 posts in batches of 7");
-    assert.deepEqual(remote.batches.map((b) => b.fileName), local.batches.map((b) => b.fileName));
+    assert.deepEqual(
+      remote.batches.map((b) => b.fileName),
+      local.batches.map((b) => b.fileName),
+    );
     const target = (await resolveFileTarget(s3TargetId)) as S3Target;
     const objects = await target.list(remote.dir);
-    assert.ok(objects.some((o) => o.name === "manifest.json"), "the manifest is an object beside the batches");
+    assert.ok(
+      objects.some((o) => o.name === "manifest.json"),
+      "the manifest is an object beside the batches",
+    );
     for (const [i, b] of remote.batches.entries()) {
-      const localSha = await sha256OfStored(localExportTarget(), `${local.dir}/${local.batches[i]!.fileName}`);
+      const localSha = await sha256OfStored(
+        localExportTarget(),
+        `${local.dir}/${local.batches[i]!.fileName}`,
+      );
       assert.equal(b.sha256, localSha, `${b.fileName}: the recorded hash`);
-      assert.equal(await sha256OfStored(target, `${remote.dir}/${b.fileName}`), localSha, `${b.fileName}: read with the SDK`);
-      const url = await target.presign(`${remote.dir}/${b.fileName}`, { ttlSeconds: 300, fileName: b.fileName });
+      assert.equal(
+        await sha256OfStored(target, `${remote.dir}/${b.fileName}`),
+        localSha,
+        `${b.fileName}: read with the SDK`,
+      );
+      const url = await target.presign(`${remote.dir}/${b.fileName}`, {
+        ttlSeconds: 300,
+        fileName: b.fileName,
+      });
       const response = await fetch(url);
       assert.equal(response.status, 200);
-      assert.equal(sha(Buffer.from(await response.arrayBuffer())), localSha, `${b.fileName}: through the presigned URL`);
+      assert.equal(
+        sha(Buffer.from(await response.arrayBuffer())),
+        localSha,
+        `${b.fileName}: through the presigned URL`,
+      );
     }
     assert.deepEqual(await s3.uploads(), [], "no unfinished upload is left");
   });
@@ -95,16 +132,28 @@ test("verify reads the bucket: it passes, then catches a changed object", async 
   assert.deepEqual(clean.problems, []);
   const { dir, batches } = await batchesOf(jobId);
   const target = (await resolveFileTarget(s3TargetId)) as S3Target;
-  await target.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: target.key(`${dir}/${batches[1]!.fileName}`), Body: Buffer.from("tampered") }));
+  await target.client.send(
+    new PutObjectCommand({
+      Bucket: s3.bucket,
+      Key: target.key(`${dir}/${batches[1]!.fileName}`),
+      Body: Buffer.from("tampered"),
+    }),
+  );
   const report = await verifyExports({});
-  assert.ok(report.problems.some((p) => p.includes(batches[1]!.fileName)), JSON.stringify(report.problems));
+  assert.ok(
+    report.problems.some((p) => p.includes(batches[1]!.fileName)),
+    JSON.stringify(report.problems),
+  );
 });
 
 test("retention deletes an S3 export's objects after the target's days; an export on legal hold keeps them", async () => {
   const expiring = await exportTo(s3TargetId, "csv");
   const held = await exportTo(s3TargetId, "json");
   const finished = new Date(Date.now() - 11 * 86_400_000);
-  await db().exportJob.updateMany({ where: { id: { in: [expiring, held] } }, data: { finishedAt: finished } });
+  await db().exportJob.updateMany({
+    where: { id: { in: [expiring, held] } },
+    data: { finishedAt: finished },
+  });
   await db().exportJob.update({ where: { id: held }, data: { legalHold: true } });
   const target: FileTarget = await resolveFileTarget(s3TargetId);
   const expiringDir = (await batchesOf(expiring)).dir;
@@ -114,5 +163,8 @@ test("retention deletes an S3 export's objects after the target's days; an expor
   assert.deepEqual(await target.list(expiringDir), [], "the expired export's objects are deleted");
   assert.ok((await target.list(heldDir)).length > 0, "the held export's objects are kept");
   assert.ok((await db().exportJob.findUniqueOrThrow({ where: { id: expiring } })).filesDeletedAt);
-  assert.equal((await db().exportJob.findUniqueOrThrow({ where: { id: held } })).filesDeletedAt, null);
+  assert.equal(
+    (await db().exportJob.findUniqueOrThrow({ where: { id: held } })).filesDeletedAt,
+    null,
+  );
 });

@@ -13,7 +13,13 @@ let target: S3Target;
 
 before(async () => {
   s3 = await startTestS3Server();
-  const config = ZS3Config.parse({ endpoint: s3.endpoint, bucket: s3.bucket, prefix: "exports/", accessKeyId: s3.accessKeyId, forcePathStyle: true });
+  const config = ZS3Config.parse({
+    endpoint: s3.endpoint,
+    bucket: s3.bucket,
+    prefix: "exports/",
+    accessKeyId: s3.accessKeyId,
+    forcePathStyle: true,
+  });
   target = new S3Target("t1", "test bucket", config, createS3Client(config, s3.secretAccessKey));
 });
 after(async () => {
@@ -57,13 +63,20 @@ test("a small file is invisible until commit, then readable, listed and under th
   assert.deepEqual(await target.list("dir-a"), [{ name: "batch001.zip", size: 1000 }]);
   assert.equal(await target.hasDir("dir-a"), true);
   assert.equal(await target.hasDir("dir-b"), false);
-  await assert.rejects(target.openRead("dir-a/missing.zip"), (e: NodeJS.ErrnoException) => e.code === "ENOENT");
+  await assert.rejects(
+    target.openRead("dir-a/missing.zip"),
+    (e: NodeJS.ErrnoException) => e.code === "ENOENT",
+  );
 });
 
 test("a multipart file is invisible until commit; abort leaves no object and no unfinished upload", async () => {
   const big = randomBytes(20 * 1024 * 1024 + 123);
   const upload = await write(target, "dir-c/batch001.zip", big, false);
-  assert.equal(await target.exists("dir-c/batch001.zip"), false, "nothing under the final key before commit");
+  assert.equal(
+    await target.exists("dir-c/batch001.zip"),
+    false,
+    "nothing under the final key before commit",
+  );
   await until(async () => (await s3.uploads()).some((u) => u.key === "exports/dir-c/batch001.zip"));
   await upload.abort();
   assert.equal(await target.exists("dir-c/batch001.zip"), false);
@@ -81,7 +94,10 @@ test("removePartials aborts the multipart upload a killed writer left behind, an
   await write(target, "dir-e/batch001.zip", big, false);
   await until(async () => (await s3.uploads()).length === 2);
   await target.removePartials("dir-d");
-  assert.deepEqual((await s3.uploads()).map((u) => u.key), ["exports/dir-e/batch001.zip"]);
+  assert.deepEqual(
+    (await s3.uploads()).map((u) => u.key),
+    ["exports/dir-e/batch001.zip"],
+  );
   await target.removePartials("dir-e");
   assert.deepEqual(await s3.uploads(), []);
   assert.equal(await target.exists("dir-d/batch002.zip"), false);
@@ -99,14 +115,23 @@ test("removeDir deletes every object under the directory and nothing else", asyn
 test("a presigned GET URL returns the object's bytes as an attachment", async () => {
   const data = randomBytes(5000);
   await write(target, "dir-h/batch001.zip", data);
-  const url = await target.presign("dir-h/batch001.zip", { ttlSeconds: 600, fileName: "batch001.zip" });
+  const url = await target.presign("dir-h/batch001.zip", {
+    ttlSeconds: 600,
+    fileName: "batch001.zip",
+  });
   assert.match(url, /X-Amz-Expires=600/);
   assert.match(url, /X-Amz-Signature=/);
   const response = await fetch(url);
   assert.equal(response.status, 200);
-  assert.match(response.headers.get("content-disposition") ?? "", /attachment; filename="batch001.zip"/);
+  assert.match(
+    response.headers.get("content-disposition") ?? "",
+    /attachment; filename="batch001.zip"/,
+  );
   assert.ok(Buffer.from(await response.arrayBuffer()).equals(data));
-  const capped = await target.presign("dir-h/batch001.zip", { ttlSeconds: 30 * 24 * 3600, fileName: "b.zip" });
+  const capped = await target.presign("dir-h/batch001.zip", {
+    ttlSeconds: 30 * 24 * 3600,
+    fileName: "b.zip",
+  });
   assert.match(capped, /X-Amz-Expires=604800/, "SigV4 URLs live at most 7 days");
 });
 
@@ -119,7 +144,12 @@ test("the probe writes, reads back and deletes an object; a missing bucket fails
   const ok = await target.probe();
   assert.equal(ok.ok, true, ok.message);
   assert.deepEqual(await target.list(""), []);
-  const config = ZS3Config.parse({ endpoint: s3.endpoint, bucket: "no-such-bucket", accessKeyId: s3.accessKeyId, forcePathStyle: true });
+  const config = ZS3Config.parse({
+    endpoint: s3.endpoint,
+    bucket: "no-such-bucket",
+    accessKeyId: s3.accessKeyId,
+    forcePathStyle: true,
+  });
   const missing = new S3Target("t2", "missing", config, createS3Client(config, s3.secretAccessKey));
   const bad = await missing.probe();
   missing.client.destroy();

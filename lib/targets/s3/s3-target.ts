@@ -60,9 +60,16 @@ export class S3Target implements FileTarget {
     return {
       ...(c.sse !== "none" ? { ServerSideEncryption: c.sse } : {}),
       ...(c.sse === "aws:kms" && c.kmsKeyId ? { SSEKMSKeyId: c.kmsKeyId } : {}),
-      ...(c.storageClass ? { StorageClass: c.storageClass as PutObjectCommandInput["StorageClass"] } : {}),
+      ...(c.storageClass
+        ? { StorageClass: c.storageClass as PutObjectCommandInput["StorageClass"] }
+        : {}),
       ...(c.objectLock && c.objectLockRetentionDays !== null
-        ? { ObjectLockMode: c.objectLockMode, ObjectLockRetainUntilDate: new Date(now.getTime() + c.objectLockRetentionDays * 86_400_000) }
+        ? {
+            ObjectLockMode: c.objectLockMode,
+            ObjectLockRetainUntilDate: new Date(
+              now.getTime() + c.objectLockRetentionDays * 86_400_000,
+            ),
+          }
         : {}),
     };
   }
@@ -72,7 +79,13 @@ export class S3Target implements FileTarget {
     const body = new PassThrough();
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.bucket, Key, Body: body, ContentType: contentTypeOf(relative), ...this.writeParams() },
+      params: {
+        Bucket: this.bucket,
+        Key,
+        Body: body,
+        ContentType: contentTypeOf(relative),
+        ...this.writeParams(),
+      },
       partSize: PART_SIZE,
       queueSize: 2,
     });
@@ -113,17 +126,22 @@ export class S3Target implements FileTarget {
 
   async openRead(relative: string): Promise<Readable> {
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(relative) }));
+      const out = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: this.key(relative) }),
+      );
       return out.Body as Readable;
     } catch (error) {
-      if (isNotFound(error)) throw Object.assign(new Error(`No stored file ${relative}`), { code: "ENOENT" });
+      if (isNotFound(error))
+        throw Object.assign(new Error(`No stored file ${relative}`), { code: "ENOENT" });
       throw error;
     }
   }
 
   async exists(relative: string): Promise<boolean> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(relative) }));
+      await this.client.send(
+        new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(relative) }),
+      );
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
@@ -132,12 +150,23 @@ export class S3Target implements FileTarget {
   }
 
   /** Every object key under `dir` (recursively when `deep`), with its size. */
-  private async *objects(dir: string, deep: boolean): AsyncGenerator<{ key: string; size: number }> {
+  private async *objects(
+    dir: string,
+    deep: boolean,
+  ): AsyncGenerator<{ key: string; size: number }> {
     const Prefix = `${this.key(dir)}/`;
     let ContinuationToken: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix, ContinuationToken, ...(deep ? {} : { Delimiter: "/" }) }));
-      for (const o of page.Contents ?? []) if (o.Key) yield { key: o.Key, size: Number(o.Size ?? 0) };
+      const page = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix,
+          ContinuationToken,
+          ...(deep ? {} : { Delimiter: "/" }),
+        }),
+      );
+      for (const o of page.Contents ?? [])
+        if (o.Key) yield { key: o.Key, size: Number(o.Size ?? 0) };
       ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (ContinuationToken);
   }
@@ -154,7 +183,13 @@ export class S3Target implements FileTarget {
 
   async hasDir(dir: string): Promise<boolean> {
     // One page (not MaxKeys: 1): a truncated page makes s3rver fail on its continuation token.
-    const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${this.key(dir)}/`, Delimiter: "/" }));
+    const page = await this.client.send(
+      new ListObjectsV2Command({
+        Bucket: this.bucket,
+        Prefix: `${this.key(dir)}/`,
+        Delimiter: "/",
+      }),
+    );
     return (page.Contents?.length ?? 0) + (page.CommonPrefixes?.length ?? 0) > 0;
   }
 
@@ -165,9 +200,23 @@ export class S3Target implements FileTarget {
     let UploadIdMarker: string | undefined;
     try {
       do {
-        const page = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix, KeyMarker, UploadIdMarker }));
+        const page = await this.client.send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.bucket,
+            Prefix,
+            KeyMarker,
+            UploadIdMarker,
+          }),
+        );
         for (const u of page.Uploads ?? []) {
-          if (u.Key && u.UploadId) await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: u.Key, UploadId: u.UploadId }));
+          if (u.Key && u.UploadId)
+            await this.client.send(
+              new AbortMultipartUploadCommand({
+                Bucket: this.bucket,
+                Key: u.Key,
+                UploadId: u.UploadId,
+              }),
+            );
         }
         KeyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
         UploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
@@ -176,7 +225,10 @@ export class S3Target implements FileTarget {
       // A server without ListMultipartUploads: the parts stay until the bucket's lifecycle rule
       // (AbortIncompleteMultipartUpload) removes them; they are never visible as objects.
       if (s3ErrorCode(error).name !== "NotImplemented") throw error;
-      logger().warn({ target: this.id, prefix: Prefix }, "the S3 server cannot list multipart uploads; unfinished parts are left to the bucket's lifecycle rules");
+      logger().warn(
+        { target: this.id, prefix: Prefix },
+        "the S3 server cannot list multipart uploads; unfinished parts are left to the bucket's lifecycle rules",
+      );
     }
   }
 
@@ -185,9 +237,17 @@ export class S3Target implements FileTarget {
     let batch: string[] = [];
     const flush = async () => {
       if (batch.length === 0) return;
-      const out = await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+      const out = await this.client.send(
+        new DeleteObjectsCommand({
+          Bucket: this.bucket,
+          Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
       const refused = out.Errors ?? [];
-      if (refused.length) throw new Error(`The bucket refused to delete ${refused.length} object(s), first ${refused[0]!.Key}: ${refused[0]!.Code} ${refused[0]!.Message ?? ""}`.trim());
+      if (refused.length)
+        throw new Error(
+          `The bucket refused to delete ${refused.length} object(s), first ${refused[0]!.Key}: ${refused[0]!.Code} ${refused[0]!.Message ?? ""}`.trim(),
+        );
       batch = [];
     };
     for await (const o of this.objects(dir, true)) {
@@ -197,7 +257,10 @@ export class S3Target implements FileTarget {
     await flush();
   }
 
-  async presign(relative: string, options: { ttlSeconds: number; fileName: string }): Promise<string> {
+  async presign(
+    relative: string,
+    options: { ttlSeconds: number; fileName: string },
+  ): Promise<string> {
     const ascii = options.fileName.replace(/[^A-Za-z0-9._-]/g, "_");
     const command = new GetObjectCommand({
       Bucket: this.bucket,
@@ -205,7 +268,9 @@ export class S3Target implements FileTarget {
       ResponseContentDisposition: `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(options.fileName)}`,
       ResponseContentType: contentTypeOf(relative),
     });
-    return getSignedUrl(this.client, command, { expiresIn: Math.max(1, Math.min(MAX_PRESIGN_SECONDS, Math.floor(options.ttlSeconds))) });
+    return getSignedUrl(this.client, command, {
+      expiresIn: Math.max(1, Math.min(MAX_PRESIGN_SECONDS, Math.floor(options.ttlSeconds))),
+    });
   }
 
   /** Puts (or lifts) an S3 legal hold on every object under `dir`, where the bucket has Object Lock; returns how many. */
@@ -213,7 +278,13 @@ export class S3Target implements FileTarget {
     if (!this.config.objectLock) return 0;
     let count = 0;
     for await (const o of this.objects(dir, true)) {
-      await this.client.send(new PutObjectLegalHoldCommand({ Bucket: this.bucket, Key: o.key, LegalHold: { Status: on ? "ON" : "OFF" } }));
+      await this.client.send(
+        new PutObjectLegalHoldCommand({
+          Bucket: this.bucket,
+          Key: o.key,
+          LegalHold: { Status: on ? "ON" : "OFF" },
+        }),
+      );
       count++;
     }
     return count;
@@ -234,14 +305,23 @@ export class S3Target implements FileTarget {
       step = "read back";
       const chunks: Buffer[] = [];
       for await (const chunk of await this.openRead(name)) chunks.push(chunk as Buffer);
-      if (Buffer.concat(chunks).toString("utf8") !== content) return { ok: false, message: "The probe object read back differs from what was written." };
+      if (Buffer.concat(chunks).toString("utf8") !== content)
+        return { ok: false, message: "The probe object read back differs from what was written." };
       step = "delete";
       await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.key(name) }));
-      return { ok: true, message: `Wrote, read back and deleted a probe object in s3://${this.bucket}/${this.config.prefix}.` };
+      return {
+        ok: true,
+        message: `Wrote, read back and deleted a probe object in s3://${this.bucket}/${this.config.prefix}.`,
+      };
     } catch (error) {
       const { name: code, status } = s3ErrorCode(error);
-      const detail = code ? `${code}${status ? ` (HTTP ${status})` : ""}` : (error as Error).message;
-      return { ok: false, message: `Could not ${step} a probe object in s3://${this.bucket}/${this.config.prefix}: ${detail}.` };
+      const detail = code
+        ? `${code}${status ? ` (HTTP ${status})` : ""}`
+        : (error as Error).message;
+      return {
+        ok: false,
+        message: `Could not ${step} a probe object in s3://${this.bucket}/${this.config.prefix}: ${detail}.`,
+      };
     }
   }
 }

@@ -7,8 +7,18 @@ import { Readable } from "node:stream";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { db } from "../../db/client.ts";
 import { useTestDatabase, type TestDatabase } from "../../testing/test-db.ts";
-import { dataFaults, startTestSmtpServer, unusedPort, type TestSmtpServer } from "../../testing/smtp/test-smtp-server.ts";
-import { deliverGlobalRelayBatch, SmtpDeliveryError, type DeliverableEmail, type DeliverGlobalRelayBatchOptions } from "./deliver-global-relay-batch.ts";
+import {
+  dataFaults,
+  startTestSmtpServer,
+  unusedPort,
+  type TestSmtpServer,
+} from "../../testing/smtp/test-smtp-server.ts";
+import {
+  deliverGlobalRelayBatch,
+  SmtpDeliveryError,
+  type DeliverableEmail,
+  type DeliverGlobalRelayBatchOptions,
+} from "./deliver-global-relay-batch.ts";
 import type { GlobalRelaySmtpSettings } from "./smtp-endpoint.ts";
 
 let t: TestDatabase;
@@ -26,7 +36,10 @@ beforeEach(() => {
 
 const ARCHIVE = "archive@globalrelay.example";
 
-function settingsFor(server: { host: string; port: number; user?: string; password?: string }, over: Partial<GlobalRelaySmtpSettings> = {}): GlobalRelaySmtpSettings {
+function settingsFor(
+  server: { host: string; port: number; user?: string; password?: string },
+  over: Partial<GlobalRelaySmtpSettings> = {},
+): GlobalRelaySmtpSettings {
   return {
     CustomerType: "CUSTOM",
     SMTPUsername: server.user ?? "custodian-test",
@@ -46,11 +59,22 @@ function emails(n: number, prefix = jobId): DeliverableEmail[] {
     const raw =
       `From: user${i + 1}@example.com\r\nTo: user${i + 1}@example.com\r\nSubject: test ${i + 1}\r\n` +
       `Message-ID: ${messageId}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nmessage ${i + 1}\r\n.leading dot\r\n`;
-    return { messageId, channelId: `channel-${i + 1}`, part: 0, from: `user${i + 1}@example.com`, stream: () => Readable.from([Buffer.from(raw)]), warnings: [] };
+    return {
+      messageId,
+      channelId: `channel-${i + 1}`,
+      part: 0,
+      from: `user${i + 1}@example.com`,
+      stream: () => Readable.from([Buffer.from(raw)]),
+      warnings: [],
+    };
   });
 }
 
-function deliver(server: { host: string; port: number; cert?: string }, list: DeliverableEmail[], over: Partial<DeliverGlobalRelayBatchOptions> = {}) {
+function deliver(
+  server: { host: string; port: number; cert?: string },
+  list: DeliverableEmail[],
+  over: Partial<DeliverGlobalRelayBatchOptions> = {},
+) {
   return deliverGlobalRelayBatch({
     jobId,
     batchNumber: 1,
@@ -62,9 +86,16 @@ function deliver(server: { host: string; port: number; cert?: string }, list: De
   });
 }
 
-async function ledger(): Promise<Map<string, { status: string; attempts: number; lastError: string }>> {
+async function ledger(): Promise<
+  Map<string, { status: string; attempts: number; lastError: string }>
+> {
   const rows = await db().deliveryLedger.findMany({ where: { jobId } });
-  return new Map(rows.map((r) => [r.messageId, { status: r.status, attempts: r.attempts, lastError: r.lastError }]));
+  return new Map(
+    rows.map((r) => [
+      r.messageId,
+      { status: r.status, attempts: r.attempts, lastError: r.lastError },
+    ]),
+  );
 }
 
 function assertExactlyOnce(server: TestSmtpServer, list: DeliverableEmail[]): void {
@@ -81,13 +112,25 @@ describe("deliverGlobalRelayBatch", () => {
     c.after(() => server.close());
     const list = emails(3);
     const result = await deliver(server, list);
-    assert.deepEqual(result, { sent: 3, skipped: 0, failed: 0, ambiguous: 0, deliveredPosts: 0, refused: [], connections: 1, warnings: [] });
+    assert.deepEqual(result, {
+      sent: 3,
+      skipped: 0,
+      failed: 0,
+      ambiguous: 0,
+      deliveredPosts: 0,
+      refused: [],
+      connections: 1,
+      warnings: [],
+    });
     assert.equal(server.stats.startTls, 1);
     assert.equal(server.stats.authAttempts, 1);
     for (const [i, m] of server.messages.entries()) {
       assert.equal(m.mailFrom, `user${i + 1}@example.com`);
       assert.deepEqual(m.rcptTo, [ARCHIVE]);
-      assert.ok(m.raw.toString().includes("\r\n.leading dot\r\n"), "dot-stuffing undone by the server");
+      assert.ok(
+        m.raw.toString().includes("\r\n.leading dot\r\n"),
+        "dot-stuffing undone by the server",
+      );
     }
     assertExactlyOnce(server, list);
     const rows = await ledger();
@@ -107,7 +150,10 @@ describe("deliverGlobalRelayBatch", () => {
     assert.equal(result.sent, 401);
     assert.equal(result.connections, 2);
     assert.equal(server.stats.connections, 2);
-    assert.equal(new Set(server.messages.filter((m) => m.connection === 1).map((m) => m.messageId)).size, 400);
+    assert.equal(
+      new Set(server.messages.filter((m) => m.connection === 1).map((m) => m.messageId)).size,
+      400,
+    );
     assertExactlyOnce(server, list);
   });
 
@@ -116,7 +162,9 @@ describe("deliverGlobalRelayBatch", () => {
     server.faults.onData = dataFaults.replyAt([3], 451);
     const list = emails(10);
     const sleeps: number[] = [];
-    const result = await deliver(server, list, { retry: { attempts: 3, baseDelayMs: 7, sleep: async (ms) => void sleeps.push(ms) } });
+    const result = await deliver(server, list, {
+      retry: { attempts: 3, baseDelayMs: 7, sleep: async (ms) => void sleeps.push(ms) },
+    });
     assert.equal(result.sent, 10);
     assert.deepEqual(sleeps, [7]);
     assert.equal(server.messages.length, 11, "one extra DATA: the retry of message 3");
@@ -132,7 +180,11 @@ describe("deliverGlobalRelayBatch", () => {
     test(`${code} on one message: that one failed, the others delivered; a retry delivers it once`, async (c) => {
       c.after(() => server.close());
       const list = emails(5);
-      server.faults.onData = dataFaults.replyToMessage(list[1]!.messageId, code, code === 552 ? "5.3.4 Message too big" : "5.7.1 Rejected by policy");
+      server.faults.onData = dataFaults.replyToMessage(
+        list[1]!.messageId,
+        code,
+        code === 552 ? "5.3.4 Message too big" : "5.7.1 Rejected by policy",
+      );
       const result = await deliver(server, list);
       assert.equal(result.sent, 4);
       assert.equal(result.failed, 1);
@@ -189,12 +241,15 @@ describe("deliverGlobalRelayBatch", () => {
     server.faults.onData = dataFaults.delayAt("all", 1500);
     const list = emails(2);
     const started = Date.now();
-    await assert.rejects(deliver(server, list, { settings: settingsFor(server, { SMTPServerTimeout: 0.5 }) }), (err: Error) => {
-      assert.ok(err instanceof SmtpDeliveryError);
-      assert.equal(err.permanent, false);
-      assert.match(err.message, /timeout waiting for 127\.0\.0\.1:\d+ to confirm the message/);
-      return true;
-    });
+    await assert.rejects(
+      deliver(server, list, { settings: settingsFor(server, { SMTPServerTimeout: 0.5 }) }),
+      (err: Error) => {
+        assert.ok(err instanceof SmtpDeliveryError);
+        assert.equal(err.permanent, false);
+        assert.match(err.message, /timeout waiting for 127\.0\.0\.1:\d+ to confirm the message/);
+        return true;
+      },
+    );
     assert.ok(Date.now() - started < 3000, "bounded by the 0.5 s timeout (one resend)");
     const rows = await ledger();
     assert.equal(rows.get(list[0]!.messageId)?.status, "ambiguous");
@@ -212,13 +267,16 @@ describe("deliverGlobalRelayBatch", () => {
     c.after(() => server.close());
     const list = emails(3);
     const wrong = "canary-Wr0ng-pass";
-    await assert.rejects(deliver(server, list, { settings: settingsFor(server, { SMTPPassword: wrong }) }), (err: Error) => {
-      assert.ok(err instanceof SmtpDeliveryError);
-      assert.equal(err.permanent, true);
-      assert.match(err.message, /535/);
-      assert.ok(!err.message.includes(wrong));
-      return true;
-    });
+    await assert.rejects(
+      deliver(server, list, { settings: settingsFor(server, { SMTPPassword: wrong }) }),
+      (err: Error) => {
+        assert.ok(err instanceof SmtpDeliveryError);
+        assert.equal(err.permanent, true);
+        assert.match(err.message, /535/);
+        assert.ok(!err.message.includes(wrong));
+        return true;
+      },
+    );
     assert.equal(server.stats.authAttempts, 1);
     assert.equal(server.stats.mailFrom, 0);
     assert.equal((await ledger()).size, 0);
@@ -246,11 +304,17 @@ describe("deliverGlobalRelayBatch", () => {
 
   test("untrusted certificate: the certificate is checked, the batch fails permanently", async (c) => {
     c.after(() => server.close());
-    await assert.rejects(deliver({ host: server.host, port: server.port }, emails(1)), (err: Error) => {
-      assert.ok(err instanceof SmtpDeliveryError && err.permanent);
-      assert.match(err.message, /^TLS with 127\.0\.0\.1:\d+ failed, the server.s certificate is not trusted/);
-      return true;
-    });
+    await assert.rejects(
+      deliver({ host: server.host, port: server.port }, emails(1)),
+      (err: Error) => {
+        assert.ok(err instanceof SmtpDeliveryError && err.permanent);
+        assert.match(
+          err.message,
+          /^TLS with 127\.0\.0\.1:\d+ failed, the server.s certificate is not trusted/,
+        );
+        return true;
+      },
+    );
     assert.equal(server.stats.authAttempts, 0);
   });
 
@@ -258,13 +322,21 @@ describe("deliverGlobalRelayBatch", () => {
     c.after(() => server.close());
     server.faults.rejectRecipient = "unknown@globalrelay.example";
     const list = emails(3);
-    await assert.rejects(deliver(server, list, { settings: settingsFor(server, { EmailAddress: "unknown@globalrelay.example" }) }), (err: Error) => {
-      assert.ok(err instanceof SmtpDeliveryError && err.permanent);
-      assert.match(err.message, /refused the archive address: 550 /);
-      return true;
-    });
+    await assert.rejects(
+      deliver(server, list, {
+        settings: settingsFor(server, { EmailAddress: "unknown@globalrelay.example" }),
+      }),
+      (err: Error) => {
+        assert.ok(err instanceof SmtpDeliveryError && err.permanent);
+        assert.match(err.message, /refused the archive address: 550 /);
+        return true;
+      },
+    );
     assert.equal(server.messages.length, 0);
-    assert.deepEqual([...(await ledger()).values()].map((r) => r.status), ["pending"]);
+    assert.deepEqual(
+      [...(await ledger()).values()].map((r) => r.status),
+      ["pending"],
+    );
   });
 
   test("an attachment that fails while being sent: the batch fails, the partial email is not accepted", async (c) => {
@@ -280,7 +352,12 @@ describe("deliverGlobalRelayBatch", () => {
         new Readable({
           read() {
             reads++;
-            if (reads === 1) this.push(Buffer.from("Message-ID: <x@y>\r\nSubject: partial\r\n\r\n" + "x".repeat(70_000) + "\r\n"));
+            if (reads === 1)
+              this.push(
+                Buffer.from(
+                  "Message-ID: <x@y>\r\nSubject: partial\r\n\r\n" + "x".repeat(70_000) + "\r\n",
+                ),
+              );
             else this.destroy(new Error("attachment read failed"));
           },
         }),
@@ -299,11 +376,20 @@ describe("deliverGlobalRelayBatch", () => {
     c.after(() => server.close());
     server.faults.neverGreet = true;
     const started = Date.now();
-    await assert.rejects(deliver(server, emails(1), { settings: settingsFor(server, { SMTPServerTimeout: 0.5 }), retry: { attempts: 2, baseDelayMs: 5 } }), (err: Error) => {
-      assert.ok(err instanceof SmtpDeliveryError && !err.permanent);
-      assert.match(err.message, /^timeout waiting for greeting from 127\.0\.0\.1:\d+ \(gave up after 2 attempts\)$/);
-      return true;
-    });
+    await assert.rejects(
+      deliver(server, emails(1), {
+        settings: settingsFor(server, { SMTPServerTimeout: 0.5 }),
+        retry: { attempts: 2, baseDelayMs: 5 },
+      }),
+      (err: Error) => {
+        assert.ok(err instanceof SmtpDeliveryError && !err.permanent);
+        assert.match(
+          err.message,
+          /^timeout waiting for greeting from 127\.0\.0\.1:\d+ \(gave up after 2 attempts\)$/,
+        );
+        return true;
+      },
+    );
     assert.ok(Date.now() - started < 3000);
     assert.equal(server.stats.connections, 2);
     assert.equal((await ledger()).size, 0);

@@ -9,7 +9,14 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { ConnectionOptions } from "node:tls";
 import { env } from "../../config/env.ts";
 import { logger } from "../../log/logger.ts";
-import { ledgerEntry, markAttempt, markDuplicateRisk, markFailure, markSent, type LedgerStatus } from "./delivery-ledger.ts";
+import {
+  ledgerEntry,
+  markAttempt,
+  markDuplicateRisk,
+  markFailure,
+  markSent,
+  type LedgerStatus,
+} from "./delivery-ledger.ts";
 import { SmtpFailure, SmtpSession, type SmtpCredentials } from "./smtp-session.ts";
 import { smtpEndpoint, type GlobalRelaySmtpSettings, type SmtpEndpoint } from "./smtp-endpoint.ts";
 import type { MailboxBatch, MailboxBatchResult, MailboxEmail } from "../target.ts";
@@ -49,7 +56,9 @@ export type SmtpBatchOptions = SmtpClientOptions & {
   maxEmailsPerConnection?: number;
 };
 
-export type DeliverGlobalRelayBatchOptions = SmtpBatchOptions & { emails: AsyncIterable<DeliverableEmail> | Iterable<DeliverableEmail> };
+export type DeliverGlobalRelayBatchOptions = SmtpBatchOptions & {
+  emails: AsyncIterable<DeliverableEmail> | Iterable<DeliverableEmail>;
+};
 
 export type DeliveryResult = MailboxBatchResult & {
   /** SMTP connections opened. */
@@ -81,7 +90,10 @@ export function defaultClientName(): string | undefined {
 }
 
 /** options.tls applies to a CUSTOM relay only; Global Relay's own servers use the public CAs. */
-export function customTls(settings: GlobalRelaySmtpSettings, tls: ConnectionOptions | undefined): ConnectionOptions | undefined {
+export function customTls(
+  settings: GlobalRelaySmtpSettings,
+  tls: ConnectionOptions | undefined,
+): ConnectionOptions | undefined {
   return settings.CustomerType === "CUSTOM" ? tls : undefined;
 }
 
@@ -94,7 +106,8 @@ function backoff(policy: RetryPolicy, failures: number): number {
 /** The archive address, checked: it is the only RCPT TO, so a line break must never reach it. */
 function archiveAddress(settings: GlobalRelaySmtpSettings): string {
   const address = settings.EmailAddress.trim();
-  if (!address.includes("@") || /[\s<>,;]/.test(address)) throw new SmtpDeliveryError("The Global Relay email address is not a valid address.", true);
+  if (!address.includes("@") || /[\s<>,;]/.test(address))
+    throw new SmtpDeliveryError("The Global Relay email address is not a valid address.", true);
   return address;
 }
 
@@ -104,7 +117,16 @@ function archiveAddress(settings: GlobalRelaySmtpSettings): string {
  * was lost to a crash is found on resume and sent again, byte-identical, as a possible duplicate.
  */
 export class SmtpBatchDelivery implements MailboxBatch {
-  private readonly result: DeliveryResult = { sent: 0, skipped: 0, failed: 0, ambiguous: 0, deliveredPosts: 0, refused: [], connections: 0, warnings: [] };
+  private readonly result: DeliveryResult = {
+    sent: 0,
+    skipped: 0,
+    failed: 0,
+    ambiguous: 0,
+    deliveredPosts: 0,
+    refused: [],
+    connections: 0,
+    warnings: [],
+  };
   private session: SmtpSession | null = null;
   private onSession = 0;
   private readonly target: SmtpEndpoint;
@@ -129,9 +151,22 @@ export class SmtpBatchDelivery implements MailboxBatch {
     this.sleep = this.policy.sleep ?? ((ms: number) => delay(ms));
     this.now = options.now ?? (() => new Date());
     this.perConnection = options.maxEmailsPerConnection ?? MAX_EMAILS_PER_CONNECTION;
-    const credentials: SmtpCredentials = { username: options.settings.SMTPUsername, password: options.settings.SMTPPassword };
-    this.sessionOptions = { target: this.target, credentials, tls: customTls(options.settings, options.tls), clientName: options.clientName ?? defaultClientName() };
-    this.logFields = { job_id: options.jobId, batch: options.batchNumber, host: this.target.host, port: this.target.port };
+    const credentials: SmtpCredentials = {
+      username: options.settings.SMTPUsername,
+      password: options.settings.SMTPPassword,
+    };
+    this.sessionOptions = {
+      target: this.target,
+      credentials,
+      tls: customTls(options.settings, options.tls),
+      clientName: options.clientName ?? defaultClientName(),
+    };
+    this.logFields = {
+      job_id: options.jobId,
+      batch: options.batchNumber,
+      host: this.target.host,
+      port: this.target.port,
+    };
   }
 
   private drop(): void {
@@ -145,7 +180,7 @@ export class SmtpBatchDelivery implements MailboxBatch {
       if (!this.session.closed) await this.session.quit();
       this.session = null;
     }
-    for (let failures = 0; !this.session; ) {
+    for (let failures = 0; !this.session;) {
       try {
         this.session = await SmtpSession.open(this.sessionOptions);
         this.result.connections++;
@@ -154,8 +189,15 @@ export class SmtpBatchDelivery implements MailboxBatch {
         const failure = error as SmtpFailure;
         if (failure.kind === "permanent") throw new SmtpDeliveryError(failure.message, true);
         failures++;
-        if (failures >= this.attempts) throw new SmtpDeliveryError(`${failure.message} (gave up after ${failures} attempts)`, false);
-        logger().warn({ ...this.logFields, err: failure.message, attempt: failures }, "Global Relay SMTP connection failed; retrying");
+        if (failures >= this.attempts)
+          throw new SmtpDeliveryError(
+            `${failure.message} (gave up after ${failures} attempts)`,
+            false,
+          );
+        logger().warn(
+          { ...this.logFields, err: failure.message, attempt: failures },
+          "Global Relay SMTP connection failed; retrying",
+        );
         await this.sleep(backoff(this.policy, failures));
       }
     }
@@ -164,21 +206,33 @@ export class SmtpBatchDelivery implements MailboxBatch {
 
   private possibleDuplicate(email: DeliverableEmail, why: string): void {
     this.result.ambiguous++;
-    this.result.warnings.push(`1 message may be duplicated: ${email.messageId} (channel ${email.channelId}) ${why}`);
+    this.result.warnings.push(
+      `1 message may be duplicated: ${email.messageId} (channel ${email.channelId}) ${why}`,
+    );
   }
 
   async send(email: DeliverableEmail): Promise<void> {
     const log = logger();
     const result = this.result;
     const posts = email.posts ?? 0;
-    const key = { messageId: email.messageId, jobId: this.options.jobId, batchNumber: this.options.batchNumber, channelId: email.channelId, part: email.part };
+    const key = {
+      messageId: email.messageId,
+      jobId: this.options.jobId,
+      batchNumber: this.options.batchNumber,
+      channelId: email.channelId,
+      part: email.part,
+    };
     // The ledger is keyed by Message-ID alone, which depends only on what the email holds: any
     // later job (a resume, a retry, a continuation after an error) recognises an accepted email.
     const entry = await ledgerEntry(email.messageId);
     let before: LedgerStatus | undefined = entry?.status;
     if (before === "sent") {
       // Sent again by an attempt whose batch was not recorded (so neither was its warning): report it here.
-      if (entry!.duplicateRisk) this.possibleDuplicate(email, "was sent again in an earlier attempt after its delivery was in doubt");
+      if (entry!.duplicateRisk)
+        this.possibleDuplicate(
+          email,
+          "was sent again in an earlier attempt after its delivery was in doubt",
+        );
       result.skipped++;
       result.deliveredPosts += posts;
       return;
@@ -220,25 +274,46 @@ export class SmtpBatchDelivery implements MailboxBatch {
           await markFailure(email.messageId, "failed", failure.message);
           result.failed++;
           const reply = failure.response ?? failure.message;
-          result.refused.push({ messageId: email.messageId, channelId: email.channelId, posts, postIds: email.postIds ?? [], reply });
-          result.warnings.push(`Global Relay rejected ${email.messageId} (channel ${email.channelId}, ${posts} post(s)): ${reply}`);
-          log.error({ ...this.logFields, message_id: email.messageId, err: failure.message }, "Global Relay rejected an email");
+          result.refused.push({
+            messageId: email.messageId,
+            channelId: email.channelId,
+            posts,
+            postIds: email.postIds ?? [],
+            reply,
+          });
+          result.warnings.push(
+            `Global Relay rejected ${email.messageId} (channel ${email.channelId}, ${posts} post(s)): ${reply}`,
+          );
+          log.error(
+            { ...this.logFields, message_id: email.messageId, err: failure.message },
+            "Global Relay rejected an email",
+          );
           return;
         }
         if (failure.kind === "ambiguous") {
           await markFailure(email.messageId, "ambiguous", failure.message);
           this.drop();
-          if (resentAfterLoss) throw new SmtpDeliveryError(`${failure.message}; ${email.messageId} may or may not have arrived`, false);
+          if (resentAfterLoss)
+            throw new SmtpDeliveryError(
+              `${failure.message}; ${email.messageId} may or may not have arrived`,
+              false,
+            );
           resentAfterLoss = true;
           this.possibleDuplicate(email, `was sent again after ${failure.message}`);
           await markDuplicateRisk(email.messageId);
-          log.warn({ ...this.logFields, message_id: email.messageId, err: failure.message }, "Global Relay reply lost after the message was sent; sending it again (may be duplicated)");
+          log.warn(
+            { ...this.logFields, message_id: email.messageId, err: failure.message },
+            "Global Relay reply lost after the message was sent; sending it again (may be duplicated)",
+          );
           continue;
         }
         if (failure.kind === "source") {
           await markFailure(email.messageId, "pending", failure.message);
           this.drop();
-          throw new SmtpDeliveryError(`${email.messageId} (channel ${email.channelId}): ${failure.message}`, false);
+          throw new SmtpDeliveryError(
+            `${email.messageId} (channel ${email.channelId}): ${failure.message}`,
+            false,
+          );
         }
         if (failure.kind === "permanent") {
           await markFailure(email.messageId, "pending", failure.message);
@@ -247,12 +322,25 @@ export class SmtpBatchDelivery implements MailboxBatch {
         await markFailure(email.messageId, "pending", failure.message);
         this.drop();
         failures++;
-        if (failures >= this.attempts) throw new SmtpDeliveryError(`${failure.message} (gave up on ${email.messageId} after ${failures} attempts)`, false);
-        log.warn({ ...this.logFields, message_id: email.messageId, err: failure.message, attempt: failures }, "Global Relay delivery failed; retrying");
+        if (failures >= this.attempts)
+          throw new SmtpDeliveryError(
+            `${failure.message} (gave up on ${email.messageId} after ${failures} attempts)`,
+            false,
+          );
+        log.warn(
+          {
+            ...this.logFields,
+            message_id: email.messageId,
+            err: failure.message,
+            attempt: failures,
+          },
+          "Global Relay delivery failed; retrying",
+        );
         await this.sleep(backoff(this.policy, failures));
       }
     }
-    for (const warning of email.warnings) if (!result.warnings.includes(warning)) result.warnings.push(warning);
+    for (const warning of email.warnings)
+      if (!result.warnings.includes(warning)) result.warnings.push(warning);
   }
 
   async finish(): Promise<DeliveryResult> {
@@ -264,7 +352,17 @@ export class SmtpBatchDelivery implements MailboxBatch {
       this.drop();
     }
     const r = this.result;
-    logger().info({ ...this.logFields, sent: r.sent, skipped: r.skipped, failed: r.failed, ambiguous: r.ambiguous, connections: r.connections }, "Global Relay batch delivered");
+    logger().info(
+      {
+        ...this.logFields,
+        sent: r.sent,
+        skipped: r.skipped,
+        failed: r.failed,
+        ambiguous: r.ambiguous,
+        connections: r.connections,
+      },
+      "Global Relay batch delivered",
+    );
     return r;
   }
 
@@ -273,7 +371,9 @@ export class SmtpBatchDelivery implements MailboxBatch {
   }
 }
 
-export async function deliverGlobalRelayBatch(options: DeliverGlobalRelayBatchOptions): Promise<DeliveryResult> {
+export async function deliverGlobalRelayBatch(
+  options: DeliverGlobalRelayBatchOptions,
+): Promise<DeliveryResult> {
   const delivery = new SmtpBatchDelivery(options);
   try {
     for await (const email of options.emails) await delivery.send(email);

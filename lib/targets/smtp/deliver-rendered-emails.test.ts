@@ -29,7 +29,13 @@ test("rendered emails delivered: no Bcc, literal subject, only the archive as re
       batchNumber: 3,
       channels: [
         mmChannel({ Id: "ch-evil", Name: "evil", DisplayName: evil, Type: "P", TeamId: "t" }),
-        mmChannel({ Id: "ch-intl", Name: "intl", DisplayName: "Équipe 🎉 שלום \u202Eevil", Type: "O", TeamId: "t" }),
+        mmChannel({
+          Id: "ch-intl",
+          Name: "intl",
+          DisplayName: "Équipe 🎉 שלום \u202Eevil",
+          Type: "O",
+          TeamId: "t",
+        }),
       ],
       posts: [
         {
@@ -58,9 +64,18 @@ test("rendered emails delivered: no Bcc, literal subject, only the archive as re
           Username: "bob",
         },
       ],
-      files: { p1: [{ Id: "f1", Name: "résumé 📎.txt", Path: "store/f1", CreateAt: start + 1000, Size: 11 }] },
+      files: {
+        p1: [
+          { Id: "f1", Name: "résumé 📎.txt", Path: "store/f1", CreateAt: start + 1000, Size: 11 },
+        ],
+      },
     });
-    const emails = renderGlobalRelayEmails({ batch, scope: "job-e2e", openAttachment: attachmentStore({ "store/f1": Buffer.from("hello bytes") }), log: { error() {}, warn() {} } });
+    const emails = renderGlobalRelayEmails({
+      batch,
+      scope: "job-e2e",
+      openAttachment: attachmentStore({ "store/f1": Buffer.from("hello bytes") }),
+      log: { error() {}, warn() {} },
+    });
     const result = await deliverGlobalRelayBatch({
       jobId: "job-e2e",
       batchNumber: 3,
@@ -82,13 +97,18 @@ test("rendered emails delivered: no Bcc, literal subject, only the archive as re
     const [first, second] = server.messages;
     for (const m of server.messages) {
       assert.deepEqual(m.rcptTo, ["archive@globalrelay.example"]);
-      for (const line of m.raw.toString("latin1").split("\r\n")) assert.ok(line.length <= 998, "line length");
+      for (const line of m.raw.toString("latin1").split("\r\n"))
+        assert.ok(line.length <= 998, "line length");
     }
     assert.equal(first!.mailFrom, "alice@example.com");
     const evilMail = await simpleParser(first!.raw);
     assert.equal(evilMail.headers.has("bcc"), false);
     assert.equal(evilMail.subject, "Mattermost Compliance Export: " + evil);
-    assert.ok(String(evilMail.html).includes('<span class="message">&lt;script&gt;alert(1)&lt;/script&gt;</span>'));
+    assert.ok(
+      String(evilMail.html).includes(
+        '<span class="message">&lt;script&gt;alert(1)&lt;/script&gt;</span>',
+      ),
+    );
     assert.ok(!String(evilMail.html).includes("<script>"));
     assert.deepEqual(
       evilMail.attachments.map((a) => [a.filename, a.content.toString()]),

@@ -11,15 +11,26 @@ import { db } from "../../db/client.ts";
  */
 export type LedgerStatus = "pending" | "in_flight" | "sent" | "ambiguous" | "failed";
 
-export type LedgerKey = { messageId: string; jobId: string; batchNumber: number; channelId: string; part: number };
+export type LedgerKey = {
+  messageId: string;
+  jobId: string;
+  batchNumber: number;
+  channelId: string;
+  part: number;
+};
 
 export async function ledgerStatus(messageId: string): Promise<LedgerStatus | null> {
   return (await ledgerEntry(messageId))?.status ?? null;
 }
 
 /** The status, and whether the email was sent again after its fate was unknown (it may be in the archive twice). */
-export async function ledgerEntry(messageId: string): Promise<{ status: LedgerStatus; duplicateRisk: boolean } | null> {
-  const row = await db().deliveryLedger.findUnique({ where: { messageId }, select: { status: true, duplicateRisk: true } });
+export async function ledgerEntry(
+  messageId: string,
+): Promise<{ status: LedgerStatus; duplicateRisk: boolean } | null> {
+  const row = await db().deliveryLedger.findUnique({
+    where: { messageId },
+    select: { status: true, duplicateRisk: true },
+  });
   return row ? { status: row.status as LedgerStatus, duplicateRisk: row.duplicateRisk } : null;
 }
 
@@ -37,7 +48,10 @@ export async function markDuplicateRisk(messageId: string): Promise<void> {
  * read before; a row written meanwhile (by another job rendering the same email) is found by its
  * Message-ID, and "sent" is returned instead of counting an attempt.
  */
-export async function markAttempt(key: LedgerKey, known: LedgerStatus | undefined): Promise<"attempt" | "sent"> {
+export async function markAttempt(
+  key: LedgerKey,
+  known: LedgerStatus | undefined,
+): Promise<"attempt" | "sent"> {
   if (known === undefined) {
     try {
       await db().deliveryLedger.create({ data: { ...key, status: "in_flight", attempts: 1 } });
@@ -54,10 +68,20 @@ export async function markAttempt(key: LedgerKey, known: LedgerStatus | undefine
 }
 
 export async function markSent(messageId: string, size: number, at: Date): Promise<void> {
-  await db().deliveryLedger.update({ where: { messageId }, data: { status: "sent", size: BigInt(size), sentAt: at } });
+  await db().deliveryLedger.update({
+    where: { messageId },
+    data: { status: "sent", size: BigInt(size), sentAt: at },
+  });
 }
 
 /** A failed attempt: `pending` (retry), `ambiguous` (may have arrived) or `failed` (rejected). */
-export async function markFailure(messageId: string, status: Exclude<LedgerStatus, "sent">, error: string): Promise<void> {
-  await db().deliveryLedger.update({ where: { messageId }, data: { status, lastError: error.slice(0, 2000) } });
+export async function markFailure(
+  messageId: string,
+  status: Exclude<LedgerStatus, "sent">,
+  error: string,
+): Promise<void> {
+  await db().deliveryLedger.update({
+    where: { messageId },
+    data: { status, lastError: error.slice(0, 2000) },
+  });
 }

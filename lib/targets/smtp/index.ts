@@ -10,5 +10,11 @@ export {
   type SmtpClientOptions,
 } from "./deliver-global-relay-batch.ts";
 export { ledgerStatus, type LedgerStatus } from "./delivery-ledger.ts";
-export { smtpEndpoint, A9_HOST, A10_HOST, type GlobalRelaySmtpSettings, type SmtpEndpoint } from "./smtp-endpoint.ts";
+export {
+  smtpEndpoint,
+  A9_HOST,
+  A10_HOST,
+  type GlobalRelaySmtpSettings,
+  type SmtpEndpoint,
+} from "./smtp-endpoint.ts";
 export { testSmtpConnection, type SmtpConnectionTest } from "./test-smtp-connection.ts";

@@ -6,7 +6,12 @@ import type { ExportSettings } from "../../settings/schema.ts";
 
 export type GlobalRelaySmtpSettings = Pick<
   ExportSettings["GlobalRelaySettings"],
-  "CustomerType" | "SMTPUsername" | "SMTPPassword" | "EmailAddress" | "CustomSMTPServerName" | "SMTPServerTimeout"
+  | "CustomerType"
+  | "SMTPUsername"
+  | "SMTPPassword"
+  | "EmailAddress"
+  | "CustomSMTPServerName"
+  | "SMTPServerTimeout"
 > & {
   /** A number in the settings; a string is accepted for Mattermost-shaped input. */
   CustomSMTPPort: number | string;
@@ -31,7 +36,10 @@ export const A10_HOST = "feeds.globalrelay.com";
  * to TLS; Custodian dials the host names, which is what the certificates are issued for.
  * `allowPlain` is honoured for CUSTOM only.
  */
-export function smtpEndpoint(settings: GlobalRelaySmtpSettings, options: { allowPlain?: boolean } = {}): SmtpEndpoint {
+export function smtpEndpoint(
+  settings: GlobalRelaySmtpSettings,
+  options: { allowPlain?: boolean } = {},
+): SmtpEndpoint {
   const seconds = Number(settings.SMTPServerTimeout);
   // Mattermost: nil or 0 means 1800 seconds.
   const timeoutMs = Math.round((Number.isFinite(seconds) && seconds > 0 ? seconds : 1800) * 1000);
@@ -50,12 +58,17 @@ export function smtpEndpoint(settings: GlobalRelaySmtpSettings, options: { allow
       const raw = settings.CustomSMTPPort;
       port = typeof raw === "number" ? raw : /^[0-9]{1,5}$/.test(raw) ? Number(raw) : NaN;
       if (!host) throw new Error("The SMTP server name is not set.");
-      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`The SMTP port ${JSON.stringify(String(settings.CustomSMTPPort))} is not a port number.`);
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        throw new Error(
+          `The SMTP port ${JSON.stringify(String(settings.CustomSMTPPort))} is not a port number.`,
+        );
       requireTls = !options.allowPlain;
       break;
     }
     default:
-      throw new Error(`Unknown Global Relay customer type ${JSON.stringify(settings.CustomerType)}.`);
+      throw new Error(
+        `Unknown Global Relay customer type ${JSON.stringify(settings.CustomerType)}.`,
+      );
   }
   const bare = host.replace(/^\[(.*)\]$/, "$1");
   return { host: bare, port, requireTls, servername: net.isIP(bare) ? undefined : bare, timeoutMs };

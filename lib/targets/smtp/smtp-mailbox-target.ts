@@ -1,5 +1,9 @@
 import type { MailboxBatch, MailboxTarget } from "../target.ts";
-import { SmtpBatchDelivery, type RetryPolicy, type SmtpClientOptions } from "./deliver-global-relay-batch.ts";
+import {
+  SmtpBatchDelivery,
+  type RetryPolicy,
+  type SmtpClientOptions,
+} from "./deliver-global-relay-batch.ts";
 import type { GlobalRelaySmtpSettings } from "./smtp-endpoint.ts";
 
 export type SmtpMailboxSettings = GlobalRelaySmtpSettings & { AllowPlainSMTP: boolean };

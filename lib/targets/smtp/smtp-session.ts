@@ -39,7 +39,14 @@ export class SmtpFailure extends Error {
   }
 }
 
-type NodemailerError = Error & { code?: string; originalCode?: string; response?: string; responseCode?: number; timeoutType?: string; command?: string };
+type NodemailerError = Error & {
+  code?: string;
+  originalCode?: string;
+  response?: string;
+  responseCode?: number;
+  timeoutType?: string;
+  command?: string;
+};
 
 /** Removes the password (and the base64 forms AUTH sends) from anything shown or stored. */
 export function redact(text: string, credentials: SmtpCredentials): string {
@@ -52,7 +59,8 @@ export function redact(text: string, credentials: SmtpCredentials): string {
     secrets.add(Buffer.from(`${username}\0${username}\0${password}`, "utf8").toString("base64"));
   }
   let out = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join("********");
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length))
+    out = out.split(secret).join("********");
   return out;
 }
 
@@ -64,22 +72,37 @@ function where(target: SmtpEndpoint): string {
 export function classify(
   error: unknown,
   phase: "connect" | "send",
-  options: { target: SmtpEndpoint; credentials: SmtpCredentials; dataWritten?: boolean; awaitingGreeting?: boolean },
+  options: {
+    target: SmtpEndpoint;
+    credentials: SmtpCredentials;
+    dataWritten?: boolean;
+    awaitingGreeting?: boolean;
+  },
 ): SmtpFailure {
   const err = (error instanceof Error ? error : new Error(String(error))) as NodemailerError;
   const at = where(options.target);
-  const response = err.response ? redact(String(err.response).trim(), options.credentials) : undefined;
+  const response = err.response
+    ? redact(String(err.response).trim(), options.credentials)
+    : undefined;
   const code = err.responseCode;
-  const make = (message: string, kind: FailureKind) => new SmtpFailure(redact(message, options.credentials), kind, response);
+  const make = (message: string, kind: FailureKind) =>
+    new SmtpFailure(redact(message, options.credentials), kind, response);
 
-  if (err.code === "ESTREAM") return make(`the message could not be read: ${err.message}`, "source");
+  if (err.code === "ESTREAM")
+    return make(`the message could not be read: ${err.message}`, "source");
   if (err.code === "EAUTH") {
     // 454 and other 4xx answers to AUTH are temporary (RFC 4954); 535 and the rest need an admin.
     const temporary = code !== undefined && code >= 400 && code < 500;
-    return make(`SMTP authentication at ${at} failed: ${response ?? err.message}`, temporary ? "transient" : "permanent");
+    return make(
+      `SMTP authentication at ${at} failed: ${response ?? err.message}`,
+      temporary ? "transient" : "permanent",
+    );
   }
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|^ERR_TLS|^ERR_SSL/.test(err.originalCode ?? "")) {
-    return make(`TLS with ${at} failed, the server's certificate is not trusted: ${err.message}`, "permanent");
+    return make(
+      `TLS with ${at} failed, the server's certificate is not trusted: ${err.message}`,
+      "permanent",
+    );
   }
   if (err.code === "ETLS") {
     const reason = response ? `the server answered STARTTLS with "${response}"` : err.message;
@@ -87,17 +110,27 @@ export function classify(
   }
   if (code !== undefined && code >= 500) {
     // The only recipient is the archive: refusing it refuses every email, a setting to fix.
-    if (phase === "send" && err.command === "RCPT TO") return make(`${at} refused the archive address: ${response}`, "permanent");
+    if (phase === "send" && err.command === "RCPT TO")
+      return make(`${at} refused the archive address: ${response}`, "permanent");
     if (phase === "send") return make(`${at} rejected the message: ${response}`, "rejected");
     return make(`${at} refused the session: ${response}`, "permanent");
   }
-  if (code !== undefined && code >= 400) return make(`${at} answered with a temporary failure: ${response}`, "transient");
-  if (phase === "send" && options.dataWritten && (err.code === "ETIMEDOUT" || err.code === "ECONNECTION" || err.code === "ESOCKET")) {
-    const how = err.code === "ETIMEDOUT" ? `timeout waiting for ${at} to confirm the message` : `connection to ${at} lost before it confirmed the message`;
+  if (code !== undefined && code >= 400)
+    return make(`${at} answered with a temporary failure: ${response}`, "transient");
+  if (
+    phase === "send" &&
+    options.dataWritten &&
+    (err.code === "ETIMEDOUT" || err.code === "ECONNECTION" || err.code === "ESOCKET")
+  ) {
+    const how =
+      err.code === "ETIMEDOUT"
+        ? `timeout waiting for ${at} to confirm the message`
+        : `connection to ${at} lost before it confirmed the message`;
     return make(how, "ambiguous");
   }
   if (err.code === "ETIMEDOUT") {
-    if (options.awaitingGreeting) return make(`timeout waiting for greeting from ${at}`, "transient");
+    if (options.awaitingGreeting)
+      return make(`timeout waiting for greeting from ${at}`, "transient");
     switch (err.timeoutType) {
       case "GREETING_TIMEOUT":
         return make(`timeout waiting for greeting from ${at}`, "transient");
@@ -107,10 +140,17 @@ export function classify(
         return make(`timeout waiting for ${at} to answer`, "transient");
     }
   }
-  if (err.originalCode === "ECONNREFUSED" || /ECONNREFUSED/.test(err.message)) return make(`connection refused by ${at}`, "transient");
-  if (err.code === "EDNS") return make(`cannot resolve ${options.target.host}: ${err.message}`, "transient");
-  if (err.code === "ECONNECTION" || err.code === "ESOCKET") return make(`connection to ${at} lost: ${err.message}`, "transient");
-  if (err.code === "EMESSAGE" || err.code === "EENVELOPE") return make(`${at} did not take the message: ${err.message}`, phase === "send" ? "rejected" : "permanent");
+  if (err.originalCode === "ECONNREFUSED" || /ECONNREFUSED/.test(err.message))
+    return make(`connection refused by ${at}`, "transient");
+  if (err.code === "EDNS")
+    return make(`cannot resolve ${options.target.host}: ${err.message}`, "transient");
+  if (err.code === "ECONNECTION" || err.code === "ESOCKET")
+    return make(`connection to ${at} lost: ${err.message}`, "transient");
+  if (err.code === "EMESSAGE" || err.code === "EENVELOPE")
+    return make(
+      `${at} did not take the message: ${err.message}`,
+      phase === "send" ? "rejected" : "permanent",
+    );
   return make(`SMTP error with ${at}: ${err.message}`, "transient");
 }
 
@@ -119,7 +159,11 @@ export type SendOutcome = { response: string; size: number };
 /** A Transform that counts bytes and tells when its source has been read to the end. */
 class Meter extends Transform {
   bytes = 0;
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null, data?: Buffer) => void): void {
+  override _transform(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    done: (error?: Error | null, data?: Buffer) => void,
+  ): void {
     this.bytes += chunk.length;
     done(null, chunk);
   }
@@ -143,7 +187,12 @@ export class SmtpSession {
       secure: target.port === 465,
       requireTLS: target.requireTls,
       // Certificates are always verified; options.tls can add a CA, never switch checking off.
-      tls: { minVersion: "TLSv1.2", ...(target.servername ? { servername: target.servername } : {}), ...options.tls, rejectUnauthorized: true },
+      tls: {
+        minVersion: "TLSv1.2",
+        ...(target.servername ? { servername: target.servername } : {}),
+        ...options.tls,
+        rejectUnauthorized: true,
+      },
       name: options.clientName,
       connectionTimeout: target.timeoutMs,
       greetingTimeout: target.timeoutMs,
@@ -157,8 +206,13 @@ export class SmtpSession {
     try {
       await settle(connection, (done) => connection.connect(() => done(null)));
       if (credentials.username) {
-        if (!connection.allowsAuth) throw Object.assign(new Error(`the server does not offer SMTP AUTH`), { code: "EAUTH" });
-        await settle(connection, (done) => connection.login({ user: credentials.username, pass: credentials.password }, (err) => done(err ?? null)));
+        if (!connection.allowsAuth)
+          throw Object.assign(new Error(`the server does not offer SMTP AUTH`), { code: "EAUTH" });
+        await settle(connection, (done) =>
+          connection.login({ user: credentials.username, pass: credentials.password }, (err) =>
+            done(err ?? null),
+          ),
+        );
       }
     } catch (error) {
       // Connected but nothing heard yet: the socket's idle timer may fire before the greeting timer.
@@ -166,7 +220,12 @@ export class SmtpSession {
       connection.close();
       throw classify(error, "connect", { target, credentials, awaitingGreeting });
     }
-    return new SmtpSession(connection, options, String(connection.lastServerResponse || ""), Boolean(connection.secure));
+    return new SmtpSession(
+      connection,
+      options,
+      String(connection.lastServerResponse || ""),
+      Boolean(connection.secure),
+    );
   }
 
   get closed(): boolean {
@@ -187,12 +246,23 @@ export class SmtpSession {
     message.pipe(meter);
     try {
       const info = await settle<{ response?: string }>(this.connection, (done) =>
-        this.connection.send({ from: envelope.from, to: envelope.to, use8BitMime: true }, meter, (err, result) => done(err ?? null, result)),
+        this.connection.send(
+          { from: envelope.from, to: envelope.to, use8BitMime: true },
+          meter,
+          (err, result) => done(err ?? null, result),
+        ),
       );
-      return { response: redact(String(info?.response ?? ""), this.options.credentials), size: meter.bytes };
+      return {
+        response: redact(String(info?.response ?? ""), this.options.credentials),
+        size: meter.bytes,
+      };
     } catch (error) {
       message.destroy();
-      throw classify(error, "send", { target: this.options.target, credentials: this.options.credentials, dataWritten });
+      throw classify(error, "send", {
+        target: this.options.target,
+        credentials: this.options.credentials,
+        dataWritten,
+      });
     }
   }
 
@@ -222,7 +292,10 @@ export class SmtpSession {
  * Runs one callback-style step; settles on its callback, or on an 'error' / 'end' of the
  * connection, whichever comes first (nodemailer reports some failures only as events).
  */
-function settle<T>(conn: SMTPConnection, step: (done: (err: Error | null, value?: T) => void) => void): Promise<T> {
+function settle<T>(
+  conn: SMTPConnection,
+  step: (done: (err: Error | null, value?: T) => void) => void,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let finished = false;
     const cleanup = () => {

@@ -1,6 +1,10 @@
 // "Test connection" for the Global Relay settings: connect, STARTTLS, AUTH and QUIT, no mail sent.
 
-import { customTls, defaultClientName, type SmtpClientOptions } from "./deliver-global-relay-batch.ts";
+import {
+  customTls,
+  defaultClientName,
+  type SmtpClientOptions,
+} from "./deliver-global-relay-batch.ts";
 import { SmtpSession, type SmtpFailure } from "./smtp-session.ts";
 import { smtpEndpoint, type GlobalRelaySmtpSettings } from "./smtp-endpoint.ts";
 
@@ -14,7 +18,10 @@ export type SmtpConnectionTest = {
   tls?: boolean;
 };
 
-export async function testSmtpConnection(settings: GlobalRelaySmtpSettings, options: SmtpClientOptions = {}): Promise<SmtpConnectionTest> {
+export async function testSmtpConnection(
+  settings: GlobalRelaySmtpSettings,
+  options: SmtpClientOptions = {},
+): Promise<SmtpConnectionTest> {
   let target;
   try {
     target = smtpEndpoint(settings, { allowPlain: options.allowPlain });
@@ -23,11 +30,21 @@ export async function testSmtpConnection(settings: GlobalRelaySmtpSettings, opti
   }
   const credentials = { username: settings.SMTPUsername, password: settings.SMTPPassword };
   try {
-    const session = await SmtpSession.open({ target, credentials, tls: customTls(settings, options.tls), clientName: options.clientName ?? defaultClientName() });
+    const session = await SmtpSession.open({
+      target,
+      credentials,
+      tls: customTls(settings, options.tls),
+      clientName: options.clientName ?? defaultClientName(),
+    });
     const answer = session.handshakeReply;
     await session.quit();
     return { ok: true, message: answer, host: target.host, port: target.port, tls: session.secure };
   } catch (error) {
-    return { ok: false, message: (error as SmtpFailure).message, host: target.host, port: target.port };
+    return {
+      ok: false,
+      message: (error as SmtpFailure).message,
+      host: target.host,
+      port: target.port,
+    };
   }
 }

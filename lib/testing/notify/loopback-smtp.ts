@@ -5,7 +5,12 @@ import type { AddressInfo } from "node:net";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
-export type CapturedMail = { envelopeFrom: string; envelopeTo: string[]; mail: ParsedMail; raw: Buffer };
+export type CapturedMail = {
+  envelopeFrom: string;
+  envelopeTo: string[];
+  mail: ParsedMail;
+  raw: Buffer;
+};
 export type CapturedAuth = { username: string; password: string };
 
 export class LoopbackSmtp {
@@ -55,7 +60,7 @@ export class LoopbackSmtp {
       });
     });
     this.server = server;
-    this.port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+    this.port = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
     return this.port;
   }
 

@@ -33,7 +33,11 @@ export type TestS3Server = {
 export async function startTestS3Server(options: { bucket?: string } = {}): Promise<TestS3Server> {
   const bucket = options.bucket ?? "custodian-test";
   const directory = await mkdtemp(path.join(os.tmpdir(), "custodian-s3-"));
-  const s3 = new S3rver({ directory, silent: process.env.S3RVER_LOG !== "1", configureBuckets: [{ name: bucket }] });
+  const s3 = new S3rver({
+    directory,
+    silent: process.env.S3RVER_LOG !== "1",
+    configureBuckets: [{ name: bucket }],
+  });
   await s3.configureBuckets();
   const handle = s3.callback() as http.RequestListener;
   const uploadsDir = (b: string) => path.join(directory, b, "._S3rver_uploads");
@@ -42,7 +46,9 @@ export async function startTestS3Server(options: { bucket?: string } = {}): Prom
     const ids = await readdir(uploadsDir(b)).catch(() => [] as string[]);
     const out: Array<{ key: string; uploadId: string }> = [];
     for (const uploadId of ids) {
-      const key = await readFile(path.join(uploadsDir(b), uploadId, "key"), "utf8").catch(() => null);
+      const key = await readFile(path.join(uploadsDir(b), uploadId, "key"), "utf8").catch(
+        () => null,
+      );
       if (key !== null) out.push({ key, uploadId });
     }
     return out.sort((a, c) => (a.key < c.key ? -1 : 1));
@@ -78,7 +84,9 @@ export async function startTestS3Server(options: { bucket?: string } = {}): Prom
     const xml =
       `<?xml version="1.0" encoding="UTF-8"?><ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` +
       `<Bucket>${esc(b)}</Bucket><Prefix>${esc(prefix)}</Prefix><IsTruncated>false</IsTruncated>` +
-      items.map((u) => `<Upload><Key>${esc(u.key)}</Key><UploadId>${u.uploadId}</UploadId></Upload>`).join("") +
+      items
+        .map((u) => `<Upload><Key>${esc(u.key)}</Key><UploadId>${u.uploadId}</UploadId></Upload>`)
+        .join("") +
       `</ListMultipartUploadsResult>`;
     res.writeHead(200, { "Content-Type": "application/xml" }).end(xml);
   }

@@ -86,12 +86,20 @@ export async function unusedPort(): Promise<number> {
 /** Helpers for SmtpFaults.onData. */
 export const dataFaults = {
   /** Reply `code` to the DATA transactions with these indexes (each only the first time it is seen). */
-  replyAt(indexes: number[], code: number, message = code >= 500 ? "Message rejected" : "Try again later"): SmtpFaults["onData"] {
+  replyAt(
+    indexes: number[],
+    code: number,
+    message = code >= 500 ? "Message rejected" : "Try again later",
+  ): SmtpFaults["onData"] {
     const pending = new Set(indexes);
     return (ctx) => (pending.delete(ctx.index) ? { kind: "reply", code, message } : undefined);
   },
   /** Reply `code` to every copy of one message. */
-  replyToMessage(messageId: string, code: number, message = "Message rejected"): SmtpFaults["onData"] {
+  replyToMessage(
+    messageId: string,
+    code: number,
+    message = "Message rejected",
+  ): SmtpFaults["onData"] {
     return (ctx) => (ctx.messageId === messageId ? { kind: "reply", code, message } : undefined);
   },
   dropAt(index: number): SmtpFaults["onData"] {
@@ -114,7 +122,9 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startTestSmtpServer(options: { port?: number; faults?: SmtpFaults } = {}): Promise<TestSmtpServer> {
+export async function startTestSmtpServer(
+  options: { port?: number; faults?: SmtpFaults } = {},
+): Promise<TestSmtpServer> {
   const { key, cert } = await testCertificate();
   const faults: SmtpFaults = options.faults ?? {};
   const messages: CapturedMessage[] = [];
@@ -135,7 +145,10 @@ export async function startTestSmtpServer(options: { port?: number; faults?: Smt
       stats.connections++;
       connectionOf.set(session.id, { number: stats.connections, messages: 0, closed: false });
       server.options.allowInsecureAuth = Boolean(faults.noStartTls);
-      if (faults.noStartTls) (session as SMTPServerSession & { disabledCommands?: string[] }).disabledCommands = ["STARTTLS"];
+      if (faults.noStartTls)
+        (session as SMTPServerSession & { disabledCommands?: string[] }).disabledCommands = [
+          "STARTTLS",
+        ];
       if (faults.neverGreet) return; // the greeting is sent only once this callback runs
       callback();
     },
@@ -145,15 +158,27 @@ export async function startTestSmtpServer(options: { port?: number; faults?: Smt
     },
     onAuth(auth, _session, callback) {
       stats.authAttempts++;
-      if (faults.authFail || auth.username !== TEST_SMTP_USER || auth.password !== TEST_SMTP_PASSWORD) {
-        return callback(Object.assign(new Error("5.7.8 Authentication credentials invalid"), { responseCode: 535 }));
+      if (
+        faults.authFail ||
+        auth.username !== TEST_SMTP_USER ||
+        auth.password !== TEST_SMTP_PASSWORD
+      ) {
+        return callback(
+          Object.assign(new Error("5.7.8 Authentication credentials invalid"), {
+            responseCode: 535,
+          }),
+        );
       }
       callback(null, { user: auth.username });
     },
     onMailFrom(_address, session, callback) {
       stats.mailFrom++;
       const conn = connectionOf.get(session.id);
-      if (faults.dropAfterMessages !== undefined && conn && conn.messages >= faults.dropAfterMessages) {
+      if (
+        faults.dropAfterMessages !== undefined &&
+        conn &&
+        conn.messages >= faults.dropAfterMessages
+      ) {
         faults.dropAfterMessages = undefined;
         return dropConnection(session);
       }
@@ -161,7 +186,12 @@ export async function startTestSmtpServer(options: { port?: number; faults?: Smt
     },
     onRcptTo(address, _session, callback) {
       if (faults.rejectRecipient !== undefined && address.address === faults.rejectRecipient) {
-        return callback(Object.assign(new Error("5.1.1 <" + address.address + ">: Recipient address rejected: User unknown"), { responseCode: 550 }));
+        return callback(
+          Object.assign(
+            new Error("5.1.1 <" + address.address + ">: Recipient address rejected: User unknown"),
+            { responseCode: 550 },
+          ),
+        );
       }
       callback();
     },
@@ -185,13 +215,20 @@ export async function startTestSmtpServer(options: { port?: number; faults?: Smt
             outcome: "accepted",
           };
           messages.push(capture);
-          const action = faults.onData?.({ index: dataIndex, messageId: capture.messageId, connection: conn.number, onConnection: conn.messages }) ?? { kind: "accept" };
+          const action = faults.onData?.({
+            index: dataIndex,
+            messageId: capture.messageId,
+            connection: conn.number,
+            onConnection: conn.messages,
+          }) ?? { kind: "accept" };
           switch (action.kind) {
             case "accept":
               return callback(null, "2.0.0 Ok: queued");
             case "reply":
               capture.outcome = action.code >= 400 ? "rejected" : "accepted";
-              return callback(Object.assign(new Error(action.message ?? "Error"), { responseCode: action.code }));
+              return callback(
+                Object.assign(new Error(action.message ?? "Error"), { responseCode: action.code }),
+              );
             case "drop":
               capture.outcome = "dropped";
               return dropConnection(session);
@@ -225,7 +262,8 @@ export async function startTestSmtpServer(options: { port?: number; faults?: Smt
   server.on("error", () => {}); // client-side resets are expected in fault tests
   const port = (server.server.address() as net.AddressInfo).port;
 
-  const delivered = () => messages.filter((m) => m.outcome === "accepted" || m.outcome === "dropped");
+  const delivered = () =>
+    messages.filter((m) => m.outcome === "accepted" || m.outcome === "dropped");
   return {
     host: "127.0.0.1",
     port,
@@ -243,7 +281,8 @@ export async function startTestSmtpServer(options: { port?: number; faults?: Smt
     stats,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const c of server.connections) (c as unknown as { _socket?: net.Socket })._socket?.destroy();
+        for (const c of server.connections)
+          (c as unknown as { _socket?: net.Socket })._socket?.destroy();
         server.close(() => resolve());
       }),
   };

@@ -9,16 +9,35 @@ export const dynamic = "force-dynamic";
 const API_PATH = "/api/v1/policies";
 
 /** The export policies, with next run, last run and "exported up to": for anyone with an export right. */
-export const GET = sessionRoute({ right: ["request", "download", "configure"], audit: { event: "getConfig", objectType: "policy", apiPath: API_PATH } }, async () => ({
-  response: Response.json({ policies: await listPolicyViews() }, { headers: { "Cache-Control": "no-store" } }),
-  audit: { parameters: { policies: true } },
-}));
+export const GET = sessionRoute(
+  {
+    right: ["request", "download", "configure"],
+    audit: { event: "getConfig", objectType: "policy", apiPath: API_PATH },
+  },
+  async () => ({
+    response: Response.json(
+      { policies: await listPolicyViews() },
+      { headers: { "Cache-Control": "no-store" } },
+    ),
+    audit: { parameters: { policies: true } },
+  }),
+);
 
 /** Adds a policy (teams, channels and users by id or name). */
-export const POST = sessionRoute({ right: "configure", audit: { event: "createPolicy", objectType: "policy", apiPath: API_PATH } }, async ({ request }) => {
-  const body = await parseJsonBody(request, z.unknown(), 64 * 1024);
-  const parsed = ZPolicyInput.safeParse(body);
-  if (!parsed.success) throw new UserError("Some values are not valid.", 400, fieldErrorsOf(parsed.error.issues));
-  const { policy, audit } = await addPolicy(parsed.data);
-  return { response: Response.json({ policy }, { status: 201, headers: { "Cache-Control": "no-store" } }), audit };
-});
+export const POST = sessionRoute(
+  { right: "configure", audit: { event: "createPolicy", objectType: "policy", apiPath: API_PATH } },
+  async ({ request }) => {
+    const body = await parseJsonBody(request, z.unknown(), 64 * 1024);
+    const parsed = ZPolicyInput.safeParse(body);
+    if (!parsed.success)
+      throw new UserError("Some values are not valid.", 400, fieldErrorsOf(parsed.error.issues));
+    const { policy, audit } = await addPolicy(parsed.data);
+    return {
+      response: Response.json(
+        { policy },
+        { status: 201, headers: { "Cache-Control": "no-store" } },
+      ),
+      audit,
+    };
+  },
+);

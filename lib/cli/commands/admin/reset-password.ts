@@ -5,8 +5,11 @@ import { defineCommand } from "../../define-command.ts";
 
 export const resetPassword = defineCommand({
   name: "admin reset-password",
-  summary: "Print a one-time set-password link for an admin (the owner too); ends their sessions and API tokens",
-  flags: { email: { type: "string", value: "EMAIL", help: "the admin's email address", required: true } },
+  summary:
+    "Print a one-time set-password link for an admin (the owner too); ends their sessions and API tokens",
+  flags: {
+    email: { type: "string", value: "EMAIL", help: "the admin's email address", required: true },
+  },
   schema: z.object({ email: z.string({ error: "is required" }).min(1, "is required") }),
   details:
     "For the machine operator when a password is forgotten or the owner is locked out. The current password\n" +
@@ -15,12 +18,20 @@ export const resetPassword = defineCommand({
   audit: { event: "updatePassword", objectType: "user" },
   async run({ input, out, note }) {
     const r = await resetAdminPassword({ email: input.email });
-    note(`Password of ${r.email} reset; ${r.sessionsEnded} session(s) ended, ${r.apiTokensRevoked} API token(s) revoked. The link expires ${r.expiresAt.toISOString()}.`);
+    note(
+      `Password of ${r.email} reset; ${r.sessionsEnded} session(s) ended, ${r.apiTokensRevoked} API token(s) revoked. The link expires ${r.expiresAt.toISOString()}.`,
+    );
     out(consoleUrl(`set-password?token=${encodeURIComponent(r.token)}`));
     return {
       audit: {
         parameters: { email: r.email, mode: "one-time link issued by the operator" },
-        resultingState: { user_id: r.userId, owner: r.owner, sessions_ended: r.sessionsEnded, api_tokens_revoked: r.apiTokensRevoked, link_expires_at: r.expiresAt.toISOString() },
+        resultingState: {
+          user_id: r.userId,
+          owner: r.owner,
+          sessions_ended: r.sessionsEnded,
+          api_tokens_revoked: r.apiTokensRevoked,
+          link_expires_at: r.expiresAt.toISOString(),
+        },
       },
     };
   },

@@ -24,21 +24,42 @@ export const set = defineCommand({
     "Secrets: config set GlobalRelaySettings.SMTPPassword -   reads the value from standard input.",
   audit: { event: "patchConfig", objectType: "config" },
   async run({ input: { key, value }, out }) {
-    const raw = SECRET_KEYS.has(key) ? (value === "-" ? await readSecretInput() : refuseInlineSecret(key)) : value;
+    const raw = SECRET_KEYS.has(key)
+      ? value === "-"
+        ? await readSecretInput()
+        : refuseInlineSecret(key)
+      : value;
     const typed = typedValue(key, raw);
     const patch = key.split(".").reduceRight<unknown>((inner, part) => ({ [part]: inner }), typed);
-    const parsed = ZExportSettingsInput.safeParse(applySettingsPatch(await loadExportSettings(), patch));
-    if (!parsed.success) throw new UserError("invalid value", 400, fieldErrorsOf(parsed.error.issues));
-    const { audit, destination, passwordCleared } = await updateExportSettings({ input: parsed.data });
+    const parsed = ZExportSettingsInput.safeParse(
+      applySettingsPatch(await loadExportSettings(), patch),
+    );
+    if (!parsed.success)
+      throw new UserError("invalid value", 400, fieldErrorsOf(parsed.error.issues));
+    const { audit, destination, passwordCleared } = await updateExportSettings({
+      input: parsed.data,
+    });
     const diffs = (audit.priorState?.config_diffs as unknown[]) ?? [];
     out(diffs.length ? `Saved ${key}.` : `${key} was already set to that value.`);
-    if (passwordCleared) out("The stored GlobalRelaySettings.SMTPPassword was cleared: it belonged to the previous server. Set it again with: config set GlobalRelaySettings.SMTPPassword -");
-    const notice = destination.length ? await announceDestinationChange({ what: "Compliance Export", diffs: destination, changedBy: "the command line (cli)" }) : undefined;
+    if (passwordCleared)
+      out(
+        "The stored GlobalRelaySettings.SMTPPassword was cleared: it belonged to the previous server. Set it again with: config set GlobalRelaySettings.SMTPPassword -",
+      );
+    const notice = destination.length
+      ? await announceDestinationChange({
+          what: "Compliance Export",
+          diffs: destination,
+          changedBy: "the command line (cli)",
+        })
+      : undefined;
     return {
       audit: {
         ...audit,
         parameters: { key, value: SECRET_KEYS.has(key) ? SECRET_MASK : typed },
-        resultingState: { password_cleared: passwordCleared, ...(notice ? { change_notice: notice } : {}) },
+        resultingState: {
+          password_cleared: passwordCleared,
+          ...(notice ? { change_notice: notice } : {}),
+        },
       },
     };
   },
@@ -52,13 +73,17 @@ export function typedValue(key: string, value: string): unknown {
   const kind = leafKind(key);
   if (kind === "boolean") return parseBoolean(key, value);
   if (kind === "number") {
-    if (!/^-?[0-9]+(\.[0-9]+)?$/.test(value)) throw new CliUsageError(`${key} takes a number, not "${value}"`);
+    if (!/^-?[0-9]+(\.[0-9]+)?$/.test(value))
+      throw new CliUsageError(`${key} takes a number, not "${value}"`);
     return Number(value);
   }
   return value;
 }
 
-type SchemaNode = { _zod: { def: { type: string; innerType?: SchemaNode; in?: SchemaNode } }; shape?: Record<string, SchemaNode> };
+type SchemaNode = {
+  _zod: { def: { type: string; innerType?: SchemaNode; in?: SchemaNode } };
+  shape?: Record<string, SchemaNode>;
+};
 
 /** "boolean" | "number" | another type name for a dotted settings key, or undefined for an unknown key. */
 function leafKind(key: string): string | undefined {
@@ -82,5 +107,7 @@ function parseBoolean(key: string, value: string): boolean {
 }
 
 function refuseInlineSecret(key: string): never {
-  throw new CliUsageError(`${key} is a secret: pass "-" and type it on standard input, so it stays out of your shell history`);
+  throw new CliUsageError(
+    `${key} is a secret: pass "-" and type it on standard input, so it stays out of your shell history`,
+  );
 }

@@ -12,6 +12,12 @@ export const cancel = defineCommand({
   async run({ input, out }) {
     const change = await cancelJob({ jobId: input.id });
     out(`Job ${input.id}: ${change.after}`);
-    return { audit: { parameters: { job_id: input.id }, priorState: { status: change.before }, resultingState: { status: change.after } } };
+    return {
+      audit: {
+        parameters: { job_id: input.id },
+        priorState: { status: change.before },
+        resultingState: { status: change.after },
+      },
+    };
   },
 });

@@ -10,6 +10,7 @@ import { show } from "./show.ts";
 
 export const command = defineGroup({
   name: "jobs",
-  summary: "List, show, cancel, download, hold or release export jobs, make a download link, or retry refused deliveries",
+  summary:
+    "List, show, cancel, download, hold or release export jobs, make a download link, or retry refused deliveries",
   commands: [list, show, cancel, download, link, hold, release, retryDeliveries],
 });

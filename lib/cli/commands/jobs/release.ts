@@ -11,9 +11,26 @@ export const release = defineCommand({
   schema: z.object({ id: ZJobId }),
   audit: { event: "releaseExport", objectType: "export" },
   async run({ input, out }) {
-    const before = await db().exportJob.findUnique({ where: { id: input.id }, select: { legalHoldReason: true, legalHoldBy: true } });
+    const before = await db().exportJob.findUnique({
+      where: { id: input.id },
+      select: { legalHoldReason: true, legalHoldBy: true },
+    });
     const change = await setLegalHold({ jobId: input.id, hold: false, by: "cli" });
-    out(change.unchanged ? `Job ${input.id} was not on legal hold.` : `Job ${input.id} is released from legal hold.`);
-    return { audit: { parameters: { job_id: input.id }, priorState: { legal_hold: true, reason: before?.legalHoldReason ?? "", by: before?.legalHoldBy ?? "" }, resultingState: { legal_hold: false, objects: change.objects, unchanged: change.unchanged } } };
+    out(
+      change.unchanged
+        ? `Job ${input.id} was not on legal hold.`
+        : `Job ${input.id} is released from legal hold.`,
+    );
+    return {
+      audit: {
+        parameters: { job_id: input.id },
+        priorState: {
+          legal_hold: true,
+          reason: before?.legalHoldReason ?? "",
+          by: before?.legalHoldBy ?? "",
+        },
+        resultingState: { legal_hold: false, objects: change.objects, unchanged: change.unchanged },
+      },
+    };
   },
 });

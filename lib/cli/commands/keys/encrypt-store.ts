@@ -5,7 +5,8 @@ import { defineCommand } from "../../define-command.ts";
 
 export const encryptStore = defineCommand({
   name: "keys encrypt-store",
-  summary: "Encrypt, in place, every attachment stored before encryption (the worker also does it in the background)",
+  summary:
+    "Encrypt, in place, every attachment stored before encryption (the worker also does it in the background)",
   schema: z.object({}),
   json: true,
   details:
@@ -13,10 +14,28 @@ export const encryptStore = defineCommand({
     "Safe to kill at any point and to run beside the worker; a file stays readable throughout.",
   audit: { event: "encryptFileStore", objectType: "key" },
   async run({ emit, terminal }) {
-    const r = await encryptFileStore({ component: "cli", onFile: (n) => terminal.setStatus(`${n} file(s) encrypted…`) });
+    const r = await encryptFileStore({
+      component: "cli",
+      onFile: (n) => terminal.setStatus(`${n} file(s) encrypted…`),
+    });
     terminal.setStatus("");
     const removed = await collectStoreGarbage();
-    emit({ ...r, removed }, (x) => [`Encrypted ${x.encrypted} file(s); ${x.remaining} left in plaintext.`, ...(x.mismatched ? [`${x.mismatched} of them no longer matched the SHA-256 recorded at ingest (kept as they are; exports report them).`] : [])]);
-    return { audit: { resultingState: { encrypted: r.encrypted, mismatched: r.mismatched, remaining: r.remaining } } };
+    emit({ ...r, removed }, (x) => [
+      `Encrypted ${x.encrypted} file(s); ${x.remaining} left in plaintext.`,
+      ...(x.mismatched
+        ? [
+            `${x.mismatched} of them no longer matched the SHA-256 recorded at ingest (kept as they are; exports report them).`,
+          ]
+        : []),
+    ]);
+    return {
+      audit: {
+        resultingState: {
+          encrypted: r.encrypted,
+          mismatched: r.mismatched,
+          remaining: r.remaining,
+        },
+      },
+    };
   },
 });

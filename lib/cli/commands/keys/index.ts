@@ -6,6 +6,7 @@ import { rotate } from "./rotate.ts";
 
 export const command = defineGroup({
   name: "keys",
-  summary: "The attachment keys that encrypt the file store: list, rotate, export; encrypt files stored before encryption",
+  summary:
+    "The attachment keys that encrypt the file store: list, rotate, export; encrypt files stored before encryption",
   commands: [list, rotate, encryptStore, exportKey],
 });

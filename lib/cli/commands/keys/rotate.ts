@@ -4,7 +4,8 @@ import { defineCommand } from "../../define-command.ts";
 
 export const rotate = defineCommand({
   name: "keys rotate",
-  summary: "Add a new attachment key, re-wrap every stored file's data key under it, retire the old keys",
+  summary:
+    "Add a new attachment key, re-wrap every stored file's data key under it, retire the old keys",
   schema: z.object({}),
   json: true,
   details:
@@ -18,9 +19,22 @@ export const rotate = defineCommand({
       [
         `${x.resumed ? "Continued the rotation to" : "Rotated to"} ${x.keyId}: ${x.rewrapped} file(s) re-wrapped${x.retired.length ? `, retired ${x.retired.join(", ")}` : ""}.`,
         x.finished ? "" : "Not finished (files changed meanwhile): run it again.",
-        x.plaintext ? `${x.plaintext} file(s) are still in plaintext: npm run cli -- keys encrypt-store` : "",
+        x.plaintext
+          ? `${x.plaintext} file(s) are still in plaintext: npm run cli -- keys encrypt-store`
+          : "",
       ].filter(Boolean),
     );
-    return { exitCode: r.finished ? 0 : 1, audit: { parameters: { resumed: r.resumed }, resultingState: { key_id: r.keyId, rewrapped: r.rewrapped, retired: r.retired, finished: r.finished } } };
+    return {
+      exitCode: r.finished ? 0 : 1,
+      audit: {
+        parameters: { resumed: r.resumed },
+        resultingState: {
+          key_id: r.keyId,
+          rewrapped: r.rewrapped,
+          retired: r.retired,
+          finished: r.finished,
+        },
+      },
+    };
   },
 });

@@ -7,7 +7,12 @@ import { POLICY_FLAGS, policyBody, ZPolicyFlags } from "./policy-flags.ts";
 export const add = defineCommand({
   name: "policy add",
   summary: "Add an export policy (enabled: it exports from now on)",
-  flags: { ...POLICY_FLAGS, name: { ...POLICY_FLAGS.name!, required: true }, format: { ...POLICY_FLAGS.format!, required: true }, target: { ...POLICY_FLAGS.target!, required: true } },
+  flags: {
+    ...POLICY_FLAGS,
+    name: { ...POLICY_FLAGS.name!, required: true },
+    format: { ...POLICY_FLAGS.format!, required: true },
+    target: { ...POLICY_FLAGS.target!, required: true },
+  },
   schema: ZPolicyFlags,
   json: true,
   details:
@@ -17,7 +22,8 @@ export const add = defineCommand({
   audit: { event: "createPolicy", objectType: "policy" },
   async run({ input, emit, note }) {
     const parsed = ZPolicyInput.safeParse(policyBody(input));
-    if (!parsed.success) throw new UserError("invalid policy", 400, fieldErrorsOf(parsed.error.issues));
+    if (!parsed.success)
+      throw new UserError("invalid policy", 400, fieldErrorsOf(parsed.error.issues));
     const { policy, audit } = await addPolicy(parsed.data);
     note(`Added the policy "${policy.name}"; next run ${policy.nextRunAt ?? "-"}.`);
     emit(policy, (p) => p.id);

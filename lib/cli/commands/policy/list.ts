@@ -13,7 +13,16 @@ export const list = defineCommand({
     emit(await listPolicyViews(), (ps) =>
       table(
         ["NAME", "STATUS", "FORMAT", "TARGET", "SCHEDULE", "NEXT RUN", "LAST RUN", "FILTER"],
-        ps.map((p) => [p.name, p.enabled ? "enabled" : "disabled", p.format, p.targetName, `${p.scheduleSummary} ${p.timeZone}`, p.nextRunAt ?? "-", p.lastRun?.status ?? "-", p.filterSummary]),
+        ps.map((p) => [
+          p.name,
+          p.enabled ? "enabled" : "disabled",
+          p.format,
+          p.targetName,
+          `${p.scheduleSummary} ${p.timeZone}`,
+          p.nextRunAt ?? "-",
+          p.lastRun?.status ?? "-",
+          p.filterSummary,
+        ]),
       ),
     );
     return { audit: { parameters: { policies: true } } };

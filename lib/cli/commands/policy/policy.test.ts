@@ -4,7 +4,13 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { db } from "../../../db/client.ts";
-import { ExportFixture, FIXTURE_BASE, listBatchFiles, readExportRows, setExportSettings } from "../../../testing/export-fixtures.ts";
+import {
+  ExportFixture,
+  FIXTURE_BASE,
+  listBatchFiles,
+  readExportRows,
+  setExportSettings,
+} from "../../../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../../../testing/test-db.ts";
 import { runCliInProcess } from "../../testing/run-cli.ts";
 
@@ -19,10 +25,50 @@ before(async () => {
 });
 after(async () => t.cleanup());
 
-const events = async (name: string) => (await db().auditRecord.findMany({ where: { eventName: name }, orderBy: { id: "asc" } })).map((r) => JSON.parse(r.json) as { status: string; event: { parameters: Record<string, unknown>; prior_state: Record<string, unknown>; resulting_state: Record<string, unknown> } });
+const events = async (name: string) =>
+  (await db().auditRecord.findMany({ where: { eventName: name }, orderBy: { id: "asc" } })).map(
+    (r) =>
+      JSON.parse(r.json) as {
+        status: string;
+        event: {
+          parameters: Record<string, unknown>;
+          prior_state: Record<string, unknown>;
+          resulting_state: Record<string, unknown>;
+        };
+      },
+  );
 
 test("policy add with every filter flag, then list and show (text and --json)", async () => {
-  const add = await runCliInProcess(["policy", "add", "--name", "traders", "--format", "csv", "--target", "Local exports", "--teams", "acme", "--channel-types", "O,P,D,G", "--exclude-channels", "general", "--users", "alice,carol@example.com", "--by", "participant", "--schedule", "weekly mon,thu 02:00", "--time-zone", "America/New_York", "--batch-size", "50", "--attachments", "on", "--decrypt", "off"]);
+  const add = await runCliInProcess([
+    "policy",
+    "add",
+    "--name",
+    "traders",
+    "--format",
+    "csv",
+    "--target",
+    "Local exports",
+    "--teams",
+    "acme",
+    "--channel-types",
+    "O,P,D,G",
+    "--exclude-channels",
+    "general",
+    "--users",
+    "alice,carol@example.com",
+    "--by",
+    "participant",
+    "--schedule",
+    "weekly mon,thu 02:00",
+    "--time-zone",
+    "America/New_York",
+    "--batch-size",
+    "50",
+    "--attachments",
+    "on",
+    "--decrypt",
+    "off",
+  ]);
   assert.equal(add.code, 0, add.stderr);
   const id = add.stdout.trim();
   const row = await db().exportPolicy.findUniqueOrThrow({ where: { id } });
@@ -37,33 +83,88 @@ test("policy add with every filter flag, then list and show (text and --json)", 
 
   const list = await runCliInProcess(["policy", "list"]);
   assert.equal(list.code, 0, list.stderr);
-  assert.match(list.stdout, /traders\s+enabled\s+csv\s+Local exports\s+weekly mon,thu 02:00 America\/New_York/);
+  assert.match(
+    list.stdout,
+    /traders\s+enabled\s+csv\s+Local exports\s+weekly mon,thu 02:00 America\/New_York/,
+  );
   assert.match(list.stdout, /^default\s/m);
   const show = await runCliInProcess(["policy", "show", "traders", "--json"]);
   assert.equal(show.code, 0, show.stderr);
   const view = JSON.parse(show.stdout);
   assert.equal(view.id, id);
   assert.match(view.filterSummary, /everything @alice, @carol could see or wrote/);
-  assert.ok([1, 4].includes(new Date(view.nextRunAt).getUTCDay()) || new Date(view.nextRunAt).getUTCHours() < 8, "next run on a Monday or Thursday (New York)");
+  assert.ok(
+    [1, 4].includes(new Date(view.nextRunAt).getUTCDay()) ||
+      new Date(view.nextRunAt).getUTCHours() < 8,
+    "next run on a Monday or Thursday (New York)",
+  );
 });
 
 test("refusals: a field error exits 1 and is audited as fail; a bad flag is a usage error (exit 2)", async () => {
-  const dup = await runCliInProcess(["policy", "add", "--name", "traders", "--format", "csv", "--target", "local"]);
+  const dup = await runCliInProcess([
+    "policy",
+    "add",
+    "--name",
+    "traders",
+    "--format",
+    "csv",
+    "--target",
+    "local",
+  ]);
   assert.equal(dup.code, 1);
   assert.match(dup.stderr, /error: name: A policy named "traders" exists already/);
-  const bad = await runCliInProcess(["policy", "add", "--name", "x", "--format", "csv", "--target", "local", "--schedule", "every 30h"]);
+  const bad = await runCliInProcess([
+    "policy",
+    "add",
+    "--name",
+    "x",
+    "--format",
+    "csv",
+    "--target",
+    "local",
+    "--schedule",
+    "every 30h",
+  ]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /schedule\.every: Every 1 to 24 hours/);
-  const gr = await runCliInProcess(["policy", "add", "--name", "gr", "--format", "globalrelay", "--target", "local"]);
+  const gr = await runCliInProcess([
+    "policy",
+    "add",
+    "--name",
+    "gr",
+    "--format",
+    "globalrelay",
+    "--target",
+    "local",
+  ]);
   assert.match(gr.stderr, /target: The Global Relay format delivers to an archive mailbox/);
-  const usage = await runCliInProcess(["policy", "add", "--name", "x", "--format", "csv", "--target", "local", "--attachments", "maybe"]);
+  const usage = await runCliInProcess([
+    "policy",
+    "add",
+    "--name",
+    "x",
+    "--format",
+    "csv",
+    "--target",
+    "local",
+    "--attachments",
+    "maybe",
+  ]);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--attachments: give on or off/, usage.stderr);
   assert.ok((await events("createPolicy")).some((e) => e.status === "fail"));
 });
 
 test("update changes only what is given (diffs audited); disable, enable; remove archives", async () => {
-  const up = await runCliInProcess(["policy", "update", "traders", "--schedule", "every 6h", "--channel-types", "D,G"]);
+  const up = await runCliInProcess([
+    "policy",
+    "update",
+    "traders",
+    "--schedule",
+    "every 6h",
+    "--channel-types",
+    "D,G",
+  ]);
   assert.equal(up.code, 0, up.stderr);
   const row = await db().exportPolicy.findUniqueOrThrow({ where: { name: "traders" } });
   assert.deepEqual(JSON.parse(row.schedule), { kind: "hours", every: 6 });
@@ -72,12 +173,22 @@ test("update changes only what is given (diffs audited); disable, enable; remove
   assert.equal(filter.by, "participant", "the rest of the filter is kept");
   assert.equal(row.batchSize, 50);
   const patch = (await events("patchPolicy")).at(-1)!;
-  assert.ok((patch.event.prior_state.config_diffs as Array<{ path: string }>).some((d) => d.path === "ExportPolicy.filter.channelTypes"));
+  assert.ok(
+    (patch.event.prior_state.config_diffs as Array<{ path: string }>).some(
+      (d) => d.path === "ExportPolicy.filter.channelTypes",
+    ),
+  );
 
   assert.equal((await runCliInProcess(["policy", "disable", "traders"])).code, 0);
-  assert.equal((await db().exportPolicy.findUniqueOrThrow({ where: { name: "traders" } })).enabled, false);
+  assert.equal(
+    (await db().exportPolicy.findUniqueOrThrow({ where: { name: "traders" } })).enabled,
+    false,
+  );
   assert.equal((await runCliInProcess(["policy", "enable", "traders"])).code, 0);
-  assert.equal((await db().exportPolicy.findUniqueOrThrow({ where: { name: "traders" } })).enabled, true);
+  assert.equal(
+    (await db().exportPolicy.findUniqueOrThrow({ where: { name: "traders" } })).enabled,
+    true,
+  );
 
   const rm = await runCliInProcess(["policy", "remove", "traders"]);
   assert.equal(rm.code, 0, rm.stderr);
@@ -88,9 +199,23 @@ test("update changes only what is given (diffs audited); disable, enable; remove
 
 test("policy run --wait exports the policy's subset to its end and prints the export directory", async () => {
   await fx.addPosts(12);
-  const add = await runCliInProcess(["policy", "add", "--name", "town", "--format", "csv", "--target", "local", "--channels", "town-square"]);
+  const add = await runCliInProcess([
+    "policy",
+    "add",
+    "--name",
+    "town",
+    "--format",
+    "csv",
+    "--target",
+    "local",
+    "--channels",
+    "town-square",
+  ]);
   assert.equal(add.code, 0, add.stderr);
-  await db().exportPolicy.update({ where: { name: "town" }, data: { exportFrom: BigInt(FIXTURE_BASE - 60_000) } });
+  await db().exportPolicy.update({
+    where: { name: "town" },
+    data: { exportFrom: BigInt(FIXTURE_BASE - 60_000) },
+  });
   const run = await runCliInProcess(["policy", "run", "town", "--wait"]);
   assert.equal(run.code, 0, run.stderr);
   const lines = run.stdout.trim().split("\n");
@@ -101,7 +226,17 @@ test("policy run --wait exports the policy's subset to its end and prints the ex
   assert.ok((await listBatchFiles(dir)).length > 0);
   const town = fx.channels[0]!.id;
   const posts = (await readExportRows(dir)).filter((r) => r.postType === "message");
-  assert.deepEqual(posts.map((r) => r.postId).sort(), [...fx.posts.values()].filter((p) => p.channelId === town && !p.type).map((p) => p.id).sort());
+  assert.deepEqual(
+    posts.map((r) => r.postId).sort(),
+    [...fx.posts.values()]
+      .filter((p) => p.channelId === town && !p.type)
+      .map((p) => p.id)
+      .sort(),
+  );
   assert.equal((await events("runPolicy")).at(-1)!.event.resulting_state.job_id, job.id);
-  assert.match((await runCliInProcess(["jobs", "show", job.id])).stdout, /^policy\s+town$/m, "each job names its policy");
+  assert.match(
+    (await runCliInProcess(["jobs", "show", job.id])).stdout,
+    /^policy\s+town$/m,
+    "each job names its policy",
+  );
 });

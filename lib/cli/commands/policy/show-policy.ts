@@ -13,11 +13,23 @@ export function renderPolicy(p: PolicyView): string[] {
     ["filter", p.filterSummary],
     ["schedule", `${p.scheduleSummary} (${p.timeZone})`],
     ["next run", p.nextRunAt ?? "-"],
-    ["last run", p.lastRun ? `${p.lastRun.status} (job ${p.lastRun.jobId}${p.lastRun.finishedAt ? `, ${p.lastRun.finishedAt}` : ""})` : "-"],
+    [
+      "last run",
+      p.lastRun
+        ? `${p.lastRun.status} (job ${p.lastRun.jobId}${p.lastRun.finishedAt ? `, ${p.lastRun.finishedAt}` : ""})`
+        : "-",
+    ],
     ["exported to", iso(p.exportedUpTo)],
     ["export from", iso(p.exportFrom)],
     ["batch size", String(p.batchSize)],
-    ["attachments", p.exportAttachments ? (p.decryptAttachments ? "on (decrypted)" : "on (encrypted, with encryption.json)") : "off"],
+    [
+      "attachments",
+      p.exportAttachments
+        ? p.decryptAttachments
+          ? "on (decrypted)"
+          : "on (encrypted, with encryption.json)"
+        : "off",
+    ],
   ];
   return rows.map(([k, v]) => `${k.padEnd(13)}${v}`);
 }

@@ -8,7 +8,8 @@ import { renderPolicy } from "./show-policy.ts";
 
 export const update = defineCommand({
   name: "policy update",
-  summary: "Change an export policy: only the options given change (filter options replace that part of the filter)",
+  summary:
+    "Change an export policy: only the options given change (filter options replace that part of the filter)",
   positionals: ["policy"],
   flags: POLICY_FLAGS,
   schema: ZPolicyFlags.extend({ policy: z.string().min(1) }),
@@ -18,7 +19,8 @@ export const update = defineCommand({
     const { policy: ref, ...flags } = input;
     const current = await policyRef(ref);
     const parsed = ZPolicyPatch.safeParse(policyBody(flags, current.filter));
-    if (!parsed.success) throw new UserError("invalid policy", 400, fieldErrorsOf(parsed.error.issues));
+    if (!parsed.success)
+      throw new UserError("invalid policy", 400, fieldErrorsOf(parsed.error.issues));
     const { policy, changed, audit } = await changePolicy(current.id, parsed.data);
     if (!changed) note("Nothing changed.");
     emit(policy, renderPolicy);

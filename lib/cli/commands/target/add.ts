@@ -12,24 +12,62 @@ export const add = defineCommand({
   summary: "Add an export target: a local directory or an S3-compatible bucket",
   flags: {
     kind: { type: "string", value: "local|s3", help: "the kind of target", required: true },
-    name: { type: "string", value: "NAME", help: "a unique name, e.g. archive-bucket", required: true },
+    name: {
+      type: "string",
+      value: "NAME",
+      help: "a unique name, e.g. archive-bucket",
+      required: true,
+    },
     path: { type: "string", value: "DIR", help: "local: the directory (absolute path)" },
     bucket: { type: "string", value: "B", help: "s3: the bucket" },
     region: { type: "string", value: "R", help: "s3: the region (default us-east-1)" },
-    endpoint: { type: "string", value: "URL", help: "s3: the server's URL for MinIO, Ceph and other non-AWS servers" },
+    endpoint: {
+      type: "string",
+      value: "URL",
+      help: "s3: the server's URL for MinIO, Ceph and other non-AWS servers",
+    },
     prefix: { type: "string", value: "P", help: "s3: a key prefix, e.g. custodian/" },
-    "path-style": { type: "boolean", help: "s3: path-style addressing (most MinIO and Ceph set-ups)" },
-    sse: { type: "string", value: "none|AES256|aws:kms", help: "s3: server-side encryption (default none)" },
+    "path-style": {
+      type: "boolean",
+      help: "s3: path-style addressing (most MinIO and Ceph set-ups)",
+    },
+    sse: {
+      type: "string",
+      value: "none|AES256|aws:kms",
+      help: "s3: server-side encryption (default none)",
+    },
     "kms-key-id": { type: "string", value: "K", help: "s3: the KMS key for --sse aws:kms" },
-    "storage-class": { type: "string", value: "C", help: "s3: e.g. STANDARD_IA, GLACIER_IR (default: the bucket's)" },
-    "object-lock": { type: "boolean", help: "s3: the bucket has Object Lock (legal holds are set on the objects)" },
-    "object-lock-days": { type: "string", value: "N", help: "s3: lock each object for N days (needs --object-lock)" },
-    "delete-after-days": { type: "string", value: "N", help: "s3: delete an export's objects N days after it finished (default: never)" },
+    "storage-class": {
+      type: "string",
+      value: "C",
+      help: "s3: e.g. STANDARD_IA, GLACIER_IR (default: the bucket's)",
+    },
+    "object-lock": {
+      type: "boolean",
+      help: "s3: the bucket has Object Lock (legal holds are set on the objects)",
+    },
+    "object-lock-days": {
+      type: "string",
+      value: "N",
+      help: "s3: lock each object for N days (needs --object-lock)",
+    },
+    "delete-after-days": {
+      type: "string",
+      value: "N",
+      help: "s3: delete an export's objects N days after it finished (default: never)",
+    },
     "access-key-id": { type: "string", value: "K", help: "s3: the access key id" },
-    "secret-access-key": { type: "string", value: "-", help: "s3: give - and type the secret on standard input" },
+    "secret-access-key": {
+      type: "string",
+      value: "-",
+      help: "s3: give - and type the secret on standard input",
+    },
   },
   schema: z.object({
-    kind: z.enum(["local", "s3"], "choose local or s3 (archive mailboxes are added on the Targets page)"),
+    kind: z.enum(
+      ["local", "s3"],
+      "choose local or s3 (archive mailboxes are added on the Targets page)",
+    ),
     name: z.string(),
     path: z.string().optional(),
     bucket: z.string().optional(),
@@ -54,11 +92,33 @@ export const add = defineCommand({
     "Then: config set Destination <name> sends the Compliance Export there.",
   audit: { event: "createTarget", objectType: "target" },
   async run({ input, out, note }) {
-    const s3Only = ["bucket", "region", "endpoint", "prefix", "pathStyle", "sse", "kmsKeyId", "storageClass", "objectLock", "objectLockDays", "deleteAfterDays", "accessKeyId", "secretAccessKey"] as const;
-    if (input.kind === "local" && s3Only.some((k) => input[k] !== undefined)) throw new CliUsageError("S3 options are for --kind s3");
-    if (input.kind === "s3" && input.path !== undefined) throw new CliUsageError("--path is for --kind local");
-    if (input.kind === "s3" && input.secretAccessKey !== undefined && input.secretAccessKey !== "-") {
-      throw new CliUsageError("--secret-access-key is a secret: pass - and type it on standard input, so it stays out of your shell history");
+    const s3Only = [
+      "bucket",
+      "region",
+      "endpoint",
+      "prefix",
+      "pathStyle",
+      "sse",
+      "kmsKeyId",
+      "storageClass",
+      "objectLock",
+      "objectLockDays",
+      "deleteAfterDays",
+      "accessKeyId",
+      "secretAccessKey",
+    ] as const;
+    if (input.kind === "local" && s3Only.some((k) => input[k] !== undefined))
+      throw new CliUsageError("S3 options are for --kind s3");
+    if (input.kind === "s3" && input.path !== undefined)
+      throw new CliUsageError("--path is for --kind local");
+    if (
+      input.kind === "s3" &&
+      input.secretAccessKey !== undefined &&
+      input.secretAccessKey !== "-"
+    ) {
+      throw new CliUsageError(
+        "--secret-access-key is a secret: pass - and type it on standard input, so it stays out of your shell history",
+      );
     }
     const raw =
       input.kind === "local"
@@ -83,10 +143,22 @@ export const add = defineCommand({
             secret: input.secretAccessKey === "-" ? await readSecretInput() : "",
           };
     const parsed = ZTargetInput.safeParse(raw);
-    if (!parsed.success) throw new UserError("invalid target", 400, fieldErrorsOf(parsed.error.issues));
+    if (!parsed.success)
+      throw new UserError("invalid target", 400, fieldErrorsOf(parsed.error.issues));
     const saved = await saveTarget({ input: parsed.data });
-    note(`Added ${saved.after.kind} target "${saved.after.name}": ${saved.after.destination}. Test it with: target test ${JSON.stringify(saved.after.name)}`);
+    note(
+      `Added ${saved.after.kind} target "${saved.after.name}": ${saved.after.destination}. Test it with: target test ${JSON.stringify(saved.after.name)}`,
+    );
     out(saved.after.id);
-    return { audit: { parameters: pickAuditable(parsed.data, TARGET_AUDIT_FIELDS), resultingState: { target_id: saved.after.id, name: saved.after.name, destination: saved.after.destination } } };
+    return {
+      audit: {
+        parameters: pickAuditable(parsed.data, TARGET_AUDIT_FIELDS),
+        resultingState: {
+          target_id: saved.after.id,
+          name: saved.after.name,
+          destination: saved.after.destination,
+        },
+      },
+    };
   },
 });

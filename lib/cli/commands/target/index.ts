@@ -6,6 +6,7 @@ import { test } from "./test.ts";
 
 export const command = defineGroup({
   name: "target",
-  summary: "List, add, test or remove export targets (local directories, S3 buckets, archive mailboxes)",
+  summary:
+    "List, add, test or remove export targets (local directories, S3 buckets, archive mailboxes)",
   commands: [list, add, test, remove],
 });

@@ -14,7 +14,15 @@ export const list = defineCommand({
     emit(targets, (ts) =>
       table(
         ["ID", "KIND", "STATUS", "RETENTION", "SECRET", "NAME", "DESTINATION"],
-        ts.map((t) => [t.id, t.kind, t.disabled ? "disabled" : t.inUse ? "in use" : "enabled", t.retentionDays === null ? "never" : `${t.retentionDays}d`, t.kind === "local" ? "-" : t.secretSet ? "set" : "not set", t.name, t.destination]),
+        ts.map((t) => [
+          t.id,
+          t.kind,
+          t.disabled ? "disabled" : t.inUse ? "in use" : "enabled",
+          t.retentionDays === null ? "never" : `${t.retentionDays}d`,
+          t.kind === "local" ? "-" : t.secretSet ? "set" : "not set",
+          t.name,
+          t.destination,
+        ]),
       ),
     );
     return { audit: { parameters: { targets: true } } };

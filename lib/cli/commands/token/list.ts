@@ -20,12 +20,30 @@ export const list = defineCommand({
       expiresAt: null as number | null,
       lastUsedAt: t.lastUsedAt?.getTime() ?? null,
     }));
-    const api = (await listApiTokens()).map((t) => ({ id: t.id, kind: "api", name: t.name, admin: t.email, status: t.status, createdAt: t.createdAt, expiresAt: t.expiresAt, lastUsedAt: t.lastUsedAt }));
+    const api = (await listApiTokens()).map((t) => ({
+      id: t.id,
+      kind: "api",
+      name: t.name,
+      admin: t.email,
+      status: t.status,
+      createdAt: t.createdAt,
+      expiresAt: t.expiresAt,
+      lastUsedAt: t.lastUsedAt,
+    }));
     const tokens = [...ingest, ...api].sort((a, b) => b.createdAt - a.createdAt);
     emit(tokens, (ts) =>
       table(
         ["ID", "KIND", "STATUS", "CREATED", "EXPIRES", "LAST USED", "ADMIN", "NAME"],
-        ts.map((t) => [t.id, t.kind, t.status, iso(t.createdAt), iso(t.expiresAt), t.lastUsedAt ? iso(t.lastUsedAt) : "never", t.admin ?? "-", t.name]),
+        ts.map((t) => [
+          t.id,
+          t.kind,
+          t.status,
+          iso(t.createdAt),
+          iso(t.expiresAt),
+          t.lastUsedAt ? iso(t.lastUsedAt) : "never",
+          t.admin ?? "-",
+          t.name,
+        ]),
       ),
     );
   },

@@ -20,11 +20,20 @@ export const revoke = defineCommand({
     const api = await revokeApiToken({ tokenId: input.id });
     if (!api) {
       const description = `no active token with id "${input.id}"`;
-      await record("revokeIngestToken", "token", "fail", { parameters, error: { description, status_code: 404 } });
+      await record("revokeIngestToken", "token", "fail", {
+        parameters,
+        error: { description, status_code: 404 },
+      });
       throw new UserError(description, 404);
     }
-    const owner = await db().adminUser.findUnique({ where: { id: api.userId }, select: { email: true } });
-    await record("revokeApiToken", "token", "success", { parameters, resultingState: { user_id: api.userId, name: api.name } });
+    const owner = await db().adminUser.findUnique({
+      where: { id: api.userId },
+      select: { email: true },
+    });
+    await record("revokeApiToken", "token", "success", {
+      parameters,
+      resultingState: { user_id: api.userId, name: api.name },
+    });
     out(`Revoked API token ${input.id} of ${owner?.email ?? api.userId}.`);
   },
 });

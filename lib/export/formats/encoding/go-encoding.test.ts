@@ -52,9 +52,13 @@ describe("Go encoding/csv", () => {
   });
 
   test("isGoSpace covers exactly unicode.IsSpace", () => {
-    const spaces = [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000];
+    const spaces = [
+      0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f,
+      0x3000,
+    ];
     for (let c = 0x2000; c <= 0x200a; c++) spaces.push(c);
-    for (let c = 0; c <= 0x3100; c++) assert.equal(isGoSpace(c), spaces.includes(c), c.toString(16));
+    for (let c = 0; c <= 0x3100; c++)
+      assert.equal(isGoSpace(c), spaces.includes(c), c.toString(16));
     assert.equal(csvFieldNeedsQuotes("\u{1F600}"), false);
   });
 });
@@ -79,7 +83,13 @@ describe("Go encoding/json (MarshalIndent, escapeHTML)", () => {
 
   test("indentation, key order, empty containers, null, integer-like keys keep their order", () => {
     const v = new Map<string, unknown>([
-      ["B", new Map([["2", 1], ["10", null]])],
+      [
+        "B",
+        new Map([
+          ["2", 1],
+          ["10", null],
+        ]),
+      ],
       ["A", new Map()],
       ["L", []],
       ["N", -5],

@@ -7,7 +7,8 @@
 // \u0026; U+2028 / U+2029 as \u2028 / \u2029; invalid UTF-16 (a lone surrogate, which Go would see
 // as an invalid byte) as \ufffd. DEL and everything else are written as they are.
 
-export type GoJsonValue = null | string | number | boolean | readonly GoJsonValue[] | ReadonlyMap<string, GoJsonValue>;
+export type GoJsonValue =
+  null | string | number | boolean | readonly GoJsonValue[] | ReadonlyMap<string, GoJsonValue>;
 
 const HEX = "0123456789abcdef";
 

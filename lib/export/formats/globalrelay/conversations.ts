@@ -93,7 +93,14 @@ function utf8Length(text: string): number {
   return Buffer.byteLength(text, "utf8");
 }
 
-type Building = { index: number; lines: ConversationMessage[]; authored: Map<string, number>; attachments: ExportFileInfo[]; removed: RemovedAttachments[]; bytes: number };
+type Building = {
+  index: number;
+  lines: ConversationMessage[];
+  authored: Map<string, number>;
+  attachments: ExportFileInfo[];
+  removed: RemovedAttachments[];
+  bytes: number;
+};
 
 function newPart(index: number): Building {
   return { index, lines: [], authored: new Map(), attachments: [], removed: [], bytes: 0 };
@@ -111,7 +118,13 @@ function rank(m: ConversationMessage): number {
 export function sortMessages(messages: ConversationMessage[]): ConversationMessage[] {
   return messages
     .map((m, i) => ({ m, i }))
-    .sort((a, b) => a.m.sentTime - b.m.sentTime || rank(a.m) - rank(b.m) || compareByteOrder(a.m.postId, b.m.postId) || a.i - b.i)
+    .sort(
+      (a, b) =>
+        a.m.sentTime - b.m.sentTime ||
+        rank(a.m) - rank(b.m) ||
+        compareByteOrder(a.m.postId, b.m.postId) ||
+        a.i - b.i,
+    )
     .map((x) => x.m);
 }
 
@@ -128,7 +141,10 @@ function participantsOf(joins: readonly JoinEvent[], authored: Map<string, numbe
  * counted) but listed with a placeholder line; a post that would take the current part past the
  * limit starts a new part.
  */
-export function conversationParts(channel: PreparedChannel, options: { maxEmailBytes: number; exportAttachments: boolean }): ConversationPart[] {
+export function conversationParts(
+  channel: PreparedChannel,
+  options: { maxEmailBytes: number; exportAttachments: boolean },
+): ConversationPart[] {
   const parts: Building[] = [newPart(0)];
   for (const entry of channel.entries) {
     const uploads = options.exportAttachments ? entry.uploads : [];
@@ -159,7 +175,8 @@ export function conversationParts(channel: PreparedChannel, options: { maxEmailB
       }
       part.lines.push({ ...lineOf(entry), message, kind: "file" });
     }
-    if (removeAttachments) part.removed.push({ postId: entry.post.id, fileIds: uploads.map((u) => u.file.id) });
+    if (removeAttachments)
+      part.removed.push({ postId: entry.post.id, fileIds: uploads.map((u) => u.file.id) });
 
     for (const deleted of entry.deletedFiles) {
       part.lines.push({

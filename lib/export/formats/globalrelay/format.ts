@@ -83,7 +83,8 @@ export function goQuote(value: string): string {
   for (const ch of value) {
     const cp = ch.codePointAt(0)!;
     if (ch === '"' || ch === "\\") out += "\\" + ch;
-    else if (cp >= 0xd800 && cp <= 0xdfff) out += "\uFFFD"; // a lone surrogate reaches Go as U+FFFD
+    else if (cp >= 0xd800 && cp <= 0xdfff)
+      out += "\uFFFD"; // a lone surrogate reaches Go as U+FFFD
     else if (PRINTABLE.test(ch)) out += ch;
     else if (ch === "\x07") out += "\\a";
     else if (ch === "\b") out += "\\b";

@@ -4,7 +4,13 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { attachmentStore, batchOf, mmChannel, type MmMemberHistory, type MmMessageExport } from "../testing/fixtures.ts";
+import {
+  attachmentStore,
+  batchOf,
+  mmChannel,
+  type MmMemberHistory,
+  type MmMessageExport,
+} from "../testing/fixtures.ts";
 import { MemoryZipSink } from "../testing/memory-zip-sink.ts";
 import { readEml, renderAll, type RenderedEml } from "./test-helpers.ts";
 import { duration, goQuote, roundToMinute, timestamp } from "./format.ts";
@@ -15,7 +21,13 @@ import type { BatchInput } from "../../model.ts";
 
 const START = 1_700_000_000_000;
 
-function post(channelId: string, id: string, at: number, message: string, over: MmMessageExport = {}): MmMessageExport {
+function post(
+  channelId: string,
+  id: string,
+  at: number,
+  message: string,
+  over: MmMessageExport = {},
+): MmMessageExport {
   return {
     PostId: id,
     PostCreateAt: at,
@@ -34,12 +46,28 @@ function post(channelId: string, id: string, at: number, message: string, over: 
   };
 }
 
-function oneChannel(options: { name?: string; displayName?: string; posts: MmMessageExport[]; history?: MmMemberHistory[]; end?: number; files?: Parameters<typeof batchOf>[0]["files"]; exportAttachments?: boolean }): BatchInput {
+function oneChannel(options: {
+  name?: string;
+  displayName?: string;
+  posts: MmMessageExport[];
+  history?: MmMemberHistory[];
+  end?: number;
+  files?: Parameters<typeof batchOf>[0]["files"];
+  exportAttachments?: boolean;
+}): BatchInput {
   return batchOf({
     batchStart: START,
     batchEnd: options.end ?? START + 60_000,
     jobStartTime: START,
-    channels: [mmChannel({ Id: "ch1", Name: options.name ?? "town-square", DisplayName: options.displayName ?? "Town Square", Type: "O", TeamId: "team" })],
+    channels: [
+      mmChannel({
+        Id: "ch1",
+        Name: options.name ?? "town-square",
+        DisplayName: options.displayName ?? "Town Square",
+        Type: "O",
+        TeamId: "team",
+      }),
+    ],
     history: { ch1: options.history ?? [] },
     posts: options.posts,
     files: options.files,
@@ -52,7 +80,10 @@ function assertHeaderShape(raw: string): string[] {
   const head = raw.slice(0, raw.indexOf("\r\n\r\n"));
   const lines = head.split("\r\n");
   for (const line of lines) {
-    assert.ok(/^[!-9;-~]+: ?/.test(line) || /^[ \t]/.test(line), `header line shape: ${JSON.stringify(line)}`);
+    assert.ok(
+      /^[!-9;-~]+: ?/.test(line) || /^[ \t]/.test(line),
+      `header line shape: ${JSON.stringify(line)}`,
+    );
   }
   return lines.filter((l) => !/^[ \t]/.test(l)).map((l) => l.slice(0, l.indexOf(":")));
 }
@@ -61,7 +92,9 @@ function assertHeaderShape(raw: string): string[] {
 function decodeWords(value: unknown): string {
   return String(value)
     .replace(/\?=\s+=\?/g, "?==?")
-    .replace(/=\?utf-8\?b\?([A-Za-z0-9+/=]*)\?=/gi, (_, b64: string) => Buffer.from(b64, "base64").toString("utf8"));
+    .replace(/=\?utf-8\?b\?([A-Za-z0-9+/=]*)\?=/gi, (_, b64: string) =>
+      Buffer.from(b64, "base64").toString("utf8"),
+    );
 }
 
 function assertLineLengths(raw: Buffer | string): void {
@@ -84,7 +117,9 @@ describe("header injection and encoding", () => {
       oneChannel({
         name: "../x\r\nBcc",
         displayName: evil,
-        posts: [post("ch1", "p1", START + 1000, "hi", { UserEmail: "a@b.c\r\nBcc: x@evil.example" })],
+        posts: [
+          post("ch1", "p1", START + 1000, "hi", { UserEmail: "a@b.c\r\nBcc: x@evil.example" }),
+        ],
       }),
     );
     const names = assertHeaderShape(eml!.raw);
@@ -119,7 +154,9 @@ describe("header injection and encoding", () => {
 
   test("emoji and right-to-left subject: encoded words of whole characters, decodes exactly", async () => {
     const name = "Équipe 🎉👩‍👩‍👧 \u202Eevil\u202C שלום עולם مرحبا " + "🎉".repeat(40);
-    const [eml] = await renderAll(oneChannel({ displayName: name, posts: [post("ch1", "p1", START + 1000, "hi")] }));
+    const [eml] = await renderAll(
+      oneChannel({ displayName: name, posts: [post("ch1", "p1", START + 1000, "hi")] }),
+    );
     assert.equal(eml!.parsed.subject, "Mattermost Compliance Export: " + name);
     const head = eml!.raw.slice(0, eml!.raw.indexOf("\r\n\r\n"));
     assert.ok(/^[\x20-\x7e\r\n]*$/.test(head), "the header block is ASCII");
@@ -128,9 +165,14 @@ describe("header injection and encoding", () => {
 
   test("a display name of 2000 printable ASCII characters without spaces is still folded", async () => {
     const name = "a".repeat(2000);
-    const [eml] = await renderAll(oneChannel({ displayName: name, posts: [post("ch1", "p1", START + 1000, "hi")] }));
+    const [eml] = await renderAll(
+      oneChannel({ displayName: name, posts: [post("ch1", "p1", START + 1000, "hi")] }),
+    );
     assert.ok(eml!.parsed.subject === "Mattermost Compliance Export: " + name, "subject");
-    assert.ok(decodeWords(eml!.parsed.headers.get("x-mattermost-channelname")) === name, "channel name header");
+    assert.ok(
+      decodeWords(eml!.parsed.headers.get("x-mattermost-channelname")) === name,
+      "channel name header",
+    );
     assertLineLengths(eml!.raw);
   });
 
@@ -138,7 +180,10 @@ describe("header injection and encoding", () => {
     assert.equal(encodeRfc2047("plain text\tok"), "plain text\tok");
     assert.equal(encodeRfc2047("é"), "=?utf-8?b?w6k=?=");
     const long = "é".repeat(30); // 60 bytes: 22 characters (44 bytes) then 8
-    assert.equal(encodeRfc2047(long), `=?utf-8?b?${Buffer.from("é".repeat(22)).toString("base64")}?= =?utf-8?b?${Buffer.from("é".repeat(8)).toString("base64")}?=`);
+    assert.equal(
+      encodeRfc2047(long),
+      `=?utf-8?b?${Buffer.from("é".repeat(22)).toString("base64")}?= =?utf-8?b?${Buffer.from("é".repeat(8)).toString("base64")}?=`,
+    );
     for (const word of encodeRfc2047("🎉".repeat(30)).split(" ")) assert.ok(word.length <= 75);
   });
 
@@ -155,21 +200,35 @@ describe("header injection and encoding", () => {
 describe("bodies", () => {
   test("<script> in a message is escaped in the HTML part and literal in the text part", async () => {
     const message = `<script>alert("x")</script> & 'quotes' + more`;
-    const [eml] = await renderAll(oneChannel({ posts: [post("ch1", "p1", START + 1000, message)] }));
-    assert.ok(eml!.html.includes(`<span class="message">&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;quotes&#39; &#43; more</span>`));
+    const [eml] = await renderAll(
+      oneChannel({ posts: [post("ch1", "p1", START + 1000, message)] }),
+    );
+    assert.ok(
+      eml!.html.includes(
+        `<span class="message">&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;quotes&#39; &#43; more</span>`,
+      ),
+    );
     assert.ok(!eml!.html.includes("<script>"));
     assert.ok(eml!.text.includes(`(u1@example.com) ${message}\n`));
   });
 
   test("whitespace and line breaks in a message: verbatim in HTML (CRLF), collapsed in text", async () => {
-    const [eml] = await renderAll(oneChannel({ posts: [post("ch1", "p1", START + 1000, "line 1\nline  2\r\n\tline 3\u0000end")] }));
-    assert.ok(eml!.html.includes('<span class="message">line 1\nline  2\n\tline 3\uFFFDend</span>'));
+    const [eml] = await renderAll(
+      oneChannel({
+        posts: [post("ch1", "p1", START + 1000, "line 1\nline  2\r\n\tline 3\u0000end")],
+      }),
+    );
+    assert.ok(
+      eml!.html.includes('<span class="message">line 1\nline  2\n\tline 3\uFFFDend</span>'),
+    );
     assert.ok(eml!.text.includes("(u1@example.com) line 1 line 2 line 3\uFFFDend\n"));
   });
 
   test("a 1 MB message on one line: no line over 998 octets, decodes intact", async () => {
     const message = "x".repeat(1024 * 1024);
-    const [eml] = await renderAll(oneChannel({ posts: [post("ch1", "p1", START + 1000, message)] }));
+    const [eml] = await renderAll(
+      oneChannel({ posts: [post("ch1", "p1", START + 1000, message)] }),
+    );
     assertLineLengths(eml!.raw);
     assert.ok(eml!.html.includes(`<span class="message">${message}</span>`));
     assert.ok(eml!.text.includes(message));
@@ -182,13 +241,30 @@ describe("bodies", () => {
       Username: `user${String(i).padStart(3, "0")}`,
       JoinTime: START,
     }));
-    const [eml] = await renderAll(oneChannel({ history, posts: [post("ch1", "p1", START + 1000, "hi", { UserId: "user-150", UserEmail: "participant-150@example.com", Username: "user150" })] }));
+    const [eml] = await renderAll(
+      oneChannel({
+        history,
+        posts: [
+          post("ch1", "p1", START + 1000, "hi", {
+            UserId: "user-150",
+            UserEmail: "participant-150@example.com",
+            Username: "user150",
+          }),
+        ],
+      }),
+    );
     assertLineLengths(eml!.raw);
     const to = eml!.parsed.to;
-    const addresses = (Array.isArray(to) ? to : [to!]).flatMap((a) => a.value.map((v) => v.address));
+    const addresses = (Array.isArray(to) ? to : [to!]).flatMap((a) =>
+      a.value.map((v) => v.address),
+    );
     assert.equal(addresses.length, 300);
     assert.equal(addresses[0], "participant-000@example.com");
-    assert.equal(eml!.email.from, "participant-000@example.com", "From: the first participant by username");
+    assert.equal(
+      eml!.email.from,
+      "participant-000@example.com",
+      "From: the first participant by username",
+    );
     assert.ok(eml!.html.includes('<td class="messages">1</td>'));
   });
 
@@ -197,52 +273,101 @@ describe("bodies", () => {
       { UserId: "u2", UserEmail: "zed@example.com", Username: "zed", JoinTime: START },
       { UserId: "u1", UserEmail: "u1@example.com", Username: "alice", JoinTime: START },
     ];
-    const [eml] = await renderAll(oneChannel({ history, posts: [post("ch1", "p1", START + 1000, "hi")] }));
-    assert.ok(eml!.raw.includes("\r\nFrom: u1@example.com\r\nTo: u1@example.com,zed@example.com\r\n"));
+    const [eml] = await renderAll(
+      oneChannel({ history, posts: [post("ch1", "p1", START + 1000, "hi")] }),
+    );
+    assert.ok(
+      eml!.raw.includes("\r\nFrom: u1@example.com\r\nTo: u1@example.com,zed@example.com\r\n"),
+    );
   });
 
   test("a 0-second conversation: durations read 0 seconds", async () => {
-    const [eml] = await renderAll(oneChannel({ end: START, posts: [post("ch1", "p1", START, "same instant")] }));
+    const [eml] = await renderAll(
+      oneChannel({ end: START, posts: [post("ch1", "p1", START, "same instant")] }),
+    );
     assert.ok(eml!.text.includes("* Duration: 0 seconds\n"));
     assert.ok(eml!.html.includes('<td class="duration">0 seconds</td>'));
-    assert.ok(eml!.raw.includes(`\r\nDate: ${new Date(START).toUTCString().replace("GMT", "+0000")}\r\n`));
+    assert.ok(
+      eml!.raw.includes(`\r\nDate: ${new Date(START).toUTCString().replace("GMT", "+0000")}\r\n`),
+    );
   });
 
   test("bot posts and webhook names: usertype bot, postusername from the props", async () => {
     const [eml] = await renderAll(
       oneChannel({
         posts: [
-          post("ch1", "p1", START + 1000, "from a bot", { PostProps: '{"from_bot":"true","override_username":"Deploy Bot"}', UserId: "b1", Username: "deploybot", UserEmail: "bot@example.com" }),
-          post("ch1", "p2", START + 2000, "not a string override", { PostProps: '{"override_username":42,"webhook_display_name":"Hook"}' }),
+          post("ch1", "p1", START + 1000, "from a bot", {
+            PostProps: '{"from_bot":"true","override_username":"Deploy Bot"}',
+            UserId: "b1",
+            Username: "deploybot",
+            UserEmail: "bot@example.com",
+          }),
+          post("ch1", "p2", START + 2000, "not a string override", {
+            PostProps: '{"override_username":42,"webhook_display_name":"Hook"}',
+          }),
         ],
       }),
     );
-    assert.ok(eml!.text.includes("* p1 2023-11-14T22:13:21Z @deploybot b1 @Deploy Bot bot (bot@example.com) from a bot\n"));
-    assert.ok(eml!.text.includes("* p2 2023-11-14T22:13:22Z @alice u1 @Hook user (u1@example.com) not a string override\n"));
+    assert.ok(
+      eml!.text.includes(
+        "* p1 2023-11-14T22:13:21Z @deploybot b1 @Deploy Bot bot (bot@example.com) from a bot\n",
+      ),
+    );
+    assert.ok(
+      eml!.text.includes(
+        "* p2 2023-11-14T22:13:22Z @alice u1 @Hook user (u1@example.com) not a string override\n",
+      ),
+    );
     assert.ok(eml!.html.includes('<td class="usertype">bot</td>'));
   });
 
   test("permalink previews and edits carry their spans", async () => {
     const [eml] = await renderAll(
       oneChannel({
-        posts: [post("ch1", "p1", START + 1000, "edited text", { PostUpdateAt: START + 5000, PostEditAt: START + 5000, PostProps: '{"previewed_post":"prev0000000000000000000000"}' })],
+        posts: [
+          post("ch1", "p1", START + 1000, "edited text", {
+            PostUpdateAt: START + 5000,
+            PostEditAt: START + 5000,
+            PostProps: '{"previewed_post":"prev0000000000000000000000"}',
+          }),
+        ],
       }),
     );
-    assert.ok(eml!.html.includes('<span class="previews_post">prev0000000000000000000000</span>\n    <span class="update_type">EditedNewMsg</span>\n    <span class="update_time">2023-11-14T22:13:25Z</span>\n    <span class="edited_new_msg_id"></span>\n</li>'));
-    assert.ok(eml!.text.includes("edited text prev0000000000000000000000 EditedNewMsg 2023-11-14T22:13:25Z\n"));
+    assert.ok(
+      eml!.html.includes(
+        '<span class="previews_post">prev0000000000000000000000</span>\n    <span class="update_type">EditedNewMsg</span>\n    <span class="update_time">2023-11-14T22:13:25Z</span>\n    <span class="edited_new_msg_id"></span>\n</li>',
+      ),
+    );
+    assert.ok(
+      eml!.text.includes(
+        "edited text prev0000000000000000000000 EditedNewMsg 2023-11-14T22:13:25Z\n",
+      ),
+    );
   });
 
   test("non-ASCII and hostile file names: attached under their base name, type by extension", async () => {
     const files = {
       p1: [
         { Id: "f1", Name: "rapport été 📎.pdf", Path: "data/f1", CreateAt: START + 1000, Size: 5 },
-        { Id: "f2", Name: "dir/sub/naïve \"quoted\";.txt", Path: "data/f2", CreateAt: START + 1000, Size: 3 },
+        {
+          Id: "f2",
+          Name: 'dir/sub/naïve "quoted";.txt',
+          Path: "data/f2",
+          CreateAt: START + 1000,
+          Size: 3,
+        },
       ],
     };
-    const [eml] = await renderAll(oneChannel({ posts: [post("ch1", "p1", START + 1000, "files", { PostFileIds: ["f1", "f2"] })], files }), {
-      "data/f1": Buffer.from("%PDF-"),
-      "data/f2": Buffer.from("abc"),
-    });
+    const [eml] = await renderAll(
+      oneChannel({
+        posts: [post("ch1", "p1", START + 1000, "files", { PostFileIds: ["f1", "f2"] })],
+        files,
+      }),
+      {
+        "data/f1": Buffer.from("%PDF-"),
+        "data/f2": Buffer.from("abc"),
+      },
+    );
     assert.deepEqual(
       eml!.parsed.attachments.map((a) => [a.filename, a.contentType, a.content.toString()]),
       [
@@ -255,8 +380,17 @@ describe("bodies", () => {
   });
 
   test("ExportAttachments off: files are listed, not attached", async () => {
-    const files = { p1: [{ Id: "f1", Name: "a.txt", Path: "data/f1", CreateAt: START + 1000, Size: 3 }] };
-    const [eml] = await renderAll(oneChannel({ exportAttachments: false, posts: [post("ch1", "p1", START + 1000, "files", { PostFileIds: ["f1"] })], files }), { "data/f1": Buffer.from("abc") });
+    const files = {
+      p1: [{ Id: "f1", Name: "a.txt", Path: "data/f1", CreateAt: START + 1000, Size: 3 }],
+    };
+    const [eml] = await renderAll(
+      oneChannel({
+        exportAttachments: false,
+        posts: [post("ch1", "p1", START + 1000, "files", { PostFileIds: ["f1"] })],
+        files,
+      }),
+      { "data/f1": Buffer.from("abc") },
+    );
     assert.equal(eml!.parsed.attachments.length, 0);
     assert.ok(eml!.text.includes("Uploaded file a.txt"));
   });
@@ -295,7 +429,13 @@ describe("order and determinism", () => {
       .split("\n")
       .filter((l) => l.startsWith("* p"))
       .map((l) => l.replace(/^\* (\S+) .*\) /, "$1 "));
-    assert.deepEqual(order, ["p0 earlier", "pa same time plain", "pz later plain", "pa Uploaded file a.txt", "pz Uploaded file z.txt"]);
+    assert.deepEqual(order, [
+      "p0 earlier",
+      "pa same time plain",
+      "pz later plain",
+      "pa Uploaded file a.txt",
+      "pz Uploaded file z.txt",
+    ]);
     assert.ok(emls[0]!.raw.includes("\r\nX-Mattermost-ChannelType: private\r\n"));
   });
 
@@ -308,14 +448,23 @@ describe("order and determinism", () => {
     );
     for (const e of a) assert.match(e.email.messageId, /^<[0-9a-f]{40}@custodian>$/);
     assert.equal(a[0]!.parsed.messageId, a[0]!.email.messageId);
-    assert.notEqual(a[0]!.email.messageId, a[1]!.email.messageId, "each channel's email has its own id");
+    assert.notEqual(
+      a[0]!.email.messageId,
+      a[1]!.email.messageId,
+      "each channel's email has its own id",
+    );
     const other = await renderAll(twoChannels(), {}, { jobId: "another-policy" });
     assert.notEqual(other[0]!.email.messageId, a[0]!.email.messageId);
   });
 
   test("a stream can be read again, byte-identical (the resend after a lost reply)", async () => {
     const batch = twoChannels();
-    for await (const email of renderGlobalRelayEmails({ batch, scope: "j", openAttachment: attachmentStore({ b: Buffer.from("bbb") }), log: { error() {}, warn() {} } })) {
+    for await (const email of renderGlobalRelayEmails({
+      batch,
+      scope: "j",
+      openAttachment: attachmentStore({ b: Buffer.from("bbb") }),
+      log: { error() {}, warn() {} },
+    })) {
       const first = await readEml(email);
       const second = await readEml(email);
       assert.ok(first.equals(second));
@@ -330,7 +479,9 @@ describe("globalrelay-zip", () => {
     const batch = batchOf({
       batchStart: START,
       batchEnd: START + 60_000,
-      channels: [mmChannel({ Id: "ch:2|x", Name: name, DisplayName: "Q3", Type: "O", TeamId: "team" })],
+      channels: [
+        mmChannel({ Id: "ch:2|x", Name: name, DisplayName: "Q3", Type: "O", TeamId: "team" }),
+      ],
       posts: [post("ch:2|x", "p1", START + 1000, "hi")],
     });
     await writeGlobalRelayZipBatch({ batch, zip, openAttachment: attachmentStore({}) });
@@ -343,7 +494,15 @@ describe("globalrelay-zip", () => {
     const batch = batchOf({
       batchStart: START,
       batchEnd: START + 60_000,
-      channels: [mmChannel({ Id: "ch1", Name: "town-square", DisplayName: "Town Square", Type: "O", TeamId: "team" })],
+      channels: [
+        mmChannel({
+          Id: "ch1",
+          Name: "town-square",
+          DisplayName: "Town Square",
+          Type: "O",
+          TeamId: "team",
+        }),
+      ],
       posts: [post("ch1", "p1", START + 1000, "hi", { PostFileIds: ["f1", "f2"] })],
       files: {
         p1: [
@@ -352,24 +511,50 @@ describe("globalrelay-zip", () => {
         ],
       },
     });
-    const result = await writeGlobalRelayZipBatch({ batch, zip, openAttachment: attachmentStore({ ok: Buffer.from("ok"), gone: "missing" }) });
+    const result = await writeGlobalRelayZipBatch({
+      batch,
+      zip,
+      openAttachment: attachmentStore({ ok: Buffer.from("ok"), gone: "missing" }),
+    });
     assert.deepEqual(zip.names(), ["town-square - (ch1) - 0.eml"]);
     assert.deepEqual(result, {
       messages: 1,
       files: 1,
-      warnings: ["Warning:File backend read: File missing for post; cannot copy file to archive - Post: p1 - gone"],
+      warnings: [
+        "Warning:File backend read: File missing for post; cannot copy file to archive - Post: p1 - gone",
+      ],
     });
-    assert.match(zip.text("town-square - (ch1) - 0.eml"), /^MIME-Version: 1\.0\r\nFrom: u1@example\.com\r\n/);
+    assert.match(
+      zip.text("town-square - (ch1) - 0.eml"),
+      /^MIME-Version: 1\.0\r\nFrom: u1@example\.com\r\n/,
+    );
   });
 
   test("an attachment that fails while being read fails the batch", async () => {
     const zip = new MemoryZipSink();
-    const batch = oneChannel({ posts: [post("ch1", "p1", START + 1000, "hi", { PostFileIds: ["f1"] })], files: { p1: [{ Id: "f1", Name: "x", Path: "x", CreateAt: START }] } });
-    await assert.rejects(writeGlobalRelayZipBatch({ batch, zip, openAttachment: attachmentStore({ x: "broken" }) }), /read failed/);
+    const batch = oneChannel({
+      posts: [post("ch1", "p1", START + 1000, "hi", { PostFileIds: ["f1"] })],
+      files: { p1: [{ Id: "f1", Name: "x", Path: "x", CreateAt: START }] },
+    });
+    await assert.rejects(
+      writeGlobalRelayZipBatch({ batch, zip, openAttachment: attachmentStore({ x: "broken" }) }),
+      /read failed/,
+    );
   });
 
   test("a channel with only joins and leaves still gets an email without messages", async () => {
-    const batch = oneChannel({ posts: [], history: [{ UserId: "u9", UserEmail: "nine@example.com", Username: "nine", JoinTime: START + 5, LeaveTime: START + 10 }] });
+    const batch = oneChannel({
+      posts: [],
+      history: [
+        {
+          UserId: "u9",
+          UserEmail: "nine@example.com",
+          Username: "nine",
+          JoinTime: START + 5,
+          LeaveTime: START + 10,
+        },
+      ],
+    });
     const emls: RenderedEml[] = await renderAll(batch);
     assert.equal(emls.length, 1);
     assert.ok(emls[0]!.text.includes("--------\nMessages\n--------\n\nExported on"));

@@ -10,7 +10,14 @@
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { batchOf, mmChannel, TEST_CHANNEL, type MmFileInfo, type MmMemberHistory, type MmMessageExport } from "../testing/fixtures.ts";
+import {
+  batchOf,
+  mmChannel,
+  TEST_CHANNEL,
+  type MmFileInfo,
+  type MmMemberHistory,
+  type MmMessageExport,
+} from "../testing/fixtures.ts";
 import { renderAll, type RenderedEml } from "./test-helpers.ts";
 import type { BatchInput } from "../../model.ts";
 
@@ -64,7 +71,14 @@ function summaryHtml(ended: string, duration: string): string {
   );
 }
 
-type Row = [userid: string, username: string, email: string, left: string, duration: string, messages: number];
+type Row = [
+  userid: string,
+  username: string,
+  email: string,
+  left: string,
+  duration: string,
+  messages: number,
+];
 
 function rowsHtml(...rows: Row[]): string {
   return rows
@@ -85,7 +99,15 @@ function rowsHtml(...rows: Row[]): string {
     .join("\n\n");
 }
 
-type Li = { id: string; sent: string; userid: string; postusername?: string; message: string; previews?: string; update?: [type: string, time: string] };
+type Li = {
+  id: string;
+  sent: string;
+  userid: string;
+  postusername?: string;
+  message: string;
+  previews?: string;
+  update?: [type: string, time: string];
+};
 
 function messagesHtml(...items: Li[]): string {
   return items
@@ -102,7 +124,11 @@ function messagesHtml(...items: Li[]): string {
         `    <span class="message">${m.message}</span>`,
         ...(m.previews ? [`    <span class="previews_post">${m.previews}</span>`] : []),
         ...(m.update
-          ? [`    <span class="update_type">${m.update[0]}</span>`, `    <span class="update_time">${m.update[1]}</span>`, '    <span class="edited_new_msg_id"></span>']
+          ? [
+              `    <span class="update_type">${m.update[0]}</span>`,
+              `    <span class="update_time">${m.update[1]}</span>`,
+              '    <span class="edited_new_msg_id"></span>',
+            ]
           : []),
         "</li>",
       ),
@@ -130,10 +156,23 @@ type Expected = {
 function check(eml: RenderedEml, expected: Expected, label: string): void {
   // Like Mattermost's test, a substring (its To is a prefix of the full list); here also at a line start.
   const head = "\r\n" + eml.raw.slice(0, eml.raw.indexOf("\r\n\r\n"));
-  for (const h of expected.headers) assert.ok(head.includes("\r\n" + h), `${label}: header ${JSON.stringify(h)}`);
-  for (const text of expected.texts) assert.ok(eml.text.includes(text), `${label}: text should contain\n${text}\n--- actual:\n${eml.text}`);
-  for (const html of expected.htmls) assert.ok(eml.html.includes(html), `${label}: html should contain\n${html}\n--- actual:\n${eml.html}`);
-  for (const name of expected.notTexts ?? []) assert.ok(!eml.parsed.attachments.some((a) => a.filename === name), `${label}: no attachment ${name}`);
+  for (const h of expected.headers)
+    assert.ok(head.includes("\r\n" + h), `${label}: header ${JSON.stringify(h)}`);
+  for (const text of expected.texts)
+    assert.ok(
+      eml.text.includes(text),
+      `${label}: text should contain\n${text}\n--- actual:\n${eml.text}`,
+    );
+  for (const html of expected.htmls)
+    assert.ok(
+      eml.html.includes(html),
+      `${label}: html should contain\n${html}\n--- actual:\n${eml.html}`,
+    );
+  for (const name of expected.notTexts ?? [])
+    assert.ok(
+      !eml.parsed.attachments.some((a) => a.filename === name),
+      `${label}: no attachment ${name}`,
+    );
   if (expected.attachments) {
     assert.deepEqual(
       eml.parsed.attachments.map((a) => [a.filename, a.content.toString("utf8")]),
@@ -165,14 +204,43 @@ const CH: MmMessageExport = {
 
 function history(firstUserId = "test1", firstUsername = "test"): MmMemberHistory[] {
   return [
-    { JoinTime: 0, UserId: firstUserId, UserEmail: "test1@test.com", Username: firstUsername, LeaveTime: 100_000 },
-    { JoinTime: 8, UserId: firstUserId === "test1" ? "test2" : "id-test2", UserEmail: "test2@test.com", Username: "test2", LeaveTime: 100_000 },
-    { JoinTime: 400, UserId: firstUserId === "test1" ? "test3" : "id-test3", UserEmail: "test3@test.com", Username: "test3" },
+    {
+      JoinTime: 0,
+      UserId: firstUserId,
+      UserEmail: "test1@test.com",
+      Username: firstUsername,
+      LeaveTime: 100_000,
+    },
+    {
+      JoinTime: 8,
+      UserId: firstUserId === "test1" ? "test2" : "id-test2",
+      UserEmail: "test2@test.com",
+      Username: "test2",
+      LeaveTime: 100_000,
+    },
+    {
+      JoinTime: 400,
+      UserId: firstUserId === "test1" ? "test3" : "id-test3",
+      UserEmail: "test3@test.com",
+      Username: "test3",
+    },
   ];
 }
 
-function batch(posts: MmMessageExport[], endTime: number, files: Record<string, MmFileInfo[]> = {}, hist = history()): BatchInput {
-  return batchOf({ batchStart: 1, batchEnd: endTime, channels: [TEST_CHANNEL], history: { "channel-id": hist }, posts, files });
+function batch(
+  posts: MmMessageExport[],
+  endTime: number,
+  files: Record<string, MmFileInfo[]> = {},
+  hist = history(),
+): BatchInput {
+  return batchOf({
+    batchStart: 1,
+    batchEnd: endTime,
+    channels: [TEST_CHANNEL],
+    history: { "channel-id": hist },
+    posts,
+    files,
+  });
 }
 
 const ROWS_STD = (m1: number): Row[] => [
@@ -194,8 +262,23 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
     const emls = await renderAll(
       batch(
         [
-          { ...CH, PostId: "post-id1", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message 1", UserId: "id-test1" },
-          { ...CH, PostId: "post-id2", PostRootId: "post-root-id", PostCreateAt: 100_000, PostUpdateAt: 100_000, PostMessage: "message 2", UserId: "id-test1" },
+          {
+            ...CH,
+            PostId: "post-id1",
+            PostCreateAt: 1,
+            PostUpdateAt: 1,
+            PostMessage: "message 1",
+            UserId: "id-test1",
+          },
+          {
+            ...CH,
+            PostId: "post-id2",
+            PostRootId: "post-root-id",
+            PostCreateAt: 100_000,
+            PostUpdateAt: 100_000,
+            PostMessage: "message 2",
+            UserId: "id-test1",
+          },
         ],
         100_000,
         {},
@@ -238,16 +321,48 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
     const emls = await renderAll(
       batch(
         [
-          { ...CH, PostId: "post-id-1", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message1", PostFileIds: ["test1"] },
-          { ...CH, PostId: "post-id-2", PostRootId: "post-id-1", PostCreateAt: 100_000, PostUpdateAt: 100_000, PostMessage: "message2", PostFileIds: ["test2"] },
+          {
+            ...CH,
+            PostId: "post-id-1",
+            PostCreateAt: 1,
+            PostUpdateAt: 1,
+            PostMessage: "message1",
+            PostFileIds: ["test1"],
+          },
+          {
+            ...CH,
+            PostId: "post-id-2",
+            PostRootId: "post-id-1",
+            PostCreateAt: 100_000,
+            PostUpdateAt: 100_000,
+            PostMessage: "message2",
+            PostFileIds: ["test2"],
+          },
         ],
         100_000,
         {
-          "post-id-1": [{ Name: "test1-attachment", Id: "test1-attachment", Path: "test1-attachment", CreateAt: 1 }],
-          "post-id-2": [{ Name: "test2-attachment", Id: "test2-attachment", Path: "test2-attachment", CreateAt: 1 }],
+          "post-id-1": [
+            {
+              Name: "test1-attachment",
+              Id: "test1-attachment",
+              Path: "test1-attachment",
+              CreateAt: 1,
+            },
+          ],
+          "post-id-2": [
+            {
+              Name: "test2-attachment",
+              Id: "test2-attachment",
+              Path: "test2-attachment",
+              CreateAt: 1,
+            },
+          ],
         },
       ),
-      { "test1-attachment": Buffer.from(ATTACHMENT_1), "test2-attachment": Buffer.from(ATTACHMENT_2) },
+      {
+        "test1-attachment": Buffer.from(ATTACHMENT_1),
+        "test2-attachment": Buffer.from(ATTACHMENT_2),
+      },
     );
     assert.equal(emls.length, 1);
     check(
@@ -267,7 +382,12 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
           rowsHtml(...ROWS_STD(2)),
           messagesHtml(
             { id: "post-id-1", sent: T0, userid: "test1", message: "message1" },
-            { id: "post-id-1", sent: T0, userid: "test1", message: "Uploaded file test1-attachment" },
+            {
+              id: "post-id-1",
+              sent: T0,
+              userid: "test1",
+              message: "Uploaded file test1-attachment",
+            },
             { id: "post-id-2", sent: T100, userid: "test1", message: "message2" },
           ),
         ],
@@ -284,16 +404,48 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
     const emls = await renderAll(
       batch(
         [
-          { ...CH, PostId: "post-id-1", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message1", PostFileIds: ["test1"] },
-          { ...CH, PostId: "post-id-2", PostRootId: "post-id-1", PostCreateAt: 100_000, PostUpdateAt: 100_000, PostMessage: "message2", PostFileIds: ["test2"] },
+          {
+            ...CH,
+            PostId: "post-id-1",
+            PostCreateAt: 1,
+            PostUpdateAt: 1,
+            PostMessage: "message1",
+            PostFileIds: ["test1"],
+          },
+          {
+            ...CH,
+            PostId: "post-id-2",
+            PostRootId: "post-id-1",
+            PostCreateAt: 100_000,
+            PostUpdateAt: 100_000,
+            PostMessage: "message2",
+            PostFileIds: ["test2"],
+          },
         ],
         100_000,
         {
-          "post-id-1": [{ Name: "test1-attachment", Id: "test1-attachment", Path: "test1-attachment", Size: 90 }],
-          "post-id-2": [{ Name: "test2-attachment", Id: "test2-attachment", Path: "test2-attachment", Size: 56 }],
+          "post-id-1": [
+            {
+              Name: "test1-attachment",
+              Id: "test1-attachment",
+              Path: "test1-attachment",
+              Size: 90,
+            },
+          ],
+          "post-id-2": [
+            {
+              Name: "test2-attachment",
+              Id: "test2-attachment",
+              Path: "test2-attachment",
+              Size: 56,
+            },
+          ],
         },
       ),
-      { "test1-attachment": Buffer.from(ATTACHMENT_1), "test2-attachment": Buffer.from(ATTACHMENT_2) },
+      {
+        "test1-attachment": Buffer.from(ATTACHMENT_1),
+        "test2-attachment": Buffer.from(ATTACHMENT_2),
+      },
       { maxEmailBytes: 100 },
     );
     assert.equal(emls.length, 2);
@@ -317,7 +469,12 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
           rowsHtml(...ROWS_STD(1)),
           messagesHtml(
             { id: "post-id-1", sent: T0, userid: "test1", message: "message1" },
-            { id: "post-id-1", sent: T0, userid: "test1", message: "Uploaded file test1-attachment" },
+            {
+              id: "post-id-1",
+              sent: T0,
+              userid: "test1",
+              message: "Uploaded file test1-attachment",
+            },
           ),
         ],
         attachments: [["test1-attachment", ATTACHMENT_1]],
@@ -340,7 +497,12 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
           rowsHtml(...ROWS_STD(1)),
           messagesHtml(
             { id: "post-id-2", sent: T100, userid: "test1", message: "message2" },
-            { id: "post-id-2", sent: T100, userid: "test1", message: "Uploaded file test2-attachment" },
+            {
+              id: "post-id-2",
+              sent: T100,
+              userid: "test1",
+              message: "Uploaded file test2-attachment",
+            },
           ),
         ],
         attachments: [["test2-attachment", ATTACHMENT_2]],
@@ -354,11 +516,35 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
     const emls = await renderAll(
       batch(
         [
-          { ...CH, PostId: "post-id-1", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message1", PostFileIds: ["test1"] },
-          { ...CH, PostId: "post-id-2", PostRootId: "post-id-1", PostCreateAt: 100_000, PostUpdateAt: 100_000, PostMessage: "message2" },
+          {
+            ...CH,
+            PostId: "post-id-1",
+            PostCreateAt: 1,
+            PostUpdateAt: 1,
+            PostMessage: "message1",
+            PostFileIds: ["test1"],
+          },
+          {
+            ...CH,
+            PostId: "post-id-2",
+            PostRootId: "post-id-1",
+            PostCreateAt: 100_000,
+            PostUpdateAt: 100_000,
+            PostMessage: "message2",
+          },
         ],
         100_000,
-        { "post-id-1": [{ Name: "test1-attachment", Id: "test1-attachment", Path: "test1-attachment", CreateAt: 1, Size: 101 }] },
+        {
+          "post-id-1": [
+            {
+              Name: "test1-attachment",
+              Id: "test1-attachment",
+              Path: "test1-attachment",
+              CreateAt: 1,
+              Size: 101,
+            },
+          ],
+        },
       ),
       { "test1-attachment": Buffer.from(ATTACHMENT_1) },
       { maxEmailBytes: 100 },
@@ -386,7 +572,8 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
               id: "post-id-1",
               sent: T0,
               userid: "test1",
-              message: "Uploaded file &#34;test1-attachment&#34; (id &#39;test1-attachment&#39;) was removed because it was too large to send.",
+              message:
+                "Uploaded file &#34;test1-attachment&#34; (id &#39;test1-attachment&#39;) was removed because it was too large to send.",
             },
             { id: "post-id-2", sent: T100, userid: "test1", message: "message2" },
           ),
@@ -395,24 +582,62 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
       },
       "removed",
     );
-    assert.deepEqual(emls[0]!.email.removed, [{ postId: "post-id-1", fileIds: ["test1-attachment"] }]);
-    assert.deepEqual(emls[0]!.email.warnings, [], "Mattermost counts no warning for a removed attachment");
+    assert.deepEqual(emls[0]!.email.removed, [
+      { postId: "post-id-1", fileIds: ["test1-attachment"] },
+    ]);
+    assert.deepEqual(
+      emls[0]!.email.warnings,
+      [],
+      "Mattermost counts no warning for a removed attachment",
+    );
   });
 
   test("posts with attachments, post size and attachment too large, new channel export needed and attachment removed", async () => {
     const emls = await renderAll(
       batch(
         [
-          { ...CH, PostId: "post-id-1", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message1", PostFileIds: ["test1"] },
-          { ...CH, PostId: "post-id-2", PostRootId: "post-id-1", PostCreateAt: 100_000, PostUpdateAt: 100_000, PostMessage: "message2", PostFileIds: ["test2"] },
+          {
+            ...CH,
+            PostId: "post-id-1",
+            PostCreateAt: 1,
+            PostUpdateAt: 1,
+            PostMessage: "message1",
+            PostFileIds: ["test1"],
+          },
+          {
+            ...CH,
+            PostId: "post-id-2",
+            PostRootId: "post-id-1",
+            PostCreateAt: 100_000,
+            PostUpdateAt: 100_000,
+            PostMessage: "message2",
+            PostFileIds: ["test2"],
+          },
         ],
         100_000,
         {
-          "post-id-1": [{ Name: "test1-attachment", Id: "test1-attachment", Path: "test1-attachment", Size: 20 }],
-          "post-id-2": [{ Name: "test2-attachment", Id: "test2-attachment", Path: "test2-attachment", Size: 31 }],
+          "post-id-1": [
+            {
+              Name: "test1-attachment",
+              Id: "test1-attachment",
+              Path: "test1-attachment",
+              Size: 20,
+            },
+          ],
+          "post-id-2": [
+            {
+              Name: "test2-attachment",
+              Id: "test2-attachment",
+              Path: "test2-attachment",
+              Size: 31,
+            },
+          ],
         },
       ),
-      { "test1-attachment": Buffer.from(ATTACHMENT_1), "test2-attachment": Buffer.from(ATTACHMENT_2) },
+      {
+        "test1-attachment": Buffer.from(ATTACHMENT_1),
+        "test2-attachment": Buffer.from(ATTACHMENT_2),
+      },
       { maxEmailBytes: 30 },
     );
     assert.equal(emls.length, 2);
@@ -433,7 +658,12 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
           rowsHtml(...ROWS_STD(1)),
           messagesHtml(
             { id: "post-id-1", sent: T0, userid: "test1", message: "message1" },
-            { id: "post-id-1", sent: T0, userid: "test1", message: "Uploaded file test1-attachment" },
+            {
+              id: "post-id-1",
+              sent: T0,
+              userid: "test1",
+              message: "Uploaded file test1-attachment",
+            },
           ),
         ],
         attachments: [["test1-attachment", ATTACHMENT_1]],
@@ -461,7 +691,8 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
               id: "post-id-2",
               sent: T100,
               userid: "test1",
-              message: "Uploaded file &#34;test2-attachment&#34; (id &#39;test2-attachment&#39;) was removed because it was too large to send.",
+              message:
+                "Uploaded file &#34;test2-attachment&#34; (id &#39;test2-attachment&#39;) was removed because it was too large to send.",
             },
           ),
         ],
@@ -475,18 +706,45 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
     const emls = await renderAll(
       batch(
         [
-          { ...CH, PostId: "post-id-1", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message1", PostFileIds: ["test1", "test1-2"] },
-          { ...CH, PostId: "post-id-2", PostRootId: "post-id-1", PostCreateAt: 100_000, PostUpdateAt: 100_000, PostMessage: "message2" },
+          {
+            ...CH,
+            PostId: "post-id-1",
+            PostCreateAt: 1,
+            PostUpdateAt: 1,
+            PostMessage: "message1",
+            PostFileIds: ["test1", "test1-2"],
+          },
+          {
+            ...CH,
+            PostId: "post-id-2",
+            PostRootId: "post-id-1",
+            PostCreateAt: 100_000,
+            PostUpdateAt: 100_000,
+            PostMessage: "message2",
+          },
         ],
         100_000,
         {
           "post-id-1": [
-            { Name: "test1-attachment", Id: "test1-attachment", Path: "test1-attachment", CreateAt: 1 },
-            { Name: "test1-attachment-2", Id: "test1-attachment-2", Path: "test1-attachment-2", CreateAt: 1 },
+            {
+              Name: "test1-attachment",
+              Id: "test1-attachment",
+              Path: "test1-attachment",
+              CreateAt: 1,
+            },
+            {
+              Name: "test1-attachment-2",
+              Id: "test1-attachment-2",
+              Path: "test1-attachment-2",
+              CreateAt: 1,
+            },
           ],
         },
       ),
-      { "test1-attachment": Buffer.from(ATTACHMENT_1), "test1-attachment-2": Buffer.from(ATTACHMENT_2) },
+      {
+        "test1-attachment": Buffer.from(ATTACHMENT_1),
+        "test1-attachment-2": Buffer.from(ATTACHMENT_2),
+      },
     );
     assert.equal(emls.length, 1);
     check(
@@ -507,8 +765,18 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
           rowsHtml(...ROWS_STD(2)),
           messagesHtml(
             { id: "post-id-1", sent: T0, userid: "test1", message: "message1" },
-            { id: "post-id-1", sent: T0, userid: "test1", message: "Uploaded file test1-attachment" },
-            { id: "post-id-1", sent: T0, userid: "test1", message: "Uploaded file test1-attachment-2" },
+            {
+              id: "post-id-1",
+              sent: T0,
+              userid: "test1",
+              message: "Uploaded file test1-attachment",
+            },
+            {
+              id: "post-id-1",
+              sent: T0,
+              userid: "test1",
+              message: "Uploaded file test1-attachment-2",
+            },
             { id: "post-id-2", sent: T100, userid: "test1", message: "message2" },
           ),
         ],
@@ -525,7 +793,14 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
     const emls = await renderAll(
       batch(
         [
-          { ...CH, PostId: "post-id-1", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message", PostFileIds: ["test1"] },
+          {
+            ...CH,
+            PostId: "post-id-1",
+            PostCreateAt: 1,
+            PostUpdateAt: 1,
+            PostMessage: "message",
+            PostFileIds: ["test1"],
+          },
           {
             ...CH,
             PostId: "post-id-2",
@@ -538,7 +813,18 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
           },
         ],
         200_000,
-        { "post-id-1": [{ Name: "test1-attachment", Id: "test1-attachment", Path: "test1-attachment", CreateAt: 1, UpdateAt: 200_000, DeleteAt: 200_000 }] },
+        {
+          "post-id-1": [
+            {
+              Name: "test1-attachment",
+              Id: "test1-attachment",
+              Path: "test1-attachment",
+              CreateAt: 1,
+              UpdateAt: 200_000,
+              DeleteAt: 200_000,
+            },
+          ],
+        },
       ),
       { "test1-attachment": Buffer.from(ATTACHMENT_1) },
     );
@@ -566,10 +852,27 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
           ),
           messagesHtml(
             { id: "post-id-1", sent: T0, userid: "test1", message: "message" },
-            { id: "post-id-1", sent: T0, userid: "test1", message: "Uploaded file test1-attachment" },
-            { id: "post-id-1", sent: T0, userid: "test1", message: "Deleted file test1-attachment", update: ["FileDeleted", T200] },
+            {
+              id: "post-id-1",
+              sent: T0,
+              userid: "test1",
+              message: "Uploaded file test1-attachment",
+            },
+            {
+              id: "post-id-1",
+              sent: T0,
+              userid: "test1",
+              message: "Deleted file test1-attachment",
+              update: ["FileDeleted", T200],
+            },
             { id: "post-id-2", sent: T100, userid: "test1", message: "message" },
-            { id: "post-id-2", sent: T100, userid: "test1", message: "delete message", update: ["Deleted", T200] },
+            {
+              id: "post-id-2",
+              sent: T100,
+              userid: "test1",
+              message: "delete message",
+              update: ["Deleted", T200],
+            },
           ),
         ],
         attachments: [["test1-attachment", ATTACHMENT_1]],
@@ -582,11 +885,36 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
     const emls = await renderAll(
       batch(
         [
-          { ...CH, PostId: "post-id-1", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message", PostFileIds: ["test1"] },
-          { ...CH, PostId: "post-id-2", PostRootId: "post-id-1", PostCreateAt: 100_000, PostUpdateAt: 100_000, PostMessage: "message" },
+          {
+            ...CH,
+            PostId: "post-id-1",
+            PostCreateAt: 1,
+            PostUpdateAt: 1,
+            PostMessage: "message",
+            PostFileIds: ["test1"],
+          },
+          {
+            ...CH,
+            PostId: "post-id-2",
+            PostRootId: "post-id-1",
+            PostCreateAt: 100_000,
+            PostUpdateAt: 100_000,
+            PostMessage: "message",
+          },
         ],
         100_000,
-        { "post-id-1": [{ Name: "test1-attachment", Id: "test1-attachment", Path: "test1-attachment", CreateAt: 1, UpdateAt: 200_000, DeleteAt: 200_000 }] },
+        {
+          "post-id-1": [
+            {
+              Name: "test1-attachment",
+              Id: "test1-attachment",
+              Path: "test1-attachment",
+              CreateAt: 1,
+              UpdateAt: 200_000,
+              DeleteAt: 200_000,
+            },
+          ],
+        },
       ),
       { "test1-attachment": Buffer.from(ATTACHMENT_1) },
     );
@@ -609,8 +937,19 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
           rowsHtml(...ROWS_STD(2)),
           messagesHtml(
             { id: "post-id-1", sent: T0, userid: "test1", message: "message" },
-            { id: "post-id-1", sent: T0, userid: "test1", message: "Uploaded file test1-attachment" },
-            { id: "post-id-1", sent: T0, userid: "test1", message: "Deleted file test1-attachment", update: ["FileDeleted", T200] },
+            {
+              id: "post-id-1",
+              sent: T0,
+              userid: "test1",
+              message: "Uploaded file test1-attachment",
+            },
+            {
+              id: "post-id-1",
+              sent: T0,
+              userid: "test1",
+              message: "Deleted file test1-attachment",
+              update: ["FileDeleted", T200],
+            },
             { id: "post-id-2", sent: T100, userid: "test1", message: "message" },
           ),
         ],
@@ -624,11 +963,36 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
     const emls = await renderAll(
       batch(
         [
-          { ...CH, PostId: "post-id-1", PostOriginalId: "post-original-id", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message", PostFileIds: ["test1"] },
-          { ...CH, PostId: "post-id-2", PostOriginalId: "post-original-id", PostRootId: "post-id-1", PostCreateAt: 100_000, PostUpdateAt: 100_000, PostMessage: "message" },
+          {
+            ...CH,
+            PostId: "post-id-1",
+            PostOriginalId: "post-original-id",
+            PostCreateAt: 1,
+            PostUpdateAt: 1,
+            PostMessage: "message",
+            PostFileIds: ["test1"],
+          },
+          {
+            ...CH,
+            PostId: "post-id-2",
+            PostOriginalId: "post-original-id",
+            PostRootId: "post-id-1",
+            PostCreateAt: 100_000,
+            PostUpdateAt: 100_000,
+            PostMessage: "message",
+          },
         ],
         100_000,
-        { "post-id-1": [{ Name: "test1-attachment", Id: "test1-attachment", Path: "test1-attachment", CreateAt: 1 }] },
+        {
+          "post-id-1": [
+            {
+              Name: "test1-attachment",
+              Id: "test1-attachment",
+              Path: "test1-attachment",
+              CreateAt: 1,
+            },
+          ],
+        },
       ),
       { "test1-attachment": "missing" },
     );
@@ -650,7 +1014,12 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
           rowsHtml(...ROWS_STD(2)),
           messagesHtml(
             { id: "post-id-1", sent: T0, userid: "test1", message: "message" },
-            { id: "post-id-1", sent: T0, userid: "test1", message: "Uploaded file test1-attachment" },
+            {
+              id: "post-id-1",
+              sent: T0,
+              userid: "test1",
+              message: "Uploaded file test1-attachment",
+            },
             { id: "post-id-2", sent: T100, userid: "test1", message: "message" },
           ),
         ],
@@ -660,14 +1029,23 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
       "missing",
     );
     // expectedWarnings: 1
-    assert.deepEqual(emls[0]!.email.warnings, ["Warning:File backend read: File missing for post; cannot copy file to archive - Post: post-id-1 - test1-attachment"]);
+    assert.deepEqual(emls[0]!.email.warnings, [
+      "Warning:File backend read: File missing for post; cannot copy file to archive - Post: post-id-1 - test1-attachment",
+    ]);
   });
 
   test("posts with override_username property", async () => {
     const emls = await renderAll(
       batch(
         [
-          { ...CH, PostId: "post-id", PostOriginalId: "post-original-id", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message" },
+          {
+            ...CH,
+            PostId: "post-id",
+            PostOriginalId: "post-original-id",
+            PostCreateAt: 1,
+            PostUpdateAt: 1,
+            PostMessage: "message",
+          },
           {
             ...CH,
             PostId: "post-id",
@@ -676,7 +1054,8 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
             PostCreateAt: 100_000,
             PostUpdateAt: 100_000,
             PostMessage: "message",
-            PostProps: '{"from_webhook":"true","html":"<b>Test HTML</b>","override_username":"test_username_override","webhook_display_name":"Test Bot"}',
+            PostProps:
+              '{"from_webhook":"true","html":"<b>Test HTML</b>","override_username":"test_username_override","webhook_display_name":"Test Bot"}',
           },
         ],
         100_000,
@@ -698,7 +1077,13 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
           rowsHtml(...ROWS_STD(2)),
           messagesHtml(
             { id: "post-id", sent: T0, userid: "test1", message: "message" },
-            { id: "post-id", sent: T100, userid: "test1", postusername: "test_username_override", message: "message" },
+            {
+              id: "post-id",
+              sent: T100,
+              userid: "test1",
+              postusername: "test_username_override",
+              message: "message",
+            },
           ),
         ],
       },
@@ -710,7 +1095,14 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
     const emls = await renderAll(
       batch(
         [
-          { ...CH, PostId: "post-id", PostOriginalId: "post-original-id", PostCreateAt: 1, PostUpdateAt: 1, PostMessage: "message" },
+          {
+            ...CH,
+            PostId: "post-id",
+            PostOriginalId: "post-original-id",
+            PostCreateAt: 1,
+            PostUpdateAt: 1,
+            PostMessage: "message",
+          },
           {
             ...CH,
             PostId: "post-id",
@@ -741,7 +1133,13 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
           rowsHtml(...ROWS_STD(2)),
           messagesHtml(
             { id: "post-id", sent: T0, userid: "test1", message: "message" },
-            { id: "post-id", sent: T100, userid: "test1", postusername: "Test Bot", message: "message" },
+            {
+              id: "post-id",
+              sent: T100,
+              userid: "test1",
+              postusername: "Test Bot",
+              message: "message",
+            },
           ),
         ],
       },
@@ -762,7 +1160,15 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
             PostMessage: "message",
             PostProps: '{"previewed_post":"o4w39mc1ff8y5fite4b8hacy1x"}',
           },
-          { ...CH, PostId: "post-id", PostOriginalId: "post-original-id", PostRootId: "post-root-id", PostCreateAt: 100_000, PostUpdateAt: 100_000, PostMessage: "message" },
+          {
+            ...CH,
+            PostId: "post-id",
+            PostOriginalId: "post-original-id",
+            PostRootId: "post-root-id",
+            PostCreateAt: 100_000,
+            PostUpdateAt: 100_000,
+            PostMessage: "message",
+          },
         ],
         100_000,
       ),
@@ -782,7 +1188,13 @@ describe("TestGlobalRelayExport (global_relay_export_test.go)", () => {
           summaryHtml(T100, "2 minutes"),
           rowsHtml(...ROWS_STD(2)),
           messagesHtml(
-            { id: "post-id", sent: T0, userid: "test1", message: "message", previews: "o4w39mc1ff8y5fite4b8hacy1x" },
+            {
+              id: "post-id",
+              sent: T0,
+              userid: "test1",
+              message: "message",
+              previews: "o4w39mc1ff8y5fite4b8hacy1x",
+            },
             { id: "post-id", sent: T100, userid: "test1", message: "message" },
           ),
         ],
@@ -807,12 +1219,21 @@ describe("e2e golden files (testdata/grE2E1Batch1.tmpl, grE2E1Batch1Summary.tmpl
     u3: "user3id00000000000000000u3",
     p: ["post0id0000000000000000p0", "post1id0000000000000000p1", "post2id0000000000000000p2"],
   };
-  const ts = (ms: number) => new Date(Math.trunc(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  const ts = (ms: number) =>
+    new Date(Math.trunc(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
   const golden = batchOf({
     batchStart: start,
     batchEnd: end,
     jobStartTime: start,
-    channels: [mmChannel({ Id: v.channelId, Name: "channel_two_name", DisplayName: "the Channel Two", Type: "O", TeamId: v.teamId })],
+    channels: [
+      mmChannel({
+        Id: v.channelId,
+        Name: "channel_two_name",
+        DisplayName: "the Channel Two",
+        Type: "O",
+        TeamId: v.teamId,
+      }),
+    ],
     history: {
       [v.channelId]: [
         { UserId: v.u1, UserEmail: "user1@email", Username: "user1", JoinTime: start + 1000 },
@@ -838,7 +1259,19 @@ describe("e2e golden files (testdata/grE2E1Batch1.tmpl, grE2E1Batch1Summary.tmpl
       Username: "user1",
       PostFileIds: [`file${i}`],
     })),
-    files: Object.fromEntries(v.p.map((id, i) => [id, [{ Id: `file${i}`, Name: "", Path: `data/file${i}.txt`, CreateAt: start + 2000 + i * 1000 }]])),
+    files: Object.fromEntries(
+      v.p.map((id, i) => [
+        id,
+        [
+          {
+            Id: `file${i}`,
+            Name: "",
+            Path: `data/file${i}.txt`,
+            CreateAt: start + 2000 + i * 1000,
+          },
+        ],
+      ]),
+    ),
   });
   const S = ts(start);
   const E = ts(end);
@@ -910,7 +1343,7 @@ describe("e2e golden files (testdata/grE2E1Batch1.tmpl, grE2E1Batch1Summary.tmpl
 
 <p>Exported on ${S}</p>
 `;
-    assert.ok(eml!.html.startsWith("\n<html><body>\n<style type=\"text/css\">\n"));
+    assert.ok(eml!.html.startsWith('\n<html><body>\n<style type="text/css">\n'));
     assert.ok(eml!.html.endsWith("</style>\n\n" + expected + "</body></html>"), eml!.html);
   });
 

@@ -45,12 +45,24 @@ test("260 MiB attachment removed with placeholder and error log; 64 MiB streamed
     Username: "alice",
     PostFileIds: [fileId],
   });
-  const file = (id: string, name: string, size: number, at: number) => ({ Id: id, Name: name, Path: path.join(dir, name), Size: size, CreateAt: at });
+  const file = (id: string, name: string, size: number, at: number) => ({
+    Id: id,
+    Name: name,
+    Path: path.join(dir, name),
+    Size: size,
+    CreateAt: at,
+  });
   const batch = batchOf({
     batchStart: start,
     batchEnd: start + 60_000,
-    channels: [mmChannel({ Id: "ch1", Name: "big-files", DisplayName: "Big files", Type: "O", TeamId: "t" })],
-    posts: [post("p1", start + 1000, "fbig"), post("p2", start + 2000, "fmed"), post("p3", start + 3000, "fnext")],
+    channels: [
+      mmChannel({ Id: "ch1", Name: "big-files", DisplayName: "Big files", Type: "O", TeamId: "t" }),
+    ],
+    posts: [
+      post("p1", start + 1000, "fbig"),
+      post("p2", start + 2000, "fmed"),
+      post("p3", start + 3000, "fnext"),
+    ],
     files: {
       p1: [file("fbig", "big.bin", 260 * MiB, start + 1000)],
       p2: [file("fmed", "medium.bin", 64 * MiB, start + 2000)],
@@ -64,10 +76,20 @@ test("260 MiB attachment removed with placeholder and error log; 64 MiB streamed
     return createReadStream(f.path);
   };
   const errors: { fields: Record<string, unknown>; message: string }[] = [];
-  const log = { error: (fields: object, message: string) => void errors.push({ fields: fields as Record<string, unknown>, message }), warn: () => {} };
+  const log = {
+    error: (fields: object, message: string) =>
+      void errors.push({ fields: fields as Record<string, unknown>, message }),
+    warn: () => {},
+  };
 
   const emails = [];
-  for await (const email of renderGlobalRelayEmails({ batch, scope: "job-large", openAttachment, log })) emails.push(email);
+  for await (const email of renderGlobalRelayEmails({
+    batch,
+    scope: "job-large",
+    openAttachment,
+    log,
+  }))
+    emails.push(email);
 
   assert.deepEqual(
     emails.map((e) => [e.fileName, e.attachments, e.removed]),
@@ -100,13 +122,30 @@ test("260 MiB attachment removed with placeholder and error log; 64 MiB streamed
   }
   assert.ok(bytes > (64 * MiB * 4) / 3, `the base64 attachment is in the email (${bytes} bytes)`);
   // Holding the file and its base64 would take over 150 MiB; streaming stays at GC slack (~20-35 MiB).
-  assert.ok(peak - rssBefore < 100 * MiB, `streamed, not buffered: RSS grew ${Math.round((peak - rssBefore) / MiB)} MiB`);
+  assert.ok(
+    peak - rssBefore < 100 * MiB,
+    `streamed, not buffered: RSS grew ${Math.round((peak - rssBefore) / MiB)} MiB`,
+  );
   assert.ok(sawPlaceholder, "placeholder line present");
   const decoded = head.replace(/=\r\n/g, "").replace(/=3D/g, "=");
-  assert.ok(decoded.includes('<span class="message">Uploaded file &#34;big.bin&#34; (id &#39;fbig&#39;) was removed because it was too large to send.</span>'), "HTML placeholder");
-  assert.ok(decoded.includes(`Uploaded file "big.bin" (id 'fbig') was removed because it was too large to send.`), "text placeholder");
-  assert.ok(head.includes('filename=medium.bin'), "medium.bin attached");
+  assert.ok(
+    decoded.includes(
+      '<span class="message">Uploaded file &#34;big.bin&#34; (id &#39;fbig&#39;) was removed because it was too large to send.</span>',
+    ),
+    "HTML placeholder",
+  );
+  assert.ok(
+    decoded.includes(
+      `Uploaded file "big.bin" (id 'fbig') was removed because it was too large to send.`,
+    ),
+    "text placeholder",
+  );
+  assert.ok(head.includes("filename=medium.bin"), "medium.bin attached");
   assert.ok(!head.includes("filename=big.bin"), "big.bin not attached");
-  assert.deepEqual(opened, ["medium.bin"], "the removed file is never opened; part 1's file only when part 1 is read");
+  assert.deepEqual(
+    opened,
+    ["medium.bin"],
+    "the removed file is never opened; part 1's file only when part 1 is read",
+  );
   assert.deepEqual(emails[0]!.warnings, []);
 });

@@ -139,7 +139,8 @@ export function messageHtml(m: ConversationMessage): string {
 
 /** globalrelay_compliance_export: the page html2text reads (without the html/body wrapper). */
 export function pageHtml(data: PageData, part: ConversationPart): string {
-  const item = (label: string, value: string) => `        <li><span class="bold">${label}:</span>${e(value)}</li>\n`;
+  const item = (label: string, value: string) =>
+    `        <li><span class="bold">${label}:</span>${e(value)}</li>\n`;
   return (
     "\n" +
     STYLE +

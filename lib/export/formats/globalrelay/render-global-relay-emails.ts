@@ -8,7 +8,12 @@ import { logger } from "../../../log/logger.ts";
 import { safeEntrySegment } from "../safe-entry-name.ts";
 import type { BatchInput, OpenAttachment } from "../../model.ts";
 import { channelTypeName, prepareBatch } from "../../prepare/prepare-batch.ts";
-import { conversationParts, MAX_EMAIL_BYTES, type ConversationPart, type RemovedAttachments } from "./conversations.ts";
+import {
+  conversationParts,
+  MAX_EMAIL_BYTES,
+  type ConversationPart,
+  type RemovedAttachments,
+} from "./conversations.ts";
 import { emlStream, type AttachmentTally } from "./eml.ts";
 import { rfc1123z } from "./format.ts";
 import { headerAddress } from "./headers.ts";
@@ -53,7 +58,10 @@ export type RenderGlobalRelayEmailsOptions = {
   /** Defaults to 250 MiB (Mattermost's MaxEmailBytes). */
   maxEmailBytes?: number;
   /** Defaults to the process logger. */
-  log?: { error: (fields: object, message: string) => void; warn: (fields: object, message: string) => void };
+  log?: {
+    error: (fields: object, message: string) => void;
+    warn: (fields: object, message: string) => void;
+  };
 };
 
 /**
@@ -64,12 +72,21 @@ export type RenderGlobalRelayEmailsOptions = {
  * in the delivery ledger and never sends it again.
  */
 export function globalRelayMessageId(scope: string, part: ConversationPart): string {
-  const hash = createHash("sha256").update(JSON.stringify(["custodian-globalrelay", scope, part.channel.channel.id, part.index]));
+  const hash = createHash("sha256").update(
+    JSON.stringify(["custodian-globalrelay", scope, part.channel.channel.id, part.index]),
+  );
   const posts = part.messages.filter((m) => m.kind === "post");
   if (posts.length > 0) {
-    for (const m of posts) hash.update(JSON.stringify([m.postId, m.updateAt, m.updateType, m.message]));
+    for (const m of posts)
+      hash.update(JSON.stringify([m.postId, m.updateAt, m.updateType, m.message]));
   } else {
-    hash.update(JSON.stringify([part.channel.startTime, part.channel.endTime, part.participants.map((p) => [p.userId, p.joinTime, p.leaveTime])]));
+    hash.update(
+      JSON.stringify([
+        part.channel.startTime,
+        part.channel.endTime,
+        part.participants.map((p) => [p.userId, p.joinTime, p.leaveTime]),
+      ]),
+    );
   }
   return `<${hash.digest("hex").slice(0, 40)}@custodian>`;
 }
@@ -79,7 +96,10 @@ export function emlFileName(channelName: string, channelId: string, part: number
   return `${safeEntrySegment(channelName)} - (${safeEntrySegment(channelId)}) - ${part}.eml`;
 }
 
-function emailOf(options: RenderGlobalRelayEmailsOptions, part: ConversationPart): GlobalRelayEmail {
+function emailOf(
+  options: RenderGlobalRelayEmailsOptions,
+  part: ConversationPart,
+): GlobalRelayEmail {
   const { batch } = options;
   const channel = part.channel.channel;
   const messageId = globalRelayMessageId(options.scope, part);
@@ -114,7 +134,15 @@ function emailOf(options: RenderGlobalRelayEmailsOptions, part: ConversationPart
     postIds: [...new Set(postLines.map((m) => m.postId))],
     attachments: part.attachments.length,
     removed: part.removed,
-    stream: () => emlStream({ headers, text, html, attachments: part.attachments, openAttachment: options.openAttachment, tally }),
+    stream: () =>
+      emlStream({
+        headers,
+        text,
+        html,
+        attachments: part.attachments,
+        openAttachment: options.openAttachment,
+        tally,
+      }),
     warnings: tally.warnings,
     attachedFileIds: tally.attached,
   };
@@ -125,12 +153,17 @@ function emailOf(options: RenderGlobalRelayEmailsOptions, part: ConversationPart
  * attachments are read only while an email's stream is consumed. Posts whose attachments alone
  * pass the size limit are logged at error level with id `global_relay_attachments_removed`.
  */
-export async function* renderGlobalRelayEmails(options: RenderGlobalRelayEmailsOptions): AsyncGenerator<GlobalRelayEmail> {
+export async function* renderGlobalRelayEmails(
+  options: RenderGlobalRelayEmailsOptions,
+): AsyncGenerator<GlobalRelayEmail> {
   const log = options.log ?? logger();
   const prepared = prepareBatch(options.batch);
   const maxEmailBytes = options.maxEmailBytes ?? MAX_EMAIL_BYTES;
   for (const channel of prepared.channels) {
-    for (const part of conversationParts(channel, { maxEmailBytes, exportAttachments: options.batch.exportAttachments })) {
+    for (const part of conversationParts(channel, {
+      maxEmailBytes,
+      exportAttachments: options.batch.exportAttachments,
+    })) {
       for (const removed of part.removed) {
         log.error(
           {
@@ -147,7 +180,10 @@ export async function* renderGlobalRelayEmails(options: RenderGlobalRelayEmailsO
       if (part.participants.length === 0) {
         // Mattermost fails the batch here (it indexes the empty participant list); such a channel
         // has only joins or leaves of users deleted before the batch, so there is nothing to send.
-        log.warn({ channel_id: channel.channel.id, scope: options.scope }, "Global Relay email skipped: the conversation has no participants");
+        log.warn(
+          { channel_id: channel.channel.id, scope: options.scope },
+          "Global Relay email skipped: the conversation has no participants",
+        );
         continue;
       }
       yield emailOf(options, part);

@@ -11,7 +11,13 @@ export async function readEml(email: GlobalRelayEmail): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export type RenderedEml = { email: GlobalRelayEmail; raw: string; parsed: ParsedMail; text: string; html: string };
+export type RenderedEml = {
+  email: GlobalRelayEmail;
+  raw: string;
+  parsed: ParsedMail;
+  text: string;
+  html: string;
+};
 
 const silent = { error: () => {}, warn: () => {} };
 
@@ -21,11 +27,23 @@ export async function renderAll(
   options: { maxEmailBytes?: number; jobId?: string } = {},
 ): Promise<RenderedEml[]> {
   const out: RenderedEml[] = [];
-  for await (const email of renderGlobalRelayEmails({ batch, scope: options.jobId ?? "job-id", openAttachment: attachmentStore(files), maxEmailBytes: options.maxEmailBytes, log: silent })) {
+  for await (const email of renderGlobalRelayEmails({
+    batch,
+    scope: options.jobId ?? "job-id",
+    openAttachment: attachmentStore(files),
+    maxEmailBytes: options.maxEmailBytes,
+    log: silent,
+  })) {
     const raw = await readEml(email);
     const parsed = await simpleParser(raw);
     const lf = (s: string | false | undefined) => (s || "").replace(/\r\n/g, "\n");
-    out.push({ email, raw: raw.toString("utf8"), parsed, text: lf(parsed.text), html: lf(parsed.html) });
+    out.push({
+      email,
+      raw: raw.toString("utf8"),
+      parsed,
+      text: lf(parsed.text),
+      html: lf(parsed.html),
+    });
   }
   return out;
 }

@@ -35,7 +35,11 @@ class Html2TextEmitter {
 
   /** A text node: whitespace runs collapsed, then trimmed of spaces. */
   text(value: string): void {
-    this.emit(htmlTextOf(value).replace(/[ \r\n\t]+/g, " ").replace(/^ +| +$/g, ""));
+    this.emit(
+      htmlTextOf(value)
+        .replace(/[ \r\n\t]+/g, " ")
+        .replace(/^ +| +$/g, ""),
+    );
   }
 
   /** <h1>/<h2> with plain text content. */

@@ -2,7 +2,13 @@
 // the sink as an email entry "<ChannelName> - (<ChannelId>) - <n>.eml" (EXPORT-FORMATS.md §2.3).
 // A zip stores its bytes (the `globalrelay-zip` format); an archive mailbox sends it.
 
-import type { BatchInput, BatchResult, FormatWriter, OpenAttachment, ZipSink } from "../../model.ts";
+import type {
+  BatchInput,
+  BatchResult,
+  FormatWriter,
+  OpenAttachment,
+  ZipSink,
+} from "../../model.ts";
 import { renderGlobalRelayEmails } from "./render-global-relay-emails.ts";
 
 /**
@@ -11,7 +17,15 @@ import { renderGlobalRelayEmails } from "./render-global-relay-emails.ts";
  * (MM-69338), so the job retries instead of archiving a partial file.
  */
 export function globalRelayEmlWriter(scope: string): FormatWriter {
-  return async ({ batch, zip, openAttachment }: { batch: BatchInput; zip: ZipSink; openAttachment: OpenAttachment }): Promise<BatchResult> => {
+  return async ({
+    batch,
+    zip,
+    openAttachment,
+  }: {
+    batch: BatchInput;
+    zip: ZipSink;
+    openAttachment: OpenAttachment;
+  }): Promise<BatchResult> => {
     const warnings: string[] = [];
     let files = 0;
     let messages = 0;

@@ -12,7 +12,12 @@ import type { JsonAttachment, JsonEditLogEntry, JsonMessage, JsonMessageStatus }
 import { isoUtc } from "./zoned-date.ts";
 
 /** An attachment to copy into the zip, and every record that points at it. */
-export type PlannedCopy = { path: string; postId: string; file: ExportFileInfo; records: JsonAttachment[] };
+export type PlannedCopy = {
+  path: string;
+  postId: string;
+  file: ExportFileInfo;
+  records: JsonAttachment[];
+};
 
 export type AttachmentPlanner = {
   exportAttachments: boolean;
@@ -77,7 +82,11 @@ function editLogEntry(version: ExportPost): JsonEditLogEntry {
   };
 }
 
-function attachmentsOf(post: ExportPost, files: readonly ExportFileInfo[], planner: AttachmentPlanner): JsonAttachment[] {
+function attachmentsOf(
+  post: ExportPost,
+  files: readonly ExportFileInfo[],
+  planner: AttachmentPlanner,
+): JsonAttachment[] {
   const order = (f: ExportFileInfo) => {
     const i = post.fileIds.indexOf(f.id);
     return i < 0 ? Number.MAX_SAFE_INTEGER : i;
@@ -99,7 +108,10 @@ function attachmentsOf(post: ExportPost, files: readonly ExportFileInfo[], plann
       let copy = planner.copies.get(key);
       if (copy === undefined) {
         const base = f.name !== "" ? f.name : goPathBase(f.path);
-        const path = planner.names.take(`Files/${cleanId(post.id)}/${cleanId(f.id)}-${cleanFileName(base)}`, { file: true });
+        const path = planner.names.take(
+          `Files/${cleanId(post.id)}/${cleanId(f.id)}-${cleanFileName(base)}`,
+          { file: true },
+        );
         copy = { path, postId: post.id, file: f, records: [] };
         planner.copies.set(key, copy);
       }
@@ -115,7 +127,9 @@ function messageOf(d: Draft, planner: AttachmentPlanner): JsonMessage {
   const live = d.live;
   const deleted = live !== null && d.updateType === "Deleted";
   const deleteBy = live?.props["deleteBy"];
-  const versions = [...d.versions].sort((a, b) => a.updateAt - b.updateAt || compareByteOrder(a.id, b.id));
+  const versions = [...d.versions].sort(
+    (a, b) => a.updateAt - b.updateAt || compareByteOrder(a.id, b.id),
+  );
   return {
     id: d.id,
     postType: p.type,
@@ -132,13 +146,25 @@ function messageOf(d: Draft, planner: AttachmentPlanner): JsonMessage {
     replyToId: p.rootId !== "" ? p.rootId : null,
     attachments: live && !deleted ? attachmentsOf(live, d.files, planner) : [],
     editLog: deleted ? [] : versions.map(editLogEntry),
-    deleted: deleted ? { at: isoUtc(live.deleteAt), atMs: live.deleteAt, by: typeof deleteBy === "string" && deleteBy !== "" ? deleteBy : null } : null,
+    deleted: deleted
+      ? {
+          at: isoUtc(live.deleteAt),
+          atMs: live.deleteAt,
+          by: typeof deleteBy === "string" && deleteBy !== "" ? deleteBy : null,
+        }
+      : null,
   };
 }
 
 /** A channel's message records, ordered by (creation time, id). */
-export function messagesOf(entries: readonly PostEntry[], planner: AttachmentPlanner): JsonMessage[] {
+export function messagesOf(
+  entries: readonly PostEntry[],
+  planner: AttachmentPlanner,
+): JsonMessage[] {
   const drafts = draftsOf(entries);
-  drafts.sort((a, b) => (a.live ?? a.first).createAt - (b.live ?? b.first).createAt || compareByteOrder(a.id, b.id));
+  drafts.sort(
+    (a, b) =>
+      (a.live ?? a.first).createAt - (b.live ?? b.first).createAt || compareByteOrder(a.id, b.id),
+  );
   return drafts.map((d) => messageOf(d, planner));
 }

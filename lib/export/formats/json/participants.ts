@@ -16,7 +16,12 @@ export function authorsOf(entries: readonly PostEntry[]): Map<string, ChannelMem
   const authors = new Map<string, ChannelMember>();
   for (const e of entries) {
     const p = e.post;
-    authors.set(p.userId, { userId: p.userId, email: p.userEmail, username: p.username, isBot: p.isBot });
+    authors.set(p.userId, {
+      userId: p.userId,
+      email: p.userEmail,
+      username: p.username,
+      isBot: p.isBot,
+    });
   }
   return authors;
 }
@@ -25,8 +30,17 @@ function event(kind: JsonMembershipEvent["event"], at: number): JsonMembershipEv
   return { event: kind, at: isoUtc(at), atMs: at };
 }
 
-export function participantsOf(batch: BatchInput, channelId: string, authors: ReadonlyMap<string, ChannelMember>): JsonParticipant[] {
-  const { joins, leaves } = rawJoinsAndLeaves(batch.batchStart, batch.batchEnd, batch.memberHistory.get(channelId), []);
+export function participantsOf(
+  batch: BatchInput,
+  channelId: string,
+  authors: ReadonlyMap<string, ChannelMember>,
+): JsonParticipant[] {
+  const { joins, leaves } = rawJoinsAndLeaves(
+    batch.batchStart,
+    batch.batchEnd,
+    batch.memberHistory.get(channelId),
+    [],
+  );
   const byId = new Map<string, JsonParticipant>();
   const person = (who: ChannelMember): JsonParticipant => {
     let p = byId.get(who.userId);
@@ -42,7 +56,9 @@ export function participantsOf(batch: BatchInput, channelId: string, authors: Re
   const participants = [...byId.values()].sort((a, b) => compareByteOrder(a.id, b.id));
   for (const p of participants) {
     // A join and a leave in the same millisecond: the join first.
-    p.history.sort((a, b) => a.atMs - b.atMs || (a.event === b.event ? 0 : a.event === "joined" ? -1 : 1));
+    p.history.sort(
+      (a, b) => a.atMs - b.atMs || (a.event === b.event ? 0 : a.event === "joined" ? -1 : 1),
+    );
   }
   return participants;
 }
@@ -52,9 +68,14 @@ export function participantsOf(batch: BatchInput, channelId: string, authors: Re
  * for the whole job window (so every batch of a job names it alike) and of the batch's authors,
  * each made safe (else the user id), sorted, comma-separated.
  */
-export function peopleChatName(batch: BatchInput, channelId: string, authors: ReadonlyMap<string, ChannelMember>): string {
+export function peopleChatName(
+  batch: BatchInput,
+  channelId: string,
+  authors: ReadonlyMap<string, ChannelMember>,
+): string {
   const names = new Set<string>();
-  const add = (username: string, userId: string) => names.add(cleanName(username, 60) || cleanId(userId));
+  const add = (username: string, userId: string) =>
+    names.add(cleanName(username, 60) || cleanId(userId));
   for (const row of batch.memberHistory.get(channelId) ?? []) add(row.username, row.userId);
   for (const a of authors.values()) add(a.username, a.userId);
   return [...names].sort(compareByteOrder).join(", ");

@@ -51,7 +51,10 @@ function teamNamesOf(channels: readonly PreparedChannel[]): Map<string, TeamName
   return teams;
 }
 
-function byDate(messages: readonly JsonMessage[], dateOf: (ms: number) => string): Map<string, JsonMessage[]> {
+function byDate(
+  messages: readonly JsonMessage[],
+  dateOf: (ms: number) => string,
+): Map<string, JsonMessage[]> {
   const days = new Map<string, JsonMessage[]>();
   for (const m of messages) {
     const date = dateOf(m.createdAtMs);
@@ -73,7 +76,11 @@ export function planJsonExport(options: { batch: BatchInput; timeZone: string })
   const prepared = prepareBatch(batch);
   const dateOf = localDateFormatter(timeZone);
   const names = new UniqueNames();
-  const planner: AttachmentPlanner = { exportAttachments: batch.exportAttachments, names, copies: new Map() };
+  const planner: AttachmentPlanner = {
+    exportAttachments: batch.exportAttachments,
+    names,
+    copies: new Map(),
+  };
   const teamNames = teamNamesOf(prepared.channels);
 
   const conversations: JsonPeopleConversation[] = [];
@@ -96,11 +103,19 @@ export function planJsonExport(options: { batch: BatchInput; timeZone: string })
       kind: (channelTypeName(ch.type) || "unknown") as JsonConversationRef["kind"],
       name: ch.name,
       displayName: ch.displayName,
-      team: people ? null : { id: ch.teamId, name: team?.name ?? null, displayName: team?.displayName ?? null },
+      team: people
+        ? null
+        : { id: ch.teamId, name: team?.name ?? null, displayName: team?.displayName ?? null },
     };
     const days = byDate(messagesOf(c.entries, planner), dateOf);
     for (const [date, messages] of days) {
-      const file: JsonChatDayFile = { formatVersion: JSON_FORMAT_VERSION, date, timeZone, conversation: ref, messages };
+      const file: JsonChatDayFile = {
+        formatVersion: JSON_FORMAT_VERSION,
+        date,
+        timeZone,
+        conversation: ref,
+        messages,
+      };
       (people ? peopleDays : teamDays).push({ path: `${folder}/${date}.json`, file });
     }
 
@@ -118,7 +133,12 @@ export function planJsonExport(options: { batch: BatchInput; timeZone: string })
     } else {
       let t = teams.get(ch.teamId);
       if (t === undefined) {
-        t = { id: ch.teamId, name: team?.name ?? null, displayName: team?.displayName ?? null, channels: [] };
+        t = {
+          id: ch.teamId,
+          name: team?.name ?? null,
+          displayName: team?.displayName ?? null,
+          channels: [],
+        };
         teams.set(ch.teamId, t);
       }
       const channel: JsonTeamChannel = {

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { cleanFileName, cleanId, cleanName, namedSegment, truncateUtf8, UniqueNames } from "./safe-names.ts";
+import {
+  cleanFileName,
+  cleanId,
+  cleanName,
+  namedSegment,
+  truncateUtf8,
+  UniqueNames,
+} from "./safe-names.ts";
 import { assertSafeEntryName } from "./testing/validate-json-export.ts";
 
 describe("safe names", () => {
@@ -9,7 +16,7 @@ describe("safe names", () => {
     assert.equal(cleanName("../../etc/passwd", 100), "_._etc_passwd");
     assert.equal(cleanName("..", 100), "");
     assert.equal(cleanName(".hidden", 100), "hidden");
-    assert.equal(cleanName("C:*?\"<>|", 100), "C_______");
+    assert.equal(cleanName('C:*?"<>|', 100), "C_______");
     assert.equal(cleanName("a..b...c", 100), "a.b.c");
     assert.equal(cleanName("trailing. ", 100), "trailing");
   });
@@ -59,8 +66,23 @@ describe("safe names", () => {
   });
 
   test("every cleaned segment is a safe entry name", () => {
-    const nasty = ["..", "../x", "a\\b", "\u0000", "\r\n", "C:", "*", " . ", "💥".repeat(100), "x\u202e", "/", "con", "a" + ".".repeat(50)];
+    const nasty = [
+      "..",
+      "../x",
+      "a\\b",
+      "\u0000",
+      "\r\n",
+      "C:",
+      "*",
+      " . ",
+      "💥".repeat(100),
+      "x\u202e",
+      "/",
+      "con",
+      "a" + ".".repeat(50),
+    ];
     for (const n of nasty) assertSafeEntryName(`Team_Chats/${namedSegment(n, n)}/2024-01-01.json`);
-    for (const n of nasty) assertSafeEntryName(`Files/${cleanId(n)}/${cleanId(n)}-${cleanFileName(n)}`);
+    for (const n of nasty)
+      assertSafeEntryName(`Files/${cleanId(n)}/${cleanId(n)}-${cleanFileName(n)}`);
   });
 });

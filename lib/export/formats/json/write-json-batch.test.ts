@@ -23,18 +23,64 @@ const BOT = { UserId: "u-bot", Username: "ci-bot", UserEmail: "ci-bot@example.co
 const TEAM_A = { TeamId: "team-a", TeamName: "alpha", TeamDisplayName: "Alpha" };
 const TEAM_B = { TeamId: "team-b", TeamName: "beta", TeamDisplayName: "Beta" };
 
-const DM = { ChannelId: "dm1", ChannelName: "u-alice__u-bob", ChannelDisplayName: "Direct Message", ChannelType: "D" as const };
-const GM = { ChannelId: "gm1", ChannelName: "gm-abc", ChannelDisplayName: "Group Message", ChannelType: "G" as const };
-const PUB = { ...TEAM_A, ChannelId: "ch-pub", ChannelName: "town-square", ChannelDisplayName: "Town Square", ChannelType: "O" as const };
+const DM = {
+  ChannelId: "dm1",
+  ChannelName: "u-alice__u-bob",
+  ChannelDisplayName: "Direct Message",
+  ChannelType: "D" as const,
+};
+const GM = {
+  ChannelId: "gm1",
+  ChannelName: "gm-abc",
+  ChannelDisplayName: "Group Message",
+  ChannelType: "G" as const,
+};
+const PUB = {
+  ...TEAM_A,
+  ChannelId: "ch-pub",
+  ChannelName: "town-square",
+  ChannelDisplayName: "Town Square",
+  ChannelType: "O" as const,
+};
 const PRIV_DISPLAY = "Secret / ../../etc\r\nplans 🚀";
-const PRIV = { ...TEAM_A, ChannelId: "ch-priv", ChannelName: "secret", ChannelDisplayName: PRIV_DISPLAY, ChannelType: "P" as const };
-const GEN = { ...TEAM_B, ChannelId: "ch-b", ChannelName: "general", ChannelDisplayName: "General", ChannelType: "O" as const };
+const PRIV = {
+  ...TEAM_A,
+  ChannelId: "ch-priv",
+  ChannelName: "secret",
+  ChannelDisplayName: PRIV_DISPLAY,
+  ChannelType: "P" as const,
+};
+const GEN = {
+  ...TEAM_B,
+  ChannelId: "ch-b",
+  ChannelName: "general",
+  ChannelDisplayName: "General",
+  ChannelType: "O" as const,
+};
 
 const channels = [
   mmChannel({ Id: "dm1", Name: DM.ChannelName, DisplayName: "", Type: "D", TeamId: "" }),
-  mmChannel({ Id: "gm1", Name: GM.ChannelName, DisplayName: "alice, bob, carol", Type: "G", TeamId: "" }),
-  mmChannel({ Id: "ch-pub", Name: "town-square", DisplayName: "Town Square", Type: "O", TeamId: "team-a" }),
-  mmChannel({ Id: "ch-priv", Name: "secret", DisplayName: PRIV_DISPLAY, Type: "P", TeamId: "team-a" }),
+  mmChannel({
+    Id: "gm1",
+    Name: GM.ChannelName,
+    DisplayName: "alice, bob, carol",
+    Type: "G",
+    TeamId: "",
+  }),
+  mmChannel({
+    Id: "ch-pub",
+    Name: "town-square",
+    DisplayName: "Town Square",
+    Type: "O",
+    TeamId: "team-a",
+  }),
+  mmChannel({
+    Id: "ch-priv",
+    Name: "secret",
+    DisplayName: PRIV_DISPLAY,
+    Type: "P",
+    TeamId: "team-a",
+  }),
   mmChannel({ Id: "ch-b", Name: "general", DisplayName: "General", Type: "O", TeamId: "team-b" }),
   mmChannel({ Id: "ch-quiet", Name: "quiet", DisplayName: "Quiet", Type: "O", TeamId: "team-b" }),
 ];
@@ -45,10 +91,29 @@ const post = (fields: MmMessageExport): MmMessageExport => {
 };
 
 const posts: MmMessageExport[] = [
-  post({ ...DM, ...ALICE, PostId: "dm-p1", PostCreateAt: utc("2024-03-01T10:00:00Z"), PostMessage: "hi bob 👋" }),
+  post({
+    ...DM,
+    ...ALICE,
+    PostId: "dm-p1",
+    PostCreateAt: utc("2024-03-01T10:00:00Z"),
+    PostMessage: "hi bob 👋",
+  }),
   // 23:30 UTC is 08:30 the next day in Tokyo.
-  post({ ...DM, ...BOB, PostId: "dm-p2", PostRootId: "dm-p1", PostCreateAt: utc("2024-03-01T23:30:00Z"), PostMessage: "late reply\r\nline 2" }),
-  post({ ...GM, ...CAROL, PostId: "gm-p1", PostCreateAt: utc("2024-03-01T11:00:00Z"), PostMessage: "مرحبا بالعالم \u202eabc" }),
+  post({
+    ...DM,
+    ...BOB,
+    PostId: "dm-p2",
+    PostRootId: "dm-p1",
+    PostCreateAt: utc("2024-03-01T23:30:00Z"),
+    PostMessage: "late reply\r\nline 2",
+  }),
+  post({
+    ...GM,
+    ...CAROL,
+    PostId: "gm-p1",
+    PostCreateAt: utc("2024-03-01T11:00:00Z"),
+    PostMessage: "مرحبا بالعالم \u202eabc",
+  }),
   // Edited: the live post keeps its id and gets the new text; the old text is a row with OriginalId.
   post({
     ...PUB,
@@ -112,8 +177,21 @@ const posts: MmMessageExport[] = [
     PostMessage: "two files",
     PostFileIds: ["f-gone", "f-kept"],
   }),
-  post({ ...GEN, ...CAROL, PostId: "b-p1", PostCreateAt: utc("2024-03-02T06:00:00Z"), PostMessage: "שלום 👩‍👩‍👧 עולם" }),
-  post({ ...GEN, ...BOB, PostId: "b-p2", PostRootId: "b-p1", PostCreateAt: utc("2024-03-02T06:05:00Z"), PostMessage: "thread reply" }),
+  post({
+    ...GEN,
+    ...CAROL,
+    PostId: "b-p1",
+    PostCreateAt: utc("2024-03-02T06:00:00Z"),
+    PostMessage: "שלום 👩‍👩‍👧 עולם",
+  }),
+  post({
+    ...GEN,
+    ...BOB,
+    PostId: "b-p2",
+    PostRootId: "b-p1",
+    PostCreateAt: utc("2024-03-02T06:05:00Z"),
+    PostMessage: "thread reply",
+  }),
 ];
 
 const files = {
@@ -121,10 +199,22 @@ const files = {
     { Id: "f-ok", Name: "report.pdf", Path: "data/f-ok/report.pdf", Size: 3 },
     { Id: "f-missing", Name: "../../etc/passwd\r\n.txt", Path: "data/f-missing/x.txt", Size: 9 },
   ],
-  "priv-p1": [{ Id: "f-del", Name: "secret.png", Path: "data/f-del/secret.png", DeleteAt: utc("2024-03-01T15:00:00Z") }],
+  "priv-p1": [
+    {
+      Id: "f-del",
+      Name: "secret.png",
+      Path: "data/f-del/secret.png",
+      DeleteAt: utc("2024-03-01T15:00:00Z"),
+    },
+  ],
   "priv-p2": [
     { Id: "f-kept", Name: "kept.txt", Path: "data/f-kept/kept.txt", Size: 4 },
-    { Id: "f-gone", Name: "gone.txt", Path: "data/f-gone/gone.txt", DeleteAt: utc("2024-03-01T16:00:00Z") },
+    {
+      Id: "f-gone",
+      Name: "gone.txt",
+      Path: "data/f-gone/gone.txt",
+      DeleteAt: utc("2024-03-01T16:00:00Z"),
+    },
   ],
 };
 
@@ -146,7 +236,9 @@ function hist(u: { UserId: string; Username: string; UserEmail: string }) {
   return { UserId: u.UserId, Username: u.Username, UserEmail: u.UserEmail };
 }
 
-function fullBatch(overrides: { posts?: MmMessageExport[]; exportAttachments?: boolean } = {}): BatchInput {
+function fullBatch(
+  overrides: { posts?: MmMessageExport[]; exportAttachments?: boolean } = {},
+): BatchInput {
   return batchOf({
     posts: overrides.posts ?? posts,
     files,
@@ -159,7 +251,11 @@ function fullBatch(overrides: { posts?: MmMessageExport[]; exportAttachments?: b
 }
 
 function store() {
-  return attachmentStore({ "data/f-ok/report.pdf": Buffer.from("PDF"), "data/f-kept/kept.txt": Buffer.from("kept"), "data/f-missing/x.txt": "missing" });
+  return attachmentStore({
+    "data/f-ok/report.pdf": Buffer.from("PDF"),
+    "data/f-kept/kept.txt": Buffer.from("kept"),
+    "data/f-missing/x.txt": "missing",
+  });
 }
 
 async function run(batch: BatchInput, timeZone?: string) {
@@ -243,7 +339,10 @@ describe("JSON export (RingCentral layout)", () => {
       `${PUB_DIR}/2024-03-01.json`,
       "warning.txt",
     ]);
-    assert.equal(zip.entries.find((e) => e.name === "Files/pub-p2/f-ok-report.pdf")!.data.toString(), "PDF");
+    assert.equal(
+      zip.entries.find((e) => e.name === "Files/pub-p2/f-ok-report.pdf")!.data.toString(),
+      "PDF",
+    );
     // 11 posts: 9 plain entries + the deleted post's extra created entry (job start 0) + 1 version row.
     assert.deepEqual(result.files, 2);
     assert.equal(result.messages, 12);
@@ -254,7 +353,13 @@ describe("JSON export (RingCentral layout)", () => {
     const { zip } = await run(fullBatch());
     const users = json<JsonUsersFile>(zip, "People_And_Groups/users.json");
     assert.equal(users.timeZone, "UTC");
-    assert.deepEqual(users.batch, { number: 1, start: "2024-03-01T00:00:00.000Z", startMs: START, end: "2024-03-03T00:00:00.000Z", endMs: END });
+    assert.deepEqual(users.batch, {
+      number: 1,
+      start: "2024-03-01T00:00:00.000Z",
+      startMs: START,
+      end: "2024-03-03T00:00:00.000Z",
+      endMs: END,
+    });
     assert.deepEqual(
       users.conversations.map((c) => [c.id, c.type, c.kind, c.folder, c.days]),
       [
@@ -264,8 +369,20 @@ describe("JSON export (RingCentral layout)", () => {
     );
     const gm = users.conversations[1]!;
     assert.deepEqual(gm.participants, [
-      { id: "u-alice", username: "alice", email: "alice@example.com", bot: false, history: [{ event: "joined", at: "2024-02-29T00:00:00.000Z", atMs: DAY_BEFORE }] },
-      { id: "u-bob", username: "bob", email: "bob@example.com", bot: false, history: [{ event: "joined", at: "2024-02-29T00:00:00.000Z", atMs: DAY_BEFORE }] },
+      {
+        id: "u-alice",
+        username: "alice",
+        email: "alice@example.com",
+        bot: false,
+        history: [{ event: "joined", at: "2024-02-29T00:00:00.000Z", atMs: DAY_BEFORE }],
+      },
+      {
+        id: "u-bob",
+        username: "bob",
+        email: "bob@example.com",
+        bot: false,
+        history: [{ event: "joined", at: "2024-02-29T00:00:00.000Z", atMs: DAY_BEFORE }],
+      },
       {
         id: "u-carol",
         username: "carol",
@@ -279,14 +396,28 @@ describe("JSON export (RingCentral layout)", () => {
     ]);
     // Key order is fixed.
     assert.deepEqual(Object.keys(users), ["formatVersion", "timeZone", "batch", "conversations"]);
-    assert.deepEqual(Object.keys(gm), ["id", "type", "kind", "name", "displayName", "folder", "days", "participants"]);
+    assert.deepEqual(Object.keys(gm), [
+      "id",
+      "type",
+      "kind",
+      "name",
+      "displayName",
+      "folder",
+      "days",
+      "participants",
+    ]);
   });
 
   test("teams.json: two teams, public and private channels, a channel with only a join", async () => {
     const { zip } = await run(fullBatch());
     const teams = json<JsonTeamsFile>(zip, "Teams/teams.json");
     assert.deepEqual(
-      teams.teams.map((t) => [t.id, t.name, t.displayName, t.channels.map((c) => [c.id, c.type, c.kind, c.name, c.displayName, c.folder, c.days])]),
+      teams.teams.map((t) => [
+        t.id,
+        t.name,
+        t.displayName,
+        t.channels.map((c) => [c.id, c.type, c.kind, c.name, c.displayName, c.folder, c.days]),
+      ]),
       [
         [
           "team-a",
@@ -310,7 +441,15 @@ describe("JSON export (RingCentral layout)", () => {
     );
     const quiet = teams.teams[1]!.channels[1]!;
     assert.deepEqual(quiet.members, [
-      { id: "u-bob", username: "bob", email: "bob@example.com", bot: false, history: [{ event: "joined", at: "2024-03-01T05:00:00.000Z", atMs: utc("2024-03-01T05:00:00Z") }] },
+      {
+        id: "u-bob",
+        username: "bob",
+        email: "bob@example.com",
+        bot: false,
+        history: [
+          { event: "joined", at: "2024-03-01T05:00:00.000Z", atMs: utc("2024-03-01T05:00:00Z") },
+        ],
+      },
     ]);
     const pub = teams.teams[0]!.channels[1]!;
     // Authors without member history are listed with an empty history; the bot's join is known.
@@ -327,8 +466,21 @@ describe("JSON export (RingCentral layout)", () => {
   test("a day file: conversation, messages by time, author, both time forms, replies", async () => {
     const { zip } = await run(fullBatch());
     const day = json<JsonChatDayFile>(zip, `${DM_DIR}/2024-03-01.json`);
-    assert.deepEqual(Object.keys(day), ["formatVersion", "date", "timeZone", "conversation", "messages"]);
-    assert.deepEqual(day.conversation, { id: "dm1", type: "D", kind: "direct", name: "u-alice__u-bob", displayName: "", team: null });
+    assert.deepEqual(Object.keys(day), [
+      "formatVersion",
+      "date",
+      "timeZone",
+      "conversation",
+      "messages",
+    ]);
+    assert.deepEqual(day.conversation, {
+      id: "dm1",
+      type: "D",
+      kind: "direct",
+      name: "u-alice__u-bob",
+      displayName: "",
+      team: null,
+    });
     assert.deepEqual(
       day.messages.map((m) => m.id),
       ["dm-p1", "dm-p2"],
@@ -373,8 +525,14 @@ describe("JSON export (RingCentral layout)", () => {
     const second = json<JsonChatDayFile>(zip, `${DM_DIR}/2024-03-02.json`);
     assert.equal(first.timeZone, "Asia/Tokyo");
     assert.equal(second.date, "2024-03-02");
-    assert.deepEqual(first.messages.map((m) => m.id), ["dm-p1"]);
-    assert.deepEqual(second.messages.map((m) => m.id), ["dm-p2"]);
+    assert.deepEqual(
+      first.messages.map((m) => m.id),
+      ["dm-p1"],
+    );
+    assert.deepEqual(
+      second.messages.map((m) => m.id),
+      ["dm-p2"],
+    );
     // Times stay in UTC; only the day files follow the zone.
     assert.equal(second.messages[0]!.createdAt, "2024-03-01T23:30:00.000Z");
     const users = json<JsonUsersFile>(zip, "People_And_Groups/users.json");
@@ -414,7 +572,10 @@ describe("JSON export (RingCentral layout)", () => {
     assert.equal(m.updateType, null);
     assert.equal(m.text, null);
     assert.equal(m.author.id, "u-bob");
-    assert.deepEqual(m.editLog.map((v) => [v.versionId, v.text]), [["pub-p3-v1", "first draft"]]);
+    assert.deepEqual(
+      m.editLog.map((v) => [v.versionId, v.text]),
+      [["pub-p3-v1", "first draft"]],
+    );
   });
 
   test("a deleted message is present only with its deletion marker", async () => {
@@ -425,7 +586,11 @@ describe("JSON export (RingCentral layout)", () => {
     assert.equal(m.text, null);
     assert.deepEqual(m.attachments, []);
     assert.deepEqual(m.editLog, []);
-    assert.deepEqual(m.deleted, { at: "2024-03-01T15:00:00.000Z", atMs: utc("2024-03-01T15:00:00Z"), by: "u-admin" });
+    assert.deepEqual(m.deleted, {
+      at: "2024-03-01T15:00:00.000Z",
+      atMs: utc("2024-03-01T15:00:00Z"),
+      by: "u-admin",
+    });
     assert.equal(m.author.id, "u-bob");
     // Neither its text nor its file reaches the zip.
     for (const e of zip.entries) assert.ok(!e.data.toString("utf8").includes("hunter2"), e.name);
@@ -447,7 +612,15 @@ describe("JSON export (RingCentral layout)", () => {
         missing: false,
         deleted: { at: "2024-03-01T16:00:00.000Z", atMs: utc("2024-03-01T16:00:00Z") },
       },
-      { id: "f-kept", name: "kept.txt", size: 4, mimeType: "", zipPath: "Files/priv-p2/f-kept-kept.txt", missing: false, deleted: null },
+      {
+        id: "f-kept",
+        name: "kept.txt",
+        size: 4,
+        mimeType: "",
+        zipPath: "Files/priv-p2/f-kept-kept.txt",
+        missing: false,
+        deleted: null,
+      },
     ]);
     assert.ok(!opened.includes("data/f-gone/gone.txt"), "the deleted file is not opened");
   });
@@ -462,7 +635,8 @@ describe("JSON export (RingCentral layout)", () => {
         ["f-missing", "../../etc/passwd\r\n.txt", null, true],
       ],
     );
-    const line = "Warning:File backend read: File missing for post; cannot copy file to archive - Post: pub-p2 - File: f-missing - data/f-missing/x.txt";
+    const line =
+      "Warning:File backend read: File missing for post; cannot copy file to archive - Post: pub-p2 - File: f-missing - data/f-missing/x.txt";
     assert.deepEqual(result.warnings, [line]);
     assert.equal(zip.text("warning.txt"), line + "\n");
   });
@@ -470,13 +644,21 @@ describe("JSON export (RingCentral layout)", () => {
   test("bots are flagged on messages and participants", async () => {
     const { zip } = await run(fullBatch());
     const m = message(zip, `${PUB_DIR}/2024-03-01.json`, "pub-p2");
-    assert.deepEqual(m.author, { id: "u-bot", username: "ci-bot", email: "ci-bot@example.com", bot: true });
+    assert.deepEqual(m.author, {
+      id: "u-bot",
+      username: "ci-bot",
+      email: "ci-bot@example.com",
+      bot: true,
+    });
     assert.equal(message(zip, `${PUB_DIR}/2024-03-01.json`, "pub-p1").author.bot, false);
   });
 
   test("unicode, emoji, RTL and bidi controls in text are kept verbatim", async () => {
     const { zip } = await run(fullBatch());
-    assert.equal(message(zip, `${GM_DIR}/2024-03-01.json`, "gm-p1").text, "مرحبا بالعالم \u202eabc");
+    assert.equal(
+      message(zip, `${GM_DIR}/2024-03-01.json`, "gm-p1").text,
+      "مرحبا بالعالم \u202eabc",
+    );
     assert.equal(message(zip, `${GEN_DIR}/2024-03-02.json`, "b-p1").text, "שלום 👩‍👩‍👧 עולם");
     assert.equal(message(zip, `${DM_DIR}/2024-03-01.json`, "dm-p1").text, "hi bob 👋");
     // UTF-8 without escapes, two-space indent.
@@ -486,7 +668,11 @@ describe("JSON export (RingCentral layout)", () => {
   test("without attachments: no Files entries, no zip paths, no files opened, no warnings", async () => {
     const zip = new MemoryZipSink();
     const openAttachment = store();
-    const result = await writeJsonBatch({ batch: fullBatch({ exportAttachments: false }), zip, openAttachment });
+    const result = await writeJsonBatch({
+      batch: fullBatch({ exportAttachments: false }),
+      zip,
+      openAttachment,
+    });
     assertValidExport(zip);
     assert.ok(!zip.names().some((n) => n.startsWith("Files/")), "no Files/ entries");
     assert.ok(!zip.has("warning.txt"), "no warning.txt");
@@ -494,17 +680,21 @@ describe("JSON export (RingCentral layout)", () => {
     assert.deepEqual(result.warnings, []);
     assert.equal(result.files, 0);
     const m = message(zip, `${PUB_DIR}/2024-03-01.json`, "pub-p2");
-    assert.deepEqual(m.attachments.map((a) => [a.zipPath, a.missing]), [
-      [null, false],
-      [null, false],
-    ]);
+    assert.deepEqual(
+      m.attachments.map((a) => [a.zipPath, a.missing]),
+      [
+        [null, false],
+        [null, false],
+      ],
+    );
   });
 
   test("deterministic: same bytes twice and whatever order the posts come in", async () => {
     const a = await run(fullBatch(), "Asia/Tokyo");
     const b = await run(fullBatch(), "Asia/Tokyo");
     const c = await run(fullBatch({ posts: [...posts].reverse() }), "Asia/Tokyo");
-    const bytes = (zip: MemoryZipSink) => zip.entries.map((e) => [e.name, e.data.toString("base64")]);
+    const bytes = (zip: MemoryZipSink) =>
+      zip.entries.map((e) => [e.name, e.data.toString("base64")]);
     assert.deepEqual(bytes(b.zip), bytes(a.zip));
     assert.deepEqual(bytes(c.zip), bytes(a.zip));
   });
@@ -518,7 +708,7 @@ describe("JSON export (RingCentral layout)", () => {
   });
 
   test("unsafe names from users, channels, teams and files become safe, unique paths", async () => {
-    const evil = "../..\\/:*?\"<>|\u0000\r\n\u202e \u{1F469}\u200D\u{1F4BB} .";
+    const evil = '../..\\/:*?"<>|\u0000\r\n\u202e \u{1F469}\u200D\u{1F4BB} .';
     const batch = batchOf({
       batchStart: START,
       batchEnd: END,
@@ -529,17 +719,66 @@ describe("JSON export (RingCentral layout)", () => {
         mmChannel({ Id: "c3", Name: "", DisplayName: "..", Type: "P", TeamId: "t1" }),
       ],
       posts: [
-        post({ TeamId: "t1", TeamName: "t", TeamDisplayName: "Team/../..", ChannelId: "c1", ChannelType: "O", UserId: "u1", Username: "a/b", PostId: "p1", PostCreateAt: START + 1, PostMessage: "x", PostFileIds: ["f1"] }),
-        post({ TeamId: "t1", ChannelId: "C1", ChannelType: "O", UserId: "u1", Username: "a/b", PostId: "p2", PostCreateAt: START + 2, PostMessage: "y" }),
-        post({ ChannelId: "d9", ChannelType: "D", UserId: "u2", Username: "..", PostId: "p3", PostCreateAt: START + 3, PostMessage: "z" }),
-        post({ ChannelId: "d9", ChannelType: "D", UserId: "u3", Username: "x".repeat(300), PostId: "p4", PostCreateAt: START + 4, PostMessage: "w" }),
-        post({ TeamId: "t1", ChannelId: "c3", ChannelType: "P", UserId: "u1", PostId: "p5", PostCreateAt: START + 5, PostMessage: "v" }),
+        post({
+          TeamId: "t1",
+          TeamName: "t",
+          TeamDisplayName: "Team/../..",
+          ChannelId: "c1",
+          ChannelType: "O",
+          UserId: "u1",
+          Username: "a/b",
+          PostId: "p1",
+          PostCreateAt: START + 1,
+          PostMessage: "x",
+          PostFileIds: ["f1"],
+        }),
+        post({
+          TeamId: "t1",
+          ChannelId: "C1",
+          ChannelType: "O",
+          UserId: "u1",
+          Username: "a/b",
+          PostId: "p2",
+          PostCreateAt: START + 2,
+          PostMessage: "y",
+        }),
+        post({
+          ChannelId: "d9",
+          ChannelType: "D",
+          UserId: "u2",
+          Username: "..",
+          PostId: "p3",
+          PostCreateAt: START + 3,
+          PostMessage: "z",
+        }),
+        post({
+          ChannelId: "d9",
+          ChannelType: "D",
+          UserId: "u3",
+          Username: "x".repeat(300),
+          PostId: "p4",
+          PostCreateAt: START + 4,
+          PostMessage: "w",
+        }),
+        post({
+          TeamId: "t1",
+          ChannelId: "c3",
+          ChannelType: "P",
+          UserId: "u1",
+          PostId: "p5",
+          PostCreateAt: START + 5,
+          PostMessage: "v",
+        }),
       ],
       files: { p1: [{ Id: "f1", Name: evil + ".tar.gz", Path: "a/b" }] },
     });
     const { zip } = await run(batch);
     const names = zip.names();
-    const folders = [...new Set(names.filter((n) => n.includes("_Chats/")).map((n) => n.slice(0, n.lastIndexOf("/"))))];
+    const folders = [
+      ...new Set(
+        names.filter((n) => n.includes("_Chats/")).map((n) => n.slice(0, n.lastIndexOf("/"))),
+      ),
+    ];
     const longName = "x".repeat(57) + "…"; // 60 bytes of UTF-8
     assert.deepEqual(folders, [
       // ".." as a username cleans to nothing: the user id stands in.
@@ -550,7 +789,11 @@ describe("JSON export (RingCentral layout)", () => {
       "Team_Chats/Team_._ (c3)",
     ]);
     assert.ok(names.includes("Files/p1/f1-_._________ 👩‍💻 .tar.gz"), JSON.stringify(names));
-    assert.deepEqual(await realZipNames(batch), names, "yazl and yauzl accept the names as they are");
+    assert.deepEqual(
+      await realZipNames(batch),
+      names,
+      "yazl and yauzl accept the names as they are",
+    );
     const users = json<JsonUsersFile>(zip, "People_And_Groups/users.json");
     assert.equal(users.conversations[0]!.folder, folders[0]);
     // The JSON keeps the real names.
@@ -587,18 +830,54 @@ describe("JSON export (RingCentral layout)", () => {
       formatVersion: 1,
       date: "2024-03-01",
       timeZone: "UTC",
-      conversation: { id: "c", type: "O", kind: "public", name: "c", displayName: "C", team: { id: "t", name: null, displayName: null } },
+      conversation: {
+        id: "c",
+        type: "O",
+        kind: "public",
+        name: "c",
+        displayName: "C",
+        team: { id: "t", name: null, displayName: null },
+      },
       messages: [m],
     });
     assert.ok(validators.chatDayFile(day(okMessage)), "a valid deleted message");
-    assert.ok(!validators.chatDayFile(day({ ...okMessage, text: "leaked" })), "a deleted message with text");
-    assert.ok(!validators.chatDayFile(day({ ...okMessage, status: "created" })), "status/updateType mismatch");
+    assert.ok(
+      !validators.chatDayFile(day({ ...okMessage, text: "leaked" })),
+      "a deleted message with text",
+    );
+    assert.ok(
+      !validators.chatDayFile(day({ ...okMessage, status: "created" })),
+      "status/updateType mismatch",
+    );
     assert.ok(!validators.chatDayFile(day({ ...okMessage, extra: 1 })), "unknown key");
-    assert.ok(!validators.chatDayFile(day({ ...okMessage, createdAt: "2024-03-01 00:00" })), "not ISO");
-    const attachment = { id: "f", name: "n", size: 1, mimeType: "", zipPath: "Files/p/../x", missing: false, deleted: null };
-    const live = { ...okMessage, status: "created", updateType: "", text: "t", deleted: null, attachments: [attachment] };
+    assert.ok(
+      !validators.chatDayFile(day({ ...okMessage, createdAt: "2024-03-01 00:00" })),
+      "not ISO",
+    );
+    const attachment = {
+      id: "f",
+      name: "n",
+      size: 1,
+      mimeType: "",
+      zipPath: "Files/p/../x",
+      missing: false,
+      deleted: null,
+    };
+    const live = {
+      ...okMessage,
+      status: "created",
+      updateType: "",
+      text: "t",
+      deleted: null,
+      attachments: [attachment],
+    };
     assert.ok(!validators.chatDayFile(day(live)), "a .. zip path");
-    assert.ok(validators.chatDayFile(day({ ...live, attachments: [{ ...attachment, zipPath: "Files/p/f-x" }] })), "a valid zip path");
+    assert.ok(
+      validators.chatDayFile(
+        day({ ...live, attachments: [{ ...attachment, zipPath: "Files/p/f-x" }] }),
+      ),
+      "a valid zip path",
+    );
   });
 
   test("an unknown time zone is refused when the writer is made", () => {

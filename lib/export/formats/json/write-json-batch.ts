@@ -20,7 +20,10 @@ export function toJsonText(value: unknown): string {
 
 /** A source path on one line: controls shown as \uXXXX escapes. */
 function oneLine(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+  return s.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"),
+  );
 }
 
 /** Throws a RangeError for an unknown time zone, so a bad setting fails before any batch is written. */
@@ -41,11 +44,16 @@ export function createJsonWriter(options: JsonWriterOptions = {}): FormatWriter 
         record.missing = true;
       }
       const message = outcome === "open-failed" ? MISSING_FILE_ON_OPEN : MISSING_FILE_ON_COPY;
-      warnings.push(oneLine(`Warning:${message} - Post: ${copy.postId} - File: ${copy.file.id} - ${copy.file.path}`));
+      warnings.push(
+        oneLine(
+          `Warning:${message} - Post: ${copy.postId} - File: ${copy.file.id} - ${copy.file.path}`,
+        ),
+      );
     }
 
     for (const day of plan.days) await zip.addText(day.path, toJsonText(day.file));
-    if (warnings.length > 0) await zip.addText("warning.txt", warnings.map((w) => w + "\n").join(""));
+    if (warnings.length > 0)
+      await zip.addText("warning.txt", warnings.map((w) => w + "\n").join(""));
     return { messages: plan.messagesCount, files: copier.copied, warnings };
   };
 }

@@ -5,16 +5,24 @@ export function resolveTimeZone(timeZone: string): string {
   try {
     return new Intl.DateTimeFormat("en-US", { timeZone }).resolvedOptions().timeZone;
   } catch {
-    throw new RangeError(`Unknown time zone ${JSON.stringify(timeZone)}: use an IANA name such as "UTC" or "Europe/Paris".`);
+    throw new RangeError(
+      `Unknown time zone ${JSON.stringify(timeZone)}: use an IANA name such as "UTC" or "Europe/Paris".`,
+    );
   }
 }
 
 /** Returns ms → `YYYY-MM-DD`, the local date of that instant in the zone. */
 export function localDateFormatter(timeZone: string): (ms: number) => string {
-  const format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  const format = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  });
   return (ms) => {
     const parts = format.formatToParts(new Date(ms));
-    const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+    const get = (type: Intl.DateTimeFormatPartTypes) =>
+      parts.find((p) => p.type === type)?.value ?? "";
     return `${get("year").padStart(4, "0")}-${get("month")}-${get("day")}`;
   };
 }

@@ -42,7 +42,9 @@ function parseProps(text: string | undefined): Record<string, unknown> {
   if (text === undefined) return {};
   try {
     const v: unknown = JSON.parse(text);
-    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+    return v !== null && typeof v === "object" && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : {};
   } catch {
     return {};
   }
@@ -50,7 +52,9 @@ function parseProps(text: string | undefined): Record<string, unknown> {
 
 export function mmPost(m: MmMessageExport): ExportPost {
   const props = parseProps(m.PostProps);
-  const isBot = Object.prototype.hasOwnProperty.call(props, "from_bot") ? props["from_bot"] === "true" : (m.IsBot ?? false);
+  const isBot = Object.prototype.hasOwnProperty.call(props, "from_bot")
+    ? props["from_bot"] === "true"
+    : (m.IsBot ?? false);
   return {
     id: m.PostId ?? "",
     createAt: m.PostCreateAt ?? 0,
@@ -101,7 +105,16 @@ export function mmHistory(channelId: string, h: MmMemberHistory): MemberHistoryR
   };
 }
 
-export type MmFileInfo = { Id?: string; Name?: string; Path?: string; CreateAt?: number; UpdateAt?: number; DeleteAt?: number; Size?: number; PostId?: string };
+export type MmFileInfo = {
+  Id?: string;
+  Name?: string;
+  Path?: string;
+  CreateAt?: number;
+  UpdateAt?: number;
+  DeleteAt?: number;
+  Size?: number;
+  PostId?: string;
+};
 
 export function mmFile(f: MmFileInfo): ExportFileInfo {
   return {
@@ -117,7 +130,13 @@ export function mmFile(f: MmFileInfo): ExportFileInfo {
   };
 }
 
-export type MmChannel = { Id: string; Name: string; DisplayName: string; Type: ChannelType; TeamId: string };
+export type MmChannel = {
+  Id: string;
+  Name: string;
+  DisplayName: string;
+  Type: ChannelType;
+  TeamId: string;
+};
 
 export function mmChannel(c: MmChannel): ExportChannel {
   return { id: c.Id, name: c.Name, displayName: c.DisplayName, type: c.Type, teamId: c.TeamId };
@@ -147,11 +166,17 @@ export function batchOf(options: {
 }): BatchInput {
   const filesByPost = new Map<string, ExportFileInfo[]>();
   for (const [postId, infos] of Object.entries(options.files ?? {})) {
-    filesByPost.set(postId, infos.map((f) => mmFile({ PostId: postId, ...f })));
+    filesByPost.set(
+      postId,
+      infos.map((f) => mmFile({ PostId: postId, ...f })),
+    );
   }
   const memberHistory = new Map<string, MemberHistoryRow[]>();
   for (const [channelId, rows] of Object.entries(options.history ?? {})) {
-    memberHistory.set(channelId, rows.map((r) => mmHistory(channelId, r)));
+    memberHistory.set(
+      channelId,
+      rows.map((r) => mmHistory(channelId, r)),
+    );
   }
   return {
     batchNumber: options.batchNumber ?? 1,
@@ -173,7 +198,9 @@ export function batchOf(options: {
  * "broken" opens a stream that fails after its first chunk. Anything else is an empty file (like
  * Mattermost's tests, which write empty files).
  */
-export function attachmentStore(files: Record<string, Buffer | "missing" | "broken"> = {}): OpenAttachment & { opened: string[] } {
+export function attachmentStore(
+  files: Record<string, Buffer | "missing" | "broken"> = {},
+): OpenAttachment & { opened: string[] } {
   const opened: string[] = [];
   const open = async (file: ExportFileInfo): Promise<NodeJS.ReadableStream> => {
     opened.push(file.path);

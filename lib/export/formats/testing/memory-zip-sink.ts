@@ -43,7 +43,8 @@ export class MemoryZipSink implements ZipSink {
   /** The text of the first entry with that name; throws when there is none. */
   text(name: string): string {
     const entry = this.entries.find((e) => e.name === name);
-    if (entry === undefined) throw new Error(`no zip entry ${JSON.stringify(name)}; have ${JSON.stringify(this.names())}`);
+    if (entry === undefined)
+      throw new Error(`no zip entry ${JSON.stringify(name)}; have ${JSON.stringify(this.names())}`);
     return entry.data.toString("utf8");
   }
 

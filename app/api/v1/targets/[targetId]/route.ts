@@ -4,7 +4,11 @@ import { removeTarget } from "@/lib/targets/remove-target.ts";
 import { saveTarget } from "@/lib/targets/save-target.ts";
 import { TARGET_AUDIT_FIELDS, ZTargetInput, ZTargetRef } from "@/lib/targets/schema.ts";
 import { findTarget } from "@/lib/targets/stored-target.ts";
-import { targetChangeAudit, targetDestinationDiffs, targetPatchInput } from "@/lib/targets/target-change.ts";
+import {
+  targetChangeAudit,
+  targetDestinationDiffs,
+  targetPatchInput,
+} from "@/lib/targets/target-change.ts";
 import { parseJsonBody, sessionRoute } from "@/app/_server/route.ts";
 import { z } from "zod";
 
@@ -19,24 +23,59 @@ async function stored(params: Record<string, string>) {
 }
 
 /** Changes a target: fields left out keep their values; the secret is kept unless its endpoint changes (then it must be given again). */
-export const PATCH = sessionRoute({ right: "configure", audit: { event: "patchTarget", objectType: "target", apiPath: API_PATH, auditable: TARGET_AUDIT_FIELDS } }, async ({ request, params, session }) => {
-  const current = await stored(params);
-  const patch = await parseJsonBody(request, z.unknown(), 64 * 1024);
-  const parsed = ZTargetInput.safeParse(targetPatchInput(current, patch));
-  if (!parsed.success) throw new UserError("Some values are not valid.", 400, fieldErrorsOf(parsed.error.issues));
-  const saved = await saveTarget({ id: current.id, input: parsed.data });
-  const diffs = targetDestinationDiffs(saved);
-  const notice = diffs.length ? await announceDestinationChange({ what: "Export targets", diffs, changedBy: session.user.email }) : undefined;
-  const audit = targetChangeAudit(saved);
-  return {
-    response: Response.json({ target: saved.after, secretCleared: saved.secretCleared }, { headers: { "Cache-Control": "no-store" } }),
-    audit: { input: patch, parameters: { target_id: current.id }, ...audit, resultingState: { ...audit.resultingState, ...(notice ? { change_notice: notice } : {}) } },
-  };
-});
+export const PATCH = sessionRoute(
+  {
+    right: "configure",
+    audit: {
+      event: "patchTarget",
+      objectType: "target",
+      apiPath: API_PATH,
+      auditable: TARGET_AUDIT_FIELDS,
+    },
+  },
+  async ({ request, params, session }) => {
+    const current = await stored(params);
+    const patch = await parseJsonBody(request, z.unknown(), 64 * 1024);
+    const parsed = ZTargetInput.safeParse(targetPatchInput(current, patch));
+    if (!parsed.success)
+      throw new UserError("Some values are not valid.", 400, fieldErrorsOf(parsed.error.issues));
+    const saved = await saveTarget({ id: current.id, input: parsed.data });
+    const diffs = targetDestinationDiffs(saved);
+    const notice = diffs.length
+      ? await announceDestinationChange({
+          what: "Export targets",
+          diffs,
+          changedBy: session.user.email,
+        })
+      : undefined;
+    const audit = targetChangeAudit(saved);
+    return {
+      response: Response.json(
+        { target: saved.after, secretCleared: saved.secretCleared },
+        { headers: { "Cache-Control": "no-store" } },
+      ),
+      audit: {
+        input: patch,
+        parameters: { target_id: current.id },
+        ...audit,
+        resultingState: { ...audit.resultingState, ...(notice ? { change_notice: notice } : {}) },
+      },
+    };
+  },
+);
 
 /** Removes a target: refused for the built-in ones and while the Compliance Export (or a running job) uses it. */
-export const DELETE = sessionRoute({ right: "configure", audit: { event: "deleteTarget", objectType: "target", apiPath: API_PATH } }, async ({ params }) => {
-  const current = await stored(params);
-  const removed = await removeTarget({ id: current.id });
-  return { response: Response.json({ removed: removed.id }), audit: { parameters: { target_id: removed.id }, priorState: { name: removed.name, kind: removed.kind, destination: removed.destination } } };
-});
+export const DELETE = sessionRoute(
+  { right: "configure", audit: { event: "deleteTarget", objectType: "target", apiPath: API_PATH } },
+  async ({ params }) => {
+    const current = await stored(params);
+    const removed = await removeTarget({ id: current.id });
+    return {
+      response: Response.json({ removed: removed.id }),
+      audit: {
+        parameters: { target_id: removed.id },
+        priorState: { name: removed.name, kind: removed.kind, destination: removed.destination },
+      },
+    };
+  },
+);

@@ -28,19 +28,34 @@ export const validators = {
 export function kindOf(path: string): keyof typeof validators | null {
   if (path === "People_And_Groups/users.json") return "usersFile";
   if (path === "Teams/teams.json") return "teamsFile";
-  if (/^(People_Chats|Team_Chats)\/[^/]+\/\d{4}-\d{2}-\d{2}\.json$/.test(path)) return "chatDayFile";
+  if (/^(People_Chats|Team_Chats)\/[^/]+\/\d{4}-\d{2}-\d{2}\.json$/.test(path))
+    return "chatDayFile";
   return null;
 }
 
 /** A zip entry name no unzip tool reads as leaving its folder, hiding, or breaking a line. */
 export function assertSafeEntryName(name: string): void {
   assert.ok(!name.startsWith("/"), `absolute: ${JSON.stringify(name)}`);
-  assert.doesNotMatch(name, /[\\:*?"<>|\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u, `bad character in ${JSON.stringify(name)}`);
+  assert.doesNotMatch(
+    name,
+    /[\\:*?"<>|\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u,
+    `bad character in ${JSON.stringify(name)}`,
+  );
   for (const segment of name.split("/")) {
-    assert.ok(segment !== "" && segment !== "." && segment !== "..", `bad segment in ${JSON.stringify(name)}`);
+    assert.ok(
+      segment !== "" && segment !== "." && segment !== "..",
+      `bad segment in ${JSON.stringify(name)}`,
+    );
     assert.ok(!segment.includes(".."), `".." in ${JSON.stringify(name)}`);
-    assert.doesNotMatch(segment, /^[. ]|[. ]$/, `leading/trailing dot or space in ${JSON.stringify(name)}`);
-    assert.ok(Buffer.byteLength(segment, "utf8") <= 255, `segment too long in ${JSON.stringify(name)}`);
+    assert.doesNotMatch(
+      segment,
+      /^[. ]|[. ]$/,
+      `leading/trailing dot or space in ${JSON.stringify(name)}`,
+    );
+    assert.ok(
+      Buffer.byteLength(segment, "utf8") <= 255,
+      `segment too long in ${JSON.stringify(name)}`,
+    );
   }
 }
 
@@ -55,7 +70,8 @@ export function assertValidExport(zip: MemoryZipSink): void {
     assert.ok(text.endsWith("}\n"), `${entry.name} ends with a newline`);
     const doc: unknown = JSON.parse(text);
     for (const v of [validators[kind], validators.any]) {
-      if (!v(doc)) assert.fail(`${entry.name} fails the schema: ${JSON.stringify(v.errors, null, 2)}`);
+      if (!v(doc))
+        assert.fail(`${entry.name} fails the schema: ${JSON.stringify(v.errors, null, 2)}`);
     }
   }
 }

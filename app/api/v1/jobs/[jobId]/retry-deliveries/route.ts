@@ -5,9 +5,22 @@ import { sessionRoute } from "@/app/_server/route.ts";
 
 export const dynamic = "force-dynamic";
 
-export const POST = sessionRoute({ right: "request", audit: { event: "retryDeliveries", objectType: "job", apiPath: "/api/v1/jobs/[jobId]/retry-deliveries" } }, async ({ params }) => {
-  const id = ZJobId.safeParse(params.jobId);
-  if (!id.success) throw new UserError("No such job.", 404);
-  const result = await retryRefusedDeliveries({ jobId: id.data });
-  return { response: Response.json(result), audit: { parameters: { job_id: id.data }, resultingState: { ...result } } };
-});
+export const POST = sessionRoute(
+  {
+    right: "request",
+    audit: {
+      event: "retryDeliveries",
+      objectType: "job",
+      apiPath: "/api/v1/jobs/[jobId]/retry-deliveries",
+    },
+  },
+  async ({ params }) => {
+    const id = ZJobId.safeParse(params.jobId);
+    if (!id.success) throw new UserError("No such job.", 404);
+    const result = await retryRefusedDeliveries({ jobId: id.data });
+    return {
+      response: Response.json(result),
+      audit: { parameters: { job_id: id.data }, resultingState: { ...result } },
+    };
+  },
+);
