@@ -1,7 +1,7 @@
 // Workers in real child processes: a zombie (SIGSTOP past its lease, SIGCONT after a takeover),
 // kill -9 mid-export and a takeover, and two workers racing for one job (RELIABILITY.md checks 1–4).
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readdir } from "node:fs/promises";
 import { promisify } from "node:util";
 import { execFile } from "node:child_process";
@@ -27,6 +27,7 @@ import {
   jobPlan,
 } from "../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
+import { spawnExportWorker } from "../testing/spawn-export-worker.ts";
 
 process.env.LOG_LEVEL = "silent";
 const run = promisify(execFile);
@@ -69,22 +70,11 @@ class WorkerChild {
     readonly name: string,
     extraEnv: Record<string, string>,
   ) {
-    this.proc = spawn(
-      process.execPath,
-      ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")],
-      {
-        cwd: process.cwd(),
-        env: {
-          ...process.env,
-          DATABASE_URL: t.url,
-          CUSTODIAN_DATA_DIR: t.dataDir,
-          LOG_LEVEL: "silent",
-          WORKER_ID: name,
-          ...extraEnv,
-        },
-        stdio: ["pipe", "pipe", "pipe"],
-      },
-    );
+    this.proc = spawnExportWorker({
+      db: t,
+      env: { WORKER_ID: name, ...extraEnv },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     children.add(this.proc);
     createInterface({ input: this.proc.stdout! }).on("line", (line) => {
       try {

@@ -5,8 +5,6 @@
 // Seeded: FAULT_SEED=<n> replays a sequence. The figures are printed (console.log) for the record.
 //   LOG_LEVEL=silent node --import tsx --test lib/export/fault-property.test.ts
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { createInterface } from "node:readline";
 import { after, before, test } from "node:test";
 import { resetEnvForTests } from "../config/env.ts";
@@ -31,6 +29,7 @@ import { startTestSmtpServer, type TestSmtpServer } from "../testing/smtp/test-s
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { runJob } from "../worker/run-job.ts";
 import { retryRefusedDeliveries } from "./retry-refused-deliveries.ts";
+import { spawnExportWorker } from "../testing/spawn-export-worker.ts";
 
 process.env.LOG_LEVEL = "silent";
 const SEED = Number(process.env.FAULT_SEED ?? 15_2026);
@@ -99,23 +98,15 @@ async function killedWorker(
     where: { id: jobId, status: { in: ["in_progress", "cancel_requested"] } },
     data: { leaseExpiresAt: new Date(Date.now() - 1000) },
   });
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")],
-    {
-      cwd: process.cwd(),
-      env: {
-        ...process.env,
-        DATABASE_URL: t.url,
-        CUSTODIAN_DATA_DIR: t.dataDir,
-        LOG_LEVEL: "silent",
-        WORKER_ID: `killed-${figures.kills}`,
-        JOB_ID: jobId,
-        KILL_AT_LEDGER_SENT: String(options.killAtLedgerSent ?? 0),
-      },
-      stdio: ["ignore", "pipe", "inherit"],
+  const child = spawnExportWorker({
+    db: t,
+    env: {
+      WORKER_ID: `killed-${figures.kills}`,
+      JOB_ID: jobId,
+      KILL_AT_LEDGER_SENT: String(options.killAtLedgerSent ?? 0),
     },
-  );
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let batches = 0;
   createInterface({ input: child.stdout! }).on("line", (line) => {
     if (line.includes('"event":"batch"') && ++batches === options.afterBatches)

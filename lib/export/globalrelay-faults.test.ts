@@ -2,9 +2,7 @@
 // server. A crash between the archive's 250 and the ledger's commit; a continuation after an errored
 // job; an email refused with 550, listed on the job and sent again by "Retry failed deliveries".
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { once } from "node:events";
-import path from "node:path";
 import { after, before, test } from "node:test";
 import { runCliInProcess } from "../cli/testing/run-cli.ts";
 import { db } from "../db/client.ts";
@@ -16,6 +14,7 @@ import { ExportFixture, setExportSettings } from "../testing/export-fixtures.ts"
 import { startTestSmtpServer, type TestSmtpServer } from "../testing/smtp/test-smtp-server.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { runJob, type RunJobHooks } from "../worker/run-job.ts";
+import { spawnExportWorker } from "../testing/spawn-export-worker.ts";
 
 process.env.LOG_LEVEL = "silent";
 let t: TestDatabase;
@@ -89,23 +88,11 @@ const acceptedCopies = (from = 0) => {
 
 /** A worker in its own process that SIGKILLs itself right after the archive's 250 for the `nth` email, before the ledger records it. */
 async function workerKilledAfter250(jobId: string, nth: number): Promise<NodeJS.Signals | null> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")],
-    {
-      cwd: process.cwd(),
-      env: {
-        ...process.env,
-        DATABASE_URL: t.url,
-        CUSTODIAN_DATA_DIR: t.dataDir,
-        LOG_LEVEL: "silent",
-        WORKER_ID: "w-killed",
-        JOB_ID: jobId,
-        KILL_AT_LEDGER_SENT: String(nth),
-      },
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+  const child = spawnExportWorker({
+    db: t,
+    env: { WORKER_ID: "w-killed", JOB_ID: jobId, KILL_AT_LEDGER_SENT: String(nth) },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const [, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
   return signal;
 }

@@ -3,7 +3,6 @@
 // anything, exactly as a killed worker leaves the job (in progress, lease held). The next attempt
 // claims with a clock past the lease. The tests share one database and run in order.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -31,6 +30,7 @@ import {
 import { startPgProxy } from "../testing/pg-proxy.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { runJob, type RunJobHooks } from "./run-job.ts";
+import { spawnExportWorker } from "../testing/spawn-export-worker.ts";
 
 process.env.LOG_LEVEL = "silent";
 let t: TestDatabase;
@@ -143,24 +143,16 @@ async function killWorker(jobId: string, at: "batch" | "claim"): Promise<void> {
     where: { id: jobId, status: "in_progress" },
     data: { leaseExpiresAt: new Date(Date.now() - 1000) },
   });
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")],
-    {
-      cwd: process.cwd(),
-      env: {
-        ...process.env,
-        DATABASE_URL: t.url,
-        CUSTODIAN_DATA_DIR: t.dataDir,
-        LOG_LEVEL: "silent",
-        WORKER_ID: "w-child",
-        JOB_ID: jobId,
-        SLOW_MS: "60000",
-        STALL_AFTER_CLAIM: at === "claim" ? "1" : "",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
+  const child = spawnExportWorker({
+    db: t,
+    env: {
+      WORKER_ID: "w-child",
+      JOB_ID: jobId,
+      SLOW_MS: "60000",
+      STALL_AFTER_CLAIM: at === "claim" ? "1" : "",
     },
-  );
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   createInterface({ input: child.stdout! }).on("line", (line) => {
     if (line.includes(at === "claim" ? '"event":"claimed"' : '"event":"batch"'))
       child.kill("SIGKILL");

@@ -2,8 +2,6 @@
 // worker (SIGKILL, every time) is quarantined after the third death instead of blocking the stream;
 // the rest of its batch and every later post are exported, the job ends `warning` naming the post.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { after, before, test } from "node:test";
 import { db } from "../../db/client.ts";
 import { enqueueExportJob } from "../../jobs/enqueue-job.ts";
@@ -17,6 +15,7 @@ import {
 } from "../../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../../testing/test-db.ts";
 import type { Reconciliation } from "../reconciliation/reconciliation.ts";
+import { spawnExportWorker } from "../../testing/spawn-export-worker.ts";
 
 process.env.LOG_LEVEL = "silent";
 let t: TestDatabase;
@@ -32,24 +31,16 @@ after(async () => t.cleanup());
 
 /** One worker process working the job until it ends or dies; its exit signal. */
 function worker(jobId: string, crashOn: string): Promise<NodeJS.Signals | null> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")],
-    {
-      cwd: process.cwd(),
-      env: {
-        ...process.env,
-        DATABASE_URL: t.url,
-        CUSTODIAN_DATA_DIR: t.dataDir,
-        LOG_LEVEL: "silent",
-        WORKER_ID: `poison-${Date.now()}`,
-        LEASE_MS: "30000",
-        JOB_ID: jobId,
-        CRASH_ON_POST: crashOn,
-      },
-      stdio: ["ignore", "ignore", "inherit"],
+  const child = spawnExportWorker({
+    db: t,
+    env: {
+      WORKER_ID: `poison-${Date.now()}`,
+      LEASE_MS: "30000",
+      JOB_ID: jobId,
+      CRASH_ON_POST: crashOn,
     },
-  );
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   return new Promise((resolve) => child.once("exit", (_code, signal) => resolve(signal)));
 }
 

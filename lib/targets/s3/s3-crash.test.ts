@@ -5,8 +5,7 @@
 // which holds the CompleteMultipartUpload so the kill lands after the parts went up.
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { after, before, test } from "node:test";
 import { db } from "../../db/client.ts";
 import { claimNextJob } from "../../jobs/claim-job.ts";
@@ -19,6 +18,7 @@ import { localExportTarget, resolveFileTarget } from "../resolve-target.ts";
 import { saveTarget } from "../save-target.ts";
 import { ZTargetInput } from "../schema.ts";
 import { sha256OfStored } from "../target.ts";
+import { spawnExportWorker } from "../../testing/spawn-export-worker.ts";
 
 process.env.LOG_LEVEL = "silent";
 let t: TestDatabase;
@@ -75,23 +75,11 @@ test("SIGKILL mid-multipart, then resume: no visible partial object, no orphan u
 
   s3.holdCompletes(true);
   let stderr = "";
-  child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join("lib", "testing", "export-worker-child.ts")],
-    {
-      cwd: process.cwd(),
-      env: {
-        ...process.env,
-        DATABASE_URL: t.url,
-        CUSTODIAN_DATA_DIR: t.dataDir,
-        LOG_LEVEL: "silent",
-        WORKER_ID: "doomed",
-        LEASE_MS: "2000",
-        JOB_ID: job.id,
-      },
-      stdio: ["pipe", "pipe", "pipe"],
-    },
-  );
+  child = spawnExportWorker({
+    db: t,
+    env: { WORKER_ID: "doomed", LEASE_MS: "2000", JOB_ID: job.id },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise((resolve) => child!.once("exit", resolve));
   await until(
