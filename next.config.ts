@@ -22,6 +22,9 @@ const nextConfig: NextConfig = {
     "@node-rs/argon2",
     "pino",
     "prom-client",
+    // yazl and the CRC-32 module it loads: lib/export/native-zip-crc.ts patches that very instance.
+    "yazl",
+    "buffer-crc32",
   ],
   // authInterrupts: forbidden() answers 403 with app/(console)/forbidden.tsx for pages a right guards.
   experimental: { serverActions: { bodySizeLimit: "1mb" }, authInterrupts: true },

@@ -4,10 +4,12 @@ import { crc32 } from "node:zlib";
 type BufferCrc32 = { unsigned: (buf: unknown, previous?: unknown) => number };
 
 const require = createRequire(import.meta.url);
-/** The CRC-32 module yazl itself loads (its own dependency, resolved from yazl's directory). */
-export const yazlCrc32 = require(
-  require.resolve("buffer-crc32", { paths: [require.resolve("yazl")] }),
-) as BufferCrc32;
+/**
+ * The CRC-32 module yazl itself loads: its CommonJS build, which yazl `require`s (the package's ESM
+ * build would be a second instance). A plain name, so bundlers (Next's server build, esbuild) can
+ * resolve it; both are also kept outside Next's bundle (next.config.ts).
+ */
+export const yazlCrc32 = require("buffer-crc32") as BufferCrc32;
 const javascriptUnsigned = yazlCrc32.unsigned;
 
 /**
