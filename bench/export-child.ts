@@ -6,7 +6,10 @@ import { db, disconnectDb } from "../lib/db/client.ts";
 import { resolveFileTarget } from "../lib/targets/resolve-target.ts";
 import { saveTarget } from "../lib/targets/save-target.ts";
 import { ZTargetInput } from "../lib/targets/schema.ts";
-import { writeExportSettings, loadExportSettings } from "../lib/settings/export-settings-store.ts";
+import {
+  writeExportSettings,
+  loadExportSettings,
+} from "../lib/export-settings/export-settings-store.ts";
 import type { ExportFormat } from "../lib/settings/schema.ts";
 
 const format = process.env.BENCH_FORMAT as ExportFormat;

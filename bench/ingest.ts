@@ -21,7 +21,7 @@ import { createApiToken } from "../lib/auth/create-api-token.ts";
 import { createAdmin } from "../lib/auth/create-admin.ts";
 import { resetEnvForTests } from "../lib/config/env.ts";
 import { disconnectDb } from "../lib/db/client.ts";
-import { parseDatabaseUrl } from "../lib/db/database-url.ts";
+import { parseDatabaseUrl } from "../lib/config/database-url.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { createIngestToken } from "../lib/ingest/create-ingest-token.ts";
 

@@ -12,7 +12,7 @@ import next from "next";
 import { env } from "../lib/config/env.ts";
 import { protectDataFiles } from "../lib/config/private-data.ts";
 import { migrate } from "../lib/db/migrate.ts";
-import { redactDatabaseUrl } from "../lib/db/database-url.ts";
+import { redactDatabaseUrl } from "../lib/config/database-url.ts";
 import { hostAllowed, isCrossSiteAction } from "../lib/http/host-guard.ts";
 import { logger } from "../lib/log/logger.ts";
 import { sourceStamp } from "./build-stamp.ts";

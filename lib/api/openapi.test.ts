@@ -9,7 +9,7 @@ process.env.LOG_LEVEL = "silent";
 
 import { checkHealth } from "../health/check-health.ts";
 import { listJobsPage, ZJobsPageQuery } from "../jobs/list-jobs-page.ts";
-import { toSettingsView, loadExportSettings } from "../settings/export-settings-store.ts";
+import { toSettingsView, loadExportSettings } from "../export-settings/export-settings-store.ts";
 import { ExportFixture, setExportSettings } from "../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { createExportJob } from "../jobs/create-export-job.ts";

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { db } from "../db/client.ts";
-import { newId } from "../ingest/ids.ts";
+import { newId } from "../ids/ids.ts";
 import { API_TOKEN_PREFIX } from "./api-token-schema.ts";
 
 export function hashApiToken(token: string): string {

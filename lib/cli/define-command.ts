@@ -6,7 +6,7 @@ import type { AuditEventName, AuditObjectType } from "../audit/events.ts";
 import { record, type AuditDetails } from "../audit/record.ts";
 import { UserError } from "../errors/user-error.ts";
 import { logger } from "../log/logger.ts";
-import { CliUsageError } from "./cli-error.ts";
+import { CliUsageError } from "../errors/cli-usage-error.ts";
 import type { Terminal } from "./terminal.ts";
 
 /** Where a command writes: its result (standard output) and everything else (the terminal, stderr). */

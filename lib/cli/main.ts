@@ -4,7 +4,7 @@ import { protectDataFiles } from "../config/private-data.ts";
 import { disconnectDb } from "../db/client.ts";
 import { migrate } from "../db/migrate.ts";
 import { logger } from "../log/logger.ts";
-import { CliUsageError } from "./cli-error.ts";
+import { CliUsageError } from "../errors/cli-usage-error.ts";
 import { COMMANDS } from "./commands/index.ts";
 import type { CliIo, Command } from "./define-command.ts";
 import { createTerminal, sendLogsToStderr } from "./terminal.ts";

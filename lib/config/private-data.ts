@@ -1,6 +1,6 @@
 import { chmodSync, existsSync } from "node:fs";
 import path from "node:path";
-import { parseDatabaseUrl } from "../db/database-url.ts";
+import { parseDatabaseUrl } from "./database-url.ts";
 import { env } from "./env.ts";
 
 /** New files 0600, new directories 0700. */

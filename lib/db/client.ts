@@ -1,7 +1,7 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { env } from "../config/env.ts";
-import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
+import { parseDatabaseUrl, type DatabaseTarget } from "../config/database-url.ts";
 import { closeReader } from "./sql.ts";
 import { closeWriteConnection } from "./write-connection.ts";
 import { preparePrivateSqliteFile } from "./sqlite-file.ts";

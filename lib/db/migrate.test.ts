@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import pg from "pg";
 import Database from "better-sqlite3";
-import { parseDatabaseUrl } from "./database-url.ts";
+import { parseDatabaseUrl } from "../config/database-url.ts";
 import { migrate, migrationsDir, readMigrations } from "./migrate.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { parseDatabaseUrl, type DatabaseTarget } from "./database-url.ts";
+import { parseDatabaseUrl, type DatabaseTarget } from "../config/database-url.ts";
 import { preparePrivateSqliteFile } from "./sqlite-file.ts";
 
 /**

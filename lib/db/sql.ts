@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import pg from "pg";
 import { env } from "../config/env.ts";
-import { parseDatabaseUrl } from "./database-url.ts";
+import { parseDatabaseUrl } from "../config/database-url.ts";
 
 // The export's hot read path goes to the drivers directly: Prisma's row mapping costs more than
 // the query itself at a million rows. Statements are written once with $1…$n placeholders, which

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import pg from "pg";
 import { env } from "../config/env.ts";
-import { parseDatabaseUrl } from "./database-url.ts";
+import { parseDatabaseUrl } from "../config/database-url.ts";
 import { preparePrivateSqliteFile } from "./sqlite-file.ts";
 
 /**

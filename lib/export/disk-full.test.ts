@@ -8,7 +8,7 @@ import { db } from "../db/client.ts";
 import { claimNextJob } from "../jobs/claim-job.ts";
 import { enqueueExportJob } from "../jobs/enqueue-job.ts";
 import { runJob as workJob } from "../worker/run-job.ts";
-import { loadExportSettings } from "../settings/export-settings-store.ts";
+import { loadExportSettings } from "../export-settings/export-settings-store.ts";
 import {
   allNames,
   assertExactlyOnce,

@@ -16,7 +16,7 @@ import { cancelJob } from "../jobs/cancel-job.ts";
 import { claimNextJob } from "../jobs/claim-job.ts";
 import { enqueueExportJob } from "../jobs/enqueue-job.ts";
 import { runJob as workJob } from "../worker/run-job.ts";
-import { loadExportSettings } from "../settings/export-settings-store.ts";
+import { loadExportSettings } from "../export-settings/export-settings-store.ts";
 import {
   assertExactlyOnce,
   assertJobOutput,

@@ -1,5 +1,5 @@
 import type { WriteSql } from "../db/write-connection.ts";
-import { derivedId } from "./ids.ts";
+import { derivedId } from "../ids/ids.ts";
 import type { PostEditedEvent } from "./schema.ts";
 import { ConcurrentChangeError, RecordApplyError } from "./types.ts";
 import { insertRows, POST, selectByKeys, updateRows } from "./write/row-tables.ts";

@@ -4,7 +4,7 @@ import { after, before, beforeEach, test } from "node:test";
 import { db } from "../db/client.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { applyRecords } from "./apply-records.ts";
-import { derivedId } from "./ids.ts";
+import { derivedId } from "../ids/ids.ts";
 import { replacedVersionId } from "./write/decide-post-write.ts";
 import { storeFileBytes } from "./file-store.ts";
 import { T0, channel, everyRecordType, fileInfo, post, team, user } from "./test-records.ts";

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { db } from "../db/client.ts";
 import { UserError } from "../errors/user-error.ts";
 import { INGEST_TOKEN_PREFIX, hashIngestToken } from "./hash-ingest-token.ts";
-import { newId } from "./ids.ts";
+import { newId } from "../ids/ids.ts";
 import { ZIngestTokenName } from "./token-schema.ts";
 
 export type CreatedIngestToken = { id: string; name: string; createdAt: Date; token: string };

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { derivedId } from "./ids.ts";
+import { derivedId } from "../ids/ids.ts";
 import { mimeTypeOf } from "./mime-type.ts";
 import { createPrng, type Prng } from "./prng.ts";
 import type { IngestRecordInput } from "./schema.ts";

@@ -7,7 +7,7 @@ import { env } from "../config/env.ts";
 import { db } from "../db/client.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { importMattermostBulk } from "./import-mattermost-bulk.ts";
-import { derivedId } from "./ids.ts";
+import { derivedId } from "../ids/ids.ts";
 import { channelId, directChannelId, teamId, userId } from "./mattermost-bulk.ts";
 
 let t: TestDatabase;

@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { resetEnvForTests } from "../config/env.ts";
 import { databaseProvider, db } from "../db/client.ts";
-import { parseDatabaseUrl } from "../db/database-url.ts";
+import { parseDatabaseUrl } from "../config/database-url.ts";
 import { DatabaseBusyError } from "../db/write-connection.ts";
 import { claimNextJob } from "../jobs/claim-job.ts";
 import { enqueueExportJob } from "../jobs/enqueue-job.ts";

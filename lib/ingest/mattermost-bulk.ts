@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { z } from "zod";
 import type { SourceItem } from "./apply-record-stream.ts";
-import { derivedId } from "./ids.ts";
+import { derivedId } from "../ids/ids.ts";
 import { mimeTypeOf } from "./mime-type.ts";
 import { resolveSourceFile } from "./resolve-source-file.ts";
 import {

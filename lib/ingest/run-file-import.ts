@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import { componentActor } from "../audit/actor.ts";
 import { record } from "../audit/record.ts";
-import { CliUsageError } from "../cli/cli-error.ts";
+import { CliUsageError } from "../errors/cli-usage-error.ts";
 import { DatabaseBusyError } from "../db/write-connection.ts";
 import { UserError } from "../errors/user-error.ts";
 import { formatCounts, formatIngestErrors, formatWarnings } from "./format-apply-result.ts";

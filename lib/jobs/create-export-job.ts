@@ -1,6 +1,6 @@
 import { db } from "../db/client.ts";
 import { UserError } from "../errors/user-error.ts";
-import { loadExportSettings } from "../settings/export-settings-store.ts";
+import { loadExportSettings } from "../export-settings/export-settings-store.ts";
 import { enqueueExportJob } from "./enqueue-job.ts";
 import type { JobTrigger } from "./job-status.ts";
 import type { TCreateJobInput } from "./schema.ts";

@@ -50,3 +50,20 @@ export async function runPolicyNow(options: {
   jobEvents.emit("enqueued");
   return { job, policy };
 }
+
+/** Run now, with what the audit record of the run keeps. */
+export async function runPolicy(options: {
+  policy: string;
+  trigger: JobTrigger;
+  initiatedBy: string;
+  initiatedByLabel: string;
+}) {
+  const { job, policy } = await runPolicyNow(options);
+  return {
+    job,
+    audit: {
+      parameters: { policy_id: policy.id },
+      resultingState: { job_id: job.id, status: job.status, name: policy.name, format: job.format },
+    },
+  };
+}

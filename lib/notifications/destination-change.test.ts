@@ -4,7 +4,7 @@ import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { LoopbackSmtp } from "../testing/notify/loopback-smtp.ts";
 import { db } from "../db/client.ts";
 import { createAdmin } from "../auth/create-admin.ts";
-import { saveExportSettings } from "../settings/save-export-settings.ts";
+import { saveExportSettings } from "../export-settings/save-export-settings.ts";
 import { exportDestinationDiffs, ZExportSettingsInput } from "../settings/schema.ts";
 import { announceDestinationChange } from "./announce-destination-change.ts";
 import {

@@ -1,5 +1,5 @@
 import { db } from "../db/client.ts";
-import { loadExportSettings } from "../settings/export-settings-store.ts";
+import { loadExportSettings } from "../export-settings/export-settings-store.ts";
 import { HEARTBEAT_STALE_MS } from "../worker/heartbeat.ts";
 import { readAttestationMismatches } from "./read-attestation-mismatches.ts";
 import { readLateArrivals } from "./read-late-arrivals.ts";

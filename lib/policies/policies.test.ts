@@ -6,18 +6,13 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { db } from "../db/client.ts";
 import { UserError } from "../errors/user-error.ts";
-import { saveExportSettings } from "../settings/save-export-settings.ts";
-import { loadExportSettings, toSettingsView } from "../settings/export-settings-store.ts";
+import { saveExportSettings } from "../export-settings/save-export-settings.ts";
+import { loadExportSettings, toSettingsView } from "../export-settings/export-settings-store.ts";
 import { ZExportSettingsInput } from "../settings/schema.ts";
 import { ExportFixture, setExportSettings } from "../testing/export-fixtures.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
-import {
-  addPolicy,
-  changePolicy,
-  previewFilter,
-  removePolicy,
-  runPolicy,
-} from "./policy-actions.ts";
+import { runPolicy } from "../jobs/run-policy-now.ts";
+import { addPolicy, changePolicy, previewFilter, removePolicy } from "./policy-actions.ts";
 import { ZPolicyInput, ZPolicyPatch } from "./policy-schema.ts";
 import { ZPolicyFilter } from "./policy-filter.ts";
 import { parseScheduleText, ZSchedule } from "./schedule.ts";

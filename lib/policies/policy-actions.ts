@@ -1,8 +1,6 @@
 import type { AuditDetails } from "../audit/record.ts";
 import { db } from "../db/client.ts";
 import { UserError } from "../errors/user-error.ts";
-import { runPolicyNow } from "../jobs/run-policy-now.ts";
-import type { JobTrigger } from "../jobs/job-status.ts";
 import { previewPolicy } from "./preview-policy.ts";
 import { findPolicy } from "./policy-store.ts";
 import type { TPolicyParsed, TPolicyPatch } from "./policy-schema.ts";
@@ -88,22 +86,6 @@ export async function removePolicy(
         schedule: JSON.stringify(current.schedule),
       },
       resultingState: { archived_at: archived.archivedAt!.toISOString(), jobs_kept: jobs },
-    },
-  };
-}
-
-export async function runPolicy(options: {
-  policy: string;
-  trigger: JobTrigger;
-  initiatedBy: string;
-  initiatedByLabel: string;
-}) {
-  const { job, policy } = await runPolicyNow(options);
-  return {
-    job,
-    audit: {
-      parameters: { policy_id: policy.id },
-      resultingState: { job_id: job.id, status: job.status, name: policy.name, format: job.format },
     },
   };
 }

@@ -16,8 +16,8 @@ import {
 import { sendEmail } from "../notifications/send-email.ts";
 import { encryptSecret } from "./secret-box.ts";
 import { keepOrClearSecret, openBoundSecret, sealBoundSecret } from "./secret-binding.ts";
-import { loadExportSettings } from "./export-settings-store.ts";
-import { saveExportSettings } from "./save-export-settings.ts";
+import { loadExportSettings } from "../export-settings/export-settings-store.ts";
+import { saveExportSettings } from "../export-settings/save-export-settings.ts";
 import { ZExportSettingsInput, type TExportSettingsInput } from "./schema.ts";
 
 // Issue 11 item 2: a stored SMTP password is bound to the endpoint it was entered for (host, port,

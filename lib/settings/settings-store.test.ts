@@ -12,9 +12,12 @@ import {
   loadExportSettings,
   toSettingsView,
   writeExportSettings,
-} from "./export-settings-store.ts";
+} from "../export-settings/export-settings-store.ts";
 import { configDiffs } from "./config-diff.ts";
-import { saveExportSettings, SettingsRejectedError } from "./save-export-settings.ts";
+import {
+  saveExportSettings,
+  SettingsRejectedError,
+} from "../export-settings/save-export-settings.ts";
 import {
   defaultExportSettings,
   ZExportSettingsInput,

@@ -1,6 +1,6 @@
 import { db } from "../db/client.ts";
 import { UserError } from "../errors/user-error.ts";
-import { loadExportSettings } from "../settings/export-settings-store.ts";
+import { loadExportSettings } from "../export-settings/export-settings-store.ts";
 import type { ExportFormat } from "../settings/schema.ts";
 
 /** The built-in targets: the local export directory, and the Global Relay settings' archive mailbox. */

@@ -9,7 +9,7 @@ import { db } from "../db/client.ts";
 import { runCli } from "../cli/testing/run-cli.ts";
 import { setLegalHold } from "../downloads/set-legal-hold.ts";
 import { sweepExpiredExports } from "../export/sweep-expired-exports.ts";
-import { loadExportSettings } from "../settings/export-settings-store.ts";
+import { loadExportSettings } from "../export-settings/export-settings-store.ts";
 import { ExportFixture, FIXTURE_BASE, setExportSettings } from "../testing/export-fixtures.ts";
 import { startTestS3Server, type TestS3Server } from "../testing/s3/test-s3-server.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";

@@ -14,7 +14,7 @@ import { SaxesParser } from "saxes";
 import { env } from "../config/env.ts";
 import { db } from "../db/client.ts";
 import { defaultExportSettings, type ExportSettings } from "../settings/schema.ts";
-import { writeExportSettings } from "../settings/export-settings-store.ts";
+import { writeExportSettings } from "../export-settings/export-settings-store.ts";
 import { parseExportPlan, type ExportPlan } from "../export/plan/export-plan.ts";
 
 const run = promisify(execFile);

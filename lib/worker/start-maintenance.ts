@@ -1,4 +1,4 @@
-import { writeAuditDigests } from "../audit/digest/write-audit-digests.ts";
+import { writeAuditDigests } from "../audit-digest/write-audit-digests.ts";
 import { sweepExpiredExports } from "../export/sweep-expired-exports.ts";
 import { sweepOrphanPartials } from "../export/sweep-orphan-partials.ts";
 import { logger } from "../log/logger.ts";

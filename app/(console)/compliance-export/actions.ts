@@ -1,10 +1,10 @@
 "use server";
 
 import { EXPORT_SETTINGS_AUDIT_FIELDS, ZExportSettingsInput } from "@/lib/settings/schema.ts";
-import { updateExportSettings } from "@/lib/settings/update-export-settings.ts";
+import { updateExportSettings } from "@/lib/export-settings/update-export-settings.ts";
 import { testSmtpConnection } from "@/lib/targets/smtp/index.ts";
 import { cancelJob } from "@/lib/jobs/cancel-job.ts";
-import { loadExportSettings } from "@/lib/settings/export-settings-store.ts";
+import { loadExportSettings } from "@/lib/export-settings/export-settings-store.ts";
 import { createExportJob } from "@/lib/jobs/create-export-job.ts";
 import { ZCreateJobInput, ZJobRef, ZRunNowInput } from "@/lib/jobs/schema.ts";
 import { consumeRateLimit, SMTP_TEST_LIMIT } from "@/lib/auth/rate-limit.ts";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { can } from "@/lib/auth/rights.ts";
 import { listJobsPage, ZJobsPageQuery } from "@/lib/jobs/list-jobs-page.ts";
-import { readExportSettingsView } from "@/lib/settings/read-export-settings-view.ts";
+import { readExportSettingsView } from "@/lib/export-settings/read-export-settings-view.ts";
 import { serverTimeZone } from "@/lib/settings/schema.ts";
 import { listTargets } from "@/lib/targets/list-targets.ts";
 import { DEFAULT_FILTERS } from "@/components/jobs/job-labels.ts";

@@ -1,6 +1,7 @@
 "use server";
 
-import { addPolicy, changePolicy, removePolicy, runPolicy } from "@/lib/policies/policy-actions.ts";
+import { addPolicy, changePolicy, removePolicy } from "@/lib/policies/policy-actions.ts";
+import { runPolicy } from "@/lib/jobs/run-policy-now.ts";
 import { ZPolicyChange, ZPolicyInput, ZPolicyRef } from "@/lib/policies/policy-schema.ts";
 import { defineAction } from "@/app/_server/action.ts";
 

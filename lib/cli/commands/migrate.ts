@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { env } from "../../config/env.ts";
-import { redactDatabaseUrl } from "../../db/database-url.ts";
+import { redactDatabaseUrl } from "../../config/database-url.ts";
 import { migrate } from "../../db/migrate.ts";
 import { defineCommand } from "../define-command.ts";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { verifyAuditLog } from "../../audit/digest/verify-audit-log.ts";
+import { verifyAuditLog } from "../../audit-digest/verify-audit-log.ts";
 import { defineCommand } from "../define-command.ts";
 
 export const command = defineCommand({

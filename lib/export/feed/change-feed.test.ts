@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { databaseProvider, db } from "../../db/client.ts";
-import { parseDatabaseUrl } from "../../db/database-url.ts";
+import { parseDatabaseUrl } from "../../config/database-url.ts";
 import { applyRecords } from "../../ingest/apply-records.ts";
 import { channel, post, team, user } from "../../ingest/test-records.ts";
 import { claimNextJob } from "../../jobs/claim-job.ts";

@@ -1,4 +1,4 @@
-import { loadExportSettings } from "../../settings/export-settings-store.ts";
+import { loadExportSettings } from "../../export-settings/export-settings-store.ts";
 import { summarizeSelection } from "../read-post-page.ts";
 import { loadFeedCursor, readFeedWatermark } from "./feed-cursor.ts";
 

@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { databaseProvider, db } from "../../db/client.ts";
-import { parseDatabaseUrl } from "../../db/database-url.ts";
+import { parseDatabaseUrl } from "../../config/database-url.ts";
 import { DatabaseBusyError } from "../../db/write-connection.ts";
 import { useTestDatabase, type TestDatabase } from "../../testing/test-db.ts";
 import { channel, post, team, user } from "../test-records.ts";

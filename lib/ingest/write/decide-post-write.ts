@@ -1,4 +1,4 @@
-import { derivedId } from "../ids.ts";
+import { derivedId } from "../../ids/ids.ts";
 import { sameRow, type Row } from "./row-tables.ts";
 
 export type PostWrite =

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import Database from "better-sqlite3";
 import { databaseProvider, db } from "../../db/client.ts";
-import { parseDatabaseUrl } from "../../db/database-url.ts";
+import { parseDatabaseUrl } from "../../config/database-url.ts";
 import { writeConnection } from "../../db/write-connection.ts";
 import { useTestDatabase, type TestDatabase } from "../../testing/test-db.ts";
 import { applyRecords } from "../apply-records.ts";

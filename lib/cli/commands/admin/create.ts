@@ -3,7 +3,7 @@ import { AdminExistsError, createAdmin, OwnerExistsError } from "../../../auth/c
 import { passwordProblem } from "../../../auth/password-policy.ts";
 import { UserError } from "../../../errors/user-error.ts";
 import { ZEmail } from "../../../validation/email.ts";
-import { CliUsageError } from "../../cli-error.ts";
+import { CliUsageError } from "../../../errors/cli-usage-error.ts";
 import { defineCommand } from "../../define-command.ts";
 import { readSecretInput } from "../../read-secret-input.ts";
 import { ZRightsList } from "../../schema.ts";

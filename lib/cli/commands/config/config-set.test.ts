@@ -1,7 +1,7 @@
 // Issue 15 item 11: `config set` types boolean and number keys from their schema, for every such key.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { loadExportSettings } from "../../../settings/export-settings-store.ts";
+import { loadExportSettings } from "../../../export-settings/export-settings-store.ts";
 import { useTestDatabase, type TestDatabase } from "../../../testing/test-db.ts";
 import { runCliInProcess } from "../../testing/run-cli.ts";
 import { typedValue } from "./set.ts";

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { fieldErrorsOf, UserError } from "../../../errors/user-error.ts";
-import { loadExportSettings } from "../../../settings/export-settings-store.ts";
+import { loadExportSettings } from "../../../export-settings/export-settings-store.ts";
 import { ZExportSettingsInput } from "../../../settings/schema.ts";
 import { applySettingsPatch } from "../../../settings/settings-patch.ts";
-import { updateExportSettings } from "../../../settings/update-export-settings.ts";
-import { CliUsageError } from "../../cli-error.ts";
+import { updateExportSettings } from "../../../export-settings/update-export-settings.ts";
+import { CliUsageError } from "../../../errors/cli-usage-error.ts";
 import { defineCommand } from "../../define-command.ts";
 import { readSecretInput } from "../../read-secret-input.ts";
 import { SECRET_MASK } from "../../../audit/mask.ts";

@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { SECRET_MASK } from "../../../audit/mask.ts";
-import { loadExportSettings, toSettingsView } from "../../../settings/export-settings-store.ts";
+import {
+  loadExportSettings,
+  toSettingsView,
+} from "../../../export-settings/export-settings-store.ts";
 import { defineCommand } from "../../define-command.ts";
 
 export const show = defineCommand({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { exportAttachmentKey } from "../../../encryption/export-attachment-key.ts";
-import { CliUsageError } from "../../cli-error.ts";
+import { CliUsageError } from "../../../errors/cli-usage-error.ts";
 import { defineCommand } from "../../define-command.ts";
 import { readSecretInput } from "../../read-secret-input.ts";
 

@@ -1,6 +1,6 @@
 import os from "node:os";
 import { z } from "zod";
-import { runPolicy } from "../../../policies/policy-actions.ts";
+import { runPolicy } from "../../../jobs/run-policy-now.ts";
 import { defineCommand } from "../../define-command.ts";
 import { waitForJob } from "../../wait-for-job.ts";
 

@@ -5,7 +5,7 @@ import { TARGET_AUDIT_FIELDS, ZTargetInput } from "../../../targets/schema.ts";
 import { pickAuditable } from "../../../audit/auditable.ts";
 import { defineCommand } from "../../define-command.ts";
 import { readSecretInput } from "../../read-secret-input.ts";
-import { CliUsageError } from "../../cli-error.ts";
+import { CliUsageError } from "../../../errors/cli-usage-error.ts";
 
 export const add = defineCommand({
   name: "target add",

@@ -1,8 +1,8 @@
 import { UserError, fieldErrorsOf } from "@/lib/errors/user-error.ts";
-import { loadExportSettings, toSettingsView } from "@/lib/settings/export-settings-store.ts";
+import { loadExportSettings, toSettingsView } from "@/lib/export-settings/export-settings-store.ts";
 import { EXPORT_SETTINGS_AUDIT_FIELDS, ZExportSettingsInput } from "@/lib/settings/schema.ts";
 import { applySettingsPatch } from "@/lib/settings/settings-patch.ts";
-import { updateExportSettings } from "@/lib/settings/update-export-settings.ts";
+import { updateExportSettings } from "@/lib/export-settings/update-export-settings.ts";
 import { announceDestinationChange } from "@/lib/notifications/announce-destination-change.ts";
 import { parseJsonBody, sessionRoute } from "@/app/_server/route.ts";
 import { z } from "zod";

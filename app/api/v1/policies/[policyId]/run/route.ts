@@ -1,6 +1,6 @@
 import { UserError } from "@/lib/errors/user-error.ts";
 import { getJobView } from "@/lib/jobs/job-view.ts";
-import { runPolicy } from "@/lib/policies/policy-actions.ts";
+import { runPolicy } from "@/lib/jobs/run-policy-now.ts";
 import { ZPolicyId } from "@/lib/policies/policy-schema.ts";
 import { sessionRoute } from "@/app/_server/route.ts";
 

@@ -1,14 +1,14 @@
 import type { ConfigDiff } from "../audit/record.ts";
 import { db, type Tx } from "../db/client.ts";
 import { UserError } from "../errors/user-error.ts";
-import { configDiffs } from "./config-diff.ts";
+import { configDiffs } from "../settings/config-diff.ts";
 import {
   globalRelayEndpoint,
   loadExportSettings,
   writeExportSettings,
 } from "./export-settings-store.ts";
-import { keepOrClearSecret } from "./secret-binding.ts";
-import { isMask, type ExportSettings, type TExportSettingsParsed } from "./schema.ts";
+import { keepOrClearSecret } from "../settings/secret-binding.ts";
+import { isMask, type ExportSettings, type TExportSettingsParsed } from "../settings/schema.ts";
 
 export class SettingsRejectedError extends UserError {
   constructor(fieldErrors: Record<string, string>) {

@@ -1,8 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { env } from "../../config/env.ts";
-import { db } from "../../db/client.ts";
-import { formatAuditTimestamp } from "../format.ts";
+import { env } from "../config/env.ts";
+import { db } from "../db/client.ts";
+import { formatAuditTimestamp } from "../audit/format.ts";
 import {
   DIGEST_NAME,
   PAGE,

@@ -5,15 +5,15 @@ import {
   writePolicy,
   type Policy,
 } from "../policies/policy-store.ts";
-import { openBoundSecret, sealBoundSecret } from "./secret-binding.ts";
+import { openBoundSecret, sealBoundSecret } from "../settings/secret-binding.ts";
 import {
   defaultExportSettings,
   globalRelayEndpoint,
   type ExportSettings,
   type ExportSettingsView,
-} from "./schema.ts";
+} from "../settings/schema.ts";
 
-export { globalRelayEndpoint } from "./schema.ts";
+export { globalRelayEndpoint } from "../settings/schema.ts";
 
 /**
  * Mattermost's GlobalRelaySettings are the configuration of the built-in archive mailbox target

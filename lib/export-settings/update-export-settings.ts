@@ -5,7 +5,7 @@ import {
   exportDestinationDiffs,
   type ExportSettingsView,
   type TExportSettingsParsed,
-} from "./schema.ts";
+} from "../settings/schema.ts";
 
 /**
  * Saves settings and describes the change for the `patchConfig` audit record (the parameters come

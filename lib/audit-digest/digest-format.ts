@@ -1,9 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import path from "node:path";
-import { env } from "../../config/env.ts";
-import { db } from "../../db/client.ts";
-import { canonicalJson } from "../../export/manifest/manifest-format.ts";
-import { derivedKey } from "../../settings/secret-box.ts";
+import { env } from "../config/env.ts";
+import { db } from "../db/client.ts";
+import { canonicalJson } from "../export/manifest/manifest-format.ts";
+import { derivedKey } from "../settings/secret-box.ts";
 
 // The signed hourly digest chain over the audit log (RELIABILITY.md "Design decisions" and check 22).
 // The audit records themselves keep Mattermost's exact shape; integrity lives beside them, here.

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { db } from "../../db/client.ts";
-import { logger } from "../../log/logger.ts";
+import { db } from "../db/client.ts";
+import { logger } from "../log/logger.ts";
 import {
   DIGEST_VERSION,
   HEAD_KEY,

@@ -1,7 +1,7 @@
 import { record } from "../audit/record.ts";
 import type { AuditActor } from "../audit/actor.ts";
 import { loadExportSettings, toSettingsView } from "./export-settings-store.ts";
-import type { ExportSettingsView } from "./schema.ts";
+import type { ExportSettingsView } from "../settings/schema.ts";
 
 /** The settings as an admin may see them, audited as `getConfig`. */
 export async function readExportSettingsView(options: {
