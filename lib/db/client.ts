@@ -5,6 +5,7 @@ import { parseDatabaseUrl, type DatabaseTarget } from "../config/database-url.ts
 import { closeReader } from "./sql.ts";
 import { closeWriteConnection } from "./write-connection.ts";
 import { preparePrivateSqliteFile } from "./sqlite-file.ts";
+import { gatePrismaWrites } from "./sqlite-write-gate.ts";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
 
@@ -20,7 +21,9 @@ const globalForDb = globalThis as unknown as { custodianDb?: { url: string; clie
 export function createClient(target: DatabaseTarget): Db {
   if (target.provider === "sqlite") {
     preparePrivateSqliteFile(target.file);
-    const adapter = new PrismaBetterSqlite3({ url: target.file, timeout: 15_000 });
+    const adapter = gatePrismaWrites(
+      new PrismaBetterSqlite3({ url: target.file, timeout: 15_000 }),
+    );
     return new SqliteClient({ adapter });
   }
   const adapter = new PrismaPg({ connectionString: target.url, max: env().CUSTODIAN_PG_POOL_SIZE });

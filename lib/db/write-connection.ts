@@ -30,6 +30,12 @@ export type WriteConnection = WriteSql & {
   commit(): Promise<void>;
   rollback(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * After a transaction and its turn at the write gate (lib/db/sqlite-write-gate.ts): SQLite copies
+   * the write-ahead log into the database here, when it has grown, instead of inside COMMIT, so the
+   * process's other writes no longer wait for the copy.
+   */
+  afterTurn(): Promise<void>;
 };
 
 /** The write lock could not be had within the budget: the caller answers 503 with Retry-After. */
@@ -62,6 +68,12 @@ function openSqlite(url: string, file: string): WriteConnection {
   // A large transaction (a file of records, a maximum-size request) outgrows the default 2 MB page
   // cache and spills pages to the WAL mid-transaction; 64 MiB (allocated as used) keeps them.
   conn.pragma("cache_size = -65536");
+  // Checkpoints in afterTurn, not inside COMMIT (where the write lock and the gate are still held).
+  conn.pragma("wal_autocheckpoint = 0");
+  const walPages = conn.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+  const totalChanges = conn.prepare("SELECT total_changes() AS n").pluck();
+  let changesAtCheckpoint = 0;
+  let checkpointedAt = Date.now();
   // A statement whose placeholders are $1…$n once each, in order, binds positionally (cheaper than
   // an object of named parameters per row); any other falls back to the names "1"…"n".
   const cache = new Map<string, { stmt: Database.Statement; positional: boolean }>();
@@ -108,6 +120,15 @@ function openSqlite(url: string, file: string): WriteConnection {
       if (conn.inTransaction) conn.exec("ROLLBACK");
     },
     close: async () => void conn.close(),
+    async afterTurn() {
+      // SQLite's own rule is every 1,000 pages; rows are a cheap proxy (a few rows a page), and
+      // a second's worth of small writes is checkpointed too.
+      const changes = totalChanges.get() as number;
+      if (changes - changesAtCheckpoint < 2000 && Date.now() - checkpointedAt < 1000) return;
+      walPages.run();
+      changesAtCheckpoint = changes;
+      checkpointedAt = Date.now();
+    },
   };
 }
 
@@ -175,6 +196,7 @@ function openPostgres(url: string): WriteConnection {
       }
     },
     close: () => pool.end(),
+    afterTurn: async () => {},
   };
 }
 

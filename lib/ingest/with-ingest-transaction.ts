@@ -1,4 +1,5 @@
 import { env } from "../config/env.ts";
+import { takeIngestTurn } from "../db/sqlite-write-gate.ts";
 import { DatabaseBusyError, writeConnection, type WriteSql } from "../db/write-connection.ts";
 
 const globalForQueue = globalThis as unknown as { custodianIngestQueue?: Promise<void> };
@@ -6,8 +7,9 @@ const globalForQueue = globalThis as unknown as { custodianIngestQueue?: Promise
 /**
  * Runs `fn` in one transaction on the ingest connection, all or nothing. Ingest writers of this
  * process take turns (one transaction at a time, in arrival order); then the database lock is taken
- * (SQLite: BEGIN IMMEDIATE; PostgreSQL: the change feed's counter, first thing). The whole wait —
- * for the turn, then for the lock — is bounded by CUSTODIAN_INGEST_LOCK_WAIT_SECONDS (30): past it,
+ * (SQLite: first the process's write gate, lib/db/sqlite-write-gate.ts, then BEGIN IMMEDIATE;
+ * PostgreSQL: the change feed's counter, first thing). The whole wait — for the turn, then for the
+ * lock — is bounded by CUSTODIAN_INGEST_LOCK_WAIT_SECONDS (30): past it,
  * DatabaseBusyError, nothing written (the API answers 503 with Retry-After).
  *
  * On SQLite the transaction holds the database's one write lock: `fn` must not wait for anything
@@ -41,15 +43,24 @@ export async function withIngestTransaction<T>(
       await options.prepare(conn);
       deadline += Date.now() - preparing;
     }
-    await conn.begin(deadline);
+    // SQLite: the process's other writes wait (asynchronously) while this one holds the lock.
+    const endTurn = conn.dialect === "sqlite" ? await takeIngestTurn(deadline) : () => {};
+    if (!endTurn) throw new DatabaseBusyError(Date.now() - started);
+    let result: T;
     try {
-      const result = await fn(conn);
-      await conn.commit();
-      return result;
-    } catch (error) {
-      await conn.rollback().catch(() => {});
-      throw error;
+      await conn.begin(deadline);
+      try {
+        result = await fn(conn);
+        await conn.commit();
+      } catch (error) {
+        await conn.rollback().catch(() => {});
+        throw error;
+      }
+    } finally {
+      endTurn();
     }
+    await conn.afterTurn();
+    return result;
   } finally {
     release();
   }

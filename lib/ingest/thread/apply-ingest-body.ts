@@ -1,28 +1,27 @@
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { databaseProvider } from "../../db/client.ts";
+import { writeGate } from "../../db/sqlite-write-gate.ts";
 import { DatabaseBusyError } from "../../db/write-connection.ts";
 import { logger } from "../../log/logger.ts";
-import { applyIngestText, type IngestBodyOutcome } from "./apply-ingest-text.ts";
+import { applyIngestText, decodeBody, type IngestBodyOutcome } from "./apply-ingest-text.ts";
 import type { ThreadReply, ThreadRequest } from "./ingest-thread.ts";
 
 /**
- * Applies an ingest request body (issue 11 item 6). On PostgreSQL the server does it on a worker
- * thread of its own (CUSTODIAN_INGEST_THREAD, set by scripts/start.ts to the thread's entry file), so
- * that parsing, validating and writing a maximum-size request never holds up the other requests.
- * On SQLite it is done here, validation handing the thread back every 500 records and the write in
- * one go: a write transaction on another thread would make every write of this thread (audit
- * records, the worker's job rows) wait for SQLite's lock synchronously, in its busy handler, which
- * measured far worse (docs/benchmarks.md). Without the variable (tests, the CLI) it is done here.
+ * Applies an ingest request body (issue 11 item 6). The server does it on a worker thread of its own
+ * (CUSTODIAN_INGEST_THREAD, set by scripts/start.ts to the thread's entry file), so that parsing,
+ * validating and writing a maximum-size request never holds up the other requests. On SQLite the
+ * thread's transaction takes the process's write gate first (lib/db/sqlite-write-gate.ts): while it
+ * holds SQLite's one write lock the main thread's writes wait asynchronously instead of in SQLite's
+ * busy handler, which would block the thread. Without the variable (tests, the CLI) it is done here.
  */
-export async function applyIngestBody(text: string): Promise<IngestBodyOutcome> {
+export async function applyIngestBody(body: Uint8Array): Promise<IngestBodyOutcome> {
   const entry = process.env.CUSTODIAN_INGEST_THREAD;
-  if (!entry || databaseProvider() === "sqlite") return applyIngestText(text);
-  return ingestThread(entry).apply(text);
+  if (!entry) return applyIngestText(decodeBody(body));
+  return ingestThread(entry).apply(body);
 }
 
 type Pending = { resolve: (o: IngestBodyOutcome) => void; reject: (e: Error) => void };
-type Thread = { entry: string; apply: (text: string) => Promise<IngestBodyOutcome> };
+type Thread = { entry: string; apply: (body: Uint8Array) => Promise<IngestBodyOutcome> };
 const globalForThread = globalThis as unknown as { custodianIngestThread?: Thread };
 
 function ingestThread(entry: string): Thread {
@@ -41,11 +40,28 @@ function ingestThread(entry: string): Thread {
         )
       : new Worker(entry);
     w.unref();
+    const turns = new Map<number, () => void>();
+    let exited = false;
     w.on("message", (reply: ThreadReply) => {
+      if (reply.kind === "turn-wanted") {
+        void writeGate()
+          .acquireForIngest()
+          .then((release) => {
+            if (exited) return release();
+            turns.set(reply.turn, release);
+            w.postMessage({ kind: "turn-granted", turn: reply.turn } satisfies ThreadRequest);
+          });
+        return;
+      }
+      if (reply.kind === "turn-ended") {
+        turns.get(reply.turn)?.();
+        turns.delete(reply.turn);
+        return;
+      }
       const p = pending.get(reply.id);
       if (!p) return;
       pending.delete(reply.id);
-      if ("outcome" in reply) p.resolve(reply.outcome);
+      if (reply.kind === "applied") p.resolve(reply.outcome);
       else if (reply.error.busy)
         p.reject(
           Object.assign(new DatabaseBusyError(0), { message: reply.error.message.split("\n")[0] }),
@@ -56,6 +72,9 @@ function ingestThread(entry: string): Thread {
     w.on("exit", (code) => {
       // A thread that died takes its requests with it (nothing of theirs committed); the next request starts a new one.
       worker = undefined;
+      exited = true;
+      for (const release of turns.values()) release();
+      turns.clear();
       for (const [id, p] of pending) {
         pending.delete(id);
         p.reject(new Error(`the ingest thread stopped (exit ${code})`));
@@ -65,13 +84,18 @@ function ingestThread(entry: string): Thread {
   };
   const thread: Thread = {
     entry,
-    apply: (text) =>
+    apply: (body) =>
       new Promise<IngestBodyOutcome>((resolve, reject) => {
         worker ??= start();
         const id = nextId++;
         pending.set(id, { resolve, reject });
         worker.ref(); // while a request is in flight the process waits for it
-        worker.postMessage({ id, text } satisfies ThreadRequest);
+        // The bytes move to the thread (transferred, not copied) when they own their buffer.
+        const own = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
+        worker.postMessage(
+          { kind: "apply", id, body } satisfies ThreadRequest,
+          own ? [body.buffer as ArrayBuffer] : [],
+        );
       }).finally(() => {
         if (pending.size === 0) worker?.unref();
       }),

@@ -22,3 +22,8 @@ export async function applyIngestText(text: string): Promise<IngestBodyOutcome> 
     result: await applyRecords({ records, textScanned: !jsonMayHoldUnstorableText(text) }),
   };
 }
+
+/** The body as text (UTF-8), decoded where it is parsed (on the ingest thread in the server). */
+export function decodeBody(body: Uint8Array): string {
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
+}

@@ -3,7 +3,7 @@ import { UserError } from "@/lib/errors/user-error.ts";
 import { DatabaseBusyError } from "@/lib/db/write-connection.ts";
 import { applyIngestBody } from "@/lib/ingest/thread/apply-ingest-body.ts";
 import { recordIngestRequest } from "@/lib/metrics/ingest-metrics.ts";
-import { jsonError, readBodyText, tokenRoute } from "@/app/_server/route.ts";
+import { jsonError, readBodyBytes, tokenRoute } from "@/app/_server/route.ts";
 
 export const dynamic = "force-dynamic";
 
@@ -16,10 +16,10 @@ const handle = tokenRoute(
   async ({ request }) => {
     if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? ""))
       throw new UserError("Send the records as application/json.", 415);
-    const text = await readBodyText(request, env().CUSTODIAN_INGEST_MAX_BYTES);
+    const body = await readBodyBytes(request, env().CUSTODIAN_INGEST_MAX_BYTES);
     let outcome;
     try {
-      outcome = await applyIngestBody(text);
+      outcome = await applyIngestBody(body);
     } catch (error) {
       // Other writers held the database past the wait budget: nothing was written; the client retries.
       if (!(error instanceof DatabaseBusyError)) throw error;
