@@ -6,7 +6,9 @@ import { db } from "../db/client.ts";
 import { createAdmin } from "../auth/create-admin.ts";
 import { saveExportSettings } from "../export-settings/save-export-settings.ts";
 import { exportDestinationDiffs, ZExportSettingsInput } from "../settings/schema.ts";
+import { ZTargetInput } from "../targets/schema.ts";
 import { announceDestinationChange } from "./announce-destination-change.ts";
+import { changeTarget } from "./change-target.ts";
 import {
   confirmNotificationServer,
   loadNotificationSettings,
@@ -143,6 +145,39 @@ describe("destination change notices", () => {
     assert.equal(notice.sent, true);
     assert.equal(oldServer.take().length, 1);
     assert.equal(newServer.take().length, 0);
+  });
+
+  test("a target that now sends exports elsewhere: announced with the old and new place; a rename is not", async () => {
+    await saveNotificationSettings(notify(oldServer), { byOwner: true, now: T });
+    const local = (name: string, path: string) =>
+      ZTargetInput.parse({ kind: "local", name, config: { path } });
+    const added = await changeTarget({
+      input: local("Vault", "/srv/vault"),
+      changedBy: "configurer@example.com",
+    });
+    assert.equal(added.notice, undefined, "a new target redirects nothing");
+    const renamed = await changeTarget({
+      id: added.saved.after.id,
+      input: local("Vault copy", "/srv/vault"),
+      changedBy: "configurer@example.com",
+    });
+    assert.equal(renamed.notice, undefined, "a new name sends nothing elsewhere");
+    assert.equal(oldServer.take().length, 0);
+    const moved = await changeTarget({
+      id: added.saved.after.id,
+      input: local("Vault copy", "/mnt/usb-stick"),
+      changedBy: "configurer@example.com",
+    });
+    assert.deepEqual(moved.notice, {
+      sent: true,
+      to: ["auditor@example.com", "owner@example.com"],
+    });
+    assert.deepEqual(moved.audit.resultingState.change_notice, moved.notice, "and it is audited");
+    const [mail, ...more] = oldServer.take();
+    assert.equal(more.length, 0);
+    assert.deepEqual([...mail!.envelopeTo].sort(), ["auditor@example.com", "owner@example.com"]);
+    for (const s of ["configurer@example.com", "Vault copy.path", "/srv/vault", "/mnt/usb-stick"])
+      assert.ok(mail!.mail.text?.includes(s), `${s} in ${mail!.mail.text}`);
   });
 
   test("without notification email the notice cannot be sent, and says so", async () => {

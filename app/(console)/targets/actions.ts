@@ -1,11 +1,9 @@
 "use server";
 
 import { consumeRateLimit, SMTP_TEST_LIMIT } from "@/lib/auth/rate-limit.ts";
-import { announceDestinationChange } from "@/lib/notifications/announce-destination-change.ts";
+import { changeTarget } from "@/lib/notifications/change-target.ts";
 import { removeTarget } from "@/lib/targets/remove-target.ts";
-import { saveTarget } from "@/lib/targets/save-target.ts";
 import { TARGET_SAVE_AUDIT_FIELDS, ZTargetRef, ZTargetSave } from "@/lib/targets/schema.ts";
-import { targetChangeAudit, targetDestinationDiffs } from "@/lib/targets/target-change.ts";
 import { testTargetConnection } from "@/lib/targets/test-target-connection.ts";
 import { AuditedUserError, defineAction } from "@/app/_server/action.ts";
 
@@ -20,23 +18,14 @@ export const saveTargetAction = defineAction(
     auditable: TARGET_SAVE_AUDIT_FIELDS,
   },
   async ({ input, session }) => {
-    const saved = await saveTarget({ id: input.id || undefined, input: input.target });
-    const diffs = targetDestinationDiffs(saved);
-    const notice = diffs.length
-      ? await announceDestinationChange({
-          what: "Export targets",
-          diffs,
-          changedBy: session.user.email,
-        })
-      : undefined;
-    const audit = targetChangeAudit(saved);
+    const { saved, audit } = await changeTarget({
+      id: input.id || undefined,
+      input: input.target,
+      changedBy: session.user.email,
+    });
     return {
       data: { target: saved.after, secretCleared: saved.secretCleared, created: !saved.before },
-      audit: {
-        ...audit,
-        parameters: { created: !saved.before },
-        resultingState: { ...audit.resultingState, ...(notice ? { change_notice: notice } : {}) },
-      },
+      audit: { ...audit, parameters: { created: !saved.before } },
     };
   },
 );

@@ -1,14 +1,9 @@
-import { announceDestinationChange } from "@/lib/notifications/announce-destination-change.ts";
+import { changeTarget } from "@/lib/notifications/change-target.ts";
 import { fieldErrorsOf, UserError } from "@/lib/errors/user-error.ts";
 import { removeTarget } from "@/lib/targets/remove-target.ts";
-import { saveTarget } from "@/lib/targets/save-target.ts";
 import { TARGET_AUDIT_FIELDS, ZTargetInput, ZTargetRef } from "@/lib/targets/schema.ts";
 import { findTarget } from "@/lib/targets/stored-target.ts";
-import {
-  targetChangeAudit,
-  targetDestinationDiffs,
-  targetPatchInput,
-} from "@/lib/targets/target-change.ts";
+import { targetPatchInput } from "@/lib/targets/target-change.ts";
 import { parseJsonBody, sessionRoute } from "@/app/_server/route.ts";
 import { z } from "zod";
 
@@ -39,16 +34,11 @@ export const PATCH = sessionRoute(
     const parsed = ZTargetInput.safeParse(targetPatchInput(current, patch));
     if (!parsed.success)
       throw new UserError("Some values are not valid.", 400, fieldErrorsOf(parsed.error.issues));
-    const saved = await saveTarget({ id: current.id, input: parsed.data });
-    const diffs = targetDestinationDiffs(saved);
-    const notice = diffs.length
-      ? await announceDestinationChange({
-          what: "Export targets",
-          diffs,
-          changedBy: session.user.email,
-        })
-      : undefined;
-    const audit = targetChangeAudit(saved);
+    const { saved, audit } = await changeTarget({
+      id: current.id,
+      input: parsed.data,
+      changedBy: session.user.email,
+    });
     return {
       response: Response.json(
         { target: saved.after, secretCleared: saved.secretCleared },
@@ -58,7 +48,6 @@ export const PATCH = sessionRoute(
         input: patch,
         parameters: { target_id: current.id },
         ...audit,
-        resultingState: { ...audit.resultingState, ...(notice ? { change_notice: notice } : {}) },
       },
     };
   },
