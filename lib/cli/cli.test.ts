@@ -247,6 +247,23 @@ async function batchSuffix(jobId: string, n: number): Promise<string> {
   return b.fileName.slice("batch002".length);
 }
 
+test("admin create refuses a weak password with the same policy as the console, and creates nobody (issue 11 item 10)", async () => {
+  for (const [password, why] of [
+    ["password1234", /common/i],
+    ["weak-owner@example.com", /email/i],
+    ["short", /at least/i],
+  ] as const) {
+    const r = await runCli(["admin", "create", "--email", "weak-owner@example.com", "--owner"], {
+      env: { CUSTODIAN_ADMIN_PASSWORD: password },
+    });
+    assert.equal(r.code, 2, `${password}: ${r.stderr}`);
+    assert.match(r.stderr, /password: /);
+    assert.match(r.stderr, why, r.stderr);
+    assert.ok(!r.stderr.includes(password) || password.includes("@"), "the password is not echoed");
+  }
+  assert.equal(await db().adminUser.count({ where: { email: "weak-owner@example.com" } }), 0);
+});
+
 test("admin reset-password: a one-time link on stdout, sessions ended, lock-out lifted, audited; jobs link works for the owner", async () => {
   const created = await runCli(["admin", "create", "--email", "owner@example.com", "--owner"], {
     env: { CUSTODIAN_ADMIN_PASSWORD: "correct horse battery" },
