@@ -717,3 +717,24 @@ test("metadata.json: Go string escaping of channel fields, channels sorted by id
   assert.equal(parsed.EndTime, 20);
   assert.ok(!json.endsWith("\n"));
 });
+
+test("CSV and Actiance keep Windows-unsafe characters of a file's name, as Mattermost does, and refer to it by that exact name (issue 11 item 18, docs/export-engine.md)", async () => {
+  const path = 'data/20260101/teams/t/channels/c/users/u/f1/Q3: plan? "final" <v2>|draft.txt';
+  const batch = batchWith([msgPost("p1", 10, "see file", { PostFileIds: ["f1"] })], {
+    files: { p1: [{ Id: "f1", Name: 'Q3: plan? "final" <v2>|draft.txt', Path: path }] },
+  });
+  const store = () => attachmentStore({ [path]: Buffer.from("bytes") });
+  const csv = await csvOf(batch, store());
+  const csvEntry = 'files/p1/f1-Q3: plan? "final" <v2>|draft.txt';
+  assert.ok(csv.zip.names().includes(csvEntry), csv.zip.names().join("\n"));
+  assert.ok(
+    csv.records.some((r) => r[MESSAGE] === `Q3: plan? "final" <v2>|draft.txt (${csvEntry})`),
+    "posts.csv names the attachment by its entry name",
+  );
+  const xml = await xmlOf(batch, store());
+  assert.ok(xml.zip.names().includes(path), xml.zip.names().join("\n"));
+  assert.ok(
+    parseXml(xml.xml).leaves.some((l) => l.path.endsWith("/FileName") && l.text === path),
+    "actiance_export.xml names the attachment by its path",
+  );
+});
