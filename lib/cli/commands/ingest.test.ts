@@ -236,6 +236,26 @@ test("seed: generates and loads a workspace; the same seed and --from twice chan
   await assertUsageError(seed, ["--posts", "0"], /--posts: must be a whole number/);
 });
 
+test("seed without --from ends now, so Enable → seed → Run now has something to export (issue 12 item 4)", async () => {
+  const earlier = new Set((await db().post.findMany({ select: { id: true } })).map((p) => p.id));
+  const before = Date.now();
+  const r = await run(seed, ["--posts", "100", "--seed", "31", "--days", "2"]);
+  const after = Date.now();
+  assert.equal(r.code, 0, r.err);
+  const seeded = (await db().post.findMany({ select: { id: true, createAt: true } })).filter(
+    (p) => !earlier.has(p.id),
+  );
+  assert.ok(seeded.length >= 100);
+  const times = seeded.map((p) => Number(p.createAt));
+  assert.ok(Math.max(...times) <= after, "nothing dated after now");
+  assert.ok(Math.min(...times) >= before - 2 * 86_400_000, "nothing before --days ago");
+  // The generator ends the posts at ~95 % of the span (edits and deletions fill the rest).
+  assert.ok(
+    Math.max(...times) >= before - 0.1 * 2 * 86_400_000,
+    "the newest posts are from the last hours",
+  );
+});
+
 test("token: create prints the token once; list shows it; revoke stops it", async () => {
   const created = await run(token, ["create", "--name", "mm-prod"]);
   assert.equal(created.code, 0);
