@@ -63,6 +63,8 @@ test("real responses validate against the document's schemas", async ({
   await waitForJob(owner, job.id);
   await check("get", "/api/v1/jobs", "/api/v1/jobs?limit=5", 200);
   await check("get", "/api/v1/jobs/{jobId}", `/api/v1/jobs/${job.id}`, 200);
+  const { job: detail } = await (await owner.get(`/api/v1/jobs/${job.id}`)).json();
+  expect(detail.reconciliation).toMatchObject({ job_id: job.id, format: "csv", unaccounted: 0 });
   await check(
     "get",
     "/api/v1/jobs/{jobId}",

@@ -20,6 +20,7 @@ import {
   ZIngestResult,
   ZJobsPage,
   ZJobView,
+  ZJobWithReconciliation,
   ZLinkInput,
   ZLinkResponse,
   ZSettingsResponse,
@@ -148,7 +149,7 @@ export const API_ROUTES: ApiRoute[] = [
     access: { kind: "admin", right: READ_JOBS },
     params: jobParams,
     responses: {
-      200: json(z.object({ job: ZJobView }), "The job."),
+      200: json(z.object({ job: ZJobWithReconciliation }), "The job, with its reconciliation."),
       ...ADMIN_ERRORS,
       404: refusal("No such job."),
     },

@@ -4,6 +4,7 @@ import type { Health } from "../health/check-health.ts";
 import type { JobsPage } from "../jobs/list-jobs-page.ts";
 import { SELECT_MODES } from "../jobs/job-request.ts";
 import type { JobView } from "../jobs/job-view.ts";
+import type { Reconciliation } from "../export/reconciliation/reconciliation.ts";
 import { CUSTOMER_TYPES, EXPORT_FORMATS, type ExportSettingsView } from "../settings/schema.ts";
 import type { TargetView } from "../targets/stored-target.ts";
 import { CHANNEL_TYPES } from "../policies/policy-filter.ts";
@@ -89,6 +90,57 @@ export const ZJobView = z
   })
   .meta({ id: "Job", description: "An export job; times are epoch milliseconds." });
 same<Same<z.output<typeof ZJobView>, JobView>>(true);
+
+const count = z.number().int();
+export const ZReconciliation = z
+  .object({
+    version: z.literal(1),
+    job_id: z.string(),
+    policy_id: z.string(),
+    format: z.string(),
+    selection: z.object({
+      kind: z.enum(["feed", "window", "posts"]),
+      select: z.enum(["created", "changed"]).nullable(),
+    }),
+    feed: z.object({ from: count.nullable(), to: count }),
+    time: z.object({ start: count, end: count }),
+    source: z.object({
+      posts: count,
+      edited_originals: count,
+      deleted_posts: count,
+      file_infos: count,
+      total: count,
+    }),
+    exported: z.object({ posts: count, batches: count, entries: z.record(z.string(), count) }),
+    attachments: z.object({ exported: count, missing: count, hash_mismatched: count }),
+    late_arrivals: z.object({ count, oldest: count.nullable() }),
+    quarantined: z.object({
+      count,
+      posts: z.array(z.object({ post_id: z.string(), reason: z.string() })),
+    }),
+    global_relay: z
+      .object({
+        emails_built: count,
+        delivered: count,
+        resent_after_lost_reply: count,
+        failed: count,
+        failed_posts: count,
+      })
+      .nullable(),
+    unaccounted: count.describe("Records neither exported nor explained: non-zero fails the job."),
+  })
+  .meta({
+    id: "Reconciliation",
+    description:
+      "What a finished run selected, exported and left out, as its reconciliation.json holds it (docs/reconciliation.md).",
+  });
+same<Same<z.output<typeof ZReconciliation>, Reconciliation>>(true);
+
+export const ZJobWithReconciliation = ZJobView.extend({
+  reconciliation: ZReconciliation.nullable().describe(
+    "The finished run's reconciliation; null until the run has finished (and for runs from before reconciliations).",
+  ),
+}).meta({ id: "JobDetail", description: "An export job with its run's reconciliation." });
 
 export const ZJobsPage = z
   .object({

@@ -1,8 +1,6 @@
 import { z } from "zod";
-import { db } from "../../../db/client.ts";
-import { parseStoredReconciliation } from "../../../export/reconciliation/reconciliation.ts";
 import { UserError } from "../../../errors/user-error.ts";
-import { getJobView } from "../../../jobs/job-view.ts";
+import { getJobWithReconciliation } from "../../../job-detail/job-with-reconciliation.ts";
 import { ZJobId } from "../../../jobs/schema.ts";
 import { defineCommand } from "../../define-command.ts";
 import { iso } from "../../schema.ts";
@@ -15,13 +13,8 @@ export const show = defineCommand({
   json: true,
   audit: { event: "getComplianceReport", objectType: "export" },
   async run({ input, emit }) {
-    const view = await getJobView(input.id);
-    if (!view) throw new UserError(`no job ${input.id}`, 404);
-    const row = await db().exportJob.findUniqueOrThrow({
-      where: { id: input.id },
-      select: { reconciliation: true },
-    });
-    const job = { ...view, reconciliation: parseStoredReconciliation(row.reconciliation) };
+    const job = await getJobWithReconciliation(input.id);
+    if (!job) throw new UserError(`no job ${input.id}`, 404);
     emit(job, (j) => {
       const rows: Array<[string, string]> = [
         ["id", j.id],

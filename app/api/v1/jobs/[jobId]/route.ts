@@ -1,5 +1,5 @@
 import { UserError } from "@/lib/errors/user-error.ts";
-import { getJobView } from "@/lib/jobs/job-view.ts";
+import { getJobWithReconciliation } from "@/lib/job-detail/job-with-reconciliation.ts";
 import { ZJobId } from "@/lib/jobs/schema.ts";
 import { sessionRoute } from "@/app/_server/route.ts";
 
@@ -12,7 +12,7 @@ export const GET = sessionRoute(
   },
   async ({ params }) => {
     const id = ZJobId.safeParse(params.jobId);
-    const job = id.success ? await getJobView(id.data) : null;
+    const job = id.success ? await getJobWithReconciliation(id.data) : null;
     if (!job) throw new UserError("No such job.", 404);
     return {
       response: Response.json({ job }, { headers: { "Cache-Control": "no-store" } }),
