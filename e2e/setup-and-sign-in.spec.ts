@@ -7,6 +7,7 @@ import { expectAccessible } from "./fixtures/a11y.ts";
 import { waitForHydration } from "./fixtures/hydration.ts";
 import { auditMark, auditSince } from "./fixtures/audit.ts";
 import { OWNER, OWNER_STATE, SESSION_COOKIE, signIn } from "./fixtures/owner.ts";
+import { expectNoHorizontalScroll } from "./fixtures/ui.ts";
 
 async function fillSetup(
   page: Page,
@@ -51,6 +52,36 @@ test("before set-up every page leads to /setup, and a weak password creates noth
   await page.reload();
   await expect(page.getByRole("button", { name: "Create owner account" })).toBeVisible();
   expect(auditSince(mark, { event_name: "createUser" })).toEqual([]);
+});
+
+// Before the owner exists: /setup is the first page anyone sees, often on a phone.
+test("the set-up card fits a phone at 320 and 390 px: no horizontal scroll, axe clean", async ({
+  page,
+}, testInfo) => {
+  for (const width of [320, 390]) {
+    await page.setViewportSize({ width, height: 700 });
+    await page.goto("/setup");
+    await expect(page.getByRole("heading", { name: "Set up Custodian" })).toBeVisible();
+    await waitForHydration(page);
+    await expectNoHorizontalScroll(page, `/setup at ${width} px`);
+    // The card and every field and the button lie inside the viewport, not cut off at its edge.
+    for (const box of [
+      page.locator(".auth-card"),
+      page.getByLabel("Email"),
+      page.getByLabel("Password", { exact: true }),
+      page.getByLabel("Confirm password"),
+      page.getByRole("button", { name: "Create owner account" }),
+    ]) {
+      const found = await box.boundingBox();
+      expect(found, `${String(box)} at ${width} px`).not.toBeNull();
+      const b = found!;
+      expect(b.x, `${String(box)} left edge at ${width} px`).toBeGreaterThanOrEqual(0);
+      expect(b.x + b.width, `${String(box)} right edge at ${width} px`).toBeLessThanOrEqual(width);
+    }
+    await expectAccessible(page, testInfo, `setup@${width}`);
+  }
+  // Still before set-up: the next test creates the owner.
+  await expect(page.getByRole("button", { name: "Create owner account" })).toBeVisible();
 });
 
 test("set-up creates the owner, lands on Compliance Export, closes /setup; sign out goes to /login", async ({
