@@ -1,12 +1,14 @@
 // Issue 12 item 5: confirmations are Radix dialogs (focus-trapped, Escape cancels), never
 // window.confirm — unsaved changes on in-app navigation (both choices), removing an admin, revoking
-// an ingest token.
+// an ingest token, removing a storage target.
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { expectAccessible } from "./fixtures/a11y.ts";
 import { auditMark, auditSince } from "./fixtures/audit.ts";
 import { callAction, findAction, manifestActions } from "./fixtures/flows.ts";
 import { waitForHydration } from "./fixtures/hydration.ts";
+import { instance } from "./fixtures/instance.ts";
 import { confirmDialog, toast } from "./fixtures/ui.ts";
 
 const FORM = 'form[aria-label="Compliance export settings"]';
@@ -164,4 +166,50 @@ test("the set-password link of a new admin has a copy button", async ({ page, co
   expect(link).toMatch(/\/set-password\?token=/);
   await page.getByRole("button", { name: "Copy link" }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+});
+
+test("removing a storage target asks in a dialog; Keep it keeps the target, Remove target removes it", async ({
+  page,
+}) => {
+  const name = `remove-target-${randomBytes(3).toString("hex")}`;
+  await page.goto("/targets");
+  await expect(page.getByRole("heading", { name: "Targets", level: 1 })).toBeVisible();
+  await waitForHydration(page, "main");
+  await page.getByRole("button", { name: "Add target" }).click();
+  const form = page.getByRole("form", { name: "Add a target" });
+  await form.getByLabel("Kind:").selectOption("local");
+  await form.getByLabel("Name:").fill(name);
+  await form.getByLabel("Directory:").fill(path.join(instance().dataDir, name));
+  await form.getByRole("button", { name: "Add target" }).click();
+  await expect(toast(page, `Saved "${name}".`)).toBeVisible();
+  const row = page.locator(`tr[data-target="${name}"]`);
+  await expect(row).toBeVisible();
+
+  const mark = auditMark();
+  await row.getByRole("button", { name: `Remove ${name}` }).click();
+  let dialog = await confirmDialog(page, `Remove the target "${name}"?`);
+  await expect(dialog).toContainText("Exports already written there stay where they are");
+  await dialog.getByRole("button", { name: "Keep it" }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(row).toBeVisible();
+  // Escape keeps it too.
+  await row.getByRole("button", { name: `Remove ${name}` }).click();
+  await confirmDialog(page, `Remove the target "${name}"?`);
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await page.reload();
+  await expect(row).toBeVisible();
+  expect(auditSince(mark, { event_name: "deleteTarget" }), "nothing was removed").toEqual([]);
+
+  await waitForHydration(page, "main");
+  await row.getByRole("button", { name: `Remove ${name}` }).click();
+  dialog = await confirmDialog(page, `Remove the target "${name}"?`);
+  await dialog.getByRole("button", { name: "Remove target" }).click();
+  await expect(toast(page, `Removed "${name}".`)).toBeVisible();
+  await expect(row).toHaveCount(0);
+  const removed = auditSince(mark, { event_name: "deleteTarget" });
+  expect(removed.map((r) => [r.status, r.event.prior_state.name])).toEqual([["success", name]]);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Targets", level: 1 })).toBeVisible();
+  await expect(row).toHaveCount(0);
 });
