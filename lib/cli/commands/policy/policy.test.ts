@@ -68,6 +68,10 @@ test("policy add with every filter flag, then list and show (text and --json)", 
     "on",
     "--decrypt",
     "off",
+    "--not-before",
+    "2026-01-01T00:00:00Z",
+    "--not-after",
+    "1798761599999",
   ]);
   assert.equal(add.code, 0, add.stderr);
   const id = add.stdout.trim();
@@ -77,6 +81,11 @@ test("policy add with every filter flag, then list and show (text and --json)", 
   assert.equal(filter.by, "participant");
   assert.deepEqual(filter.users.sort(), [fx.users[0]!.id, fx.users[2]!.id].sort());
   assert.deepEqual(filter.channelTypes, ["O", "P", "D", "G"]);
+  assert.deepEqual(
+    [filter.notBefore, filter.notAfter],
+    [Date.parse("2026-01-01T00:00:00Z"), 1798761599999],
+    "--not-before as ISO 8601, --not-after as epoch ms",
+  );
   assert.equal(row.decryptAttachments, false);
   assert.equal(row.batchSize, 50);
   assert.equal((await events("createPolicy")).at(-1)!.status, "success");
@@ -152,6 +161,36 @@ test("refusals: a field error exits 1 and is audited as fail; a bad flag is a us
   ]);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--attachments: give on or off/, usage.stderr);
+  const when = await runCliInProcess([
+    "policy",
+    "add",
+    "--name",
+    "x",
+    "--format",
+    "csv",
+    "--target",
+    "local",
+    "--not-before",
+    "last tuesday",
+  ]);
+  assert.equal(when.code, 2);
+  assert.match(when.stderr, /--not-before: give epoch milliseconds or an ISO 8601 time/);
+  const order = await runCliInProcess([
+    "policy",
+    "add",
+    "--name",
+    "x",
+    "--format",
+    "csv",
+    "--target",
+    "local",
+    "--not-before",
+    "2026-02-01T00:00:00Z",
+    "--not-after",
+    "2026-01-01T00:00:00Z",
+  ]);
+  assert.equal(order.code, 1, order.stderr);
+  assert.match(order.stderr, /filter\.notAfter: /);
   assert.ok((await events("createPolicy")).some((e) => e.status === "fail"));
 });
 
