@@ -4,13 +4,28 @@
 // boundary (s3rver has no Object Lock).
 import assert from "node:assert/strict";
 import type { S3Client } from "@aws-sdk/client-s3";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { after, before, test } from "node:test";
+import { pipeline } from "node:stream/promises";
 import { db } from "../db/client.ts";
 import { runCli } from "../cli/testing/run-cli.ts";
 import { setLegalHold } from "../downloads/set-legal-hold.ts";
 import { sweepExpiredExports } from "../export/sweep-expired-exports.ts";
 import { loadExportSettings } from "../export-settings/export-settings-store.ts";
-import { ExportFixture, FIXTURE_BASE, setExportSettings } from "../testing/export-fixtures.ts";
+import { claimNextJob } from "../jobs/claim-job.ts";
+import { runPolicyNow } from "../jobs/run-policy-now.ts";
+import { ZPolicyInput } from "../policies/policy-schema.ts";
+import { createPolicy } from "../policies/save-policy.ts";
+import {
+  ExportFixture,
+  FIXTURE_BASE,
+  readExportRows,
+  setExportSettings,
+} from "../testing/export-fixtures.ts";
+import { runJob } from "../worker/run-job.ts";
 import { startTestS3Server, type TestS3Server } from "../testing/s3/test-s3-server.ts";
 import { useTestDatabase, type TestDatabase } from "../testing/test-db.ts";
 import { resolveFileTarget } from "./resolve-target.ts";
@@ -23,13 +38,14 @@ import { findTarget } from "./stored-target.ts";
 process.env.LOG_LEVEL = "silent";
 let t: TestDatabase;
 let s3: TestS3Server;
+let fx: ExportFixture;
 const SECRET = "Canary-S3-secret-8f3a1c-Orchid";
 
 before(async () => {
   t = await useTestDatabase();
   s3 = await startTestS3Server();
   await setExportSettings({ BatchSize: 4 });
-  const fx = new ExportFixture("targets-cli");
+  fx = new ExportFixture("targets-cli");
   await fx.insertWorkspace();
   await fx.addPosts(10);
 });
@@ -203,6 +219,52 @@ test("config set Destination sends the export to the bucket; jobs show names the
   const builtIn = await runCli(["target", "remove", "Local exports"]);
   assert.equal(builtIn.code, 1);
   assert.match(builtIn.stderr, /built in/);
+});
+
+test("a policy exports just its channel's posts to the S3 target, read back from the bucket (issue 10)", async () => {
+  const channel = fx.channels[0]!;
+  const { after: policy } = await createPolicy({
+    input: ZPolicyInput.parse({
+      name: "one channel to the bucket",
+      format: "csv",
+      target: "archive",
+      batchSize: 100,
+      schedule: { kind: "daily", at: "02:00" },
+      filter: { channels: [channel.id] },
+    }),
+    now: new Date(FIXTURE_BASE - 60_000),
+  });
+  const { job } = await runPolicyNow({
+    policy: policy.id,
+    trigger: "manual",
+    initiatedBy: "u1",
+    initiatedByLabel: "test",
+  });
+  const claimed = await claimNextJob({ workerId: "w-test", leaseMs: 60_000, jobId: job.id });
+  assert.ok(claimed);
+  assert.equal(await runJob({ claimed, workerId: "w-test", leaseMs: 60_000 }), "success");
+  const row = await db().exportJob.findUniqueOrThrow({ where: { id: job.id } });
+  const bucket = await resolveFileTarget(row.targetId);
+  assert.equal(bucket.kind, "s3");
+  const local = await mkdtemp(path.join(os.tmpdir(), "custodian-policy-s3-"));
+  try {
+    for (const object of await bucket.list(row.exportDir))
+      await pipeline(
+        await bucket.openRead(`${row.exportDir}/${object.name}`),
+        createWriteStream(path.join(local, object.name)),
+      );
+    const rows = await readExportRows(local);
+    // Joins and leaves of the channel are rows without a post id.
+    const exported = [...new Set(rows.map((r) => r.postId).filter(Boolean))].sort();
+    const want = [...fx.posts.values()]
+      .filter((p) => p.channelId === channel.id)
+      .map((p) => p.id)
+      .sort();
+    assert.ok(want.length > 0 && want.length < fx.posts.size, "the channel holds some posts");
+    assert.deepEqual(exported, want);
+  } finally {
+    await rm(local, { recursive: true, force: true });
+  }
 });
 
 test("jobs hold keeps an S3 export past its target's retention; jobs release lets the sweep delete it", async () => {
