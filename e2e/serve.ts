@@ -75,8 +75,11 @@ async function main(): Promise<void> {
   // The server's output goes to our stdout/stderr (what Playwright shows) and to server.log, which
   // the secret-canary test greps.
   const log = createWriteStream(serverLog, { flags: "a" });
+  // A process group of its own: npx and tsx each start another process, and a signal to npx alone
+  // left the server running after the tests (forward() signals the whole group).
   const child = spawn("npx", ["tsx", "scripts/start.ts"], {
     cwd: root,
+    detached: true,
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
@@ -113,7 +116,12 @@ async function main(): Promise<void> {
   const forward = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      child.kill(signal);
+    }
   };
   process.on("SIGTERM", () => forward("SIGTERM"));
   process.on("SIGINT", () => forward("SIGINT"));
