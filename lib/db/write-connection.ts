@@ -70,7 +70,7 @@ function openSqlite(url: string, file: string): WriteConnection {
   conn.pragma("cache_size = -65536");
   // Checkpoints in afterTurn, not inside COMMIT (where the write lock and the gate are still held).
   conn.pragma("wal_autocheckpoint = 0");
-  const walPages = conn.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+  const checkpointPassive = conn.prepare("PRAGMA wal_checkpoint(PASSIVE)");
   const totalChanges = conn.prepare("SELECT total_changes() AS n").pluck();
   let changesAtCheckpoint = 0;
   let checkpointedAt = Date.now();
@@ -125,7 +125,7 @@ function openSqlite(url: string, file: string): WriteConnection {
       // a second's worth of small writes is checkpointed too.
       const changes = totalChanges.get() as number;
       if (changes - changesAtCheckpoint < 2000 && Date.now() - checkpointedAt < 1000) return;
-      walPages.run();
+      checkpointPassive.run();
       changesAtCheckpoint = changes;
       checkpointedAt = Date.now();
     },

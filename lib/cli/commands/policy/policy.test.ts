@@ -110,6 +110,18 @@ test("policy add with every filter flag, then list and show (text and --json)", 
 });
 
 test("refusals: a field error exits 1 and is audited as fail; a bad flag is a usage error (exit 2)", async () => {
+  const addX = (flags: string[]) =>
+    runCliInProcess([
+      "policy",
+      "add",
+      "--name",
+      "x",
+      "--format",
+      "csv",
+      "--target",
+      "local",
+      ...flags,
+    ]);
   const dup = await runCliInProcess([
     "policy",
     "add",
@@ -122,18 +134,7 @@ test("refusals: a field error exits 1 and is audited as fail; a bad flag is a us
   ]);
   assert.equal(dup.code, 1);
   assert.match(dup.stderr, /error: name: A policy named "traders" exists already/);
-  const bad = await runCliInProcess([
-    "policy",
-    "add",
-    "--name",
-    "x",
-    "--format",
-    "csv",
-    "--target",
-    "local",
-    "--schedule",
-    "every 30h",
-  ]);
+  const bad = await addX(["--schedule", "every 30h"]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /schedule\.every: Every 1 to 24 hours/);
   const gr = await runCliInProcess([
@@ -147,43 +148,13 @@ test("refusals: a field error exits 1 and is audited as fail; a bad flag is a us
     "local",
   ]);
   assert.match(gr.stderr, /target: The Global Relay format delivers to an archive mailbox/);
-  const usage = await runCliInProcess([
-    "policy",
-    "add",
-    "--name",
-    "x",
-    "--format",
-    "csv",
-    "--target",
-    "local",
-    "--attachments",
-    "maybe",
-  ]);
+  const usage = await addX(["--attachments", "maybe"]);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--attachments: give on or off/, usage.stderr);
-  const when = await runCliInProcess([
-    "policy",
-    "add",
-    "--name",
-    "x",
-    "--format",
-    "csv",
-    "--target",
-    "local",
-    "--not-before",
-    "last tuesday",
-  ]);
+  const when = await addX(["--not-before", "last tuesday"]);
   assert.equal(when.code, 2);
   assert.match(when.stderr, /--not-before: give epoch milliseconds or an ISO 8601 time/);
-  const order = await runCliInProcess([
-    "policy",
-    "add",
-    "--name",
-    "x",
-    "--format",
-    "csv",
-    "--target",
-    "local",
+  const order = await addX([
     "--not-before",
     "2026-02-01T00:00:00Z",
     "--not-after",
